@@ -1,0 +1,36 @@
+//! The one error type of the engine. Each variant maps to exactly one C status code.
+
+use thiserror::Error;
+
+/// Everything that can go wrong when building, driving or querying a simulation.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SimError {
+    /// The input is not well-formed JSON/YAML.
+    #[error("{0}")]
+    InvalidJson(String),
+    /// The configuration (or snapshot) breaks one or more rules; every problem is listed.
+    #[error("invalid configuration: {}", .0.join("; "))]
+    InvalidConfig(Vec<String>),
+    /// An argument is out of range (negative amount, self-payment, priority > 10, …).
+    #[error("{0}")]
+    InvalidArgument(String),
+    /// An agent id that the simulation does not know.
+    #[error("unknown agent {0:?}")]
+    UnknownAgent(String),
+    /// The horizon has been reached; no more ticks or submissions.
+    #[error("simulation finished: all {horizon} ticks of the horizon have run")]
+    SimulationFinished {
+        /// Length of the horizon in ticks.
+        horizon: u64,
+    },
+}
+
+impl SimError {
+    /// The individual problems (one for every variant but `InvalidConfig`).
+    pub fn problems(&self) -> Vec<String> {
+        match self {
+            SimError::InvalidConfig(p) => p.clone(),
+            other => vec![other.to_string()],
+        }
+    }
+}

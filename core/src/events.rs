@@ -1,0 +1,360 @@
+//! The event stream: every state change, numbered globally, stored compactly (indices) and
+//! rendered with agent names at the boundary.
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::EventRecording;
+use crate::transaction::{AgentIdx, TxId};
+
+/// How a payment got settled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mechanism {
+    /// Immediately at RTGS entry.
+    Rtgs,
+    /// On a retry of Queue 2.
+    Queue,
+    /// Bilateral offsetting (LSM).
+    Bilateral,
+    /// Multilateral offsetting / gridlock resolution (LSM).
+    Multilateral,
+}
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub(crate) enum EventKind {
+    Arrival {
+        tx: TxId,
+        sender: AgentIdx,
+        receiver: AgentIdx,
+        amount: i64,
+        deadline_tick: u64,
+        priority: u8,
+    },
+    Released {
+        tx: TxId,
+        sender: AgentIdx,
+    },
+    Held {
+        tx: TxId,
+        sender: AgentIdx,
+    },
+    Split {
+        tx: TxId,
+        sender: AgentIdx,
+        parts: u32,
+    },
+    Queued {
+        tx: TxId,
+        sender: AgentIdx,
+    },
+    Settled {
+        tx: TxId,
+        sender: AgentIdx,
+        receiver: AgentIdx,
+        amount: i64,
+        mechanism: Mechanism,
+    },
+    Dropped {
+        tx: TxId,
+        sender: AgentIdx,
+        amount: i64,
+    },
+    Overdue {
+        tx: TxId,
+        sender: AgentIdx,
+        amount: i64,
+    },
+    EndOfDay {
+        day: u64,
+        settlements: u64,
+        settled_value: i64,
+        drops: u64,
+        unsettled: u64,
+        eod_penalties: i64,
+    },
+}
+
+impl EventKind {
+    fn kept_at(&self, level: EventRecording) -> bool {
+        match level {
+            EventRecording::Full => true,
+            EventRecording::Off => false,
+            EventRecording::Settlements => matches!(
+                self,
+                EventKind::Settled { .. }
+                    | EventKind::Dropped { .. }
+                    | EventKind::Overdue { .. }
+                    | EventKind::EndOfDay { .. }
+            ),
+        }
+    }
+}
+
+/// One recorded event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Event {
+    pub seq: u64,
+    pub tick: u64,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// The recorded events; sequence numbers are contiguous from 1.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct EventLog {
+    pub level: EventRecording,
+    pub events: Vec<Event>,
+}
+
+impl EventLog {
+    pub fn new(level: EventRecording) -> Self {
+        EventLog {
+            level,
+            events: Vec::new(),
+        }
+    }
+
+    pub fn record(&mut self, tick: u64, kind: EventKind) {
+        if kind.kept_at(self.level) {
+            let seq = self.events.len() as u64 + 1;
+            self.events.push(Event { seq, tick, kind });
+        }
+    }
+
+    /// Events with a sequence number greater than `since`.
+    pub fn since(&self, since: u64) -> &[Event] {
+        let start = usize::try_from(since)
+            .unwrap_or(usize::MAX)
+            .min(self.events.len());
+        &self.events[start..]
+    }
+
+    pub fn last_seq(&self) -> u64 {
+        self.events.len() as u64
+    }
+}
+
+/// An event as it leaves the library: flat, with agent names and rendered ids.
+/// Absent fields are omitted; `type` says which are present.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventRecord {
+    /// Global sequence number (1, 2, …).
+    pub seq: u64,
+    /// Tick in which it happened.
+    pub tick: u64,
+    /// `arrival`, `released`, `held`, `split`, `queued`, `settled`, `dropped`, `overdue`, `end_of_day`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Transaction id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tx: Option<String>,
+    /// Sending agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender: Option<String>,
+    /// Receiving agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receiver: Option<String>,
+    /// Amount in cents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// Deadline tick (arrivals).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline_tick: Option<u64>,
+    /// Priority (arrivals).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<u8>,
+    /// Number of parts (splits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parts: Option<u32>,
+    /// Settlement mechanism (settlements).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mechanism: Option<Mechanism>,
+    /// Day number (end of day).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day: Option<u64>,
+    /// The day's settlements (end of day).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settlements: Option<u64>,
+    /// The day's settled value (end of day).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settled_value: Option<i64>,
+    /// The day's drops (end of day).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drops: Option<u64>,
+    /// Orders unsettled at the end of the day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsettled: Option<u64>,
+    /// End-of-day penalties charged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eod_penalties: Option<i64>,
+}
+
+impl Event {
+    pub(crate) fn record(&self, names: &[String]) -> EventRecord {
+        let name = |i: &AgentIdx| Some(names[*i as usize].clone());
+        let mut r = EventRecord {
+            seq: self.seq,
+            tick: self.tick,
+            kind: String::new(),
+            tx: None,
+            sender: None,
+            receiver: None,
+            amount: None,
+            deadline_tick: None,
+            priority: None,
+            parts: None,
+            mechanism: None,
+            day: None,
+            settlements: None,
+            settled_value: None,
+            drops: None,
+            unsettled: None,
+            eod_penalties: None,
+        };
+        let kind = match &self.kind {
+            EventKind::Arrival {
+                tx,
+                sender,
+                receiver,
+                amount,
+                deadline_tick,
+                priority,
+            } => {
+                r.tx = Some(tx.to_string());
+                r.sender = name(sender);
+                r.receiver = name(receiver);
+                r.amount = Some(*amount);
+                r.deadline_tick = Some(*deadline_tick);
+                r.priority = Some(*priority);
+                "arrival"
+            }
+            EventKind::Released { tx, sender }
+            | EventKind::Held { tx, sender }
+            | EventKind::Queued { tx, sender } => {
+                r.tx = Some(tx.to_string());
+                r.sender = name(sender);
+                match self.kind {
+                    EventKind::Released { .. } => "released",
+                    EventKind::Held { .. } => "held",
+                    _ => "queued",
+                }
+            }
+            EventKind::Split { tx, sender, parts } => {
+                r.tx = Some(tx.to_string());
+                r.sender = name(sender);
+                r.parts = Some(*parts);
+                "split"
+            }
+            EventKind::Settled {
+                tx,
+                sender,
+                receiver,
+                amount,
+                mechanism,
+            } => {
+                r.tx = Some(tx.to_string());
+                r.sender = name(sender);
+                r.receiver = name(receiver);
+                r.amount = Some(*amount);
+                r.mechanism = Some(*mechanism);
+                "settled"
+            }
+            EventKind::Dropped { tx, sender, amount }
+            | EventKind::Overdue { tx, sender, amount } => {
+                r.tx = Some(tx.to_string());
+                r.sender = name(sender);
+                r.amount = Some(*amount);
+                if matches!(self.kind, EventKind::Dropped { .. }) {
+                    "dropped"
+                } else {
+                    "overdue"
+                }
+            }
+            EventKind::EndOfDay {
+                day,
+                settlements,
+                settled_value,
+                drops,
+                unsettled,
+                eod_penalties,
+            } => {
+                r.day = Some(*day);
+                r.settlements = Some(*settlements);
+                r.settled_value = Some(*settled_value);
+                r.drops = Some(*drops);
+                r.unsettled = Some(*unsettled);
+                r.eod_penalties = Some(*eod_penalties);
+                "end_of_day"
+            }
+        };
+        r.kind = kind.to_string();
+        r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_filter_and_numbering_stays_contiguous() {
+        let tx = TxId { seq: 1, part: 0 };
+        let mut log = EventLog::new(EventRecording::Settlements);
+        log.record(0, EventKind::Queued { tx, sender: 0 });
+        log.record(
+            0,
+            EventKind::Dropped {
+                tx,
+                sender: 0,
+                amount: 3,
+            },
+        );
+        log.record(1, EventKind::Released { tx, sender: 0 });
+        log.record(
+            1,
+            EventKind::Overdue {
+                tx,
+                sender: 0,
+                amount: 3,
+            },
+        );
+        assert_eq!(
+            log.events.iter().map(|e| e.seq).collect::<Vec<_>>(),
+            vec![1, 2]
+        );
+        assert_eq!(log.since(1).len(), 1);
+        assert_eq!(log.since(99).len(), 0);
+        let mut off = EventLog::new(EventRecording::Off);
+        off.record(
+            0,
+            EventKind::Dropped {
+                tx,
+                sender: 0,
+                amount: 3,
+            },
+        );
+        assert_eq!(off.last_seq(), 0);
+    }
+
+    #[test]
+    fn records_render_names_and_ids() {
+        let e = Event {
+            seq: 4,
+            tick: 2,
+            kind: EventKind::Settled {
+                tx: TxId { seq: 3, part: 1 },
+                sender: 1,
+                receiver: 0,
+                amount: 10,
+                mechanism: Mechanism::Bilateral,
+            },
+        };
+        let json = serde_json::to_string(&e.record(&["A".into(), "B".into()])).unwrap();
+        assert_eq!(
+            json,
+            r#"{"seq":4,"tick":2,"type":"settled","tx":"T3.1","sender":"B","receiver":"A","amount":10,"mechanism":"bilateral"}"#
+        );
+    }
+}

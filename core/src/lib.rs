@@ -1,0 +1,48 @@
+//! # payment-sim-core
+//!
+//! A deterministic simulator of large-value payment systems: real-time gross settlement with
+//! bank-internal queues (Queue 1), a central queue (Queue 2) and liquidity-saving mechanisms
+//! (bilateral and multilateral offsetting). Money is integer cents; time is an integer tick;
+//! every random draw comes from a seeded stream, so the same configuration gives the same
+//! bytes. The behaviour is specified in `docs/model.md`.
+//!
+//! ```
+//! use payment_sim_core::{Simulation, Submission};
+//! let mut sim = Simulation::from_json(r#"{"ticks_per_day": 10, "num_days": 1, "rng_seed": 1,
+//!   "agent_configs": [
+//!     {"id": "A", "opening_balance": 100, "credit_limit": 0, "policy": {"type": "Fifo"}},
+//!     {"id": "B", "opening_balance": 0, "credit_limit": 0, "policy": {"type": "Fifo"}}]}"#).unwrap();
+//! let id = sim.submit(&Submission { sender: "A".into(), receiver: "B".into(), amount: 60,
+//!                                   deadline_offset: 5, priority: 5 }).unwrap();
+//! assert_eq!(id, "T1");
+//! let result = sim.tick().unwrap();
+//! assert_eq!(result.num_settlements, 1);
+//! assert_eq!(sim.agent_balance("B").unwrap(), 60);
+//! ```
+#![warn(missing_docs)]
+
+mod arrivals;
+pub mod config;
+mod engine;
+pub mod error;
+pub mod events;
+mod policy;
+pub mod results;
+mod rng;
+pub mod scenario;
+mod settlement;
+pub mod snapshot;
+pub mod stats;
+mod transaction;
+
+pub use config::SimulationConfig;
+pub use engine::{Simulation, Submission};
+pub use error::SimError;
+pub use events::{EventRecord, Mechanism};
+pub use results::{AgentState, RunSummary, State, TickResult};
+pub use snapshot::SNAPSHOT_SCHEMA_VERSION;
+pub use stats::Statistics;
+pub use transaction::TxId;
+
+/// The crate version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,230 @@
+//! The user-facing scenario format (the seed's YAML: `simulation` / `agents` / `costs`) and its
+//! mapping to the machine format. The CLI and the C ABI share this mapping; the Python
+//! package's `to_rust_dict()` must agree with it (a test checks every shipped scenario).
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::shape_error;
+use crate::config::{
+    AgentConfig, ArrivalConfig, CostRates, DeadlineMode, EventRecording, LsmConfig, PolicyConfig,
+    QueueDiscipline, SimulationConfig,
+};
+use crate::error::SimError;
+
+/// A scenario file as people write it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Clock, seed and engine settings.
+    pub simulation: ScenarioSimulation,
+    /// The participants, in order.
+    pub agents: Vec<ScenarioAgent>,
+    /// Cost rates (the seed's defaults when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub costs: Option<CostRates>,
+    /// LSM switches (both on when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lsm: Option<LsmConfig>,
+}
+
+/// The `simulation:` section.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioSimulation {
+    /// Ticks in one business day.
+    pub ticks_per_day: i64,
+    /// Business days in the horizon (default 1).
+    #[serde(default = "one")]
+    pub num_days: i64,
+    /// Master RNG seed.
+    pub seed: u64,
+    /// Queue 2 discipline (default `bypass_fifo`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_discipline: Option<QueueDiscipline>,
+    /// Deadline treatment (default `drop`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline_mode: Option<DeadlineMode>,
+    /// Event recording level (default `full`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_recording: Option<EventRecording>,
+}
+
+fn one() -> i64 {
+    1
+}
+
+/// One entry of `agents:`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioAgent {
+    /// Unique identifier.
+    pub id: String,
+    /// Opening balance in cents.
+    pub balance: i64,
+    /// Intraday credit line in cents (default 0).
+    #[serde(default)]
+    pub credit_limit: i64,
+    /// Cash-management policy.
+    pub policy: PolicyConfig,
+    /// Automatic arrivals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrival_config: Option<ArrivalConfig>,
+}
+
+impl Scenario {
+    /// The machine configuration this scenario describes (not yet validated).
+    pub fn to_config(&self) -> SimulationConfig {
+        let s = &self.simulation;
+        SimulationConfig {
+            ticks_per_day: s.ticks_per_day,
+            num_days: s.num_days,
+            rng_seed: s.seed,
+            agent_configs: self
+                .agents
+                .iter()
+                .map(|a| AgentConfig {
+                    id: a.id.clone(),
+                    opening_balance: a.balance,
+                    credit_limit: a.credit_limit,
+                    policy: a.policy.clone(),
+                    arrival_config: a.arrival_config.clone(),
+                })
+                .collect(),
+            cost_rates: self.costs.clone().unwrap_or_default(),
+            lsm: self.lsm.clone().unwrap_or_default(),
+            queue_discipline: s.queue_discipline.unwrap_or_default(),
+            deadline_mode: s.deadline_mode.unwrap_or_default(),
+            event_recording: s.event_recording.unwrap_or_default(),
+        }
+    }
+}
+
+/// Which shape a configuration document has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentKind {
+    /// The user-facing scenario format (`simulation` / `agents` / `costs`).
+    Scenario,
+    /// The machine format (`ticks_per_day` / `agent_configs` / …).
+    Machine,
+}
+
+/// Parse a scenario or machine-format document, JSON or YAML (YAML is a superset of JSON),
+/// map it to the machine format and validate it. Problems are reported with the paths of the
+/// document the user wrote.
+pub fn parse_document(text: &str) -> Result<(SimulationConfig, DocumentKind), SimError> {
+    let value: serde_norway::Value = serde_norway::from_str(text)
+        .map_err(|e| SimError::InvalidJson(format!("malformed YAML/JSON: {e}")))?;
+    let kind = match value.as_mapping() {
+        Some(map) if map.contains_key("simulation") || map.contains_key("agents") => DocumentKind::Scenario,
+        Some(_) => DocumentKind::Machine,
+        None => {
+            return Err(SimError::InvalidConfig(vec![
+                "the document must be a mapping with `simulation` and `agents` (or the machine format's `ticks_per_day` and `agent_configs`)".into(),
+            ]))
+        }
+    };
+    match kind {
+        DocumentKind::Machine => Ok((SimulationConfig::from_value(value)?, kind)),
+        DocumentKind::Scenario => {
+            let scenario: Scenario = serde_path_to_error::deserialize(value)
+                .map_err(|e| shape_error(e.path(), e.inner()))?;
+            let config = scenario.to_config();
+            config.validate().map_err(|e| match e {
+                SimError::InvalidConfig(problems) => {
+                    SimError::InvalidConfig(problems.iter().map(|p| to_scenario_path(p)).collect())
+                }
+                other => other,
+            })?;
+            Ok((config, kind))
+        }
+    }
+}
+
+/// Rewrite a machine-format problem's field path into the scenario's names.
+fn to_scenario_path(problem: &str) -> String {
+    const TOP: [(&str, &str); 4] = [
+        ("ticks_per_day", "simulation.ticks_per_day"),
+        ("num_days", "simulation.num_days"),
+        ("rng_seed", "simulation.seed"),
+        ("cost_rates.", "costs."),
+    ];
+    for (machine, user) in TOP {
+        if let Some(rest) = problem.strip_prefix(machine) {
+            return format!("{user}{rest}");
+        }
+    }
+    if let Some(rest) = problem.strip_prefix("agent_configs") {
+        let rest = rest.replacen(".opening_balance", ".balance", 1);
+        return format!("agents{rest}");
+    }
+    problem.replace("agent_configs", "agents")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEED_YAML: &str = "
+simulation:
+  ticks_per_day: 100
+  num_days: 1
+  seed: 12345
+
+agents:
+  - id: BANK_A
+    balance: 1000000
+    credit_limit: 500000
+    policy:
+      type: LiquidityAware
+      target_buffer: 200000
+      urgency_threshold: 5
+";
+
+    #[test]
+    fn seed_yaml_maps_to_machine_format() {
+        let (config, kind) = parse_document(SEED_YAML).unwrap();
+        assert_eq!(kind, DocumentKind::Scenario);
+        assert_eq!(config.rng_seed, 12345);
+        assert_eq!(config.agent_configs[0].opening_balance, 1_000_000);
+        assert_eq!(config.cost_rates, CostRates::default());
+    }
+
+    #[test]
+    fn problems_use_the_scenario_names() {
+        let text = SEED_YAML
+            .replace("ticks_per_day: 100", "ticks_per_day: 0")
+            .replace("balance: 1000000", "balance: -600000");
+        let err = parse_document(&text).unwrap_err().problems();
+        assert_eq!(err[0], "simulation.ticks_per_day must be positive (got 0)");
+        assert!(
+            err[1].starts_with("agents[0].balance of \"BANK_A\""),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn machine_json_is_accepted_too() {
+        let text = r#"{"ticks_per_day": 3, "num_days": 2, "rng_seed": 7,
+            "agent_configs": [{"id": "A", "opening_balance": 1, "policy": {"type": "Fifo"}}]}"#;
+        let (config, kind) = parse_document(text).unwrap();
+        assert_eq!(kind, DocumentKind::Machine);
+        assert_eq!(config.horizon(), 6);
+    }
+
+    #[test]
+    fn shape_errors_name_the_path() {
+        let text = SEED_YAML.replace(
+            "credit_limit: 500000",
+            "credit_limit: 500000\n    colour: red",
+        );
+        let err = parse_document(&text).unwrap_err().problems();
+        assert!(
+            err[0].starts_with("agents[0].colour: unknown field `colour`"),
+            "{err:?}"
+        );
+        assert!(matches!(
+            parse_document("a: [1"),
+            Err(SimError::InvalidJson(_))
+        ));
+    }
+}

@@ -1,0 +1,175 @@
+//! The liquidity-saving mechanism: bilateral offsetting and multilateral offsetting
+//! (gridlock resolution). Both ignore the queue discipline.
+
+use std::collections::BTreeSet;
+use std::ops::Bound;
+
+use crate::engine::Simulation;
+use crate::events::Mechanism;
+use crate::transaction::AgentIdx;
+
+use super::queue2::Q2Key;
+
+impl Simulation {
+    /// Step 5: rounds of bilateral → multilateral → Queue 2 retry while a round settles
+    /// anything. Skipped when nothing changed since the last run (it would settle nothing).
+    pub(crate) fn run_lsm(&mut self) {
+        let lsm = &self.config.lsm;
+        let (bilateral, multilateral) = (lsm.bilateral, lsm.multilateral);
+        if !(bilateral || multilateral) {
+            return;
+        }
+        if !self.reference_mode && self.inc.lsm_ran_at == Some(self.inc.global_version) {
+            return;
+        }
+        loop {
+            let b = if bilateral {
+                self.bilateral_offsetting()
+            } else {
+                0
+            };
+            let m = if multilateral {
+                self.multilateral_offsetting()
+            } else {
+                0
+            };
+            if b + m == 0 {
+                break;
+            }
+            self.retry_queue2();
+        }
+        self.inc.lsm_ran_at = Some(self.inc.global_version);
+    }
+
+    /// For each pair `(i, j)`, `i < j`, with payments queued both ways: offset them, excluding
+    /// the failing side's lowest-priority, latest-entered payment until both sides can fund
+    /// their net outflow. A pair whose agents did not change since its last failed attempt is
+    /// skipped (the attempt would fail again).
+    fn bilateral_offsetting(&mut self) -> u64 {
+        let mut settled = 0;
+        let mut cursor: Option<(AgentIdx, AgentIdx)> = None;
+        loop {
+            let next = match cursor {
+                None => self.queue2.both_ways.iter().next(),
+                Some(c) => self
+                    .queue2
+                    .both_ways
+                    .range((Bound::Excluded(c), Bound::Unbounded))
+                    .next(),
+            };
+            let Some((&(i, j), &memo)) = next else { break };
+            cursor = Some((i, j));
+            let versions = (
+                self.inc.agent_version[i as usize],
+                self.inc.agent_version[j as usize],
+            );
+            if !self.reference_mode && memo == Some(versions) {
+                continue;
+            }
+            let n = self.try_bilateral(i, j);
+            if n == 0 {
+                if let Some(m) = self.queue2.both_ways.get_mut(&(i, j)) {
+                    *m = Some(versions);
+                }
+            }
+            settled += n;
+        }
+        settled
+    }
+
+    fn try_bilateral(&mut self, i: AgentIdx, j: AgentIdx) -> u64 {
+        let amounts = |sim: &Simulation, s: AgentIdx, r: AgentIdx| -> Vec<(Q2Key, i64)> {
+            sim.queue2
+                .pair(s, r)
+                .filter_map(|k| sim.queue2.entry(s, k).map(|e| (k, e.amount)))
+                .collect()
+        };
+        let mut from_i = amounts(self, i, j);
+        let mut from_j = amounts(self, j, i);
+        let mut sum_i: i128 = from_i.iter().map(|p| p.1 as i128).sum();
+        let mut sum_j: i128 = from_j.iter().map(|p| p.1 as i128).sum();
+        let (avail_i, avail_j) = (self.available(i) as i128, self.available(j) as i128);
+        while !from_i.is_empty() && !from_j.is_empty() {
+            let net_out_i = sum_i - sum_j;
+            if net_out_i > avail_i {
+                sum_i -= from_i.pop().map_or(0, |p| p.1 as i128);
+            } else if -net_out_i > avail_j {
+                sum_j -= from_j.pop().map_or(0, |p| p.1 as i128);
+            } else {
+                break;
+            }
+        }
+        if from_i.is_empty() || from_j.is_empty() {
+            return 0;
+        }
+        let mut items: Vec<(Q2Key, AgentIdx)> = from_i
+            .iter()
+            .map(|p| (p.0, i))
+            .chain(from_j.iter().map(|p| (p.0, j)))
+            .collect();
+        items.sort_unstable();
+        self.settle_batch(&items, Mechanism::Bilateral)
+    }
+
+    /// Net every queued payment; while some agent cannot fund its net debit, exclude the
+    /// lowest-indexed such agent's lowest-priority, latest-entered payment; settle the rest
+    /// simultaneously. Skipped when nothing changed since its last failed attempt.
+    fn multilateral_offsetting(&mut self) -> u64 {
+        if self.queue2.len() == 0 {
+            return 0;
+        }
+        if !self.reference_mode && self.inc.multilateral_failed_at == Some(self.inc.global_version)
+        {
+            return 0;
+        }
+        let n = self.ids.len();
+        let mut net = vec![0i128; n];
+        for s in 0..n as AgentIdx {
+            for e in self.queue2.sender_queue(s).values() {
+                net[s as usize] -= e.amount as i128;
+                net[e.receiver as usize] += e.amount as i128;
+            }
+        }
+        let short = |sim: &Simulation, net: &[i128], a: usize| {
+            -net[a] > sim.available(a as AgentIdx) as i128
+        };
+        let mut failing: BTreeSet<AgentIdx> = (0..n)
+            .filter(|&a| short(self, &net, a))
+            .map(|a| a as AgentIdx)
+            .collect();
+        // Exclusive upper bound of each sender's remaining payments (None: all remain).
+        let mut bound: Vec<Option<Q2Key>> = vec![None; n];
+        while let Some(a) = failing.pop_first() {
+            let queue = self.queue2.sender_queue(a);
+            let last = match bound[a as usize] {
+                None => queue.iter().next_back(),
+                Some(b) => queue.range(..b).next_back(),
+            };
+            // An agent short of liquidity always has a payment left to exclude.
+            let Some((&key, entry)) = last else { continue };
+            let r = entry.receiver as usize;
+            bound[a as usize] = Some(key);
+            net[a as usize] += entry.amount as i128;
+            net[r] -= entry.amount as i128;
+            for agent in [a as usize, r] {
+                if short(self, &net, agent) {
+                    failing.insert(agent as AgentIdx);
+                }
+            }
+        }
+        let mut items: Vec<(Q2Key, AgentIdx)> = Vec::new();
+        for s in 0..n as AgentIdx {
+            let queue = self.queue2.sender_queue(s);
+            match bound[s as usize] {
+                None => items.extend(queue.keys().map(|&k| (k, s))),
+                Some(b) => items.extend(queue.range(..b).map(|(&k, _)| (k, s))),
+            }
+        }
+        if items.is_empty() {
+            self.inc.multilateral_failed_at = Some(self.inc.global_version);
+            return 0;
+        }
+        items.sort_unstable();
+        self.settle_batch(&items, Mechanism::Multilateral)
+    }
+}

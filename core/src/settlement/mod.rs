@@ -1,0 +1,253 @@
+//! Settlement: moving money, Queue 2 retries (incremental and reference), and the LSM.
+
+pub(crate) mod lsm;
+pub(crate) mod queue2;
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use crate::config::QueueDiscipline;
+use crate::engine::Simulation;
+use crate::events::{EventKind, Mechanism};
+use crate::transaction::{AgentIdx, Transaction};
+use queue2::Q2Key;
+
+impl Simulation {
+    /// Liquidity available to an agent: balance plus credit line (never negative).
+    pub(crate) fn available(&self, agent: AgentIdx) -> i64 {
+        self.balances[agent as usize] + self.credit[agent as usize]
+    }
+
+    /// Record that an agent's balance or Queue 2 payments changed (LSM triggers).
+    pub(crate) fn touch(&mut self, agent: AgentIdx) {
+        self.inc.agent_version[agent as usize] += 1;
+        self.inc.global_version += 1;
+    }
+
+    /// The sender's queued payments must be retried: its liquidity rose or its queue changed.
+    pub(crate) fn mark_retry(&mut self, agent: AgentIdx) {
+        let a = agent as usize;
+        if !self.inc.retry_dirty[a] {
+            self.inc.retry_dirty[a] = true;
+            self.inc.retry_list.push(agent);
+        }
+    }
+
+    /// Change one balance. Callers keep every balance within its credit limit; the validated
+    /// bound on total money means the addition cannot overflow.
+    fn apply_delta(&mut self, agent: AgentIdx, delta: i64) {
+        let a = agent as usize;
+        self.balances[a] += delta;
+        if delta > 0 {
+            self.mark_retry(agent);
+        }
+        if self.balances[a] < 0 {
+            let peak = &mut self.totals.agents[a].peak_overdraft;
+            *peak = (*peak).max(-self.balances[a]);
+        }
+        self.touch(agent);
+    }
+
+    /// Move `amount` from `sender` to `receiver` (a single gross settlement).
+    pub(crate) fn transfer(&mut self, sender: AgentIdx, receiver: AgentIdx, amount: i64) {
+        self.apply_delta(sender, -amount);
+        self.apply_delta(receiver, amount);
+    }
+
+    /// Count a settled transaction in the tick, the totals and the event stream.
+    pub(crate) fn record_settlement(&mut self, tx: &Transaction, mechanism: Mechanism) {
+        let c = &mut self.current;
+        c.num_settlements += 1;
+        c.settled_value = c.settled_value.saturating_add(tx.amount);
+        match mechanism {
+            Mechanism::Bilateral => c.lsm_bilateral_releases += 1,
+            Mechanism::Multilateral => c.lsm_cycle_releases += 1,
+            Mechanism::Rtgs | Mechanism::Queue => {}
+        }
+        let t = &mut self.totals;
+        t.settlements += 1;
+        t.day_settlements += 1;
+        t.by_mechanism.bump(mechanism);
+        t.settled_value = t.settled_value.saturating_add(tx.amount);
+        t.day_settled_value = t.day_settled_value.saturating_add(tx.amount);
+        let delay = self.tick.saturating_sub(tx.arrival_tick);
+        t.delay_sum = t.delay_sum.saturating_add(delay);
+        t.delay_max = t.delay_max.max(delay);
+        let s = &mut t.agents[tx.sender as usize];
+        s.sent_count += 1;
+        s.sent_value = s.sent_value.saturating_add(tx.amount);
+        let r = &mut t.agents[tx.receiver as usize];
+        r.received_value = r.received_value.saturating_add(tx.amount);
+        let kind = EventKind::Settled {
+            tx: tx.id,
+            sender: tx.sender,
+            receiver: tx.receiver,
+            amount: tx.amount,
+            mechanism,
+        };
+        self.events.record(self.tick, kind);
+    }
+
+    /// Remove a payment from Queue 2 and the store (it is about to settle).
+    fn take_queued(&mut self, sender: AgentIdx, key: Q2Key) -> Option<Transaction> {
+        let entry = self.queue2.remove(sender, key)?;
+        // Its departure may expose another payment of the sender (strict fifo head).
+        self.mark_retry(sender);
+        self.txs.remove(entry.slot)
+    }
+
+    /// Settle one queued payment gross.
+    pub(crate) fn settle_queued(&mut self, sender: AgentIdx, key: Q2Key, mechanism: Mechanism) {
+        if let Some(tx) = self.take_queued(sender, key) {
+            self.transfer(tx.sender, tx.receiver, tx.amount);
+            self.record_settlement(&tx, mechanism);
+        }
+    }
+
+    /// Settle a set of queued payments simultaneously: balances move by their net amounts at
+    /// once, so no intermediate state is ever below a credit limit. `items` must be in retry
+    /// order; events follow that order.
+    pub(crate) fn settle_batch(
+        &mut self,
+        items: &[(Q2Key, AgentIdx)],
+        mechanism: Mechanism,
+    ) -> u64 {
+        let mut settled = Vec::with_capacity(items.len());
+        let mut touched: Vec<AgentIdx> = Vec::new();
+        for &(key, sender) in items {
+            if let Some(tx) = self.take_queued(sender, key) {
+                for agent in [tx.sender, tx.receiver] {
+                    let net = &mut self.scratch_net[agent as usize];
+                    if *net == 0 {
+                        touched.push(agent);
+                    }
+                    *net += if agent == tx.sender {
+                        -(tx.amount as i128)
+                    } else {
+                        tx.amount as i128
+                    };
+                }
+                settled.push(tx);
+            }
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        for agent in touched {
+            let net = std::mem::take(&mut self.scratch_net[agent as usize]);
+            // |net| ≤ total money in the system, which the configuration keeps within i64.
+            self.apply_delta(agent, net as i64);
+        }
+        for tx in &settled {
+            self.record_settlement(tx, mechanism);
+        }
+        settled.len() as u64
+    }
+
+    /// Whether a queued payment may settle under the queue discipline.
+    pub(crate) fn eligible(&self, sender: AgentIdx, key: Q2Key) -> bool {
+        match self.config.queue_discipline {
+            QueueDiscipline::BypassFifo => true,
+            QueueDiscipline::Fifo => self.queue2.head_entry(sender) == Some(key.entry),
+        }
+    }
+
+    fn fundable(&self, sender: AgentIdx, key: Q2Key) -> bool {
+        match self.queue2.entry(sender, key) {
+            Some(e) => self.eligible(sender, key) && e.amount <= self.available(sender),
+            None => false,
+        }
+    }
+
+    /// Step 4: retry Queue 2 in order (priority high → low, then entry order), settling each
+    /// fundable payment, until a full pass settles nothing. Only senders whose liquidity rose
+    /// (or whose queue changed) since their last attempt are visited: any other sender's
+    /// payments would fail again, so the outcome equals the full rescan's.
+    pub(crate) fn retry_queue2(&mut self) -> u64 {
+        if self.reference_mode {
+            return self.retry_queue2_reference();
+        }
+        let mut total = 0;
+        let mut in_pass = std::mem::take(&mut self.scratch_flags);
+        let mut heap: BinaryHeap<Reverse<(Q2Key, AgentIdx)>> = BinaryHeap::new();
+        let mut included: Vec<AgentIdx> = Vec::new();
+        loop {
+            let dirty = std::mem::take(&mut self.inc.retry_list);
+            for &agent in &dirty {
+                self.inc.retry_dirty[agent as usize] = false;
+                if self.queue2.sender_len(agent) > 0 {
+                    in_pass[agent as usize] = true;
+                    included.push(agent);
+                    heap.extend(
+                        self.queue2
+                            .sender_queue(agent)
+                            .keys()
+                            .map(|&k| Reverse((k, agent))),
+                    );
+                }
+            }
+            self.inc.retry_list = dirty;
+            self.inc.retry_list.clear();
+            if heap.is_empty() {
+                break;
+            }
+            let mut settled = 0;
+            while let Some(Reverse((key, sender))) = heap.pop() {
+                if !self.fundable(sender, key) {
+                    continue;
+                }
+                let receiver = match self.queue2.entry(sender, key) {
+                    Some(e) => e.receiver,
+                    None => continue,
+                };
+                self.settle_queued(sender, key, Mechanism::Queue);
+                settled += 1;
+                // The receiver's liquidity rose: its payments later in this pass's order get
+                // their turn in this pass, the earlier ones in the next (it stays dirty).
+                if !in_pass[receiver as usize] && self.queue2.sender_len(receiver) > 0 {
+                    in_pass[receiver as usize] = true;
+                    included.push(receiver);
+                    heap.extend(
+                        self.queue2
+                            .sender_after(receiver, key)
+                            .map(|(&k, _)| Reverse((k, receiver))),
+                    );
+                }
+            }
+            for agent in included.drain(..) {
+                in_pass[agent as usize] = false;
+            }
+            total += settled;
+            if settled == 0 {
+                break;
+            }
+        }
+        self.scratch_flags = in_pass;
+        total
+    }
+
+    /// The plain rule of `model.md` step 4: full passes over all of Queue 2.
+    fn retry_queue2_reference(&mut self) -> u64 {
+        let mut total = 0;
+        loop {
+            let mut order: Vec<(Q2Key, AgentIdx)> = Vec::with_capacity(self.queue2.len());
+            for s in 0..self.ids.len() as AgentIdx {
+                order.extend(self.queue2.sender_queue(s).keys().map(|&k| (k, s)));
+            }
+            order.sort_unstable();
+            let mut settled = 0;
+            for (key, sender) in order {
+                if self.fundable(sender, key) {
+                    self.settle_queued(sender, key, Mechanism::Queue);
+                    settled += 1;
+                }
+            }
+            total += settled;
+            if settled == 0 {
+                break;
+            }
+        }
+        self.inc.retry_list.clear();
+        self.inc.retry_dirty.iter_mut().for_each(|d| *d = false);
+        total
+    }
+}

@@ -1,0 +1,235 @@
+//! Running totals since the start, and the statistics document built from them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::events::Mechanism;
+
+/// Costs by kind (cents).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CostBreakdown {
+    /// Overdraft cost.
+    pub liquidity: i64,
+    /// Delay cost.
+    pub delay: i64,
+    /// Split friction.
+    pub split: i64,
+    /// Deadline penalties.
+    pub deadline_penalty: i64,
+    /// End-of-day penalties.
+    pub eod_penalty: i64,
+    /// All of the above.
+    pub total: i64,
+}
+
+impl CostBreakdown {
+    pub(crate) fn add(&mut self, other: &CostBreakdown) {
+        self.liquidity = self.liquidity.saturating_add(other.liquidity);
+        self.delay = self.delay.saturating_add(other.delay);
+        self.split = self.split.saturating_add(other.split);
+        self.deadline_penalty = self.deadline_penalty.saturating_add(other.deadline_penalty);
+        self.eod_penalty = self.eod_penalty.saturating_add(other.eod_penalty);
+        self.total = self.total.saturating_add(other.total);
+    }
+}
+
+/// Settlement counts by mechanism.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ByMechanism {
+    /// At RTGS entry.
+    pub rtgs: u64,
+    /// On a Queue 2 retry.
+    pub queue: u64,
+    /// Bilateral offsetting.
+    pub bilateral: u64,
+    /// Multilateral offsetting.
+    pub multilateral: u64,
+}
+
+impl ByMechanism {
+    pub(crate) fn bump(&mut self, m: Mechanism) {
+        match m {
+            Mechanism::Rtgs => self.rtgs += 1,
+            Mechanism::Queue => self.queue += 1,
+            Mechanism::Bilateral => self.bilateral += 1,
+            Mechanism::Multilateral => self.multilateral += 1,
+        }
+    }
+}
+
+/// Per-agent running totals.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct AgentTotals {
+    pub costs: CostBreakdown,
+    pub sent_count: u64,
+    pub sent_value: i64,
+    pub received_value: i64,
+    pub peak_overdraft: i64,
+}
+
+/// Totals since the start (persisted in snapshots).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Totals {
+    pub ticks_run: u64,
+    pub arrivals: u64,
+    pub arrived_value: i64,
+    pub extra_parts: u64,
+    pub settlements: u64,
+    pub by_mechanism: ByMechanism,
+    pub settled_value: i64,
+    pub drops: u64,
+    pub dropped_value: i64,
+    pub overdue: u64,
+    pub splits: u64,
+    pub delay_sum: u64,
+    pub delay_max: u64,
+    pub peak_queue1: u64,
+    pub peak_queue2: u64,
+    pub costs: CostBreakdown,
+    pub agents: Vec<AgentTotals>,
+    /// The current day's figures, for its end-of-day event.
+    pub day_settlements: u64,
+    pub day_settled_value: i64,
+    pub day_drops: u64,
+}
+
+/// Settlement delay in ticks (settlement tick − arrival tick).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DelayStats {
+    /// Mean over settled transactions (0 when none settled).
+    pub mean_ticks: f64,
+    /// Maximum over settled transactions.
+    pub max_ticks: u64,
+}
+
+/// One agent's statistics.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentStatistics {
+    /// Agent id.
+    pub id: String,
+    /// Current balance.
+    pub balance: i64,
+    /// Transactions it sent that settled.
+    pub sent_count: u64,
+    /// Value it sent that settled.
+    pub sent_value: i64,
+    /// Value it received.
+    pub received_value: i64,
+    /// Deepest intraday overdraft (liquidity used beyond its balance), ≥ 0.
+    pub peak_overdraft: i64,
+    /// Its costs by kind.
+    pub costs: CostBreakdown,
+}
+
+/// Statistics since the start of the simulation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Statistics {
+    /// Ticks executed.
+    pub ticks_run: u64,
+    /// Orders that arrived.
+    pub arrivals: u64,
+    /// Value of the orders that arrived.
+    pub arrived_value: i64,
+    /// Transactions settled (split parts count one each).
+    pub settlements: u64,
+    /// Settlements by mechanism.
+    pub settlements_by_mechanism: ByMechanism,
+    /// Value settled.
+    pub settled_value: i64,
+    /// Settled transactions / (arrivals + extra split parts); 0 when nothing arrived.
+    pub settlement_rate_count: f64,
+    /// Settled value / arrived value; 0 when nothing arrived.
+    pub settlement_rate_value: f64,
+    /// Share of settlements made by the LSM (bilateral + multilateral).
+    pub lsm_share: f64,
+    /// Orders dropped at their deadline.
+    pub drops: u64,
+    /// Value dropped.
+    pub dropped_value: i64,
+    /// Orders marked overdue (`overdue` deadline mode).
+    pub overdue: u64,
+    /// Orders split.
+    pub splits: u64,
+    /// Settlement delay.
+    pub delay: DelayStats,
+    /// Largest total Queue 1 size after a tick.
+    pub peak_queue1: u64,
+    /// Largest Queue 2 size after a tick.
+    pub peak_queue2: u64,
+    /// Orders in Queue 1 now.
+    pub queue1_size: u64,
+    /// Payments in Queue 2 now.
+    pub queue2_size: u64,
+    /// Costs by kind, all agents.
+    pub costs: CostBreakdown,
+    /// Per agent, in configuration order.
+    pub agents: Vec<AgentStatistics>,
+}
+
+fn ratio(num: f64, den: f64) -> f64 {
+    if den > 0.0 {
+        num / den
+    } else {
+        0.0
+    }
+}
+
+impl Totals {
+    pub(crate) fn new(agents: usize) -> Self {
+        Totals {
+            agents: vec![AgentTotals::default(); agents],
+            ..Totals::default()
+        }
+    }
+
+    pub(crate) fn statistics(
+        &self,
+        ids: &[String],
+        balances: &[i64],
+        queue1: u64,
+        queue2: u64,
+    ) -> Statistics {
+        let lsm = self.by_mechanism.bilateral + self.by_mechanism.multilateral;
+        Statistics {
+            ticks_run: self.ticks_run,
+            arrivals: self.arrivals,
+            arrived_value: self.arrived_value,
+            settlements: self.settlements,
+            settlements_by_mechanism: self.by_mechanism.clone(),
+            settled_value: self.settled_value,
+            settlement_rate_count: ratio(
+                self.settlements as f64,
+                (self.arrivals + self.extra_parts) as f64,
+            ),
+            settlement_rate_value: ratio(self.settled_value as f64, self.arrived_value as f64),
+            lsm_share: ratio(lsm as f64, self.settlements as f64),
+            drops: self.drops,
+            dropped_value: self.dropped_value,
+            overdue: self.overdue,
+            splits: self.splits,
+            delay: DelayStats {
+                mean_ticks: ratio(self.delay_sum as f64, self.settlements as f64),
+                max_ticks: self.delay_max,
+            },
+            peak_queue1: self.peak_queue1,
+            peak_queue2: self.peak_queue2,
+            queue1_size: queue1,
+            queue2_size: queue2,
+            costs: self.costs.clone(),
+            agents: self
+                .agents
+                .iter()
+                .zip(ids)
+                .zip(balances)
+                .map(|((a, id), &balance)| AgentStatistics {
+                    id: id.clone(),
+                    balance,
+                    sent_count: a.sent_count,
+                    sent_value: a.sent_value,
+                    received_value: a.received_value,
+                    peak_overdraft: a.peak_overdraft,
+                    costs: a.costs.clone(),
+                })
+                .collect(),
+        }
+    }
+}
