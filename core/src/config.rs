@@ -20,6 +20,8 @@ pub const MAX_PRIORITY: i64 = 10;
 pub const MAX_RATE_PER_TICK: f64 = 1_000_000.0;
 /// Largest amount a distribution can produce (2^53 cents: every such integer is exact in f64).
 pub const MAX_GENERATED_AMOUNT: i64 = 1 << 53;
+/// Most parts one payment may be split into (keeps a split's work and memory bounded).
+pub const MAX_SPLIT_PARTS: i64 = 1_000;
 /// Largest liquidity cost rate (parts per million per tick): 100% per tick.
 pub const MAX_LIQUIDITY_RATE_PPM: i64 = 1_000_000;
 
@@ -410,9 +412,9 @@ fn validate_agent(i: usize, agent: &AgentConfig, ids: &BTreeMap<&str, usize>, p:
                 split.threshold
             ));
         }
-        if split.max_parts < 2 {
+        if !(2..=MAX_SPLIT_PARTS).contains(&split.max_parts) {
             p.push(format!(
-                "{at}.policy.split.max_parts of {name:?} must be ≥ 2 (got {})",
+                "{at}.policy.split.max_parts of {name:?} must be between 2 and {MAX_SPLIT_PARTS} (got {})",
                 split.max_parts
             ));
         }
@@ -640,7 +642,7 @@ mod tests {
             "target_buffer of \"A\" must be ≥ 0 (got -1)",
             "urgency_threshold of \"A\" must be ≥ 0 ticks (got -2)",
             "split.threshold of \"A\" must be positive (got 0)",
-            "max_parts of \"A\" must be ≥ 2 (got 1)",
+            "max_parts of \"A\" must be between 2 and 1000 (got 1)",
             "rate_per_tick of \"A\" must be positive and finite (got 0)",
             "min (5) must be less than max (5)",
             "agent \"Z\" does not exist",

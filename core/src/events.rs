@@ -77,6 +77,25 @@ pub(crate) enum EventKind {
 }
 
 impl EventKind {
+    /// The agents an event names (for validating restored snapshots).
+    pub(crate) fn agents(&self) -> [Option<AgentIdx>; 2] {
+        match self {
+            EventKind::Arrival {
+                sender, receiver, ..
+            }
+            | EventKind::Settled {
+                sender, receiver, ..
+            } => [Some(*sender), Some(*receiver)],
+            EventKind::Released { sender, .. }
+            | EventKind::Held { sender, .. }
+            | EventKind::Split { sender, .. }
+            | EventKind::Queued { sender, .. }
+            | EventKind::Dropped { sender, .. }
+            | EventKind::Overdue { sender, .. } => [Some(*sender), None],
+            EventKind::EndOfDay { .. } => [None, None],
+        }
+    }
+
     fn kept_at(&self, level: EventRecording) -> bool {
         match level {
             EventRecording::Full => true,

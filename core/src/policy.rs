@@ -51,7 +51,9 @@ pub(crate) fn split_amounts(amount: i64, threshold: i64, max_parts: i64) -> Opti
     if amount <= threshold {
         return None;
     }
-    let k = max_parts.min((amount + threshold - 1) / threshold).max(2);
+    // ceil without `amount + threshold - 1`, which could overflow near i64::MAX.
+    let needed = amount / threshold + i64::from(amount % threshold != 0);
+    let k = max_parts.min(needed).max(2);
     let base = amount / k;
     let mut parts = vec![base; k as usize];
     parts[k as usize - 1] = amount - base * (k - 1);

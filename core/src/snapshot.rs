@@ -152,6 +152,14 @@ impl Simulation {
         {
             return Err(corrupt("event sequence numbers must run 1, 2, 3, …"));
         }
+        let names_unknown_agent =
+            |e: &Event| e.kind.agents().iter().flatten().any(|&a| a as usize >= n);
+        if let Some(e) = sim.events.events.iter().find(|e| names_unknown_agent(e)) {
+            return Err(corrupt(format!(
+                "event {} names an agent index out of range",
+                e.seq
+            )));
+        }
         for (a, queue) in snapshot.queue1.into_iter().enumerate() {
             for tx in queue {
                 check(&tx, n, Some(a))?;
