@@ -63,7 +63,7 @@ pub struct AgentConfig {
     /// Balance at the start of the simulation, in cents.
     pub opening_balance: i64,
     /// Intraday credit line (≥ 0): the balance may fall to `-credit_limit`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub credit_limit: i64,
     /// Cash-management policy deciding what leaves Queue 1.
     pub policy: PolicyConfig,
@@ -132,17 +132,40 @@ pub struct ArrivalConfig {
     /// Relative weights of receivers. Drawn in the receivers' configuration order.
     pub counterparty_weights: BTreeMap<String, f64>,
     /// Ticks from arrival to deadline (≥ 1).
-    #[serde(default = "default_deadline_offset")]
+    #[serde(
+        default = "default_deadline_offset",
+        deserialize_with = "null_as_deadline_offset"
+    )]
     pub deadline_offset: i64,
     /// Priority of generated orders (0–10).
-    #[serde(default = "default_priority")]
+    #[serde(default = "default_priority", deserialize_with = "null_as_priority")]
     pub priority: i64,
 }
 
-fn default_deadline_offset() -> i64 {
+/// `null` for an optional field means absent: these read a present `null` as the default.
+macro_rules! null_means {
+    ($($name:ident: $ty:ty = $value:expr;)*) => {$(
+        pub(crate) fn $name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<$ty, D::Error> {
+            Ok(Option::<$ty>::deserialize(d)?.unwrap_or($value))
+        }
+    )*};
+}
+
+null_means! {
+    null_as_deadline_offset: i64 = DEFAULT_DEADLINE_OFFSET;
+    null_as_priority: i64 = DEFAULT_PRIORITY;
+    null_as_one: i64 = 1;
+    null_as_true: bool = true;
+    null_as_delay_cost: i64 = CostRates::default().delay_cost_per_tick;
+    null_as_split_cost: i64 = CostRates::default().split_friction_cost;
+    null_as_deadline_penalty: i64 = CostRates::default().deadline_penalty;
+    null_as_eod_penalty: i64 = CostRates::default().eod_penalty;
+}
+
+pub(crate) fn default_deadline_offset() -> i64 {
     DEFAULT_DEADLINE_OFFSET
 }
-fn default_priority() -> i64 {
+pub(crate) fn default_priority() -> i64 {
     DEFAULT_PRIORITY
 }
 
@@ -178,14 +201,19 @@ pub enum AmountDistribution {
 #[serde(deny_unknown_fields, default)]
 pub struct CostRates {
     /// Overdraft cost in parts per million of the negative balance, per tick.
+    #[serde(deserialize_with = "null_as_default")]
     pub liquidity_cost_per_unit_per_tick: i64,
     /// Cost per unsettled order (Queue 1 or Queue 2) per tick.
+    #[serde(deserialize_with = "null_as_delay_cost")]
     pub delay_cost_per_tick: i64,
     /// Cost per extra part when a payment is split.
+    #[serde(deserialize_with = "null_as_split_cost")]
     pub split_friction_cost: i64,
     /// Penalty once per order that misses its deadline.
+    #[serde(deserialize_with = "null_as_deadline_penalty")]
     pub deadline_penalty: i64,
     /// Penalty per order still unsettled at the end of a day.
+    #[serde(deserialize_with = "null_as_eod_penalty")]
     pub eod_penalty: i64,
 }
 
@@ -206,8 +234,10 @@ impl Default for CostRates {
 #[serde(deny_unknown_fields, default)]
 pub struct LsmConfig {
     /// Bilateral offsetting of opposite queued payments.
+    #[serde(deserialize_with = "null_as_true")]
     pub bilateral: bool,
     /// Multilateral offsetting (gridlock resolution).
+    #[serde(deserialize_with = "null_as_true")]
     pub multilateral: bool,
 }
 
@@ -256,7 +286,7 @@ pub enum EventRecording {
 }
 
 /// `null` for an optional field means absent: deserialize it as the default.
-fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+pub(crate) fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: Default + Deserialize<'de>,
@@ -593,6 +623,25 @@ mod tests {
         let c = SimulationConfig::from_json(text).unwrap();
         assert!(c.agent_configs[0].arrival_config.is_none());
         assert_eq!(c.cost_rates, CostRates::default());
+    }
+
+    #[test]
+    fn null_means_the_default_for_every_defaulted_field() {
+        let text = r#"{"ticks_per_day": 10, "num_days": 1, "rng_seed": 1,
+            "cost_rates": {"liquidity_cost_per_unit_per_tick": null, "delay_cost_per_tick": null,
+                           "split_friction_cost": null, "deadline_penalty": null, "eod_penalty": null},
+            "lsm": {"bilateral": null, "multilateral": null},
+            "queue_discipline": null, "deadline_mode": null, "event_recording": null,
+            "agent_configs": [{"id": "A", "opening_balance": 10, "credit_limit": null, "policy": {"type": "Fifo"},
+                "arrival_config": {"rate_per_tick": 1, "distribution": {"type": "Uniform", "min": 1, "max": 2},
+                                   "counterparty_weights": {"B": 1}, "deadline_offset": null, "priority": null}},
+                {"id": "B", "opening_balance": 0, "policy": {"type": "Fifo"}}]}"#;
+        let c = SimulationConfig::from_json(text).unwrap();
+        assert_eq!(c.cost_rates, CostRates::default());
+        assert_eq!(c.lsm, LsmConfig::default());
+        let arrivals = c.agent_configs[0].arrival_config.as_ref().unwrap();
+        assert_eq!((arrivals.deadline_offset, arrivals.priority), (50, 5));
+        assert_eq!(c.agent_configs[0].credit_limit, 0);
     }
 
     #[test]

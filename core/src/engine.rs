@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::arrivals::{ArrivalStream, Draw, ARRIVALS};
 use crate::config::{
-    DeadlineMode, QueueDiscipline, SimulationConfig, DEFAULT_DEADLINE_OFFSET, DEFAULT_PRIORITY,
-    MAX_PRIORITY,
+    default_deadline_offset, default_priority, null_as_deadline_offset, null_as_priority,
+    DeadlineMode, QueueDiscipline, SimulationConfig, MAX_PRIORITY,
 };
 use crate::error::SimError;
 use crate::events::{EventKind, EventLog, EventRecord, Mechanism};
@@ -30,42 +30,22 @@ pub struct Submission {
     /// Amount in cents (> 0).
     pub amount: i64,
     /// Ticks from arrival to deadline (≥ 1; default 50).
-    #[serde(default = "default_deadline_offset")]
+    #[serde(
+        default = "default_deadline_offset",
+        deserialize_with = "null_as_deadline_offset"
+    )]
     pub deadline_offset: i64,
     /// Priority 0–10 (default 5).
-    #[serde(default = "default_priority")]
+    #[serde(default = "default_priority", deserialize_with = "null_as_priority")]
     pub priority: i64,
-}
-
-fn default_deadline_offset() -> i64 {
-    DEFAULT_DEADLINE_OFFSET
-}
-fn default_priority() -> i64 {
-    DEFAULT_PRIORITY
 }
 
 impl Submission {
     /// Parse a submission from JSON; problems name the field.
     pub fn from_json(text: &str) -> Result<Self, SimError> {
-        let mut de = serde_json::Deserializer::from_str(text);
-        let sub: Submission = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let inner = e.inner();
-            if inner.is_syntax() || inner.is_eof() {
-                SimError::InvalidJson(format!("malformed JSON: {inner}"))
-            } else {
-                let path = e.path().to_string();
-                let at = if path == "." {
-                    String::new()
-                } else {
-                    format!("{path}: ")
-                };
-                SimError::InvalidArgument(format!("invalid transaction: {at}{inner}"))
-            }
-        })?;
-        de.end().map_err(|e| {
-            SimError::InvalidJson(format!("trailing characters after the transaction: {e}"))
-        })?;
-        Ok(sub)
+        crate::error::parse_json(text, "transaction", |problem| {
+            SimError::InvalidArgument(format!("invalid transaction: {problem}"))
+        })
     }
 }
 

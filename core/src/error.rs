@@ -34,3 +34,36 @@ impl SimError {
         }
     }
 }
+
+/// Parse a JSON document straight into `T`. Text that is not JSON at all is `InvalidJson`
+/// (checked only on failure, so the happy path parses once); a well-formed document of the
+/// wrong shape goes through `shape` with its path and the problem.
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
+    text: &str,
+    what: &str,
+    shape: impl FnOnce(String) -> SimError,
+) -> Result<T, SimError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut de);
+    let syntax_error = || serde_json::from_str::<serde::de::IgnoredAny>(text).err();
+    match parsed {
+        Ok(value) => match de.end() {
+            Ok(()) => Ok(value),
+            Err(e) => Err(SimError::InvalidJson(format!("malformed {what} JSON: {e}"))),
+        },
+        Err(e) => {
+            if let Some(syntax) = syntax_error() {
+                return Err(SimError::InvalidJson(format!(
+                    "malformed {what} JSON: {syntax}"
+                )));
+            }
+            let path = e.path().to_string();
+            let at = if path == "." {
+                String::new()
+            } else {
+                format!("{path}: ")
+            };
+            Err(shape(format!("{at}{}", e.inner())))
+        }
+    }
+}

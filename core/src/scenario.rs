@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::shape_error;
+use crate::config::{null_as_default, null_as_one, shape_error};
 use crate::config::{
     AgentConfig, ArrivalConfig, CostRates, DeadlineMode, EventRecording, LsmConfig, PolicyConfig,
     QueueDiscipline, SimulationConfig,
@@ -34,7 +34,7 @@ pub struct ScenarioSimulation {
     /// Ticks in one business day.
     pub ticks_per_day: i64,
     /// Business days in the horizon (default 1).
-    #[serde(default = "one")]
+    #[serde(default = "one", deserialize_with = "null_as_one")]
     pub num_days: i64,
     /// Master RNG seed.
     pub seed: u64,
@@ -62,7 +62,7 @@ pub struct ScenarioAgent {
     /// Opening balance in cents.
     pub balance: i64,
     /// Intraday credit line in cents (default 0).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub credit_limit: i64,
     /// Cash-management policy.
     pub policy: PolicyConfig,

@@ -204,15 +204,7 @@ impl Simulation {
 
     /// Parse a snapshot document and restore it.
     pub fn restore_json(text: &str) -> Result<Self, SimError> {
-        let mut de = serde_json::Deserializer::from_str(text);
-        let snapshot: Snapshot = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let inner = e.inner();
-            if inner.is_syntax() || inner.is_eof() {
-                SimError::InvalidJson(format!("malformed snapshot JSON: {inner}"))
-            } else {
-                corrupt(format!("{}: {inner}", e.path()))
-            }
-        })?;
+        let snapshot: Snapshot = crate::error::parse_json(text, "snapshot", corrupt)?;
         Simulation::restore(snapshot)
     }
 

@@ -1,0 +1,311 @@
+"""The engine: :class:`Orchestrator`, the seed's Python API, over the C ABI of libpayment_sim.
+
+Every call crosses the boundary as JSON text (``psim_sim_*``). Statuses become exceptions in
+one place (:func:`_check`), carrying ``psim_last_error()``'s message. Strings the library
+returns are copied and then freed in ``finally``. A handle is freed by ``close()`` (or the
+context manager); ``ffi.gc`` frees a forgotten one when the object is collected.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import operator
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from . import _loader
+from .errors import (
+    STATUS_EXCEPTIONS,
+    InvalidArgumentError,
+    InvalidConfigError,
+    InvalidJsonError,
+    InvalidUtf8Error,
+    PaymentSimError,
+    SimulationClosedError,
+    UnknownAgentError,
+)
+
+ffi, lib, library_path = _loader.load()
+
+_U64_MAX = 2**64 - 1
+# Status values come from the declarations themselves (matched case-insensitively, whatever
+# spelling cbindgen's enum renaming produced), never from numbers copied here.
+_STATUS_NAMES: dict[int, str] = {
+    int(getattr(lib, name)): name.upper() for name in dir(lib) if name.upper().startswith("PSIM_STATUS_")
+}
+_OK = next((value for value, name in _STATUS_NAMES.items() if name == "PSIM_STATUS_OK"), 0)
+
+
+def native_version() -> str:
+    """The library's version string (``psim_version()``)."""
+    return ffi.string(lib.psim_version()).decode("utf-8")
+
+
+def last_error() -> str:
+    """The message of the last failed call on this thread (``psim_last_error()``)."""
+    message = lib.psim_last_error()
+    return ffi.string(message).decode("utf-8", "replace") if message != ffi.NULL else ""
+
+
+def _check(status: int) -> None:
+    """Raise the exception for a non-OK status, with the library's message."""
+    if status == _OK:
+        return
+    name = _STATUS_NAMES.get(status, f"unknown status {status}")
+    raise STATUS_EXCEPTIONS.get(name, PaymentSimError)(last_error() or name)
+
+
+# --- handle accounting (for leak tests) ----------------------------------------------------
+
+_live = [0]
+_live_lock = threading.Lock()
+
+
+def live_handles() -> int:
+    """How many simulation handles this process holds right now."""
+    return _live[0]
+
+
+# Defaults bind what the destructor needs: it may run during interpreter shutdown, when module
+# globals are already gone.
+def _free(raw, _sim_free=lib.psim_sim_free, _live=_live, _lock=_live_lock) -> None:
+    _sim_free(raw)
+    with _lock:
+        _live[0] -= 1
+
+
+def _own(raw):
+    with _live_lock:
+        _live[0] += 1
+    return ffi.gc(raw, _free)
+
+
+# --- conversions at the boundary -----------------------------------------------------------
+
+
+def _utf8(text: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise InvalidUtf8Error(f"not valid UTF-8 ({e.reason} at position {e.start})") from None
+
+
+def _nonfinite_path(obj: Any, path: str = "") -> str | None:
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return path or "the value"
+    items = obj.items() if isinstance(obj, Mapping) else enumerate(obj) if isinstance(obj, (list, tuple)) else ()
+    for key, value in items:
+        found = _nonfinite_path(value, f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}".lstrip("."))
+        if found:
+            return found
+    return None
+
+
+def _to_json(obj: Mapping, error: type[PaymentSimError], what: str) -> bytes:
+    if not isinstance(obj, Mapping):
+        raise TypeError(f"{what} must be a dict, not {type(obj).__name__}")
+    try:
+        text = json.dumps(obj, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    except ValueError:  # JSON has no NaN or infinity: say where, as the core would
+        raise error(f"{_nonfinite_path(obj)} in {what} must be finite") from None
+    return _utf8(text)
+
+
+def _agent_id(agent_id: str) -> bytes:
+    if not isinstance(agent_id, str):
+        raise TypeError(f"agent id must be a str, not {type(agent_id).__name__}")
+    if "\0" in agent_id:  # no agent can have it (the core forbids NUL), and C would truncate it
+        raise UnknownAgentError(f"unknown agent {json.dumps(agent_id)}")
+    return _utf8(agent_id)
+
+
+def _u64(value: int, name: str) -> int:
+    value = operator.index(value)
+    if not 0 <= value <= _U64_MAX:
+        raise InvalidArgumentError(f"{name} must be between 0 and {_U64_MAX} (got {value})")
+    return value
+
+
+def _take_string(out) -> str:
+    """Copy the library-owned string in ``*out`` and free it."""
+    pointer, out[0] = out[0], ffi.NULL
+    try:
+        return ffi.string(pointer).decode("utf-8")
+    finally:
+        lib.psim_string_free(pointer)
+
+
+# --- the orchestrator ----------------------------------------------------------------------
+
+
+class Orchestrator:
+    """One simulation. The seed's API (``Orchestrator.new(config)``, ``tick()``, queries,
+    ``submit_transaction``) plus ``run``, ``state``, ``stats``, ``events``, ``snapshot`` /
+    ``restore`` and ``close``.
+
+    Thread-safe: each call holds this object's lock, so concurrent calls are serialised and
+    ``close()`` waits for a call in flight. Use it as a context manager to free the native
+    handle deterministically.
+    """
+
+    def __init__(self, config: Mapping | Any):
+        """Create a simulation from a machine-format dict (the seed's ``OrchestratorConfig``)
+        or a :class:`~payment_simulator.config.SimulationConfig`."""
+        self._setup()
+        if hasattr(config, "to_rust_dict"):
+            config = config.to_rust_dict()
+        out = ffi.new("psim_sim_t **")
+        _check(lib.psim_sim_new(_to_json(config, InvalidConfigError, "the configuration"), out))
+        self._handle = _own(out[0])
+
+    def _setup(self) -> None:
+        self._lock = threading.Lock()
+        self._handle = None
+        self._agent_ids: list[str] | None = None
+        self._out = ffi.new("char **")  # reused under the lock: no allocation per call
+
+    @classmethod
+    def new(cls, config: Mapping | Any) -> Orchestrator:
+        """The seed's constructor: ``Orchestrator.new(config_dict)``."""
+        return cls(config)
+
+    @classmethod
+    def restore(cls, snapshot: str | bytes | Mapping) -> Orchestrator:
+        """A simulation continuing exactly where :meth:`snapshot` left it (RNG included)."""
+        if isinstance(snapshot, Mapping):
+            data = _to_json(snapshot, InvalidConfigError, "the snapshot")
+        elif isinstance(snapshot, str):
+            data = _utf8(snapshot)
+        elif isinstance(snapshot, (bytes, bytearray)):
+            data = bytes(snapshot)
+        else:
+            raise TypeError(f"snapshot must be str, bytes or dict, not {type(snapshot).__name__}")
+        if b"\0" in data:  # C would read only up to it
+            raise InvalidJsonError("the snapshot contains a NUL character")
+        self = cls.__new__(cls)
+        self._setup()
+        out = ffi.new("psim_sim_t **")
+        _check(lib.psim_sim_restore(data, out))
+        self._handle = _own(out[0])
+        return self
+
+    # -- plumbing (callers hold no lock; these take it) --
+
+    def _live_handle(self):
+        if self._handle is None:
+            raise SimulationClosedError("this simulation has been closed")
+        return self._handle
+
+    def _call_str(self, fn, *args) -> str:
+        with self._lock:
+            _check(fn(self._live_handle(), *args, self._out))
+            return _take_string(self._out)
+
+    def _call_json(self, fn, *args) -> Any:
+        return json.loads(self._call_str(fn, *args))
+
+    def _call_int(self, fn, ctype: str, *args) -> int:
+        out = ffi.new(ctype)
+        with self._lock:
+            _check(fn(self._live_handle(), *args, out))
+        return int(out[0])
+
+    # -- the seed's API --
+
+    def tick(self) -> dict:
+        """Run one tick; its result (``tick``, ``num_arrivals``, ``num_settlements``, ...)."""
+        return self._call_json(lib.psim_sim_tick)
+
+    def current_tick(self) -> int:
+        """Ticks executed so far (the number of the tick that runs next)."""
+        return self._call_int(lib.psim_sim_current_tick, "uint64_t *")
+
+    def current_day(self) -> int:
+        return self._call_int(lib.psim_sim_current_day, "uint64_t *")
+
+    def get_agent_balance(self, agent_id: str) -> int:
+        """Balance in cents; UnknownAgentError (a KeyError) for an unknown id."""
+        return self._call_int(lib.psim_sim_agent_balance, "int64_t *", _agent_id(agent_id))
+
+    def get_queue1_size(self, agent_id: str) -> int:
+        return self._call_int(lib.psim_sim_queue1_size, "uint64_t *", _agent_id(agent_id))
+
+    def get_queue2_size(self) -> int:
+        return self._call_int(lib.psim_sim_queue2_size, "uint64_t *")
+
+    def get_agent_ids(self) -> list[str]:
+        """Agent ids in configuration order."""
+        if self._agent_ids is None:  # agents never change during a run
+            self._agent_ids = self._call_json(lib.psim_sim_agent_ids)
+        return list(self._agent_ids)
+
+    def submit_transaction(self, tx: Mapping) -> str:
+        """Submit a payment order (``sender``, ``receiver``, ``amount``, optional
+        ``deadline_offset`` and ``priority``); it arrives at :meth:`current_tick`. Returns its id."""
+        return self._call_str(lib.psim_sim_submit, _to_json(tx, InvalidArgumentError, "the transaction"))
+
+    # -- beyond the seed --
+
+    def run(self, ticks: int) -> dict:
+        """Run ``ticks`` ticks in one call; the summary (``ticks_run``, sums, ``last``)."""
+        return self._call_json(lib.psim_sim_run, _u64(ticks, "ticks"))
+
+    def state(self) -> dict:
+        """``{"tick", "day", "agents": [...], "queue2_size"}``, agents in configuration order."""
+        return self._call_json(lib.psim_sim_state)
+
+    def stats(self) -> dict:
+        """Totals since the start: arrivals, settlements by mechanism, costs, delays, peaks."""
+        return self._call_json(lib.psim_sim_stats)
+
+    def horizon(self) -> int:
+        """Length of the run in ticks (ticks_per_day × num_days)."""
+        return self._call_int(lib.psim_sim_horizon, "uint64_t *")
+
+    def events(self, since: int = 0) -> list[dict]:
+        """Recorded events with ``seq > since``, in order: 0 gives every event; pass the last
+        ``seq`` seen to get only newer ones."""
+        return self._call_json(lib.psim_sim_events, _u64(since, "since"))["events"]
+
+    def snapshot(self) -> str:
+        """The whole simulation as a JSON document, for :meth:`restore`."""
+        return self._call_str(lib.psim_sim_snapshot)
+
+    def events_frame(self, since: int = 0):
+        """:meth:`events` as a pandas DataFrame (needs the ``pandas`` extra)."""
+        from .frames import events_to_pandas
+
+        return events_to_pandas(self.events(since))
+
+    def stats_frame(self):
+        """:meth:`stats` as a pandas Series of flattened totals (needs the ``pandas`` extra)."""
+        from .frames import stats_to_pandas
+
+        return stats_to_pandas(self.stats())
+
+    # -- lifetime --
+
+    @property
+    def closed(self) -> bool:
+        return self._handle is None
+
+    def close(self) -> None:
+        """Free the native simulation now. Idempotent; later calls raise SimulationClosedError."""
+        with self._lock:  # waits for a call in flight on another thread
+            handle, self._handle = self._handle, None
+        if handle is not None:
+            ffi.release(handle)  # runs the ffi.gc destructor now, exactly once
+
+    def __enter__(self) -> Orchestrator:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<Orchestrator {'closed' if self.closed else 'open'}>"
+
+
+__all__ = ["Orchestrator", "live_handles", "last_error", "native_version", "library_path"]

@@ -1,0 +1,47 @@
+"""Scenario configuration: pydantic schemas mirroring the core's rules, and file loading."""
+
+from .loader import describe_errors, load_config, parse_config, to_machine_dict, validate_document
+from .schemas import (
+    AgentConfig,
+    AmountDistribution,
+    ArrivalConfig,
+    CostConfig,
+    DistributionLogNormal,
+    DistributionNormal,
+    DistributionUniform,
+    LsmConfig,
+    PolicyConfig,
+    PolicyConfigDeadline,
+    PolicyConfigFifo,
+    PolicyConfigLiquidityAware,
+    SimulationConfig,
+    SimulationParams,
+    SplitConfig,
+    is_scenario_document,
+    machine_to_scenario,
+)
+
+__all__ = [
+    "load_config",
+    "parse_config",
+    "describe_errors",
+    "to_machine_dict",
+    "validate_document",
+    "SimulationConfig",
+    "SimulationParams",
+    "AgentConfig",
+    "PolicyConfig",
+    "PolicyConfigFifo",
+    "PolicyConfigDeadline",
+    "PolicyConfigLiquidityAware",
+    "SplitConfig",
+    "AmountDistribution",
+    "DistributionNormal",
+    "DistributionLogNormal",
+    "DistributionUniform",
+    "ArrivalConfig",
+    "CostConfig",
+    "LsmConfig",
+    "is_scenario_document",
+    "machine_to_scenario",
+]

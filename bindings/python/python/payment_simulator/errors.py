@@ -1,0 +1,122 @@
+"""The exception hierarchy of payment_simulator.
+
+One class per ``psim_status`` of the C ABI, all rooted at :class:`PaymentSimError`. Classes for
+bad input also derive from :class:`ValueError`, the unknown-agent class from :class:`KeyError`, so
+code written against the seed plan (``pytest.raises(ValueError, ...)``) keeps working.
+"""
+
+from __future__ import annotations
+
+
+class PaymentSimError(Exception):
+    """Base class of every error raised by payment_simulator."""
+
+    #: The ``psim_status`` name this class stands for (None for Python-side errors).
+    status: str | None = None
+
+
+class NullArgumentError(PaymentSimError, ValueError):
+    """The library received a NULL pointer (a bug in the binding, never the caller's input)."""
+
+    status = "PSIM_STATUS_NULL_ARG"
+
+
+class InvalidUtf8Error(PaymentSimError, ValueError):
+    """A string is not valid UTF-8 (in Python: a str holding lone surrogates)."""
+
+    status = "PSIM_STATUS_INVALID_UTF8"
+
+
+class InvalidJsonError(PaymentSimError, ValueError):
+    """A document is not well-formed JSON or YAML."""
+
+    status = "PSIM_STATUS_INVALID_JSON"
+
+
+class InvalidConfigError(PaymentSimError, ValueError):
+    """A configuration or snapshot breaks one or more rules; the message lists every problem."""
+
+    status = "PSIM_STATUS_INVALID_CONFIG"
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        super().__init__(message)
+        #: The individual problems, when known (Python-side validation fills it in).
+        self.problems: list[str] = problems if problems is not None else [message]
+
+
+class InvalidArgumentError(PaymentSimError, ValueError):
+    """An argument is out of range (negative amount, self-payment, priority above 10, ...)."""
+
+    status = "PSIM_STATUS_INVALID_ARGUMENT"
+
+
+class UnknownAgentError(PaymentSimError, KeyError):
+    """A query or submission names an agent the simulation does not know."""
+
+    status = "PSIM_STATUS_NOT_FOUND"
+
+    def __str__(self) -> str:
+        # KeyError.__str__ repr-quotes its argument; the library's message is already readable.
+        return str(self.args[0]) if self.args else ""
+
+
+class SimulationFinishedError(PaymentSimError, RuntimeError):
+    """Every tick of the horizon has run: no more ticks or submissions."""
+
+    status = "PSIM_STATUS_SIMULATION_FINISHED"
+
+
+class PoisonedError(PaymentSimError, RuntimeError):
+    """An earlier call panicked inside the library; the handle refuses further use."""
+
+    status = "PSIM_STATUS_POISONED"
+
+
+class NativePanicError(PaymentSimError, RuntimeError):
+    """The library panicked during this call (a bug in the engine); the handle is now poisoned."""
+
+    status = "PSIM_STATUS_PANIC"
+
+
+class SimulationClosedError(PaymentSimError, RuntimeError):
+    """The simulation was closed; its handle is gone."""
+
+
+class SimulationNotFoundError(PaymentSimError, KeyError):
+    """A SimulationManager does not hold a simulation with this id."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+#: ``psim_status`` name -> exception class, for every status but ``PSIM_STATUS_OK``.
+STATUS_EXCEPTIONS: dict[str, type[PaymentSimError]] = {
+    cls.status: cls
+    for cls in (
+        NullArgumentError,
+        InvalidUtf8Error,
+        InvalidJsonError,
+        InvalidConfigError,
+        InvalidArgumentError,
+        UnknownAgentError,
+        SimulationFinishedError,
+        PoisonedError,
+        NativePanicError,
+    )
+}
+
+__all__ = [
+    "PaymentSimError",
+    "NullArgumentError",
+    "InvalidUtf8Error",
+    "InvalidJsonError",
+    "InvalidConfigError",
+    "InvalidArgumentError",
+    "UnknownAgentError",
+    "SimulationFinishedError",
+    "PoisonedError",
+    "NativePanicError",
+    "SimulationClosedError",
+    "SimulationNotFoundError",
+    "STATUS_EXCEPTIONS",
+]

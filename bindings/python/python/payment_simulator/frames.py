@@ -1,0 +1,45 @@
+"""pandas views of the engine's plain-Python output (the optional ``pandas`` extra).
+
+Everything the engine returns is already plain dicts and lists; these helpers only shape it for
+analysis. pandas is imported on first use, so the package does not depend on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+
+def _pandas():
+    try:
+        import pandas
+    except ImportError:
+        raise ImportError("pandas is not installed: pip install 'payment-simulator[pandas]'") from None
+    return pandas
+
+
+def ticks_to_pandas(results: Iterable[Mapping[str, Any]]):
+    """Tick results (from ``tick()`` or ``run(n)["last"]``) as a DataFrame indexed by tick."""
+    frame = _pandas().DataFrame.from_records(list(results))
+    return frame.set_index("tick") if "tick" in frame.columns else frame
+
+
+def events_to_pandas(events: Iterable[Mapping[str, Any]]):
+    """Events as a DataFrame, one row per event; nested fields become ``a.b`` columns."""
+    return _pandas().json_normalize(list(events))
+
+
+def stats_to_pandas(stats: Mapping[str, Any]):
+    """Statistics totals as a Series (nested dicts flattened to ``a.b``); per-agent lists are
+    left out: use :func:`agents_to_pandas` for those."""
+    flat = _pandas().json_normalize(dict(stats)).iloc[0]
+    return flat[[not isinstance(v, list) for v in flat.values]]
+
+
+def agents_to_pandas(document: Mapping[str, Any]):
+    """The ``agents`` list of a state or statistics document as a DataFrame indexed by id."""
+    frame = _pandas().json_normalize(list(document["agents"]))
+    return frame.set_index("id") if "id" in frame.columns else frame
+
+
+__all__ = ["ticks_to_pandas", "events_to_pandas", "stats_to_pandas", "agents_to_pandas"]

@@ -1,0 +1,44 @@
+//! # payment-sim-capi: the C ABI of payment-sim
+//!
+//! One `extern "C"` surface over [`payment_sim_core`]: opaque handles, JSON strings in and
+//! out, `psim_status` return codes. This crate only translates — JSON ⇄ core types,
+//! [`SimError`](payment_sim_core::SimError) ⇄ [`psim_status`], handle lifetime — and never
+//! re-implements simulation behaviour.
+//!
+//! Map of the crate (one module per concept):
+//!
+//! | module | what |
+//! |---|---|
+//! | `boundary` | the panic boundary every export runs inside (`ffi_boundary!`), the quiet panic hook |
+//! | `error` | [`psim_status`], the failure type, the thread-local last error ([`psim_last_error`]) |
+//! | `strings` | borrowed C strings in, owned C strings out ([`psim_string_free`]), out-parameters |
+//! | `version` | [`psim_version`], [`psim_abi_version`] and the `PSIM_*VERSION*` constants |
+//! | `handle` | the opaque [`psim_sim_t`]: a mutex around the simulation plus a poisoned flag |
+//! | `documents` | the JSON documents the library adds around core types (the events document) |
+//! | `sim` | the `psim_sim_*` exports |
+//!
+//! The generated header is `include/payment_sim.h` (cbindgen, see `build.rs`); the guide is
+//! `docs/c-api.md` and the JSON documents are described in `docs/json.md`.
+#![warn(missing_docs)]
+// The exported names are C names.
+#![allow(non_camel_case_types)]
+
+// Declaration order is the order of the generated header (cbindgen follows it).
+#[macro_use]
+mod boundary;
+mod version;
+mod error;
+mod strings;
+mod handle;
+pub mod documents;
+mod sim;
+
+pub use documents::{EventsDocument, PSIM_EVENTS_SCHEMA_VERSION, PSIM_SNAPSHOT_SCHEMA_VERSION};
+pub use error::{psim_last_error, psim_status};
+pub use handle::{psim_sim_t, PsimSim};
+pub use sim::*;
+pub use strings::psim_string_free;
+pub use version::{
+    psim_abi_version, psim_version, PSIM_ABI_VERSION, PSIM_VERSION_MAJOR, PSIM_VERSION_MINOR,
+    PSIM_VERSION_PATCH,
+};

@@ -1,0 +1,29 @@
+//! One module per command family.
+
+pub mod replay;
+pub mod run;
+pub mod step;
+pub mod validate;
+
+use payment_sim_core::config::EventRecording;
+
+use crate::RecordingLevel;
+
+/// The core's recording level for a `--event-recording` value.
+pub fn recording_level(level: RecordingLevel) -> EventRecording {
+    match level {
+        RecordingLevel::Full => EventRecording::Full,
+        RecordingLevel::Settlements => EventRecording::Settlements,
+        RecordingLevel::Off => EventRecording::Off,
+    }
+}
+
+/// "1 day × 100 ticks" / "3 days × 100 ticks".
+pub fn horizon_words(days: i64, ticks_per_day: i64) -> String {
+    format!(
+        "{} day{} × {} ticks",
+        days,
+        if days == 1 { "" } else { "s" },
+        ticks_per_day
+    )
+}

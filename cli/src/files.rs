@@ -1,0 +1,85 @@
+//! Reading inputs and writing outputs: scenario files, atomic writes, stdout.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use payment_sim_core::scenario::{parse_document, DocumentKind};
+use payment_sim_core::SimulationConfig;
+
+use crate::error::{CliError, CliResult};
+
+/// Read a text file; a missing or unreadable file is invalid input (exit 2).
+pub fn read_text(path: &Path) -> CliResult<String> {
+    fs::read_to_string(path).map_err(|e| CliError::read(path, &e))
+}
+
+/// Read and validate a scenario (scenario or machine format, YAML or JSON).
+pub fn load_scenario(path: &Path) -> CliResult<(SimulationConfig, DocumentKind)> {
+    let text = read_text(path)?;
+    parse_document(&text)
+        .map_err(|e| CliError::from_sim(&format!("invalid scenario {}", path.display()), e))
+}
+
+/// Write a file atomically: a temporary file beside it, then a rename, so a failed write
+/// never leaves a half-written state file behind.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> CliResult {
+    let tmp = temp_path(path);
+    let result = fs::write(&tmp, contents).and_then(|()| fs::rename(&tmp, path));
+    if let Err(e) = result {
+        let _ = fs::remove_file(&tmp);
+        return Err(CliError::write(path, &e));
+    }
+    Ok(())
+}
+
+fn temp_path(path: &Path) -> PathBuf {
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(format!(".tmp{}", std::process::id()));
+    path.with_file_name(name)
+}
+
+/// Check early that `path` can be written (before a long run whose result would be lost):
+/// create its parent if needed and try the temporary file `write_atomic` will use.
+pub fn check_writable(path: &Path) -> CliResult {
+    ensure_parent(path)?;
+    let tmp = temp_path(path);
+    fs::write(&tmp, b"")
+        .and_then(|()| fs::remove_file(&tmp))
+        .map_err(|e| CliError::write(path, &e))
+}
+
+/// Create the parent directory of an output file when it is missing.
+pub fn ensure_parent(path: &Path) -> CliResult {
+    if let Some(parent) = path.parent() {
+        if !parent.as_os_str().is_empty() && !parent.exists() {
+            fs::create_dir_all(parent).map_err(|e| CliError::write(parent, &e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Print command output on stdout. A closed pipe (`payment-sim stats | head -1`) is not an
+/// error: the reader has what it wanted.
+pub fn emit(text: &str) -> CliResult {
+    let stdout = io::stdout();
+    let mut lock = stdout.lock();
+    match lock.write_all(text.as_bytes()).and_then(|()| lock.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::runtime(format!(
+            "cannot write to standard output: {}",
+            crate::error::io_message(&e)
+        ))),
+    }
+}
+
+/// A value as pretty JSON with a final newline.
+pub fn json<T: serde::Serialize>(value: &T) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into());
+    text.push('\n');
+    text
+}

@@ -1,0 +1,258 @@
+//! `payment-sim` — run, step through and replay payment-system simulations from a terminal.
+//!
+//! The CLI only translates: files and arguments in, core calls, tables or JSON out. Every
+//! simulation rule lives in `payment-sim-core`. See `docs/cli.md`.
+
+mod commands;
+mod error;
+mod events_out;
+mod files;
+mod format;
+mod recording;
+mod report;
+mod session;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::error::{CliError, EXIT_RUNTIME};
+use crate::format::Style;
+
+/// Deterministic RTGS payment-system simulator.
+#[derive(Debug, Parser)]
+#[command(
+    name = "payment-sim",
+    version,
+    about = "Deterministic RTGS payment-system simulator",
+    long_about = "Deterministic RTGS payment-system simulator.\n\n\
+        Scenario files are YAML or JSON, in the scenario format (simulation / agents / costs) \
+        or the machine format (ticks_per_day / agent_configs / ...). Amounts are integer cents; \
+        tables show them as currency (1,234.56) unless --cents is given.\n\n\
+        Exit codes: 0 ok, 1 runtime failure (write failed, replay mismatch), \
+        2 usage error or invalid input.",
+    after_help = "Step by step: `payment-sim create --config S.yaml`, then `tick`, `submit`, \
+        `state`, `stats` and `export` work on the simulation created last in this directory \
+        (recorded in .payment-sim/current) unless --state FILE is given."
+)]
+struct Cli {
+    /// Output format: aligned tables for people or JSON (stable keys) for scripts.
+    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Table)]
+    format: OutputFormat,
+    /// Show amounts as raw integer cents instead of currency.
+    #[arg(long, global = true)]
+    cents: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Aligned tables.
+    Table,
+    /// JSON documents with stable keys.
+    Json,
+}
+
+/// Output options shared by every command.
+#[derive(Debug, Clone, Copy)]
+pub struct Output {
+    /// Table or JSON.
+    pub format: OutputFormat,
+    /// How amounts are shown in tables.
+    pub style: Style,
+}
+
+impl Output {
+    /// Whether JSON was asked for.
+    pub fn json(&self) -> bool {
+        self.format == OutputFormat::Json
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a scenario (the whole horizon or --ticks N) and print a summary.
+    Run(RunArgs),
+    /// Check scenario files; print every problem with its field path (exit 2 when any).
+    Validate(ValidateArgs),
+    /// Create a simulation from a scenario and save its state file.
+    Create(CreateArgs),
+    /// Execute ticks on the current simulation.
+    Tick(TickArgs),
+    /// Submit a manual payment order to the current simulation.
+    Submit(SubmitArgs),
+    /// Show balances and queues of the current simulation.
+    State(StateArgs),
+    /// Show statistics of the current simulation.
+    Stats(StateArgs),
+    /// Export the current step-by-step session as a recording for `replay`.
+    Export(ExportArgs),
+    /// Re-run a recording and verify that the event stream is identical.
+    Replay(ReplayArgs),
+}
+
+/// `run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (YAML or JSON).
+    pub scenario: PathBuf,
+    /// Run only the first N ticks.
+    #[arg(long, value_name = "N")]
+    pub ticks: Option<u64>,
+    /// Override the scenario's RNG seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Override the number of days (e.g. for a long scale run).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub days: Option<u64>,
+    /// Override the event recording level.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub event_recording: Option<RecordingLevel>,
+    /// Write the event stream to FILE: JSON lines (.jsonl) or CSV (.csv).
+    #[arg(long, value_name = "FILE")]
+    pub events: Option<PathBuf>,
+    /// Write a recording (config, seed, events) that `replay` can verify.
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
+    /// Save the final state file (continue with `tick --state FILE`).
+    #[arg(long, value_name = "FILE")]
+    pub save_state: Option<PathBuf>,
+    /// No progress bar and no summary: print the performance figures instead (scale runner).
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Event recording levels (the core's `event_recording`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RecordingLevel {
+    /// Every state change.
+    Full,
+    /// Settlements, drops, overdue marks and end-of-day events.
+    Settlements,
+    /// No events.
+    Off,
+}
+
+/// `validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Scenario files (YAML or JSON).
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+}
+
+/// `create`.
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// Scenario file (YAML or JSON).
+    #[arg(short, long, value_name = "SCENARIO")]
+    pub config: PathBuf,
+    /// State file to write [default: .payment-sim/state.json].
+    #[arg(short, long, value_name = "STATE")]
+    pub output: Option<PathBuf>,
+    /// Override the scenario's RNG seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+/// `tick`.
+#[derive(Debug, Args)]
+pub struct TickArgs {
+    /// Number of ticks to execute.
+    #[arg(default_value_t = 1)]
+    pub count: u64,
+    /// State file [default: the simulation created last in this directory].
+    #[arg(short, long, value_name = "STATE")]
+    pub state: Option<PathBuf>,
+    /// Also list the events of these ticks.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// `submit`.
+#[derive(Debug, Args)]
+pub struct SubmitArgs {
+    /// Sending agent id.
+    #[arg(short, long)]
+    pub sender: String,
+    /// Receiving agent id.
+    #[arg(short, long)]
+    pub receiver: String,
+    /// Amount in integer cents.
+    #[arg(short, long, allow_negative_numbers = true)]
+    pub amount: i64,
+    /// Deadline offset in ticks from arrival.
+    #[arg(short, long, default_value_t = 50, allow_negative_numbers = true)]
+    pub deadline: i64,
+    /// Priority 0–10 (higher is more urgent).
+    #[arg(short, long, default_value_t = 5, allow_negative_numbers = true)]
+    pub priority: i64,
+    /// State file [default: the simulation created last in this directory].
+    #[arg(long, value_name = "STATE")]
+    pub state: Option<PathBuf>,
+}
+
+/// `state` and `stats`.
+#[derive(Debug, Args)]
+pub struct StateArgs {
+    /// State file [default: the simulation created last in this directory].
+    #[arg(short, long, value_name = "STATE")]
+    pub state: Option<PathBuf>,
+}
+
+/// `export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Recording file to write.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// State file [default: the simulation created last in this directory].
+    #[arg(short, long, value_name = "STATE")]
+    pub state: Option<PathBuf>,
+}
+
+/// `replay`.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// Recording file (from `run --record` or `export`).
+    pub recording: PathBuf,
+}
+
+fn dispatch(cli: Cli) -> Result<(), CliError> {
+    let out = Output {
+        format: cli.format,
+        style: Style {
+            raw_cents: cli.cents,
+        },
+    };
+    match cli.command {
+        Command::Run(args) => commands::run::run(args, out),
+        Command::Validate(args) => commands::validate::validate(args, out),
+        Command::Create(args) => commands::step::create(args, out),
+        Command::Tick(args) => commands::step::tick(args, out),
+        Command::Submit(args) => commands::step::submit(args, out),
+        Command::State(args) => commands::step::state(args, out),
+        Command::Stats(args) => commands::step::stats(args, out),
+        Command::Export(args) => commands::step::export(args, out),
+        Command::Replay(args) => commands::replay::replay(args, out),
+    }
+}
+
+fn main() -> ExitCode {
+    // A bug must still end with one line on stderr, not a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("error: internal error in payment-sim: {info}\n(this is a bug; please report it with the command that caused it)");
+    }));
+    let cli = Cli::parse(); // usage errors exit 2, --help/--version exit 0
+    match std::panic::catch_unwind(|| dispatch(cli)) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(err)) => {
+            eprint!("{}", err.render());
+            ExitCode::from(err.code)
+        }
+        Err(_) => ExitCode::from(EXIT_RUNTIME),
+    }
+}

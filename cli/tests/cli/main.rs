@@ -1,0 +1,14 @@
+//! Command tests of `payment-sim`: every command's output (tables, JSON, errors) is a
+//! snapshot under `snapshots/`; behaviour tests check what snapshots cannot (files written,
+//! workflow equivalence, replay tampering). Outputs are deterministic: no timings, no
+//! absolute paths (commands run with relative paths in the workspace root or a temp dir).
+//!
+//! Update snapshots after an intended change with `INSTA_UPDATE=always cargo test -p
+//! payment-sim-cli` and review the diff.
+
+mod replay;
+mod run;
+mod scenarios;
+mod step;
+mod support;
+mod validate;
