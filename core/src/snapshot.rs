@@ -100,6 +100,18 @@ impl Simulation {
         {
             return Err(corrupt(format!("per-agent lists must have {n} entries")));
         }
+        // Counters grow by one per transaction, entry or tick; one near the top of u64 can only
+        // come from a damaged document, and would overflow as the simulation continues.
+        let counters = [snapshot.next_tx_seq, snapshot.next_queue2_entry];
+        if let Some(c) = counters
+            .into_iter()
+            .chain(snapshot.totals.counters())
+            .find(|&c| c > MAX_RESTORED_COUNTER)
+        {
+            return Err(corrupt(format!(
+                "counter {c} is out of range (at most {MAX_RESTORED_COUNTER})"
+            )));
+        }
         if snapshot.tick > sim.horizon {
             return Err(corrupt(format!(
                 "tick {} is past the horizon {}",
@@ -162,24 +174,35 @@ impl Simulation {
         }
         for (a, queue) in snapshot.queue1.into_iter().enumerate() {
             for tx in queue {
-                check(&tx, n, Some(a))?;
+                check(&tx, n, snapshot.next_tx_seq, Some(a))?;
                 let slot = sim.place(tx);
                 sim.queue1[a].push_back(slot);
             }
         }
         for tx in snapshot.pending_manual {
-            check(&tx, n, None)?;
+            check(&tx, n, snapshot.next_tx_seq, None)?;
+            if tx.location != Location::Queue1 {
+                return Err(corrupt(format!(
+                    "pending transaction {} is not marked as in Queue 1",
+                    tx.id
+                )));
+            }
             let slot = sim.place(tx);
             sim.pending_manual.push(slot);
         }
         for tx in snapshot.queue2 {
-            check(&tx, n, None)?;
+            check(&tx, n, snapshot.next_tx_seq, None)?;
             let Location::Queue2 { entry } = tx.location else {
                 return Err(corrupt(format!(
                     "transaction {} in queue2 is not marked as queued",
                     tx.id
                 )));
             };
+            if entry >= snapshot.next_queue2_entry {
+                return Err(corrupt(format!(
+                    "queue2 entry {entry} is not below next_queue2_entry"
+                )));
+            }
             let (sender, receiver, amount, priority) =
                 (tx.sender, tx.receiver, tx.amount, tx.priority);
             let key = Q2Key::new(priority, entry);
@@ -224,8 +247,19 @@ impl Simulation {
     }
 }
 
-fn check(tx: &Transaction, agents: usize, queue1_of: Option<usize>) -> Result<(), SimError> {
+/// Largest counter (sequence numbers, statistics counts) a restored snapshot may carry.
+const MAX_RESTORED_COUNTER: u64 = 1 << 62;
+
+fn check(
+    tx: &Transaction,
+    agents: usize,
+    next_tx_seq: u64,
+    queue1_of: Option<usize>,
+) -> Result<(), SimError> {
     let bad = |what: &str| Err(corrupt(format!("transaction {}: {what}", tx.id)));
+    if tx.id.seq == 0 || tx.id.seq >= next_tx_seq {
+        return bad("id is not below next_tx_seq");
+    }
     if tx.sender as usize >= agents || tx.receiver as usize >= agents || tx.sender == tx.receiver {
         return bad("sender/receiver out of range");
     }

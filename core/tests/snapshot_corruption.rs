@@ -145,6 +145,66 @@ proptest! {
 }
 
 #[test]
+#[ignore]
+fn survey_panic_sites() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    use std::sync::{Arc, Mutex};
+    let sites: Arc<Mutex<std::collections::BTreeMap<String, (u64, String)>>> = Default::default();
+    let s2 = sites.clone();
+    std::panic::set_hook(Box::new(move |info| {
+        let loc = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let msg = info
+            .payload()
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| info.payload().downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        let mut m = s2.lock().unwrap();
+        let e = m.entry(loc).or_insert((0, msg));
+        e.0 += 1;
+    }));
+    let mut runner = TestRunner::deterministic();
+    let strat = prop::collection::vec((any::<prop::sample::Index>(), interesting(), 0u8..4), 1..4);
+    for _ in 0..20000 {
+        let damage = strat.new_tree(&mut runner).unwrap().current();
+        let mut snapshot = rich_snapshot();
+        for (which, value, how) in damage {
+            let mut paths = Vec::new();
+            leaves(&snapshot, &mut Vec::new(), &mut paths);
+            let path = which.get(&paths).clone();
+            let target = at(&mut snapshot, &path);
+            match (how, target) {
+                (0, Value::Array(a)) if !a.is_empty() => {
+                    a.pop();
+                }
+                (1, Value::Array(a)) if !a.is_empty() => {
+                    let x = a[0].clone();
+                    a.push(x);
+                }
+                (2, Value::Array(a)) if a.len() > 1 => {
+                    a.swap(0, 1);
+                }
+                (_, t) => *t = value,
+            }
+        }
+        let text = snapshot.to_string();
+        let _ = std::panic::catch_unwind(|| {
+            if let Ok(sim) = Simulation::restore_json(&text) {
+                run_everything(sim);
+            }
+        });
+    }
+    let _ = std::panic::take_hook();
+    for (loc, (n, msg)) in sites.lock().unwrap().iter() {
+        eprintln!("{n:6}  {loc}  {msg}");
+    }
+}
+
+#[test]
 fn the_undamaged_snapshot_restores() {
     let snapshot = rich_snapshot();
     let sim = Simulation::restore_json(&snapshot.to_string()).unwrap();

@@ -150,14 +150,6 @@ def test_the_same_yaml_scalars_pass_or_fail(cli, tmp_path, literal):
     assert python_accepts(file) == cli_accepts(cli, file), literal
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "model.md: `null` for an optional field means absent. The core rejects null for defaulted scalars "
-        "(num_days, credit_limit, deadline_offset, priority, cost rates, lsm switches); Python accepts it. "
-        "When the core accepts it too, this passes: remove the xfail."
-    ),
-)
 @pytest.mark.parametrize(
     "path",
     [
