@@ -9,7 +9,8 @@ CARGO ?= cargo
 # One profile for tests, the library, the CLI and the wheel, so everything is built once.
 PROFILE ?= release
 CARGO_PROFILE_FLAG := --profile $(PROFILE)
-TARGET_DIR := target/$(PROFILE)
+# cargo's output folder: `dev`/`test` build into target/debug, `bench` into target/release.
+TARGET_DIR := target/$(patsubst test,debug,$(patsubst dev,debug,$(patsubst bench,release,$(PROFILE))))
 export RUST_BACKTRACE ?= 0
 
 TEST_TARGETS := test-rust

@@ -21,8 +21,8 @@ fn main() {
     // The shared library's soname carries the ABI version, so programs linked against one
     // ABI never load another.
     if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
-        let version_rs = std::fs::read_to_string(crate_dir.join("src/version.rs"))
-            .expect("capi/src/version.rs");
+        let version_rs =
+            std::fs::read_to_string(crate_dir.join("src/version.rs")).expect("capi/src/version.rs");
         let abi = version_rs
             .lines()
             .find_map(|l| l.strip_prefix("pub const PSIM_ABI_VERSION: u32 = "))

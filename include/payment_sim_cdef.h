@@ -20,6 +20,18 @@
 
 
 /**
+ * `schema_version` of the events document from psim_sim_events(); bumped on any
+ * incompatible change.
+ */
+#define PSIM_EVENTS_SCHEMA_VERSION 1
+
+/**
+ * `schema_version` of the snapshot document from psim_sim_snapshot(); psim_sim_restore()
+ * accepts only this version.
+ */
+#define PSIM_SNAPSHOT_SCHEMA_VERSION 1
+
+/**
  * Major version of the library (semantic versioning).
  */
 #define PSIM_VERSION_MAJOR 0
@@ -40,18 +52,6 @@
  * psim_abi_version() at start-up to detect a header/library mismatch.
  */
 #define PSIM_ABI_VERSION 1
-
-/**
- * `schema_version` of the events document from psim_sim_events(); bumped on any
- * incompatible change.
- */
-#define PSIM_EVENTS_SCHEMA_VERSION 1
-
-/**
- * `schema_version` of the snapshot document from psim_sim_snapshot(); psim_sim_restore()
- * accepts only this version.
- */
-#define PSIM_SNAPSHOT_SCHEMA_VERSION 1
 
 /**
  * The result of every fallible function. `PSIM_STATUS_OK` is 0; codes are never renumbered
@@ -118,22 +118,6 @@ typedef struct psim_sim psim_sim;
 typedef psim_sim psim_sim_t;
 
 /**
- * The library version as a NUL-terminated string, e.g. "0.1.0".
- *
- * Ownership: a static string owned by the library; never free it.
- * Thread safety: safe from any thread.
- */
-const char *psim_version(void);
-
-/**
- * The ABI version of the loaded library (starts at 1). A program compiled against this
- * header should check `psim_abi_version() == PSIM_ABI_VERSION`.
- *
- * Thread safety: safe from any thread.
- */
-uint32_t psim_abi_version(void);
-
-/**
  * The message of the most recent failed call made on the calling thread, or "" when the
  * most recent status-returning call on this thread succeeded. Every function that returns
  * psim_status resets it on entry. Messages quote the offending argument, id, field or value.
@@ -145,18 +129,6 @@ uint32_t psim_abi_version(void);
  * Thread safety: each thread has its own last error.
  */
 const char *psim_last_error(void);
-
-/**
- * Release a string returned by this library (JSON documents, transaction ids).
- *
- * Ownership: takes back ownership of `s`, which must have come from an out-parameter of a
- * psim_* function and not have been released before. Never pass it to free(), and never
- * pass psim_version() or psim_last_error() here.
- * NULL: allowed (does nothing).
- * Thread safety: safe from any thread (the string need not be released by the thread that
- * received it).
- */
-void psim_string_free(char *s);
 
 /**
  * Create a simulation at tick 0 from a configuration document.
@@ -474,3 +446,34 @@ psim_status psim_sim_restore(const char *snapshot_json, psim_sim_t **sim_out);
  * `sim` is NULL or a live handle.
  */
 psim_status psim_sim_debug_panic(psim_sim_t *sim);
+
+/**
+ * Release a string returned by this library (JSON documents, transaction ids).
+ *
+ * Ownership: takes back ownership of `s`, which must have come from an out-parameter of a
+ * psim_* function and not have been released before. Never pass it to free(), and never
+ * pass psim_version() or psim_last_error() here.
+ * NULL: allowed (does nothing).
+ * Thread safety: safe from any thread (the string need not be released by the thread that
+ * received it).
+ *
+ * # Safety
+ * `s` is NULL or a string from this library that has not been released yet.
+ */
+void psim_string_free(char *s);
+
+/**
+ * The library version as a NUL-terminated string, e.g. "0.1.0".
+ *
+ * Ownership: a static string owned by the library; never free it.
+ * Thread safety: safe from any thread.
+ */
+const char *psim_version(void);
+
+/**
+ * The ABI version of the loaded library (starts at 1). A program compiled against this
+ * header should check `psim_abi_version() == PSIM_ABI_VERSION`.
+ *
+ * Thread safety: safe from any thread.
+ */
+uint32_t psim_abi_version(void);

@@ -31,7 +31,7 @@ CAPI_SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanit
 HARNESS_CYCLES ?= 2000
 VALGRIND ?= valgrind
 VALGRIND_FLAGS := --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
-	--show-leak-kinds=definite,indirect,possible --error-exitcode=1 --quiet
+	--show-leak-kinds=definite,indirect,possible --error-exitcode=1
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -56,7 +56,7 @@ lib:
 	ln -sf libpayment_sim.so $(TARGET_DIR)/libpayment_sim.so.$(CAPI_ABI)
 
 header:
-	PSIM_BLESS_HEADER=1 $(CARGO) test --workspace $(CARGO_PROFILE_FLAG) --test header
+	PSIM_BLESS_HEADER=1 $(CARGO) test --workspace $(CARGO_PROFILE_FLAG) --test header -- --nocapture
 
 header-check: | $(CAPI_BUILD)
 	$(CARGO) test --workspace $(CARGO_PROFILE_FLAG) --test header
@@ -70,7 +70,7 @@ $(CAPI_BUILD):
 	mkdir -p $@
 
 $(CAPI_BUILD)/harness: tests/c/harness.c $(CAPI_HEADER) lib | $(CAPI_BUILD)
-	$(CC) $(CAPI_CFLAGS) -D_POSIX_C_SOURCE=200809L $< -o $@ $(CAPI_LDLIBS)
+	$(CC) $(CAPI_CFLAGS) $< -o $@ $(CAPI_LDLIBS)
 
 $(CAPI_BUILD)/harness-asan: tests/c/harness.c $(CAPI_HEADER) lib | $(CAPI_BUILD)
 	$(CC) $(CAPI_CFLAGS) $(CAPI_SANITIZE) $< -o $@ $(CAPI_LDLIBS)
@@ -88,7 +88,7 @@ valgrind: $(CAPI_BUILD)/harness $(CAPI_EXAMPLES)
 	@command -v $(VALGRIND) >/dev/null || { echo "valgrind is not installed (apt-get install valgrind)"; exit 1; }
 	RUST_BACKTRACE=0 $(VALGRIND) $(VALGRIND_FLAGS) $(CAPI_BUILD)/harness $(HARNESS_CYCLES)
 	for run in $(CAPI_EXAMPLE_RUNS); do \
-		RUST_BACKTRACE=0 $(VALGRIND) $(VALGRIND_FLAGS) $$run > /dev/null; \
+		RUST_BACKTRACE=0 $(VALGRIND) $(VALGRIND_FLAGS) --quiet $$run > /dev/null; \
 	done
 	@echo "valgrind: harness and examples clean (0 errors, 0 bytes lost)"
 
@@ -123,8 +123,9 @@ install-check: | $(CAPI_BUILD)
 	$(CC) -std=c99 $(CAPI_WARN) examples/c/minimal.c $$(pkg-config --cflags payment_sim) \
 		$$libdir/libpayment_sim.a $$(pkg-config --static --libs-only-l payment_sim | sed 's/-lpayment_sim //') \
 		-o $(CAPI_BUILD)/minimal-static; \
-	ldd $(CAPI_BUILD)/minimal-installed | grep -q "$$libdir/libpayment_sim.so.$(CAPI_ABI)"; \
-	! ldd $(CAPI_BUILD)/minimal-static | grep -q libpayment_sim
+	ldd $(CAPI_BUILD)/minimal-installed | grep "$$libdir/libpayment_sim.so.$(CAPI_ABI)" > /dev/null; \
+	if ldd $(CAPI_BUILD)/minimal-static | grep libpayment_sim; then \
+		echo "minimal-static still needs the shared library"; exit 1; fi
 	$(CAPI_BUILD)/minimal-installed examples/c/minimal.json > /dev/null
 	$(CAPI_BUILD)/minimal-static examples/c/minimal.json > /dev/null
 	@echo "install-check: built and ran examples/c/minimal.c against the installed library (shared via pkg-config, and static)"

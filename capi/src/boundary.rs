@@ -19,9 +19,10 @@ use crate::psim_status;
 /// export `$name`, returning its `psim_status`.
 macro_rules! ffi_boundary {
     ($name:literal, $body:block) => {
-        $crate::boundary::call($name, || -> ::std::result::Result<(), $crate::error::Failure> {
-            $body
-        })
+        $crate::boundary::call(
+            $name,
+            || -> ::std::result::Result<(), $crate::error::Failure> { $body },
+        )
     };
 }
 

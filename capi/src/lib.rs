@@ -26,12 +26,12 @@
 // Declaration order is the order of the generated header (cbindgen follows it).
 #[macro_use]
 mod boundary;
-mod version;
-mod error;
-mod strings;
-mod handle;
 pub mod documents;
+mod error;
+mod handle;
 mod sim;
+mod strings;
+mod version;
 
 pub use documents::{EventsDocument, PSIM_EVENTS_SCHEMA_VERSION, PSIM_SNAPSHOT_SCHEMA_VERSION};
 pub use error::{psim_last_error, psim_status};

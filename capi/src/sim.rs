@@ -380,7 +380,10 @@ unsafe fn scalar(
 /// # Safety
 /// `sim` is NULL or a live handle; `out` is NULL or valid for a write.
 #[no_mangle]
-pub unsafe extern "C" fn psim_sim_queue2_size(sim: *const psim_sim_t, out: *mut u64) -> psim_status {
+pub unsafe extern "C" fn psim_sim_queue2_size(
+    sim: *const psim_sim_t,
+    out: *mut u64,
+) -> psim_status {
     ffi_boundary!("psim_sim_queue2_size", {
         unsafe { scalar("psim_sim_queue2_size", sim, out, Simulation::queue2_size) }
     })

@@ -95,6 +95,9 @@ impl Out<*mut c_char> {
 /// NULL: allowed (does nothing).
 /// Thread safety: safe from any thread (the string need not be released by the thread that
 /// received it).
+///
+/// # Safety
+/// `s` is NULL or a string from this library that has not been released yet.
 #[no_mangle]
 pub unsafe extern "C" fn psim_string_free(s: *mut c_char) {
     if s.is_null() {

@@ -10,7 +10,7 @@ use std::ptr;
 use common::*;
 use payment_sim::*;
 
-const SENTINEL: *mut c_char = 0x1 as *mut c_char;
+const SENTINEL: *mut c_char = std::ptr::dangling_mut::<c_char>();
 
 #[test]
 fn null_arguments_are_reported_by_name() {
@@ -26,7 +26,10 @@ fn null_arguments_are_reported_by_name() {
             psim_status::NullArg
         );
         assert!(last_error().contains("`sim_out`"));
-        assert_eq!(psim_sim_tick(ptr::null_mut(), &mut out), psim_status::NullArg);
+        assert_eq!(
+            psim_sim_tick(ptr::null_mut(), &mut out),
+            psim_status::NullArg
+        );
         assert!(last_error().contains("`sim`"));
         assert_eq!(psim_sim_tick(sim, ptr::null_mut()), psim_status::NullArg);
         assert!(last_error().contains("`tick_result_json_out`"));
@@ -44,7 +47,10 @@ fn null_arguments_are_reported_by_name() {
             psim_status::NullArg
         );
         assert!(last_error().contains("`sim`"));
-        assert_eq!(psim_sim_restore(ptr::null(), &mut handle), psim_status::NullArg);
+        assert_eq!(
+            psim_sim_restore(ptr::null(), &mut handle),
+            psim_status::NullArg
+        );
         psim_sim_free(ptr::null_mut());
         psim_string_free(ptr::null_mut());
     }
@@ -63,9 +69,19 @@ fn bad_input_gets_its_own_status() {
         let c = std::ffi::CString::new(text).unwrap();
         unsafe { psim_sim_new(c.as_ptr(), handle) }
     };
-    assert_eq!(new(b"{\"ticks_per_day\": 1,", &mut handle), psim_status::InvalidJson);
-    assert!(last_error().starts_with("malformed JSON"), "{}", last_error());
-    assert_eq!(new(b"{\"a\": \"\xff\"}", &mut handle), psim_status::InvalidUtf8);
+    assert_eq!(
+        new(b"{\"ticks_per_day\": 1,", &mut handle),
+        psim_status::InvalidJson
+    );
+    assert!(
+        last_error().starts_with("malformed JSON"),
+        "{}",
+        last_error()
+    );
+    assert_eq!(
+        new(b"{\"a\": \"\xff\"}", &mut handle),
+        psim_status::InvalidUtf8
+    );
     assert_eq!(
         last_error(),
         "psim_sim_new: argument `config_json` is not valid UTF-8 (byte 0xff at offset 7)"
@@ -80,7 +96,11 @@ fn bad_input_gets_its_own_status() {
     assert!(err.1.contains("\"ZED\""), "{}", err.1);
     let err = submit(sim, r#"{"sender":"A","receiver":"B","amount":-5}"#).unwrap_err();
     assert_eq!(err.0, psim_status::InvalidArgument, "{}", err.1);
-    let err = submit(sim, r#"{"sender":"A","receiver":"B","amount":5,"colour":1}"#).unwrap_err();
+    let err = submit(
+        sim,
+        r#"{"sender":"A","receiver":"B","amount":5,"colour":1}"#,
+    )
+    .unwrap_err();
     assert_eq!(err.0, psim_status::InvalidArgument);
     assert!(err.1.contains("colour"), "{}", err.1);
     let err = submit(sim, r#"{"sender":"A""#).unwrap_err();
@@ -97,13 +117,25 @@ fn bad_input_gets_its_own_status() {
     assert_eq!(last_error(), "");
 
     let mut out = SENTINEL;
-    assert_eq!(unsafe { psim_sim_run(sim, 0, &mut out) }, psim_status::InvalidArgument);
-    assert_eq!(unsafe { psim_sim_run(sim, 11, &mut out) }, psim_status::InvalidArgument);
+    assert_eq!(
+        unsafe { psim_sim_run(sim, 0, &mut out) },
+        psim_status::InvalidArgument
+    );
+    assert_eq!(
+        unsafe { psim_sim_run(sim, 11, &mut out) },
+        psim_status::InvalidArgument
+    );
     assert!(last_error().contains("10 remaining"), "{}", last_error());
     run(sim, 10);
-    assert_eq!(unsafe { psim_sim_tick(sim, &mut out) }, psim_status::SimulationFinished);
+    assert_eq!(
+        unsafe { psim_sim_tick(sim, &mut out) },
+        psim_status::SimulationFinished
+    );
     assert!(last_error().contains("10 ticks"), "{}", last_error());
-    assert_eq!(unsafe { psim_sim_run(sim, 1, &mut out) }, psim_status::SimulationFinished);
+    assert_eq!(
+        unsafe { psim_sim_run(sim, 1, &mut out) },
+        psim_status::SimulationFinished
+    );
     let err = submit(sim, r#"{"sender":"A","receiver":"B","amount":5}"#).unwrap_err();
     assert_eq!(err.0, psim_status::SimulationFinished);
     assert_eq!(out, SENTINEL);
@@ -111,7 +143,11 @@ fn bad_input_gets_its_own_status() {
     let mut restored = ptr::null_mut();
     let status = unsafe { psim_sim_restore(cstring("{}").as_ptr(), &mut restored) };
     assert_eq!(status, psim_status::InvalidConfig);
-    assert!(last_error().starts_with("invalid configuration: snapshot: "), "{}", last_error());
+    assert!(
+        last_error().starts_with("invalid configuration: snapshot: "),
+        "{}",
+        last_error()
+    );
     let status = unsafe { psim_sim_restore(cstring("[").as_ptr(), &mut restored) };
     assert_eq!(status, psim_status::InvalidJson);
     assert!(restored.is_null());
@@ -130,9 +166,15 @@ fn a_panic_is_contained_and_poisons_only_its_handle() {
         "{message}"
     );
     let mut out = SENTINEL;
-    assert_eq!(unsafe { psim_sim_tick(sim, &mut out) }, psim_status::Poisoned);
+    assert_eq!(
+        unsafe { psim_sim_tick(sim, &mut out) },
+        psim_status::Poisoned
+    );
     assert!(last_error().contains("poisoned"), "{}", last_error());
-    assert_eq!(unsafe { psim_sim_state(sim, &mut out) }, psim_status::Poisoned);
+    assert_eq!(
+        unsafe { psim_sim_state(sim, &mut out) },
+        psim_status::Poisoned
+    );
     assert_eq!(unsafe { psim_sim_debug_panic(sim) }, psim_status::Poisoned);
     assert_eq!(out, SENTINEL);
     // Other handles are unaffected.

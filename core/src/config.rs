@@ -537,7 +537,8 @@ fn validate_arrivals(
             sum += weight;
         }
     }
-    if !a.counterparty_weights.is_empty() && !(sum > 0.0 && sum.is_finite()) {
+    let usable_sum = sum > 0.0 && sum.is_finite();
+    if !a.counterparty_weights.is_empty() && !usable_sum {
         p.push(format!(
             "{at}.counterparty_weights of {name:?} must sum to a positive finite value (got {sum})"
         ));

@@ -154,7 +154,10 @@ fn to_scenario_path(problem: &str) -> String {
         }
     }
     if let Some(rest) = problem.strip_prefix("agent_configs") {
-        let rest = rest.replacen(".opening_balance", ".balance", 1);
+        // The message may cite another agent entry too ("first used by agent_configs[0]").
+        let rest = rest
+            .replacen(".opening_balance", ".balance", 1)
+            .replace("agent_configs[", "agents[");
         return format!("agents{rest}");
     }
     problem.replace("agent_configs", "agents")

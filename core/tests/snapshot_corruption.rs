@@ -95,9 +95,21 @@ fn interesting() -> impl Strategy<Value = Value> {
     ]
 }
 
+/// Queue sizes can never exceed the live transactions (a wrapped counter would).
+fn sane(sim: &Simulation) {
+    let state = sim.state();
+    let queued: u64 = state
+        .agents
+        .iter()
+        .map(|a| a.queue1_size + a.queue2_size)
+        .sum();
+    assert!(queued <= sim.live_transactions(), "queue sizes {state:?}");
+    assert_eq!(state.queue2_size, sim.queue2_size());
+}
+
 fn run_everything(mut sim: Simulation) {
     let _ = sim.events_since(0);
-    let _ = sim.state();
+    sane(&sim);
     let _ = sim.statistics();
     let _ = sim.snapshot_json();
     // A damaged clock may leave an enormous horizon: a few ticks are enough.
@@ -107,6 +119,7 @@ fn run_everything(mut sim: Simulation) {
         }
         let _ = sim.events_since(0);
         let _ = sim.statistics();
+        sane(&sim);
     }
     let _ = sim.snapshot_json();
 }
@@ -145,70 +158,56 @@ proptest! {
 }
 
 #[test]
-#[ignore]
-fn survey_panic_sites() {
-    use proptest::strategy::ValueTree;
-    use proptest::test_runner::TestRunner;
-    use std::sync::{Arc, Mutex};
-    let sites: Arc<Mutex<std::collections::BTreeMap<String, (u64, String)>>> = Default::default();
-    let s2 = sites.clone();
-    std::panic::set_hook(Box::new(move |info| {
-        let loc = info
-            .location()
-            .map(|l| format!("{}:{}", l.file(), l.line()))
-            .unwrap_or_default();
-        let msg = info
-            .payload()
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| info.payload().downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_default();
-        let mut m = s2.lock().unwrap();
-        let e = m.entry(loc).or_insert((0, msg));
-        e.0 += 1;
-    }));
-    let mut runner = TestRunner::deterministic();
-    let strat = prop::collection::vec((any::<prop::sample::Index>(), interesting(), 0u8..4), 1..4);
-    for _ in 0..20000 {
-        let damage = strat.new_tree(&mut runner).unwrap().current();
-        let mut snapshot = rich_snapshot();
-        for (which, value, how) in damage {
-            let mut paths = Vec::new();
-            leaves(&snapshot, &mut Vec::new(), &mut paths);
-            let path = which.get(&paths).clone();
-            let target = at(&mut snapshot, &path);
-            match (how, target) {
-                (0, Value::Array(a)) if !a.is_empty() => {
-                    a.pop();
-                }
-                (1, Value::Array(a)) if !a.is_empty() => {
-                    let x = a[0].clone();
-                    a.push(x);
-                }
-                (2, Value::Array(a)) if a.len() > 1 => {
-                    a.swap(0, 1);
-                }
-                (_, t) => *t = value,
-            }
-        }
-        let text = snapshot.to_string();
-        let _ = std::panic::catch_unwind(|| {
-            if let Ok(sim) = Simulation::restore_json(&text) {
-                run_everything(sim);
-            }
-        });
-    }
-    let _ = std::panic::take_hook();
-    for (loc, (n, msg)) in sites.lock().unwrap().iter() {
-        eprintln!("{n:6}  {loc}  {msg}");
-    }
-}
-
-#[test]
 fn the_undamaged_snapshot_restores() {
     let snapshot = rich_snapshot();
     let sim = Simulation::restore_json(&snapshot.to_string()).unwrap();
     assert_eq!(sim.current_tick(), 5);
     assert!(sim.queue2_size() > 0 || sim.state().agents.iter().any(|a| a.queue1_size > 0));
     run_everything(sim);
+}
+
+/// Restoring `snapshot` after `damage` fails with an `InvalidConfig` naming `needle`.
+fn rejected(damage: impl FnOnce(&mut Value), needle: &str) {
+    let mut snapshot = rich_snapshot();
+    damage(&mut snapshot);
+    match Simulation::restore_json(&snapshot.to_string()) {
+        Err(payment_sim_core::SimError::InvalidConfig(p)) => {
+            assert!(p.join("; ").contains(needle), "{p:?} lacks {needle:?}")
+        }
+        other => panic!("expected InvalidConfig({needle}), got {other:?}"),
+    }
+}
+
+#[test]
+fn counters_near_the_top_of_u64_are_rejected() {
+    rejected(
+        |s| s["totals"]["settlements"] = json!(u64::MAX),
+        "out of range",
+    );
+    rejected(
+        |s| s["totals"]["agents"][0]["sent_count"] = json!(u64::MAX),
+        "out of range",
+    );
+    rejected(|s| s["next_tx_seq"] = json!(u64::MAX), "out of range");
+    rejected(|s| s["next_queue2_entry"] = json!(u64::MAX), "out of range");
+}
+
+#[test]
+fn inconsistent_transactions_are_rejected() {
+    let snapshot = rich_snapshot();
+    assert!(!snapshot["pending_manual"].as_array().unwrap().is_empty());
+    assert!(!snapshot["queue2"].as_array().unwrap().is_empty());
+    // A pending submission joins Queue 1 at the next tick: it must be marked as there.
+    rejected(
+        |s| s["pending_manual"][0]["location"] = json!({"queue2": {"entry": 1}}),
+        "not marked as in Queue 1",
+    );
+    rejected(
+        |s| s["queue2"][0]["location"]["queue2"]["entry"] = json!(u64::MAX - 1),
+        "not below next_queue2_entry",
+    );
+    rejected(
+        |s| s["pending_manual"][0]["id"]["seq"] = json!(1_000_000),
+        "not below next_tx_seq",
+    );
 }

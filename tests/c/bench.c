@@ -7,6 +7,7 @@
  * Reports, as medians over REPEATS fresh simulations:
  *  - one psim_sim_tick() call (tick + tick-result JSON + psim_string_free), per call;
  *  - psim_sim_run(10000) in one call, total and per tick.
+ *  - one psim_sim_current_tick() call: the fixed cost of crossing the boundary.
  * It reports figures; it asserts nothing.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -110,8 +111,33 @@ static int bench(const char *recording) {
     return 0;
 }
 
+static int bench_boundary(void) {
+    static char config[8192];
+    double per_call[REPEATS];
+    psim_sim_t *sim = NULL;
+    uint64_t tick, sum = 0;
+    int r, i;
+
+    seed_workload(config, sizeof config, "off");
+    if (psim_sim_new(config, &sim) != PSIM_STATUS_OK) {
+        return 1;
+    }
+    for (r = 0; r < REPEATS; ++r) {
+        double start = now_seconds();
+        for (i = 0; i < 1000000; ++i) {
+            psim_sim_current_tick(sim, &tick);
+            sum += tick;
+        }
+        per_call[r] = (now_seconds() - start) / 1000000;
+    }
+    psim_sim_free(sim);
+    printf("boundary: psim_sim_current_tick %.0f ns/call (checksum %llu)\n",
+           median(per_call) * 1e9, (unsigned long long)sum);
+    return 0;
+}
+
 int main(void) {
     printf("libpayment_sim %s, seed 10-agent workload, median of %d runs\n", psim_version(),
            REPEATS);
-    return bench("full") || bench("off");
+    return bench("full") || bench("off") || bench_boundary();
 }

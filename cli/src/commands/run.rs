@@ -101,7 +101,7 @@ pub fn run(args: RunArgs, out: Output) -> CliResult {
     let mut done = 0u64;
     let mut seen_events = sim.last_event_seq();
     for k in 1..=chunks {
-        let target = ticks * k / chunks;
+        let target = (ticks as u128 * k as u128 / chunks as u128) as u64;
         let size = target - done;
         if size == 0 {
             continue;

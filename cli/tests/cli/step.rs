@@ -104,6 +104,7 @@ fn explicit_state_files_and_json_output() {
         "--format",
         "json",
     ]);
+    step(&["replay", "rec.json"]);
     assert_snapshot!("workflow_json", log);
 }
 
@@ -248,6 +249,43 @@ fn step_errors_are_reported_without_panics() {
     let journal =
         std::fs::read_to_string(d.join(".payment-sim/state.json.submissions.jsonl")).unwrap();
     assert_eq!(journal, "");
+}
+
+#[test]
+fn pending_submissions_are_exported_and_replayed() {
+    let dir = workdir(&[RING]);
+    let d = dir.path();
+    stdout_ok(&run_in(d, &["create", "--config", RING]));
+    stdout_ok(&run_in(
+        d,
+        &["submit", "-s", "BANK_A", "-r", "BANK_B", "-a", "50000"],
+    ));
+    stdout_ok(&run_in(d, &["export", "-o", "at0.json"]));
+    stdout_ok(&run_in(d, &["replay", "at0.json"]));
+    stdout_ok(&run_in(d, &["tick", "3"]));
+    stdout_ok(&run_in(
+        d,
+        &[
+            "submit", "-s", "BANK_B", "-r", "BANK_A", "-a", "50000", "-d", "2",
+        ],
+    ));
+    stdout_ok(&run_in(d, &["tick", "4"]));
+    stdout_ok(&run_in(
+        d,
+        &["submit", "-s", "BANK_C", "-r", "BANK_D", "-a", "70000"],
+    ));
+    stdout_ok(&run_in(d, &["export", "-o", "mid.json"]));
+    let rec: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("mid.json")).unwrap()).unwrap();
+    let ticks: Vec<u64> = rec["submissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["tick"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ticks, [0, 3, 7]);
+    assert_eq!(rec["ticks"], 7);
+    stdout_ok(&run_in(d, &["replay", "mid.json"]));
 }
 
 #[test]
