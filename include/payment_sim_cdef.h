@@ -143,6 +143,8 @@ const char *psim_last_error(void);
  * PSIM_STATUS_INVALID_CONFIG (wrong shape, unknown field or out-of-range value: the message
  * lists every problem with its field path and value); PSIM_STATUS_PANIC.
  *
+ * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+ * any work is done, and nothing changes.
  * Thread safety: safe from any thread.
  *
  * # Safety
@@ -174,6 +176,8 @@ void psim_sim_free(psim_sim_t *sim);
  * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_SIMULATION_FINISHED (every
  * tick of the horizon has run; nothing changes); PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
  *
+ * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+ * any work is done, and nothing changes.
  * Thread safety: serialised with every other call on `sim`.
  *
  * # Safety
@@ -195,6 +199,8 @@ psim_status psim_sim_tick(psim_sim_t *sim, char **tick_result_json_out);
  * 0 or more than remain; nothing runs); PSIM_STATUS_SIMULATION_FINISHED;
  * PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
  *
+ * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+ * any work is done, and nothing changes.
  * Thread safety: serialised with every other call on `sim` (the lock is held for the whole
  * run).
  *
@@ -220,6 +226,8 @@ psim_status psim_sim_run(psim_sim_t *sim, uint64_t ticks, char **summary_json_ou
  * (unknown sender or receiver, quoted in the message); PSIM_STATUS_SIMULATION_FINISHED;
  * PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
  *
+ * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+ * any work is done, and nothing changes.
  * Thread safety: serialised with every other call on `sim`.
  *
  * # Safety
@@ -237,6 +245,8 @@ psim_status psim_sim_submit(psim_sim_t *sim, const char *tx_json, char **tx_id_o
  *
  * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
  *
+ * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+ * any work is done, and nothing changes.
  * Thread safety: serialised with every other call on `sim`.
  *
  * # Safety
@@ -254,6 +264,8 @@ psim_status psim_sim_state(const psim_sim_t *sim, char **state_json_out);
  *
  * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
  *
+ * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+ * any work is done, and nothing changes.
  * Thread safety: serialised with every other call on `sim`.
  *
  * # Safety
@@ -276,6 +288,8 @@ psim_status psim_sim_stats(const psim_sim_t *sim, char **stats_json_out);
  *
  * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
  *
+ * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+ * any work is done, and nothing changes.
  * Thread safety: serialised with every other call on `sim`.
  *
  * # Safety
@@ -293,6 +307,8 @@ psim_status psim_sim_events(const psim_sim_t *sim, uint64_t from_seq, char **eve
  *
  * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
  *
+ * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+ * any work is done, and nothing changes.
  * Thread safety: serialised with every other call on `sim`.
  *
  * # Safety
@@ -311,6 +327,8 @@ psim_status psim_sim_agent_ids(const psim_sim_t *sim, char **agent_ids_json_out)
  * PSIM_STATUS_NOT_FOUND (no such agent; the message quotes the id); PSIM_STATUS_POISONED;
  * PSIM_STATUS_PANIC.
  *
+ * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+ * any work is done, and nothing changes.
  * Thread safety: serialised with every other call on `sim`.
  *
  * # Safety
@@ -329,6 +347,8 @@ psim_status psim_sim_agent_balance(const psim_sim_t *sim, const char *agent_id, 
  * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_INVALID_UTF8;
  * PSIM_STATUS_NOT_FOUND; PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
  *
+ * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+ * any work is done, and nothing changes.
  * Thread safety: serialised with every other call on `sim`.
  *
  * # Safety
@@ -343,6 +363,8 @@ psim_status psim_sim_queue1_size(const psim_sim_t *sim, const char *agent_id, ui
  * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG (`sim` or `out`); PSIM_STATUS_POISONED;
  * PSIM_STATUS_PANIC.
  *
+ * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+ * any work is done, and nothing changes.
  * Thread safety: serialised with every other call on `sim`.
  *
  * # Safety
@@ -357,6 +379,8 @@ psim_status psim_sim_queue2_size(const psim_sim_t *sim, uint64_t *out);
  * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG (`sim` or `out`); PSIM_STATUS_POISONED;
  * PSIM_STATUS_PANIC.
  *
+ * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+ * any work is done, and nothing changes.
  * Thread safety: serialised with every other call on `sim`.
  *
  * # Safety
@@ -370,6 +394,8 @@ psim_status psim_sim_current_tick(const psim_sim_t *sim, uint64_t *out);
  * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG (`sim` or `out`); PSIM_STATUS_POISONED;
  * PSIM_STATUS_PANIC.
  *
+ * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+ * any work is done, and nothing changes.
  * Thread safety: serialised with every other call on `sim`.
  *
  * # Safety
@@ -384,6 +410,8 @@ psim_status psim_sim_current_day(const psim_sim_t *sim, uint64_t *out);
  * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG (`sim` or `out`); PSIM_STATUS_POISONED;
  * PSIM_STATUS_PANIC.
  *
+ * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+ * any work is done, and nothing changes.
  * Thread safety: serialised with every other call on `sim`.
  *
  * # Safety
@@ -402,6 +430,8 @@ psim_status psim_sim_horizon(const psim_sim_t *sim, uint64_t *out);
  *
  * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
  *
+ * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+ * any work is done, and nothing changes.
  * Thread safety: serialised with every other call on `sim`.
  *
  * # Safety
@@ -423,6 +453,8 @@ psim_status psim_sim_snapshot(const psim_sim_t *sim, char **snapshot_json_out);
  * configuration: snapshot:", unless the embedded configuration itself is invalid);
  * PSIM_STATUS_PANIC.
  *
+ * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+ * any work is done, and nothing changes.
  * Thread safety: safe from any thread.
  *
  * # Safety
@@ -440,6 +472,8 @@ psim_status psim_sim_restore(const char *snapshot_json, psim_sim_t **sim_out);
  * Returns PSIM_STATUS_PANIC, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_POISONED (already
  * poisoned).
  *
+ * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+ * any work is done, and nothing changes.
  * Thread safety: serialised with every other call on `sim`.
  *
  * # Safety

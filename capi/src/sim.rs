@@ -28,6 +28,8 @@ use crate::strings::{out_arg, str_arg};
 /// PSIM_STATUS_INVALID_CONFIG (wrong shape, unknown field or out-of-range value: the message
 /// lists every problem with its field path and value); PSIM_STATUS_PANIC.
 ///
+/// NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+/// any work is done, and nothing changes.
 /// Thread safety: safe from any thread.
 ///
 /// # Safety
@@ -78,6 +80,8 @@ pub unsafe extern "C" fn psim_sim_free(sim: *mut psim_sim_t) {
 /// Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_SIMULATION_FINISHED (every
 /// tick of the horizon has run; nothing changes); PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
 ///
+/// NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+/// any work is done, and nothing changes.
 /// Thread safety: serialised with every other call on `sim`.
 ///
 /// # Safety
@@ -109,6 +113,8 @@ pub unsafe extern "C" fn psim_sim_tick(
 /// 0 or more than remain; nothing runs); PSIM_STATUS_SIMULATION_FINISHED;
 /// PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
 ///
+/// NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+/// any work is done, and nothing changes.
 /// Thread safety: serialised with every other call on `sim` (the lock is held for the whole
 /// run).
 ///
@@ -145,6 +151,8 @@ pub unsafe extern "C" fn psim_sim_run(
 /// (unknown sender or receiver, quoted in the message); PSIM_STATUS_SIMULATION_FINISHED;
 /// PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
 ///
+/// NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+/// any work is done, and nothing changes.
 /// Thread safety: serialised with every other call on `sim`.
 ///
 /// # Safety
@@ -177,6 +185,8 @@ pub unsafe extern "C" fn psim_sim_submit(
 ///
 /// Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
 ///
+/// NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+/// any work is done, and nothing changes.
 /// Thread safety: serialised with every other call on `sim`.
 ///
 /// # Safety
@@ -204,6 +214,8 @@ pub unsafe extern "C" fn psim_sim_state(
 ///
 /// Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
 ///
+/// NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+/// any work is done, and nothing changes.
 /// Thread safety: serialised with every other call on `sim`.
 ///
 /// # Safety
@@ -236,6 +248,8 @@ pub unsafe extern "C" fn psim_sim_stats(
 ///
 /// Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
 ///
+/// NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+/// any work is done, and nothing changes.
 /// Thread safety: serialised with every other call on `sim`.
 ///
 /// # Safety
@@ -270,6 +284,8 @@ pub unsafe extern "C" fn psim_sim_events(
 ///
 /// Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
 ///
+/// NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+/// any work is done, and nothing changes.
 /// Thread safety: serialised with every other call on `sim`.
 ///
 /// # Safety
@@ -300,6 +316,8 @@ pub unsafe extern "C" fn psim_sim_agent_ids(
 /// PSIM_STATUS_NOT_FOUND (no such agent; the message quotes the id); PSIM_STATUS_POISONED;
 /// PSIM_STATUS_PANIC.
 ///
+/// NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+/// any work is done, and nothing changes.
 /// Thread safety: serialised with every other call on `sim`.
 ///
 /// # Safety
@@ -331,6 +349,8 @@ pub unsafe extern "C" fn psim_sim_agent_balance(
 /// Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_INVALID_UTF8;
 /// PSIM_STATUS_NOT_FOUND; PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
 ///
+/// NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+/// any work is done, and nothing changes.
 /// Thread safety: serialised with every other call on `sim`.
 ///
 /// # Safety
@@ -375,6 +395,8 @@ unsafe fn scalar(
 /// Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG (`sim` or `out`); PSIM_STATUS_POISONED;
 /// PSIM_STATUS_PANIC.
 ///
+/// NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+/// any work is done, and nothing changes.
 /// Thread safety: serialised with every other call on `sim`.
 ///
 /// # Safety
@@ -395,6 +417,8 @@ pub unsafe extern "C" fn psim_sim_queue2_size(
 /// Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG (`sim` or `out`); PSIM_STATUS_POISONED;
 /// PSIM_STATUS_PANIC.
 ///
+/// NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+/// any work is done, and nothing changes.
 /// Thread safety: serialised with every other call on `sim`.
 ///
 /// # Safety
@@ -414,6 +438,8 @@ pub unsafe extern "C" fn psim_sim_current_tick(
 /// Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG (`sim` or `out`); PSIM_STATUS_POISONED;
 /// PSIM_STATUS_PANIC.
 ///
+/// NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+/// any work is done, and nothing changes.
 /// Thread safety: serialised with every other call on `sim`.
 ///
 /// # Safety
@@ -434,6 +460,8 @@ pub unsafe extern "C" fn psim_sim_current_day(
 /// Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG (`sim` or `out`); PSIM_STATUS_POISONED;
 /// PSIM_STATUS_PANIC.
 ///
+/// NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+/// any work is done, and nothing changes.
 /// Thread safety: serialised with every other call on `sim`.
 ///
 /// # Safety
@@ -457,6 +485,8 @@ pub unsafe extern "C" fn psim_sim_horizon(sim: *const psim_sim_t, out: *mut u64)
 ///
 /// Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
 ///
+/// NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+/// any work is done, and nothing changes.
 /// Thread safety: serialised with every other call on `sim`.
 ///
 /// # Safety
@@ -498,6 +528,8 @@ pub unsafe extern "C" fn psim_sim_snapshot(
 /// configuration: snapshot:", unless the embedded configuration itself is invalid);
 /// PSIM_STATUS_PANIC.
 ///
+/// NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+/// any work is done, and nothing changes.
 /// Thread safety: safe from any thread.
 ///
 /// # Safety
@@ -528,6 +560,8 @@ pub unsafe extern "C" fn psim_sim_restore(
 /// Returns PSIM_STATUS_PANIC, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_POISONED (already
 /// poisoned).
 ///
+/// NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+/// any work is done, and nothing changes.
 /// Thread safety: serialised with every other call on `sim`.
 ///
 /// # Safety

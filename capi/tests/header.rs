@@ -18,8 +18,9 @@ const GENERATED: [(&str, &str); 2] = [
 ];
 
 fn include_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
+    let capi = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    capi.parent()
+        .expect("capi/ is inside the workspace")
         .join("include")
 }
 

@@ -1,19 +1,31 @@
 """Shared test setup.
 
-Tests that need libpayment_sim live in ffi/, integration/, native/ and
-api/test_lifecycle_manager.py. When the library cannot be loaded they are not collected (the
-seed's files import payment_simulator._core at module level, so they cannot even be imported)
-and test_native_library.py reports why, as a skip. Under CI (CI or PSIM_REQUIRE_NATIVE set)
+Tests that need libpayment_sim are those matching NATIVE_TESTS: ffi/, integration/, native/,
+service/ (the REST service as a real process) and the REST service's tests in api/. When the
+library cannot be loaded they are not collected (the seed's files import
+payment_simulator._core at module level, so they cannot even be imported) and
+test_native_library.py reports why, as a skip. Under CI (CI or PSIM_REQUIRE_NATIVE set)
 nothing is left out: a missing library fails the run.
 """
 
 from __future__ import annotations
 
 import os
+from fnmatch import fnmatch
+from pathlib import Path
 
 import pytest
 
-NATIVE_TESTS = ["ffi/*", "integration/*", "native/*", "api/test_lifecycle_manager.py"]
+NATIVE_TESTS = [
+    "ffi/*",
+    "integration/*",
+    "native/*",
+    "service/*",
+    "api/test_lifecycle_manager.py",
+    "api/test_endpoints.py",
+    "api/test_api_*.py",
+]
+TESTS_DIR = Path(__file__).parent
 
 try:
     import payment_simulator._core as _core
@@ -37,10 +49,12 @@ def pytest_report_header(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    native_dirs = {"ffi", "integration", "native"}
     for item in items:
-        parts = item.path.parts
-        if native_dirs & set(parts) or item.path.name == "test_lifecycle_manager.py":
+        try:
+            relative = item.path.relative_to(TESTS_DIR).as_posix()
+        except ValueError:
+            continue
+        if any(fnmatch(relative, pattern) for pattern in NATIVE_TESTS):
             item.add_marker(pytest.mark.native)
 
 
@@ -53,3 +67,67 @@ def native_load_error() -> ImportError | None:
 @pytest.fixture(scope="session")
 def native_required() -> bool:
     return NATIVE_REQUIRED
+
+
+# --- scenarios shared by the REST service's tests (api/ and service/) ----------------------
+
+
+def service_scenario(
+    seed: int = 2024, agents: int = 4, rate: float = 0.6, ticks_per_day: int = 50, num_days: int = 4
+) -> dict:
+    """A scenario-format dict (the body of POST /simulations) that exercises much of the engine:
+    scarce liquidity (queues, LSM), every policy, splitting, arrivals between all agents."""
+    ids = [f"BANK_{chr(65 + i)}" for i in range(agents)]
+    policies = [
+        {"type": "Fifo"},
+        {"type": "Deadline"},
+        {"type": "LiquidityAware", "target_buffer": 20_000, "urgency_threshold": 5},
+        {"type": "Fifo", "split": {"threshold": 60_000, "max_parts": 3}},
+    ]
+    return {
+        "simulation": {"ticks_per_day": ticks_per_day, "num_days": num_days, "seed": seed},
+        "agents": [
+            {
+                "id": agent_id,
+                "balance": 60_000 + 10_000 * i,
+                "credit_limit": 20_000 * (i % 2),
+                "policy": policies[i % len(policies)],
+                "arrival_config": {
+                    "rate_per_tick": rate,
+                    "distribution": {"type": "Uniform", "min": 5_000, "max": 90_000},
+                    "counterparty_weights": {other: 1.0 + j for j, other in enumerate(ids) if other != agent_id},
+                    "deadline_offset": 20,
+                },
+            }
+            for i, agent_id in enumerate(ids)
+        ],
+        "costs": {"liquidity_cost_per_unit_per_tick": 10},
+    }
+
+
+def reference_run(scenario: dict, ops: list[tuple]) -> dict:
+    """What an uninterrupted in-process simulation shows after ``ops``: ``("tick", n)``,
+    ``("run", n)`` or ``("submit", tx)``. Returns state, stats, events and the last results."""
+    from payment_simulator._core import Orchestrator
+    from payment_simulator.config import SimulationConfig
+
+    results = []
+    with Orchestrator.new(SimulationConfig.model_validate(scenario).to_rust_dict()) as sim:
+        for kind, arg in ops:
+            if kind == "submit":
+                results.append(sim.submit_transaction(arg))
+            elif kind == "tick":
+                results.append(sim.tick() if arg == 1 else sim.run(arg)["last"])
+            else:
+                results.append(sim.run(arg))
+        return {"state": sim.state(), "stats": sim.stats(), "events": sim.events(0), "results": results}
+
+
+@pytest.fixture(name="service_scenario")
+def service_scenario_factory():
+    return service_scenario
+
+
+@pytest.fixture(name="reference_run")
+def reference_run_factory():
+    return reference_run

@@ -1,6 +1,14 @@
 """Scenario configuration: pydantic schemas mirroring the core's rules, and file loading."""
 
-from .loader import describe_errors, load_config, parse_config, to_machine_dict, validate_document
+from .loader import (
+    describe_errors,
+    error_fields,
+    load_config,
+    parse_config,
+    read_document,
+    to_machine_dict,
+    validate_document,
+)
 from .schemas import (
     AgentConfig,
     AmountDistribution,
@@ -24,7 +32,9 @@ from .schemas import (
 __all__ = [
     "load_config",
     "parse_config",
+    "read_document",
     "describe_errors",
+    "error_fields",
     "to_machine_dict",
     "validate_document",
     "SimulationConfig",

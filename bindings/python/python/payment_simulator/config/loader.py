@@ -90,19 +90,25 @@ def _loc(loc: tuple) -> str:
     return out
 
 
-def describe_errors(error: ValidationError) -> list[str]:
-    """One ``field: problem`` line per problem, in the core's words where they differ."""
-    lines: list[str] = []
-    for e in error.errors():
+def error_fields(errors: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """``(field, problem)`` per problem of pydantic's ``errors()`` list (``field`` is ``""`` for a
+    problem of the whole document), in the core's words where they differ."""
+    pairs: list[tuple[str, str]] = []
+    for e in errors:
         loc = tuple(e["loc"])
-        if e["type"] in ("extra_forbidden", "missing"):
+        if e["type"] in ("extra_forbidden", "missing") and loc:
             word = "unknown" if e["type"] == "extra_forbidden" else "missing"
             loc, messages = loc[:-1], [f"{word} field `{loc[-1]}`"]
         else:
             messages = e["msg"].removeprefix("Value error, ").splitlines()
         where = _loc(loc)
-        lines += [f"{where}: {m}" if where else m for m in messages]
-    return lines
+        pairs += [(where, m) for m in messages]
+    return pairs
+
+
+def describe_errors(error: ValidationError) -> list[str]:
+    """One ``field: problem`` line per problem, in the core's words where they differ."""
+    return [f"{where}: {m}" if where else m for where, m in error_fields(error.errors())]
 
 
 def parse_config(text: str, *, fmt: str = "yaml", source: str = "<string>") -> SimulationConfig:
@@ -111,16 +117,22 @@ def parse_config(text: str, *, fmt: str = "yaml", source: str = "<string>") -> S
     ``fmt`` is ``"yaml"`` or ``"json"``. Malformed text raises :class:`InvalidJsonError`, a
     document that breaks the rules :class:`InvalidConfigError`; both name ``source`` and the field.
     """
+    return validate_document(read_document(text, fmt=fmt, source=source), source)
+
+
+def read_document(text: str, *, fmt: str = "yaml", source: str = "<string>") -> Any:
+    """Parse YAML (1.2, as the core reads it) or JSON text into plain Python data, unvalidated.
+
+    Malformed text, a duplicate key or (in JSON) NaN/Infinity raise :class:`InvalidJsonError`.
+    """
     if fmt not in ("json", "yaml"):
         raise ValueError(f"unknown format {fmt!r} (expected 'yaml' or 'json')")
     try:
         if fmt == "json":
-            doc = json.loads(text, object_pairs_hook=_json_pairs, parse_constant=_json_constant)
-        else:
-            doc = yaml.load(text, Loader=_Yaml12Loader)
+            return json.loads(text, object_pairs_hook=_json_pairs, parse_constant=_json_constant)
+        return yaml.load(text, Loader=_Yaml12Loader)
     except (yaml.YAMLError, ValueError) as e:  # ValueError: JSON syntax, a duplicate key, NaN
         raise InvalidJsonError(f"{source}: malformed {fmt.upper()}: {e}") from None
-    return validate_document(doc, source)
 
 
 def validate_document(doc: Any, source: str = "the configuration") -> SimulationConfig:
@@ -163,4 +175,4 @@ def load_config(path: str | Path) -> SimulationConfig:
     return parse_config(path.read_text(encoding="utf-8"), fmt=fmt, source=str(path))
 
 
-__all__ = ["load_config", "parse_config", "validate_document", "to_machine_dict", "describe_errors"]
+__all__ = ["load_config", "parse_config", "validate_document", "to_machine_dict", "describe_errors", "error_fields", "read_document"]

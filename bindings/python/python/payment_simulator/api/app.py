@@ -1,0 +1,69 @@
+"""The FastAPI application: routes, error handlers, guards, lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from .. import __version__
+from .auth import PUBLIC_PATHS, GuardMiddleware
+from .deps import init_state, reset_service, service_of, settings_of
+from .errors import install_error_handlers
+from .routes import router
+from .settings import Settings
+
+DESCRIPTION = """\
+Create, advance, inspect and feed deterministic RTGS payment simulations over HTTP.
+
+Every change (create, tick, run, submit, delete) is stored in SQLite before it is acknowledged,
+so a simulation survives a crash or restart of the server and continues identically.
+Every error has the body `{"error": {"status", "code", "message", "fields": [{"field", "message"}]}}`.
+When `PSIM_API_TOKEN` is set, every endpoint but `/health` needs `Authorization: Bearer <token>`.
+"""
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    service_of(app)  # open the data directory now: a locked or unreadable one stops the start
+    try:
+        yield
+    finally:
+        reset_service(app)
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema is None:
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        schema.setdefault("components", {})["securitySchemes"] = {
+            "bearerAuth": {"type": "http", "scheme": "bearer", "description": "Only when PSIM_API_TOKEN is set"}
+        }
+        for path, operations in schema.get("paths", {}).items():
+            if path not in PUBLIC_PATHS:
+                for operation in operations.values():
+                    operation["security"] = [{}, {"bearerAuth": []}]
+        app.openapi_schema = schema
+    return app.openapi_schema
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A new app. Without ``settings`` it reads them (``PSIM_*``) from the environment when it
+    first needs them, at start-up or on its first request."""
+    app = FastAPI(
+        title="payment-sim",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=_lifespan,
+    )
+    init_state(app, settings)
+    install_error_handlers(app)
+    app.add_middleware(GuardMiddleware, settings=lambda: settings_of(app))
+    app.include_router(router)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+__all__ = ["create_app", "reset_service", "service_of", "settings_of"]

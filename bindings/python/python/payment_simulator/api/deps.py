@@ -1,0 +1,61 @@
+"""Where an app keeps its settings and its :class:`SimulationService`.
+
+Both are created on first need: by the lifespan when a server starts, or by the first request
+when an app is driven without one (``TestClient(app)`` outside a ``with`` block). An app made
+without explicit settings reads them from the environment at that moment.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from fastapi import FastAPI, Request
+
+from .service import SimulationService
+from .settings import Settings
+
+
+def init_state(app: FastAPI, settings: Settings | None) -> None:
+    app.state.psim_fixed_settings = settings
+    app.state.psim_settings = settings
+    app.state.psim_service = None
+    app.state.psim_lock = threading.Lock()
+
+
+def settings_of(app: FastAPI) -> Settings:
+    settings = app.state.psim_settings
+    if settings is None:
+        with app.state.psim_lock:
+            if app.state.psim_settings is None:
+                app.state.psim_settings = Settings.from_env()
+            settings = app.state.psim_settings
+    return settings
+
+
+def service_of(app: FastAPI) -> SimulationService:
+    service = app.state.psim_service
+    if service is None:
+        settings = settings_of(app)
+        with app.state.psim_lock:
+            if app.state.psim_service is None:
+                app.state.psim_service = SimulationService(settings)
+            service = app.state.psim_service
+    return service
+
+
+def reset_service(app: FastAPI) -> None:
+    """Close the app's service (its simulations stay stored); the next request opens it again,
+    re-reading the environment if the app was made without explicit settings."""
+    with app.state.psim_lock:
+        service, app.state.psim_service = app.state.psim_service, None
+        app.state.psim_settings = app.state.psim_fixed_settings
+    if service is not None:
+        service.close()
+
+
+async def get_service(request: Request) -> SimulationService:
+    """FastAPI dependency (async: it runs on the event loop, costing no thread hop)."""
+    return service_of(request.app)
+
+
+__all__ = ["init_state", "settings_of", "service_of", "reset_service", "get_service"]

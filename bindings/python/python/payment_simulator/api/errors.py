@@ -1,0 +1,173 @@
+"""One error body for every failure, and the mapping from exceptions to status codes.
+
+Every error response, whoever produced it (a route, request validation, the router's 404/405,
+the auth and body-size middleware, an unexpected exception), has this shape::
+
+    {"error": {"status": 422, "code": "invalid_config", "message": "…",
+               "fields": [{"field": "simulation.ticks_per_day", "message": "…"}]}}
+
+``code`` is stable and machine-readable; ``message`` is the library's text where it has one;
+``fields`` lists the offending fields (empty when none applies).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..config import error_fields
+from ..errors import (
+    InvalidArgumentError,
+    InvalidConfigError,
+    InvalidJsonError,
+    InvalidUtf8Error,
+    NativePanicError,
+    PaymentSimError,
+    PoisonedError,
+    SimulationFinishedError,
+    SimulationNotFoundError,
+    UnknownAgentError,
+)
+
+log = logging.getLogger("payment_simulator.api")
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+}
+
+
+class ApiError(Exception):
+    """An error the service answers with: status, code, message and offending fields."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        fields: Iterable[tuple[str, str]] = (),
+        headers: dict[str, str] | None = None,
+    ):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.fields = list(fields)
+        self.headers = headers
+
+
+def error_body(status: int, code: str, message: str, fields: Iterable[tuple[str, str]] = ()) -> dict[str, Any]:
+    return {
+        "error": {
+            "status": status,
+            "code": code,
+            "message": message,
+            "fields": [{"field": f, "message": m} for f, m in fields],
+        }
+    }
+
+
+def error_response(error: ApiError) -> JSONResponse:
+    return JSONResponse(
+        error_body(error.status, error.code, error.message, error.fields), error.status, headers=error.headers
+    )
+
+
+def from_library(error: Exception, *, fields: Iterable[tuple[str, str]] = ()) -> ApiError:
+    """The ApiError for an exception raised by payment_simulator (or an unexpected one)."""
+    message = str(error)
+    fields = list(fields)
+    if isinstance(error, SimulationNotFoundError):
+        return ApiError(404, "simulation_not_found", message)
+    if isinstance(error, UnknownAgentError):
+        return ApiError(404, "agent_not_found", message, fields)
+    if isinstance(error, SimulationFinishedError):
+        return ApiError(409, "simulation_finished", message)
+    if isinstance(error, InvalidConfigError):
+        return ApiError(422, "invalid_config", message, fields or [("", p) for p in error.problems])
+    if isinstance(error, (InvalidArgumentError, InvalidJsonError, InvalidUtf8Error)):
+        return ApiError(422, "invalid_argument", message, fields)
+    if isinstance(error, (NativePanicError, PoisonedError)):
+        return ApiError(500, "engine_error", message)
+    return ApiError(500, "internal_error", "internal server error")
+
+
+def _validation_code(request: Request, loc: tuple) -> str:
+    if loc and loc[0] == "body":
+        path = request.url.path.rstrip("/")
+        if path == "/simulations":
+            return "invalid_config"
+        if path.endswith("/transactions"):
+            return "invalid_transaction"
+    return "invalid_request"
+
+
+_PATH_PREFIX = re.compile(r"^([A-Za-z_]\w*(?:\[\d+\]|\.[A-Za-z_]\w*)*): (.+)$", re.S)
+
+
+def _split_field(field: str, message: str) -> tuple[str, str]:
+    """A whole-document problem that names its field ("agents[1].id: duplicate …") gets it."""
+    if not field and (match := _PATH_PREFIX.match(message)):
+        return match.group(1), match.group(2)
+    return field, message
+
+
+def _field(loc: tuple) -> tuple:
+    # ("body", "agents", 0, "id") -> ("agents", 0, "id"); ("query", "n") -> ("n",)
+    return tuple(loc[1:]) if loc and loc[0] in ("body", "query", "path", "header") else tuple(loc)
+
+
+async def _on_api_error(request: Request, error: ApiError) -> JSONResponse:
+    return error_response(error)
+
+
+async def _on_validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+    errors = list(error.errors())
+    first_loc = tuple(errors[0]["loc"]) if errors else ()
+    code = _validation_code(request, first_loc)
+    fields = [_split_field(f, m) for f, m in error_fields([{**e, "loc": _field(tuple(e["loc"]))} for e in errors])]
+    what = {"invalid_config": "configuration", "invalid_transaction": "transaction"}.get(code, "request")
+    summary = "; ".join(f"{f}: {m}" if f else m for f, m in fields)
+    return error_response(ApiError(422, code, f"invalid {what}: {summary}", fields))
+
+
+async def _on_http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    code = _HTTP_CODES.get(error.status_code, "http_error")
+    message = error.detail if isinstance(error.detail, str) else code.replace("_", " ")
+    if error.status_code == 404 and message == "Not Found":
+        message = f"no such endpoint: {request.method} {request.url.path}"
+    return error_response(ApiError(error.status_code, code, message, headers=getattr(error, "headers", None)))
+
+
+async def _on_library_error(request: Request, error: PaymentSimError) -> JSONResponse:
+    api_error = from_library(error)
+    if api_error.status >= 500:
+        log.error("engine error on %s %s: %s", request.method, request.url.path, error)
+    return error_response(api_error)
+
+
+async def _on_unexpected(request: Request, error: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return error_response(ApiError(500, "internal_error", "internal server error"))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ApiError, _on_api_error)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(PaymentSimError, _on_library_error)
+    app.add_exception_handler(Exception, _on_unexpected)
+
+
+__all__ = ["ApiError", "error_body", "error_response", "from_library", "install_error_handlers"]

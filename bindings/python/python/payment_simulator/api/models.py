@@ -1,0 +1,229 @@
+"""Request and response models of the REST service (the seed's, completed with every field
+the engine reports). The request body of ``POST /simulations`` is
+:class:`payment_simulator.config.SimulationConfig` itself.
+
+The engine is the one validator of transactions: :class:`TransactionSpec` checks only the shape
+(fields, types), and the ranges it documents are enforced by the library, whose message is
+returned.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..config.schemas import I64, Str
+
+
+class _Response(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class CreateSimulationResponse(_Response):
+    simulation_id: str = Field(description="Identifier for the other endpoints")
+
+
+class TickResponse(_Response):
+    """What one tick did (the last one when several ran). Counts and costs are of that tick."""
+
+    tick: int = Field(description="The tick that ran (the first is 0)")
+    day: int
+    num_arrivals: int
+    num_settlements: int
+    num_drops: int
+    num_splits: int
+    lsm_bilateral_releases: int
+    lsm_cycle_releases: int
+    queue1_size: int
+    queue2_size: int
+    settled_value: int
+    total_liquidity_cost: int
+    total_delay_cost: int
+    total_split_cost: int
+    total_deadline_penalty: int
+    total_eod_penalty: int
+    total_cost: int
+    end_of_day: bool
+
+
+class RunResponse(_Response):
+    """Sums over the ticks of a run, and the last tick's result."""
+
+    ticks_run: int
+    first_tick: int
+    last_tick: int
+    num_arrivals: int
+    num_settlements: int
+    num_drops: int
+    num_splits: int
+    lsm_bilateral_releases: int
+    lsm_cycle_releases: int
+    settled_value: int
+    total_liquidity_cost: int
+    total_delay_cost: int
+    total_split_cost: int
+    total_deadline_penalty: int
+    total_eod_penalty: int
+    total_cost: int
+    last: TickResponse
+
+
+class AgentState(_Response):
+    id: str
+    balance: int = Field(description="Cents")
+    credit_limit: int
+    queue1_size: int = Field(description="Its orders waiting in Queue 1")
+    queue2_size: int = Field(description="Its payments waiting in Queue 2")
+
+
+class StateResponse(_Response):
+    tick: int = Field(description="Ticks run so far (the number of the next tick)")
+    day: int
+    agents: list[AgentState]
+    queue2_size: int
+
+
+class Costs(_Response):
+    liquidity: int
+    delay: int
+    split: int
+    deadline_penalty: int
+    eod_penalty: int
+    total: int
+
+
+class Delay(_Response):
+    mean_ticks: float
+    max_ticks: int
+
+
+class SettlementsByMechanism(_Response):
+    rtgs: int
+    queue: int
+    bilateral: int
+    multilateral: int
+
+
+class AgentStats(_Response):
+    id: str
+    balance: int
+    sent_count: int
+    sent_value: int
+    received_value: int
+    peak_overdraft: int
+    costs: Costs
+
+
+class StatsResponse(_Response):
+    """Totals since tick 0."""
+
+    ticks_run: int
+    arrivals: int
+    arrived_value: int
+    settlements: int
+    settlements_by_mechanism: SettlementsByMechanism
+    settled_value: int
+    settlement_rate_count: float
+    settlement_rate_value: float
+    lsm_share: float
+    drops: int
+    dropped_value: int
+    overdue: int
+    splits: int
+    delay: Delay
+    peak_queue1: int
+    peak_queue2: int
+    queue1_size: int
+    queue2_size: int
+    costs: Costs
+    agents: list[AgentStats]
+
+
+class Event(BaseModel):
+    """One recorded event; the fields beyond ``seq``, ``tick`` and ``type`` depend on the type
+    (docs/json.md, "Events")."""
+
+    model_config = ConfigDict(extra="allow")
+
+    seq: int
+    tick: int
+    type: str
+
+
+class EventsPage(_Response):
+    events: list[Event] = Field(description="Events with seq > since, in order, at most `limit`")
+    next_since: int = Field(description="Pass as `since` to get the next page")
+    has_more: bool = Field(description="More events follow this page")
+
+
+class TransactionSpec(BaseModel):
+    """A payment order. ``deadline_offset`` (default 50) and ``priority`` (default 5) are optional."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sender: Str
+    receiver: Str
+    amount: I64 = Field(json_schema_extra={"minimum": 1}, description="Cents, > 0")
+    deadline_offset: I64 | None = Field(
+        default=None, json_schema_extra={"minimum": 1}, description="Ticks after the current tick; ≥ 1"
+    )
+    priority: I64 | None = Field(default=None, json_schema_extra={"minimum": 0, "maximum": 10})
+
+    def to_engine(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
+
+
+class SubmitTransactionResponse(_Response):
+    transaction_id: str
+
+
+class DeleteResponse(_Response):
+    message: str
+    simulation_id: str
+
+
+class SimulationList(_Response):
+    simulations: list[str] = Field(description="Simulation ids, oldest first")
+
+
+class HealthResponse(_Response):
+    status: Literal["healthy"]
+    version: str = Field(description="libpayment_sim's version")
+    simulations: int
+
+
+class ErrorDetail(BaseModel):
+    field: str = Field(description='The offending field ("agents[0].balance", "n"), "" if none')
+    message: str
+
+
+class ErrorInfo(BaseModel):
+    status: int
+    code: str = Field(description="Stable, machine-readable: invalid_config, simulation_not_found, …")
+    message: str
+    fields: list[ErrorDetail]
+
+
+class ErrorBody(BaseModel):
+    """Every error response has this shape."""
+
+    error: ErrorInfo
+
+
+__all__ = [
+    "CreateSimulationResponse",
+    "TickResponse",
+    "RunResponse",
+    "StateResponse",
+    "AgentState",
+    "StatsResponse",
+    "Event",
+    "EventsPage",
+    "TransactionSpec",
+    "SubmitTransactionResponse",
+    "DeleteResponse",
+    "SimulationList",
+    "HealthResponse",
+    "ErrorBody",
+]

@@ -1,0 +1,231 @@
+"""Durable storage of simulations: SQLite (the standard library's ``sqlite3``) in WAL mode.
+
+For each simulation the database holds its configuration (the machine-format JSON the engine
+was created from), at most one snapshot (``Orchestrator.snapshot()``, zlib-compressed) with
+the sequence number of the last operation it includes, and the log of operations since that
+snapshot. An operation is what changed the simulation: ``run`` (n ticks) or ``submit`` (a
+transaction, as JSON). The engine is deterministic, so the snapshot (or, before the first one,
+the configuration) plus the log rebuilds the simulation exactly; each logged operation also
+records the tick it left the simulation at and the transaction id it returned, and replay
+checks both.
+
+One process owns a data directory at a time (an exclusive ``flock`` on ``server.lock``, which
+the kernel releases however the process ends).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sqlite3
+import threading
+import time
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+DB_FILE = "simulations.sqlite3"
+LOCK_FILE = "server.lock"
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS simulations (
+    id             TEXT PRIMARY KEY,
+    created_at     TEXT NOT NULL,
+    engine_version TEXT NOT NULL,
+    config         TEXT NOT NULL,
+    snapshot       BLOB,
+    snapshot_seq   INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS ops (
+    sim_id     TEXT NOT NULL REFERENCES simulations(id) ON DELETE CASCADE,
+    seq        INTEGER NOT NULL,
+    kind       TEXT NOT NULL CHECK (kind IN ('run', 'submit')),
+    arg        TEXT NOT NULL,
+    tick_after INTEGER NOT NULL,
+    tx_id      TEXT,
+    PRIMARY KEY (sim_id, seq)
+) WITHOUT ROWID;
+"""
+
+
+class DataDirInUseError(RuntimeError):
+    """Another process already serves this data directory."""
+
+
+class StorageError(RuntimeError):
+    """The database refused a read or write (disk full, I/O error, corrupt file, …)."""
+
+
+@dataclass(frozen=True)
+class Op:
+    """One logged operation."""
+
+    seq: int
+    kind: str  # "run" or "submit"
+    arg: str  # the tick count, or the transaction as JSON
+    tick_after: int  # current_tick() once it was done
+    tx_id: str | None = None  # what a submit returned
+
+
+@dataclass(frozen=True)
+class StoredSimulation:
+    """Everything needed to rebuild one simulation."""
+
+    sim_id: str
+    engine_version: str
+    config: str
+    snapshot: str | None
+    snapshot_seq: int
+    ops: list[Op]
+
+
+class Store:
+    """The database of one data directory. Thread-safe: one connection behind a mutex (SQLite
+    has one writer at a time anyway, and each write here is a single small transaction)."""
+
+    def __init__(self, data_dir: Path, *, sync: str = "normal"):
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._lock_file = open(self.data_dir / LOCK_FILE, "a+")  # noqa: SIM115 - held until close()
+        try:
+            fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._lock_file.close()
+            raise DataDirInUseError(
+                f"data directory {str(self.data_dir)!r} is in use by another payment-sim-api process"
+            ) from None
+        self._lock_file.seek(0)
+        self._lock_file.truncate()
+        self._lock_file.write(f"{os.getpid()}\n")
+        self._lock_file.flush()
+        self._mutex = threading.Lock()
+        try:
+            self._db = sqlite3.connect(
+                self.data_dir / DB_FILE, isolation_level=None, check_same_thread=False, timeout=30
+            )
+            mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                raise StorageError(f"SQLite refused WAL mode (journal_mode is {mode!r})")
+            self._db.execute(f"PRAGMA synchronous={'FULL' if sync == 'full' else 'NORMAL'}")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.execute("PRAGMA secure_delete=ON")  # a deleted simulation's pages are zeroed
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StorageError(
+                    f"{DB_FILE} has schema version {version}; this payment-sim-api reads up to {SCHEMA_VERSION}"
+                )
+            with self._transaction() as db:
+                for statement in filter(str.strip, _SCHEMA.split(";")):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        except sqlite3.Error as e:
+            self._release_lock()
+            raise StorageError(f"cannot open {self.data_dir / DB_FILE}: {e}") from e
+        except BaseException:
+            self._release_lock()
+            raise
+
+    # -- plumbing --
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (the caller holds the mutex)."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        with self._mutex:
+            try:
+                yield
+            except sqlite3.Error as e:
+                raise StorageError(str(e)) from e
+
+    def _release_lock(self) -> None:
+        if not self._lock_file.closed:
+            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+            self._lock_file.close()
+
+    # -- reads --
+
+    def list_ids(self) -> list[str]:
+        """Every stored simulation, oldest first."""
+        with self._locked():
+            return [row[0] for row in self._db.execute("SELECT id FROM simulations ORDER BY rowid")]
+
+    def load(self, sim_id: str) -> StoredSimulation | None:
+        with self._locked():
+            row = self._db.execute(
+                "SELECT engine_version, config, snapshot, snapshot_seq FROM simulations WHERE id = ?", (sim_id,)
+            ).fetchone()
+            if row is None:
+                return None
+            ops = [
+                Op(*op)
+                for op in self._db.execute(
+                    "SELECT seq, kind, arg, tick_after, tx_id FROM ops WHERE sim_id = ? ORDER BY seq", (sim_id,)
+                )
+            ]
+        engine_version, config, snapshot, snapshot_seq = row
+        return StoredSimulation(
+            sim_id,
+            engine_version,
+            config,
+            zlib.decompress(snapshot).decode("utf-8") if snapshot is not None else None,
+            snapshot_seq,
+            ops,
+        )
+
+    # -- writes: each is one committed transaction --
+
+    def create(self, sim_id: str, config: str, engine_version: str) -> None:
+        created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        with self._locked(), self._transaction() as db:
+            db.execute(
+                "INSERT INTO simulations (id, created_at, engine_version, config) VALUES (?, ?, ?, ?)",
+                (sim_id, created, engine_version, config),
+            )
+
+    def append(self, sim_id: str, op: Op, snapshot: str | None = None) -> None:
+        """Log ``op``; or, with ``snapshot`` (the state right after ``op``), store the snapshot
+        instead and drop the log it replaces."""
+        blob = zlib.compress(snapshot.encode("utf-8"), 1) if snapshot is not None else None
+        with self._locked(), self._transaction() as db:
+            if blob is None:
+                db.execute(
+                    "INSERT INTO ops (sim_id, seq, kind, arg, tick_after, tx_id) VALUES (?, ?, ?, ?, ?, ?)",
+                    (sim_id, op.seq, op.kind, op.arg, op.tick_after, op.tx_id),
+                )
+            else:
+                db.execute(
+                    "UPDATE simulations SET snapshot = ?, snapshot_seq = ? WHERE id = ?", (blob, op.seq, sim_id)
+                )
+                db.execute("DELETE FROM ops WHERE sim_id = ? AND seq <= ?", (sim_id, op.seq))
+
+    def delete(self, sim_id: str) -> bool:
+        """Remove a simulation and its log; the freed pages are zeroed and the WAL is folded in
+        and truncated, so nothing of it stays on disk."""
+        with self._locked():
+            with self._transaction() as db:
+                db.execute("DELETE FROM ops WHERE sim_id = ?", (sim_id,))
+                deleted = db.execute("DELETE FROM simulations WHERE id = ?", (sim_id,)).rowcount > 0
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return deleted
+
+    def close(self) -> None:
+        with self._mutex:
+            try:
+                self._db.close()
+            finally:
+                self._release_lock()
+
+
+__all__ = ["Store", "Op", "StoredSimulation", "StorageError", "DataDirInUseError", "DB_FILE", "LOCK_FILE"]

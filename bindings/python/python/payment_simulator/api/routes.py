@@ -1,0 +1,234 @@
+"""The endpoints: the seed's (same paths and shapes) plus stats, paged events and long runs.
+
+The endpoints are plain ``def``: FastAPI runs them in its thread pool, so the engine's blocking
+calls never stall the event loop, and simulations advance in parallel.
+
+Request bodies are JSON or YAML (``Content-Type: application/yaml``, ``application/x-yaml``,
+``text/yaml`` or ``text/x-yaml``); YAML is read as YAML 1.2, as the core and ``load_config``
+read scenario files. Either way a duplicate key is an error, as in the core. Any other
+content type is 415.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.routing import APIRoute
+
+from .._core import native_version
+from ..config import SimulationConfig, read_document
+from ..config.schemas import U64_MAX
+from ..errors import InvalidJsonError
+from .deps import get_service
+from .errors import ApiError
+from .models import (
+    CreateSimulationResponse,
+    DeleteResponse,
+    ErrorBody,
+    EventsPage,
+    HealthResponse,
+    RunResponse,
+    SimulationList,
+    StateResponse,
+    StatsResponse,
+    SubmitTransactionResponse,
+    TickResponse,
+    TransactionSpec,
+)
+from .service import SimulationService
+
+YAML_TYPES = frozenset({"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"})
+MAX_EVENTS_PAGE = 10_000
+
+
+class _ParsedBodyRequest(Request):
+    """A request whose body has already been parsed (from YAML or JSON) into ``document``."""
+
+    def __init__(self, request: Request, document: Any):
+        headers = [(k, v) for k, v in request.scope["headers"] if k != b"content-type"]
+        super().__init__({**request.scope, "headers": [*headers, (b"content-type", b"application/json")]}, request.receive)
+        self._document = document
+        self._raw = request._body  # already read by the caller
+
+    async def body(self) -> bytes:
+        return self._raw
+
+    async def json(self) -> Any:
+        return self._document
+
+
+class BodyRoute(APIRoute):
+    """Reads a JSON or YAML body itself, then lets FastAPI validate the parsed document."""
+
+    def get_route_handler(self):
+        handler = super().get_route_handler()
+        if self.body_field is None:
+            return handler
+
+        async def route_handler(request: Request) -> Response:
+            content_type = request.headers.get("content-type", "")
+            media = content_type.split(";")[0].strip().lower()
+            if media in YAML_TYPES:
+                fmt = "yaml"
+            elif media in ("", "application/json") or (media.startswith("application/") and media.endswith("+json")):
+                fmt = "json"
+            else:
+                raise ApiError(
+                    415,
+                    "unsupported_media_type",
+                    f"the body must be JSON (application/json) or YAML (application/yaml), not {content_type!r}",
+                )
+            raw = await request.body()
+            if raw:
+                try:
+                    document = read_document(raw.decode("utf-8"), fmt=fmt, source="the request body")
+                except UnicodeDecodeError as e:
+                    raise ApiError(422, "malformed_body", f"the request body is not UTF-8 ({e.reason})") from None
+                except InvalidJsonError as e:
+                    raise ApiError(422, "malformed_body", str(e)) from None
+                request = _ParsedBodyRequest(request, document)
+            return await handler(request)
+
+        return route_handler
+
+
+def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    descriptions = {
+        401: "Bearer token missing or wrong (only when PSIM_API_TOKEN is set)",
+        404: "Unknown simulation (or agent)",
+        409: "The simulation's state forbids it (finished, beyond its horizon, server full)",
+        413: "Request body too large",
+        415: "Body neither JSON nor YAML",
+        422: "Invalid input: the fields and the library's message",
+        500: "Engine or server failure (never a user error)",
+        503: "The change could not be stored, so it was not made",
+    }
+    return {code: {"model": ErrorBody, "description": descriptions[code]} for code in (401, *codes)}
+
+
+router = APIRouter(route_class=BodyRoute)
+Service = Annotated[SimulationService, Depends(get_service)]
+SimulationId = Annotated[str, Path(description="From POST /simulations")]
+
+_YAML_BODY = {
+    "requestBody": {
+        "content": {media: {"schema": {"$ref": "#/components/schemas/SimulationConfig"}} for media in sorted(YAML_TYPES)}
+    }
+}
+
+
+@router.post(
+    "/simulations",
+    response_model=CreateSimulationResponse,
+    responses=_errors(409, 413, 415, 422, 503),
+    openapi_extra=_YAML_BODY,
+    summary="Create a simulation",
+)
+def create_simulation(config: SimulationConfig, service: Service) -> dict:
+    """Create a simulation from a scenario (`simulation` / `agents` / `costs` / `lsm`), given as
+    JSON or YAML. It is stored before its id is returned."""
+    return {"simulation_id": service.create(config)}
+
+
+@router.get("/simulations", response_model=SimulationList, responses=_errors(), summary="List simulations")
+def list_simulations(service: Service) -> dict:
+    return {"simulations": service.list_ids()}
+
+
+@router.post(
+    "/simulations/{simulation_id}/tick",
+    response_model=TickResponse,
+    responses=_errors(404, 409, 422, 500, 503),
+    summary="Advance n ticks",
+)
+def advance_tick(
+    simulation_id: SimulationId,
+    service: Service,
+    n: Annotated[int, Query(ge=1, le=U64_MAX, description="Ticks to run (at most max_ticks_per_request, 1000 by default)")] = 1,
+) -> dict:
+    """Run `n` ticks; the last tick's result. 409 once the horizon is reached."""
+    return service.tick(simulation_id, n)
+
+
+@router.post(
+    "/simulations/{simulation_id}/run",
+    response_model=RunResponse,
+    responses=_errors(404, 409, 422, 500, 503),
+    summary="Advance many ticks",
+)
+def run_ticks(
+    simulation_id: SimulationId,
+    service: Service,
+    ticks: Annotated[int, Query(ge=1, le=U64_MAX, description="Ticks to run (at most max_run_ticks, 100000 by default)")],
+) -> dict:
+    """Run `ticks` ticks in one engine call; sums over them and the last tick's result."""
+    return service.run(simulation_id, ticks)
+
+
+@router.get(
+    "/simulations/{simulation_id}/state",
+    response_model=StateResponse,
+    responses=_errors(404, 422, 500),
+    summary="Current state",
+)
+def get_state(simulation_id: SimulationId, service: Service) -> dict:
+    return service.state(simulation_id)
+
+
+@router.get(
+    "/simulations/{simulation_id}/stats",
+    response_model=StatsResponse,
+    responses=_errors(404, 422, 500),
+    summary="Statistics since tick 0",
+)
+def get_stats(simulation_id: SimulationId, service: Service) -> dict:
+    return service.stats(simulation_id)
+
+
+@router.get(
+    "/simulations/{simulation_id}/events",
+    response_model=EventsPage,
+    response_model_exclude_unset=True,
+    responses=_errors(404, 422, 500),
+    summary="Recorded events, paged",
+)
+def get_events(
+    simulation_id: SimulationId,
+    service: Service,
+    since: Annotated[int, Query(ge=0, le=U64_MAX, description="Only events with seq > since")] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_EVENTS_PAGE, description="Page size")] = 1000,
+) -> dict:
+    """Events in sequence order; pass `next_since` back as `since` while `has_more`."""
+    return service.events(simulation_id, since, limit)
+
+
+@router.post(
+    "/simulations/{simulation_id}/transactions",
+    response_model=SubmitTransactionResponse,
+    responses=_errors(404, 409, 413, 415, 422, 500, 503),
+    summary="Submit a payment order",
+)
+def submit_transaction(simulation_id: SimulationId, tx_spec: TransactionSpec, service: Service) -> dict:
+    """The order arrives at the current tick (it is processed by the next tick)."""
+    return {"transaction_id": service.submit(simulation_id, tx_spec.to_engine())}
+
+
+@router.delete(
+    "/simulations/{simulation_id}",
+    response_model=DeleteResponse,
+    responses=_errors(404, 422, 503),
+    summary="Delete a simulation",
+)
+def delete_simulation(simulation_id: SimulationId, service: Service) -> dict:
+    """Free it and remove it from disk. 404 if there is no such simulation."""
+    service.delete(simulation_id)
+    return {"message": "Simulation deleted", "simulation_id": simulation_id}
+
+
+@router.get("/health", response_model=HealthResponse, summary="Liveness (never needs the token)")
+def health_check(service: Service) -> dict:
+    return {"status": "healthy", "version": native_version(), "simulations": len(service)}
+
+
+__all__ = ["router", "BodyRoute", "YAML_TYPES", "MAX_EVENTS_PAGE"]

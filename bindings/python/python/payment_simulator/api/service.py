@@ -1,0 +1,358 @@
+"""The simulations a server holds: engine calls, limits, locking and durability.
+
+Each simulation is an :class:`~payment_simulator.Orchestrator` behind its own lock: requests to
+one simulation are serialised (an operation and its log record happen under that lock, so the
+log's order is the execution order); requests to different simulations run in parallel (cffi
+releases the GIL inside the library).
+
+**Acknowledged means stored.** A change (ticks, a submission) runs in memory and is then
+committed to the database *before* the response is sent; if the commit fails, the in-memory
+simulation is dropped and rebuilt from disk on next use, and the client gets a 503 — so what a
+client saw acknowledged is exactly what a restart rebuilds. A created simulation is committed
+before its id is returned; a deleted one is gone from disk before the 200.
+
+Simulations found on disk at start are rebuilt lazily, on first use (snapshot + log replay).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import threading
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from .._core import Orchestrator, native_version
+from ..config import SimulationConfig
+from ..errors import InvalidArgumentError, UnknownAgentError
+from .errors import ApiError, from_library
+from .persistence import Op, StorageError, Store
+from .settings import Settings
+
+log = logging.getLogger("payment_simulator.api")
+
+_TX_FIELDS = ("sender", "receiver", "amount", "deadline_offset", "priority")
+
+
+class RestoreError(RuntimeError):
+    """A stored simulation could not be rebuilt (corrupt data, or an engine that replays differently)."""
+
+
+class _Entry:
+    __slots__ = ("sim_id", "lock", "orchestrator", "deleted", "horizon", "next_seq", "ops_since", "ticks_since")
+
+    def __init__(self, sim_id: str, orchestrator: Orchestrator | None = None):
+        self.sim_id = sim_id
+        self.lock = threading.Lock()
+        self.orchestrator = orchestrator
+        self.deleted = False
+        self.horizon = orchestrator.horizon() if orchestrator is not None else 0
+        self.next_seq = 1  # of the next logged operation
+        self.ops_since = 0  # operations logged since the last snapshot
+        self.ticks_since = 0  # ticks run since the last snapshot
+
+
+def _not_found(sim_id: str) -> ApiError:
+    return ApiError(404, "simulation_not_found", f"simulation not found: {sim_id!r}")
+
+
+def _storage_failed(error: Exception) -> ApiError:
+    log.error("storage error: %s", error)
+    return ApiError(503, "storage_error", f"the change could not be stored, so it was not made: {error}")
+
+
+def _tx_field(message: str) -> str:
+    """The transaction field a library message is about ("amount must be positive" -> amount)."""
+    text = message.removeprefix("invalid transaction: ")
+    if text.startswith("sender and receiver"):
+        return "receiver"
+    for name in _TX_FIELDS:
+        if text.startswith((f"{name} ", f"{name}:")):
+            return name
+    return ""
+
+
+class SimulationService:
+    """Create, drive, inspect and delete simulations; every change is stored before it is
+    acknowledged. Thread-safe."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.store = Store(settings.data_dir, sync=settings.sync)
+        self._lock = threading.Lock()  # guards the registry only; held briefly
+        self._entries: dict[str, _Entry] = {sim_id: _Entry(sim_id) for sim_id in self.store.list_ids()}
+        self._reserved = 0  # creations in progress, counted against max_simulations
+        self._closed = False
+        if self._entries:
+            log.info("%d simulation(s) found in %s", len(self._entries), settings.data_dir)
+
+    # -- registry --
+
+    def list_ids(self) -> list[str]:
+        with self._lock:
+            return list(self._entries)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)
+
+    @contextmanager
+    def _using(self, sim_id: str) -> Iterator[_Entry]:
+        """The simulation, loaded and locked for the duration of the block."""
+        with self._lock:
+            entry = self._entries.get(sim_id)
+        if entry is None:
+            raise _not_found(sim_id)
+        with entry.lock:
+            if entry.deleted:  # deleted while this request waited for the lock
+                raise _not_found(sim_id)
+            if entry.orchestrator is None:
+                self._load(entry)
+            yield entry
+
+    def _load(self, entry: _Entry) -> None:
+        """Rebuild a simulation from its snapshot (or configuration) and log."""
+        try:
+            stored = self.store.load(entry.sim_id)
+        except StorageError as e:
+            raise _storage_failed(e) from e
+        if stored is None:
+            raise _not_found(entry.sim_id)
+        try:
+            orchestrator = self._replay(stored)
+        except Exception as e:
+            log.error("simulation %s cannot be restored: %s", entry.sim_id, e)
+            raise ApiError(500, "restore_failed", f"simulation {entry.sim_id!r} cannot be restored: {e}") from e
+        entry.orchestrator = orchestrator
+        entry.horizon = orchestrator.horizon()
+        last_seq = stored.ops[-1].seq if stored.ops else stored.snapshot_seq
+        entry.next_seq = last_seq + 1
+        entry.ops_since = len(stored.ops)
+        entry.ticks_since = sum(int(op.arg) for op in stored.ops if op.kind == "run")
+
+    @staticmethod
+    def _replay(stored) -> Orchestrator:
+        if stored.ops and stored.engine_version != native_version():
+            log.warning(
+                "simulation %s was logged by engine %s and is replayed by %s",
+                stored.sim_id,
+                stored.engine_version,
+                native_version(),
+            )
+        if stored.snapshot is not None:
+            orchestrator = Orchestrator.restore(stored.snapshot)
+        else:
+            orchestrator = Orchestrator.new(json.loads(stored.config))
+        try:
+            expected_seq = stored.snapshot_seq + 1
+            for op in stored.ops:
+                if op.seq != expected_seq:
+                    raise RestoreError(f"operation log has a gap: expected #{expected_seq}, found #{op.seq}")
+                expected_seq += 1
+                if op.kind == "run":
+                    n = int(op.arg)
+                    orchestrator.tick() if n == 1 else orchestrator.run(n)  # as it ran the first time
+                else:
+                    tx_id = orchestrator.submit_transaction(json.loads(op.arg))
+                    if tx_id != op.tx_id:
+                        raise RestoreError(f"operation #{op.seq} replayed as {tx_id!r}, logged as {op.tx_id!r}")
+                if orchestrator.current_tick() != op.tick_after:
+                    raise RestoreError(
+                        f"operation #{op.seq} replayed to tick {orchestrator.current_tick()}, logged at {op.tick_after}"
+                    )
+        except BaseException:
+            orchestrator.close()
+            raise
+        return orchestrator
+
+    def _commit(self, entry: _Entry, kind: str, arg: str, *, ticks: int = 0, tx_id: str | None = None) -> None:
+        """Store the operation just made (under entry.lock), snapshotting every so often."""
+        orchestrator = entry.orchestrator
+        op = Op(entry.next_seq, kind, arg, orchestrator.current_tick(), tx_id)
+        snapshot_due = (
+            entry.ops_since + 1 >= self.settings.snapshot_every_ops
+            or entry.ticks_since + ticks >= self.settings.snapshot_every_ticks
+        )
+        try:
+            self.store.append(entry.sim_id, op, orchestrator.snapshot() if snapshot_due else None)
+        except Exception as e:
+            # Memory is now ahead of disk: drop it, so the next request rebuilds the stored state.
+            entry.orchestrator = None
+            orchestrator.close()
+            raise _storage_failed(e) from e
+        entry.next_seq += 1
+        if snapshot_due:
+            entry.ops_since = entry.ticks_since = 0
+        else:
+            entry.ops_since += 1
+            entry.ticks_since += ticks
+
+    @contextmanager
+    def _engine_errors(self, entry: _Entry) -> Iterator[None]:
+        """A panic poisons the handle: drop it, so the simulation comes back at its last
+        stored state on next use."""
+        try:
+            yield
+        except Exception as e:
+            api_error = e if isinstance(e, ApiError) else from_library(e)
+            if api_error.status >= 500 and entry.orchestrator is not None:
+                log.error("simulation %s: %s; reloading it from disk on next use", entry.sim_id, e)
+                entry.orchestrator.close()
+                entry.orchestrator = None
+            raise
+
+    # -- operations --
+
+    def create(self, config: SimulationConfig) -> str:
+        agents = len(config.agents)
+        if agents > self.settings.max_agents:
+            raise ApiError(
+                422,
+                "agent_limit",
+                f"this server takes at most {self.settings.max_agents} agents per simulation (got {agents})",
+                [("agents", f"at most {self.settings.max_agents} agents (got {agents})")],
+            )
+        rate = math.fsum(a.arrival_config.rate_per_tick for a in config.agents if a.arrival_config)
+        if rate > self.settings.max_arrival_rate:
+            raise ApiError(
+                422,
+                "arrival_limit",
+                f"this server takes at most {self.settings.max_arrival_rate:g} expected arrivals per tick "
+                f"(the sum of rate_per_tick; got {rate:g})",
+                [("agents", f"sum of arrival_config.rate_per_tick must be at most {self.settings.max_arrival_rate:g}")],
+            )
+        with self._lock:
+            if len(self._entries) + self._reserved >= self.settings.max_simulations:
+                raise ApiError(
+                    409,
+                    "simulation_limit",
+                    f"this server holds at most {self.settings.max_simulations} simulations: delete one first",
+                )
+            self._reserved += 1
+        try:
+            machine = config.to_rust_dict()
+            orchestrator = Orchestrator.new(machine)
+            sim_id = str(uuid.uuid4())
+            try:
+                self.store.create(sim_id, json.dumps(machine, separators=(",", ":")), native_version())
+            except StorageError as e:
+                orchestrator.close()
+                raise _storage_failed(e) from e
+            with self._lock:
+                self._entries[sim_id] = _Entry(sim_id, orchestrator)
+        finally:
+            with self._lock:
+                self._reserved -= 1
+        return sim_id
+
+    def _check_ticks(self, entry: _Entry, n: int, name: str) -> None:
+        remaining = entry.horizon - entry.orchestrator.current_tick()
+        if 0 < remaining < n:  # remaining == 0: the library's SimulationFinishedError (409)
+            raise ApiError(
+                409,
+                "beyond_horizon",
+                f"only {remaining} of the {entry.horizon} ticks of the horizon remain (asked for {n})",
+                [(name, f"at most {remaining}")],
+            )
+
+    def _check_limit(self, n: int, limit: int, name: str) -> None:
+        if n > limit:
+            raise ApiError(
+                422, "tick_limit", f"{name} must be at most {limit} on this server (got {n})", [(name, f"at most {limit}")]
+            )
+
+    def tick(self, sim_id: str, n: int = 1) -> dict:
+        """Run n ticks; the last tick's result."""
+        self._check_limit(n, self.settings.max_ticks_per_request, "n")
+        with self._using(sim_id) as entry, self._engine_errors(entry):
+            self._check_ticks(entry, n, "n")
+            result = entry.orchestrator.tick() if n == 1 else entry.orchestrator.run(n)["last"]
+            self._commit(entry, "run", str(n), ticks=n)
+            return result
+
+    def run(self, sim_id: str, ticks: int) -> dict:
+        """Run ``ticks`` ticks; the summary over them."""
+        self._check_limit(ticks, self.settings.max_run_ticks, "ticks")
+        with self._using(sim_id) as entry, self._engine_errors(entry):
+            self._check_ticks(entry, ticks, "ticks")
+            summary = entry.orchestrator.tick() if ticks == 1 else entry.orchestrator.run(ticks)
+            if ticks == 1:  # one tick: the same summary shape, from its result
+                summary = self._summary_of(summary)
+            self._commit(entry, "run", str(ticks), ticks=ticks)
+            return summary
+
+    @staticmethod
+    def _summary_of(result: dict) -> dict:
+        sums = {k: v for k, v in result.items() if k not in ("tick", "day", "queue1_size", "queue2_size", "end_of_day")}
+        return {"ticks_run": 1, "first_tick": result["tick"], "last_tick": result["tick"], **sums, "last": result}
+
+    def submit(self, sim_id: str, tx: Mapping[str, Any]) -> str:
+        with self._using(sim_id) as entry, self._engine_errors(entry):
+            orchestrator = entry.orchestrator
+            try:
+                tx_id = orchestrator.submit_transaction(tx)
+            except UnknownAgentError as e:
+                known = set(orchestrator.get_agent_ids())
+                field = "sender" if tx.get("sender") not in known else "receiver"
+                raise from_library(e, fields=[(field, str(e))]) from None
+            except InvalidArgumentError as e:
+                raise from_library(e, fields=[(_tx_field(str(e)), str(e))]) from None
+            self._commit(entry, "submit", json.dumps(dict(tx), separators=(",", ":"), ensure_ascii=False), tx_id=tx_id)
+            return tx_id
+
+    def state(self, sim_id: str) -> dict:
+        with self._using(sim_id) as entry, self._engine_errors(entry):
+            return entry.orchestrator.state()
+
+    def stats(self, sim_id: str) -> dict:
+        with self._using(sim_id) as entry, self._engine_errors(entry):
+            return entry.orchestrator.stats()
+
+    def events(self, sim_id: str, since: int = 0, limit: int = 1000) -> dict:
+        with self._using(sim_id) as entry, self._engine_errors(entry):
+            events = entry.orchestrator.events(since)
+        page = events[:limit]
+        return {
+            "events": page,
+            "next_since": page[-1]["seq"] if page else since,
+            "has_more": len(events) > limit,
+        }
+
+    def delete(self, sim_id: str) -> None:
+        with self._lock:
+            entry = self._entries.get(sim_id)
+        if entry is None:
+            raise _not_found(sim_id)
+        with entry.lock:  # waits for an operation in flight
+            if entry.deleted:
+                raise _not_found(sim_id)
+            try:
+                self.store.delete(sim_id)
+            except StorageError as e:
+                raise _storage_failed(e) from e
+            entry.deleted = True
+            if entry.orchestrator is not None:
+                entry.orchestrator.close()
+                entry.orchestrator = None
+        with self._lock:
+            self._entries.pop(sim_id, None)
+
+    def close(self) -> None:
+        """Free every simulation and close the database (everything acknowledged is stored)."""
+        if self._closed:
+            return
+        self._closed = True
+        with self._lock:
+            entries = list(self._entries.values())
+        for entry in entries:
+            with entry.lock:
+                if entry.orchestrator is not None:
+                    entry.orchestrator.close()
+                    entry.orchestrator = None
+        self.store.close()
+
+
+__all__ = ["SimulationService", "RestoreError"]

@@ -1,0 +1,71 @@
+"""Fixtures of the REST service's in-process tests.
+
+Every test here gets its own data directory (``PSIM_DATA_DIR`` under ``tmp_path``), and the
+module-level ``payment_simulator.api.main:app`` used by the seed's tests is reset around each
+test, so nothing is written outside the test's temporary directory. Importing this file needs
+no native library (test_config_loading.py runs without it).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+_SETTINGS_ENV = (
+    "PSIM_API_TOKEN",
+    "PSIM_MAX_SIMULATIONS",
+    "PSIM_MAX_AGENTS",
+    "PSIM_MAX_ARRIVAL_RATE",
+    "PSIM_MAX_TICKS_PER_REQUEST",
+    "PSIM_MAX_RUN_TICKS",
+    "PSIM_MAX_BODY_BYTES",
+    "PSIM_SNAPSHOT_EVERY_OPS",
+    "PSIM_SNAPSHOT_EVERY_TICKS",
+    "PSIM_SYNC",
+)
+
+
+def _reset_module_app() -> None:
+    main = sys.modules.get("payment_simulator.api.main")
+    if main is not None:
+        from payment_simulator.api.app import reset_service
+
+        reset_service(main.app)
+
+
+@pytest.fixture(autouse=True)
+def _service_data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("PSIM_DATA_DIR", str(tmp_path / "psim-data"))
+    for name in _SETTINGS_ENV:
+        monkeypatch.delenv(name, raising=False)
+    _reset_module_app()
+    yield tmp_path / "psim-data"
+    _reset_module_app()
+
+
+@pytest.fixture
+def make_client(tmp_path):
+    """``make_client(**settings)``: a TestClient (lifespan running) over a new app whose data
+    directory is under tmp_path; closed at the end of the test."""
+    from fastapi.testclient import TestClient
+
+    from payment_simulator.api import Settings, create_app
+
+    clients = []
+
+    def make(data_dir=None, **settings):
+        app = create_app(Settings(data_dir=data_dir or tmp_path / "data", **settings))
+        client = TestClient(app)
+        client.__enter__()
+        clients.append(client)
+        return client
+
+    yield make
+    for client in reversed(clients):
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client(make_client):
+    return make_client()
