@@ -4,7 +4,7 @@
 # The CLI's cargo tests run in `test-rust` with the rest of the workspace.
 
 CLI_BIN := $(TARGET_DIR)/payment-sim
-SCENARIO ?= examples/scenarios/two_bank_exchange.yaml
+SCENARIO ?= examples/scenarios/scarce_liquidity.yaml
 SCALE_DIR := $(TARGET_DIR)/scale
 
 .PHONY: cli-build run scale validate-scenarios recordings

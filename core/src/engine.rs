@@ -60,7 +60,6 @@ pub(crate) struct Incremental {
     pub agent_version: Vec<u64>,
     pub global_version: u64,
     pub lsm_ran_at: Option<u64>,
-    pub multilateral_failed_at: Option<u64>,
 }
 
 impl Incremental {
@@ -71,7 +70,6 @@ impl Incremental {
             agent_version: vec![0; agents],
             global_version: 0,
             lsm_ran_at: None,
-            multilateral_failed_at: None,
         }
     }
 }

@@ -141,3 +141,34 @@ fn credit_lines_count_as_liquidity_in_the_lsm() {
     assert_eq!(balances(&s), vec![-10_000, 10_000, 0]);
     assert_eq!(s.statistics().agents[0].peak_overdraft, 10_000);
 }
+
+#[test]
+fn a_failed_ring_settles_once_a_member_gains_liquidity() {
+    // A→B 50,000, B→C 50,000, C→A 45,000, nobody holds anything: A is 5,000 short and
+    // the whole ring fails. Unrelated payments between D and E change nothing; when D pays
+    // A 5,000 the ring settles multilaterally at the next attempt.
+    let mut s = sim(&config(
+        10,
+        vec![
+            agent("A", 0, 0),
+            agent("B", 0, 0),
+            agent("C", 0, 0),
+            agent("D", 100_000, 0),
+            agent("E", 100_000, 0),
+        ],
+        Value::Null,
+    ));
+    pay(&mut s, "A", "B", 50_000);
+    pay(&mut s, "B", "C", 50_000);
+    pay(&mut s, "C", "A", 45_000);
+    let r = s.tick().unwrap();
+    assert_eq!((r.num_settlements, r.queue2_size), (0, 3));
+    pay(&mut s, "D", "E", 1_000);
+    pay(&mut s, "E", "D", 2_000);
+    let r = s.tick().unwrap();
+    assert_eq!((r.num_settlements, r.lsm_cycle_releases, r.queue2_size), (2, 0, 3));
+    pay(&mut s, "D", "A", 5_000);
+    let r = s.tick().unwrap();
+    assert_eq!((r.num_settlements, r.lsm_cycle_releases, r.queue2_size), (4, 3, 0));
+    assert_eq!(balances(&s), vec![0, 0, 5_000, 96_000, 99_000]);
+}

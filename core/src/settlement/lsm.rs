@@ -113,13 +113,18 @@ impl Simulation {
 
     /// Net every queued payment; while some agent cannot fund its net debit, exclude the
     /// lowest-indexed such agent's lowest-priority, latest-entered payment; settle the rest
-    /// simultaneously. Skipped when nothing changed since its last failed attempt.
+    /// simultaneously.
+    ///
+    /// The exclusions end at the largest set in which every agent can fund its net debit,
+    /// whatever order they are made in; that set only shrinks when liquidity falls. So after
+    /// an attempt that settled nothing, another one can only succeed once Queue 2 changed or
+    /// an agent with queued payments gained liquidity (`multilateral_dirty`); until then it
+    /// is skipped, however busy the rest of the system is.
     fn multilateral_offsetting(&mut self) -> u64 {
         if self.queue2.len() == 0 {
             return 0;
         }
-        if !self.reference_mode && self.inc.multilateral_failed_at == Some(self.inc.global_version)
-        {
+        if !self.reference_mode && !self.queue2.multilateral_dirty {
             return 0;
         }
         let n = self.ids.len();
@@ -166,7 +171,7 @@ impl Simulation {
             }
         }
         if items.is_empty() {
-            self.inc.multilateral_failed_at = Some(self.inc.global_version);
+            self.queue2.multilateral_dirty = false;
             return 0;
         }
         items.sort_unstable();

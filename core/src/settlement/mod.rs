@@ -40,6 +40,10 @@ impl Simulation {
         self.balances[a] += delta;
         if delta > 0 {
             self.mark_retry(agent);
+            // Only an agent with queued payments can be short in multilateral offsetting.
+            if self.queue2.sender_len(agent) > 0 {
+                self.queue2.multilateral_dirty = true;
+            }
         }
         if self.balances[a] < 0 {
             let peak = &mut self.totals.agents[a].peak_overdraft;

@@ -61,6 +61,9 @@ pub(crate) struct Queue2 {
     pub both_ways: BTreeMap<(AgentIdx, AgentIdx), Option<(u64, u64)>>,
     len: usize,
     pub next_entry: u64,
+    /// A multilateral attempt could settle something its last failed attempt did not: Queue 2
+    /// changed, or an agent with queued payments gained liquidity, since then.
+    pub multilateral_dirty: bool,
 }
 
 impl Queue2 {
@@ -72,6 +75,7 @@ impl Queue2 {
             both_ways: BTreeMap::new(),
             len: 0,
             next_entry: 1,
+            multilateral_dirty: true,
         }
     }
 
@@ -109,6 +113,7 @@ impl Queue2 {
         self.by_pair[s].insert((q.receiver, q.key), q.slot);
         self.by_entry[s].insert(q.key.entry, q.slot);
         self.len += 1;
+        self.multilateral_dirty = true;
         self.next_entry = self.next_entry.max(q.key.entry + 1);
         if first_of_pair && self.has_pair(q.receiver, sender) {
             self.both_ways
@@ -145,6 +150,7 @@ impl Queue2 {
         self.by_pair[s].remove(&(entry.receiver, key));
         self.by_entry[s].remove(&key.entry);
         self.len -= 1;
+        self.multilateral_dirty = true;
         if !self.has_pair(sender, entry.receiver) {
             self.both_ways
                 .remove(&Self::pair_key(sender, entry.receiver));

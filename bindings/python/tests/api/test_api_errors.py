@@ -327,7 +327,7 @@ def test_bad_event_paging(client, sim, query, field):
 # --- auth ----------------------------------------------------------------------------------
 
 
-def test_token_guards_everything_but_health(make_client, sim=None):
+def test_token_guards_everything_but_health(make_client):
     client = make_client(api_token="s3cret")
     good = {"authorization": "Bearer s3cret"}
     assert client.get("/health").status_code == 200

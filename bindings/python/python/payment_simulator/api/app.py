@@ -41,10 +41,15 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         schema.setdefault("components", {})["securitySchemes"] = {
             "bearerAuth": {"type": "http", "scheme": "bearer", "description": "Only when PSIM_API_TOKEN is set"}
         }
+        settings = settings_of(app)
+        limits = {"n": settings.max_ticks_per_request, "ticks": settings.max_run_ticks}
         for path, operations in schema.get("paths", {}).items():
-            if path not in PUBLIC_PATHS:
-                for operation in operations.values():
+            for operation in operations.values():
+                if path not in PUBLIC_PATHS:
                     operation["security"] = [{}, {"bearerAuth": []}]
+                for parameter in operation.get("parameters", []):  # this server's limits
+                    if parameter["in"] == "query" and parameter["name"] in limits:
+                        parameter["schema"]["maximum"] = limits[parameter["name"]]
         app.openapi_schema = schema
     return app.openapi_schema
 

@@ -49,6 +49,8 @@ def reset_service(app: FastAPI) -> None:
     with app.state.psim_lock:
         service, app.state.psim_service = app.state.psim_service, None
         app.state.psim_settings = app.state.psim_fixed_settings
+        if app.state.psim_fixed_settings is None:
+            app.openapi_schema = None  # it states limits, which the environment may change
     if service is not None:
         service.close()
 

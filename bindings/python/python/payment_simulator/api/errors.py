@@ -21,6 +21,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from ..config import error_fields
 from ..errors import (
@@ -124,8 +125,8 @@ def _split_field(field: str, message: str) -> tuple[str, str]:
 
 
 def _field(loc: tuple) -> tuple:
-    # ("body", "agents", 0, "id") -> ("agents", 0, "id"); ("query", "n") -> ("n",)
-    return tuple(loc[1:]) if loc and loc[0] in ("body", "query", "path", "header") else tuple(loc)
+    # ("body", "agents", 0, "id") -> ("agents", 0, "id")
+    return tuple(loc[1:]) if loc and loc[0] == "body" else tuple(loc)
 
 
 async def _on_api_error(request: Request, error: ApiError) -> JSONResponse:
@@ -136,18 +137,41 @@ async def _on_validation_error(request: Request, error: RequestValidationError) 
     errors = list(error.errors())
     first_loc = tuple(errors[0]["loc"]) if errors else ()
     code = _validation_code(request, first_loc)
-    fields = [_split_field(f, m) for f, m in error_fields([{**e, "loc": _field(tuple(e["loc"]))} for e in errors])]
+    fields: list[tuple[str, str]] = []
+    for e in errors:
+        loc = tuple(e["loc"])
+        if loc and loc[0] in ("query", "path", "header"):  # a parameter: name it as sent
+            name = ".".join(str(part) for part in loc[1:])
+            message = f"missing {loc[0]} parameter `{name}`" if e["type"] == "missing" else e["msg"]
+            fields.append((name, message))
+        else:
+            fields += [_split_field(f, m) for f, m in error_fields([{**e, "loc": _field(loc)}])]
     what = {"invalid_config": "configuration", "invalid_transaction": "transaction"}.get(code, "request")
     summary = "; ".join(f"{f}: {m}" if f else m for f, m in fields)
     return error_response(ApiError(422, code, f"invalid {what}: {summary}", fields))
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    scope = {**request.scope, "method": "GET"}
+    for route in request.app.routes:
+        if getattr(route, "methods", None) and route.matches(scope)[0] != Match.NONE:
+            methods |= set(route.methods)
+    return sorted(methods)
+
+
 async def _on_http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
     code = _HTTP_CODES.get(error.status_code, "http_error")
     message = error.detail if isinstance(error.detail, str) else code.replace("_", " ")
+    headers = dict(getattr(error, "headers", None) or {})
     if error.status_code == 404 and message == "Not Found":
         message = f"no such endpoint: {request.method} {request.url.path}"
-    return error_response(ApiError(error.status_code, code, message, headers=getattr(error, "headers", None)))
+    elif error.status_code == 405:
+        allowed = _allowed_methods(request)
+        headers["Allow"] = ", ".join(allowed)
+        message = f"{request.method} is not allowed on {request.url.path} (allowed: {', '.join(allowed)})"
+    return error_response(ApiError(error.status_code, code, message, headers=headers or None))
 
 
 async def _on_library_error(request: Request, error: PaymentSimError) -> JSONResponse:

@@ -1,0 +1,129 @@
+"""Requests per second of ``POST /simulations/{id}/tick`` through a real server (it reports;
+it asserts nothing).
+
+Starts ``python -m payment_simulator.api`` on a free loopback port with a temporary data
+directory, then measures, for the seed's 10-agent workload (arrival rate 0.5):
+
+- one simulation, one client (sequential requests: the latency-bound figure);
+- one simulation, several clients (serialised by the simulation's lock);
+- many simulations, one client each (in parallel across simulations).
+
+Every acknowledged tick is committed to SQLite first (``--sync normal`` by default; ``full``
+adds an fsync per request).
+
+    python benchmarks/bench_api.py [--requests 2000] [--clients 4] [--sync normal] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+
+
+def workload(num_agents: int = 10, rate: float = 0.5, seed: int = 12345) -> dict:
+    ids = [f"BANK_{chr(65 + i)}" for i in range(num_agents)]
+    return {
+        "simulation": {"ticks_per_day": 100, "num_days": 10_000, "seed": seed},
+        "agents": [
+            {
+                "id": agent_id,
+                "balance": 5_000_000,
+                "credit_limit": 1_000_000,
+                "policy": {"type": "Fifo"},
+                "arrival_config": {
+                    "rate_per_tick": rate,
+                    "distribution": {"type": "Normal", "mean": 100_000, "std_dev": 30_000},
+                    "counterparty_weights": {other: 1.0 for other in ids if other != agent_id},
+                },
+            }
+            for agent_id in ids
+        ],
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(data_dir: str, sync: str) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "payment_simulator.api", "--port", str(port), "--data-dir", data_dir, "--sync", sync,
+         "--log-level", "warning"],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    with httpx.Client(base_url=url, trust_env=False) as client:
+        while time.monotonic() < deadline:
+            try:
+                if client.get("/health").status_code == 200:
+                    return proc, url
+            except httpx.TransportError:
+                time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("the server did not start")
+
+
+def hammer(url: str, sim: str, requests: int) -> None:
+    with httpx.Client(base_url=url, trust_env=False, timeout=60) as client:
+        for _ in range(requests):
+            response = client.post(f"/simulations/{sim}/tick")
+            response.raise_for_status()
+
+
+def measure(url: str, sims: list[str], clients: int, requests: int) -> float:
+    """Ticks per second with ``clients`` clients spread over ``sims``, ``requests`` each."""
+    start = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(lambda c: hammer(url, sims[c % len(sims)], requests), range(clients)))
+    return clients * requests / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000, help="requests per client (default 2000)")
+    parser.add_argument("--clients", type=int, default=4, help="concurrent clients (default 4)")
+    parser.add_argument("--sync", choices=("normal", "full"), default="normal")
+    parser.add_argument("--repeat", type=int, default=3, help="median of this many runs (default 3)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="psim-bench-") as data_dir:
+        proc, url = start_server(data_dir, args.sync)
+        try:
+            with httpx.Client(base_url=url, trust_env=False) as client:
+                def create() -> str:
+                    return client.post("/simulations", json=workload()).json()["simulation_id"]
+
+                one = [create()]
+                many = [create() for _ in range(args.clients)]
+            hammer(url, one[0], 50)  # warm-up
+            cases = [
+                ("1 simulation, 1 client", one, 1),
+                (f"1 simulation, {args.clients} clients", one, args.clients),
+                (f"{args.clients} simulations, {args.clients} clients", many, args.clients),
+            ]
+            print(f"POST /simulations/{{id}}/tick (n=1), 10 agents, rate 0.5, sync={args.sync}, "
+                  f"{os.cpu_count()} CPUs; median of {args.repeat}")
+            for label, sims, clients in cases:
+                rates = [measure(url, sims, clients, args.requests // clients if clients > 1 and sims is one
+                                 else args.requests) for _ in range(args.repeat)]
+                print(f"  {label:<32} {statistics.median(rates):8.0f} requests/s")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
