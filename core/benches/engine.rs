@@ -1,13 +1,13 @@
 //! Hot paths of the engine at sizes that show how their cost grows.
 //!
-//! * `rtgs_entry`      — one tick settling N pre-submitted payments gross (ample liquidity);
-//! * `arrivals_tick`   — one tick of Poisson arrivals (≈ 1,000 per tick) settled gross;
-//! * `queue2_idle_tick`— one tick with one unrelated payment while N payments wait in Queue 2
-//!                       that nothing can settle: what a tick costs because of a long queue;
-//! * `queue2_retry`    — one tick in which N queued payments settle on the Queue 2 retry;
-//! * `bilateral`       — one tick in which N queued payments settle by bilateral offsetting;
-//! * `multilateral`    — one tick in which N queued payments around a ring of A agents settle
-//!                       by multilateral offsetting.
+//! * `rtgs_entry`: one tick settling N pre-submitted payments gross (ample liquidity);
+//! * `arrivals_tick`: one tick of Poisson arrivals (≈ 1,000 per tick) settled gross;
+//! * `queue2_idle_tick`: one tick with one unrelated payment while N payments wait in
+//!   Queue 2 that nothing can settle (what a tick costs because of a long queue);
+//! * `queue2_retry`: one tick in which N queued payments settle on the Queue 2 retry;
+//! * `bilateral`: one tick in which N queued payments settle by bilateral offsetting;
+//! * `multilateral`: one tick in which N queued payments around a ring of A agents settle
+//!   by multilateral offsetting.
 //!
 //! Only the measured tick is timed (`iter_custom`); queue building happens outside the clock.
 //! Run short: `cargo bench -p payment-sim-core --bench engine -- --warm-up-time 1 --measurement-time 3`.

@@ -166,9 +166,15 @@ fn a_failed_ring_settles_once_a_member_gains_liquidity() {
     pay(&mut s, "D", "E", 1_000);
     pay(&mut s, "E", "D", 2_000);
     let r = s.tick().unwrap();
-    assert_eq!((r.num_settlements, r.lsm_cycle_releases, r.queue2_size), (2, 0, 3));
+    assert_eq!(
+        (r.num_settlements, r.lsm_cycle_releases, r.queue2_size),
+        (2, 0, 3)
+    );
     pay(&mut s, "D", "A", 5_000);
     let r = s.tick().unwrap();
-    assert_eq!((r.num_settlements, r.lsm_cycle_releases, r.queue2_size), (4, 3, 0));
+    assert_eq!(
+        (r.num_settlements, r.lsm_cycle_releases, r.queue2_size),
+        (4, 3, 0)
+    );
     assert_eq!(balances(&s), vec![0, 0, 5_000, 96_000, 99_000]);
 }

@@ -144,21 +144,27 @@ impl Simulation {
             .collect();
         // Exclusive upper bound of each sender's remaining payments (None: all remain).
         let mut bound: Vec<Option<Q2Key>> = vec![None; n];
+        // The agent taken need not be the lowest-indexed short one, nor need it lose one
+        // payment at a time: every order of exclusions ends at the same largest fundable set
+        // (an exclusion never helps anyone but the excluding agent), so each short agent
+        // sheds its payments from the tail in one pass until it can fund its net debit.
         while let Some(a) = failing.pop_first() {
             let queue = self.queue2.sender_queue(a);
-            let last = match bound[a as usize] {
-                None => queue.iter().next_back(),
-                Some(b) => queue.range(..b).next_back(),
+            let remaining = match bound[a as usize] {
+                None => queue.range(..),
+                Some(b) => queue.range(..b),
             };
             // An agent short of liquidity always has a payment left to exclude.
-            let Some((&key, entry)) = last else { continue };
-            let r = entry.receiver as usize;
-            bound[a as usize] = Some(key);
-            net[a as usize] += entry.amount as i128;
-            net[r] -= entry.amount as i128;
-            for agent in [a as usize, r] {
-                if short(self, &net, agent) {
-                    failing.insert(agent as AgentIdx);
+            for (&key, entry) in remaining.rev() {
+                if !short(self, &net, a as usize) {
+                    break;
+                }
+                let r = entry.receiver as usize;
+                bound[a as usize] = Some(key);
+                net[a as usize] += entry.amount as i128;
+                net[r] -= entry.amount as i128;
+                if short(self, &net, r) {
+                    failing.insert(r as AgentIdx);
                 }
             }
         }
