@@ -49,7 +49,6 @@ def make_client(tmp_path):
     """``make_client(**settings)``: a TestClient (lifespan running) over a new app whose data
     directory is under tmp_path; closed at the end of the test."""
     from fastapi.testclient import TestClient
-
     from payment_simulator.api import Settings, create_app
 
     clients = []

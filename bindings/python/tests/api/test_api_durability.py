@@ -5,10 +5,10 @@ detected, never silently replayed. (tests/service/ does the same across kill -9.
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 
 import pytest
-
 from payment_simulator.api.persistence import DB_FILE, DataDirInUseError, Store
 from payment_simulator.api.service import SimulationService
 
@@ -39,14 +39,17 @@ def snapshot_of(client, sim: str) -> dict:
 @pytest.mark.parametrize(
     "snapshots",
     [
-        {"snapshot_every_ops": 10_000, "snapshot_every_ticks": 10_000},  # log only
-        {"snapshot_every_ops": 4, "snapshot_every_ticks": 10_000},  # snapshot + log
-        {"snapshot_every_ops": 10_000, "snapshot_every_ticks": 9},  # snapshots by ticks
-        {"snapshot_every_ops": 1, "snapshot_every_ticks": 1},  # a snapshot per change
+        {"snapshot_cost_ratio": 0},  # log only
+        {"snapshot_cost_ratio": 0, "snapshot_every_ops": 4},  # snapshot + log
+        {"snapshot_cost_ratio": 0, "snapshot_every_ticks": 9},  # snapshots by ticks
+        {"snapshot_every_ops": 1},  # a snapshot per change
+        {},  # the default: snapshots as their cost allows
     ],
-    ids=["log-only", "every-4-ops", "every-9-ticks", "every-op"],
+    ids=["log-only", "every-4-ops", "every-9-ticks", "every-op", "adaptive"],
 )
-def test_reopened_service_rebuilds_and_continues_identically(make_client, tmp_path, service_scenario, reference_run, snapshots):
+def test_reopened_service_rebuilds_and_continues_identically(
+    make_client, tmp_path, service_scenario, reference_run, snapshots
+):
     data = tmp_path / "data"
     scenario = service_scenario()
     client = make_client(data, **snapshots)
@@ -77,7 +80,7 @@ def test_reopened_service_rebuilds_and_continues_identically(make_client, tmp_pa
 
 def test_snapshot_and_log_on_disk(make_client, tmp_path, service_scenario):
     data = tmp_path / "data"
-    client = make_client(data, snapshot_every_ops=3)
+    client = make_client(data, snapshot_every_ops=3, snapshot_cost_ratio=0)
     sim = client.post("/simulations", json=service_scenario()).json()["simulation_id"]
     for _ in range(4):
         client.post(f"/simulations/{sim}/tick")
@@ -165,5 +168,29 @@ def test_service_rebuilds_lazily(tmp_path, service_scenario):
         assert service._entries[sim].orchestrator is None  # nothing replayed yet
         assert service.state(sim)["tick"] == 10
         assert service._entries[sim].orchestrator is not None
+    finally:
+        service.close()
+
+
+def test_snapshots_follow_their_cost(tmp_path, service_scenario):
+    """With the cost rule, a long history is snapshotted ever less often: the snapshots' total
+    cost stays a fraction of the engine's work, yet the log to replay stays short."""
+    from payment_simulator.api import Settings
+    from payment_simulator.config import SimulationConfig
+
+    service = SimulationService(Settings(data_dir=tmp_path / "d", snapshot_cost_ratio=4.0))
+    try:
+        sim = service.create(SimulationConfig.model_validate(service_scenario(num_days=100)))
+        snapshots = []
+        for _ in range(600):
+            service.tick(sim, 1)
+            entry = service._entries[sim]
+            if entry.ops_since == 0:
+                snapshots.append(entry.next_seq - 1)
+        gaps = [b - a for a, b in itertools.pairwise(snapshots)]
+        assert 3 <= len(snapshots) < 300
+        assert gaps[-1] >= gaps[0]  # intervals grow with the history
+        stored = service.store.load(sim)
+        assert stored.snapshot_seq == snapshots[-1] and len(stored.ops) == 600 - snapshots[-1]
     finally:
         service.close()

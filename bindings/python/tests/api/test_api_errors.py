@@ -4,7 +4,6 @@ library's message, and the one error shape. No user error is ever a 500."""
 from __future__ import annotations
 
 import pytest
-
 from payment_simulator.api.models import ErrorBody
 
 SCENARIO = {
@@ -63,7 +62,11 @@ def test_invalid_config_names_each_field_with_the_librarys_words(client):
         ({"agents": []}, "agents", "agents must contain at least one agent"),
         ({"simulation": {"ticks_per_day": 10}}, "simulation", "missing field `seed`"),
         ({"extra": 1}, "", "unknown field `extra`"),
-        ({"simulation": {"ticks_per_day": "10", "seed": 1}}, "simulation.ticks_per_day", "Input should be a valid integer"),
+        (
+            {"simulation": {"ticks_per_day": "10", "seed": 1}},
+            "simulation.ticks_per_day",
+            "Input should be a valid integer",
+        ),
         (
             {"agents": [SCENARIO["agents"][0], SCENARIO["agents"][0]]},
             "agents[1].id",
@@ -79,7 +82,9 @@ def test_invalid_config_variants(client, change, field, message):
 
 def test_config_that_is_not_an_object(client):
     error_of(client.post("/simulations", json=[1, 2]), 422, "invalid_config")
-    error_of(client.post("/simulations", content="3", headers={"content-type": "application/json"}), 422, "invalid_config")
+    error_of(
+        client.post("/simulations", content="3", headers={"content-type": "application/json"}), 422, "invalid_config"
+    )
 
 
 def test_missing_body(client):
@@ -115,7 +120,11 @@ def test_body_that_is_not_utf8(client):
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/xml", "multipart/form-data; boundary=x"])
 def test_unsupported_media_type(client, sim, content_type):
-    error_of(client.post("/simulations", content="x: 1", headers={"content-type": content_type}), 415, "unsupported_media_type")
+    error_of(
+        client.post("/simulations", content="x: 1", headers={"content-type": content_type}),
+        415,
+        "unsupported_media_type",
+    )
     error_of(
         client.post(f"/simulations/{sim}/transactions", content="x", headers={"content-type": content_type}),
         415,
@@ -297,13 +306,17 @@ def test_malformed_transaction(client, sim, tx, field):
 
 
 def test_amount_beyond_i64(client, sim):
-    error = error_of(client.post(f"/simulations/{sim}/transactions", json={**TX, "amount": 2**70}), 422, "invalid_transaction")
+    error = error_of(
+        client.post(f"/simulations/{sim}/transactions", json={**TX, "amount": 2**70}), 422, "invalid_transaction"
+    )
     assert "amount" in fields_of(error)
 
 
 @pytest.mark.parametrize("field", ["sender", "receiver"])
 def test_unknown_agent_is_404_naming_the_field(client, sim, field):
-    error = error_of(client.post(f"/simulations/{sim}/transactions", json={**TX, field: "BANK_Z"}), 404, "agent_not_found")
+    error = error_of(
+        client.post(f"/simulations/{sim}/transactions", json={**TX, field: "BANK_Z"}), 404, "agent_not_found"
+    )
     assert fields_of(error) == {field: 'unknown agent "BANK_Z"'}
 
 
@@ -346,7 +359,12 @@ def test_token_guards_everything_but_health(make_client):
         ("get", "/docs", {}),
         ("get", "/no-such-path", {}),
     ]
-    for headers in ({}, {"authorization": "Bearer wrong"}, {"authorization": "s3cret"}, {"authorization": "Basic s3cret"}):
+    for headers in (
+        {},
+        {"authorization": "Bearer wrong"},
+        {"authorization": "s3cret"},
+        {"authorization": "Basic s3cret"},
+    ):
         for method, path, kwargs in requests:
             response = getattr(client, method)(path, headers=headers, **kwargs)
             error = error_of(response, 401, "unauthorized")
@@ -359,7 +377,6 @@ def test_token_guards_everything_but_health(make_client):
 
 def test_token_from_the_environment(monkeypatch, tmp_path):
     from fastapi.testclient import TestClient
-
     from payment_simulator.api import create_app
 
     monkeypatch.setenv("PSIM_API_TOKEN", "envtoken")

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from payment_simulator.api import Settings
 
 EXAMPLES = Path(__file__).resolve().parents[4] / "examples" / "scenarios"
@@ -22,14 +21,19 @@ def create(client, scenario) -> str:
     return response.json()["simulation_id"]
 
 
-@pytest.mark.parametrize("content_type", ["application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml; charset=utf-8"])
+@pytest.mark.parametrize(
+    "content_type", ["application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml; charset=utf-8"]
+)
 def test_yaml_scenario_equals_json(client, service_scenario, content_type):
     scenario = service_scenario()
     from_json = create(client, scenario)
     response = client.post("/simulations", content=yaml.safe_dump(scenario), headers={"content-type": content_type})
     assert response.status_code == 200, response.text
     from_yaml = response.json()["simulation_id"]
-    assert client.post(f"/simulations/{from_json}/tick?n=30").json() == client.post(f"/simulations/{from_yaml}/tick?n=30").json()
+    assert (
+        client.post(f"/simulations/{from_json}/tick?n=30").json()
+        == client.post(f"/simulations/{from_yaml}/tick?n=30").json()
+    )
     assert client.get(f"/simulations/{from_json}/stats").json() == client.get(f"/simulations/{from_yaml}/stats").json()
 
 
@@ -143,7 +147,9 @@ def test_openapi_documents_bodies_errors_and_auth(client):
         for method, operation in operations.items():
             for status, response in operation["responses"].items():
                 if status.startswith(("4", "5")):
-                    assert response["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorBody"}, (
+                    assert response["content"]["application/json"]["schema"] == {
+                        "$ref": "#/components/schemas/ErrorBody"
+                    }, (
                         path,
                         method,
                         status,
@@ -164,7 +170,12 @@ def test_settings_from_environment_and_validation(tmp_path):
     }
     settings = Settings.from_env(env)
     assert settings.data_dir == tmp_path / "d"
-    assert (settings.max_simulations, settings.max_arrival_rate, settings.sync, settings.api_token) == (3, 2.5, "full", None)
+    assert (settings.max_simulations, settings.max_arrival_rate, settings.sync, settings.api_token) == (
+        3,
+        2.5,
+        "full",
+        None,
+    )
     assert Settings.from_env(env, max_simulations=9, data_dir=tmp_path / "x").max_simulations == 9
     assert Settings.from_env({"XDG_DATA_HOME": str(tmp_path)}).data_dir == tmp_path / "payment-sim"
     assert Settings.from_env({"HOME": "/home/u"}).data_dir.name == "payment-sim"
@@ -216,7 +227,9 @@ def test_concurrent_requests_to_one_simulation_are_serialised(client, service_sc
 def test_concurrent_creates_respect_the_limit(make_client, service_scenario):
     client = make_client(max_simulations=5)
     with ThreadPoolExecutor(8) as pool:
-        statuses = list(pool.map(lambda s: client.post("/simulations", json=service_scenario(seed=s)).status_code, range(16)))
+        statuses = list(
+            pool.map(lambda s: client.post("/simulations", json=service_scenario(seed=s)).status_code, range(16))
+        )
     assert sorted(statuses) == [200] * 5 + [409] * 11
     assert len(client.get("/simulations").json()["simulations"]) == 5
 
@@ -229,8 +242,74 @@ def test_concurrent_deletes_answer_once(client, service_scenario):
 
 
 def test_json_duplicate_free_body_passes_unchanged(client):
-    body = json.dumps({"simulation": {"ticks_per_day": 5, "seed": 3}, "agents": [{"id": "Ä", "balance": 1, "policy": {"type": "Fifo"}}]})
-    response = client.post("/simulations", content=body.encode(), headers={"content-type": "application/json; charset=utf-8"})
+    body = json.dumps(
+        {
+            "simulation": {"ticks_per_day": 5, "seed": 3},
+            "agents": [{"id": "Ä", "balance": 1, "policy": {"type": "Fifo"}}],
+        }
+    )
+    response = client.post(
+        "/simulations", content=body.encode(), headers={"content-type": "application/json; charset=utf-8"}
+    )
     assert response.status_code == 200
     sim = response.json()["simulation_id"]
     assert client.get(f"/simulations/{sim}/state").json()["agents"][0]["id"] == "Ä"
+
+
+def test_transactions_may_be_yaml_too(client):
+    sim = create(
+        client,
+        {
+            "simulation": {"ticks_per_day": 10, "seed": 1},
+            "agents": [{"id": b, "balance": 10_000, "policy": {"type": "Fifo"}} for b in ("A", "B")],
+        },
+    )
+    response = client.post(
+        f"/simulations/{sim}/transactions",
+        content="sender: A\nreceiver: B\namount: 2500\npriority: 9\n",
+        headers={"content-type": "application/yaml"},
+    )
+    assert response.json() == {"transaction_id": "T1"}
+    client.post(f"/simulations/{sim}/tick")
+    assert [a["balance"] for a in client.get(f"/simulations/{sim}/state").json()["agents"]] == [7_500, 12_500]
+
+
+def test_requests_to_one_simulation_wait_without_holding_threads(client, service_scenario):
+    """However many requests target one simulation, at most one worker thread is inside the
+    service for it at a time (the others wait on the event loop), while other simulations go on."""
+    import time
+
+    from payment_simulator.api.deps import service_of
+
+    busy, idle = create(client, service_scenario()), create(client, service_scenario(seed=9))
+    service = service_of(client.app)
+    real_state = service.state
+    inside = {busy: 0, idle: 0}
+    peak = {busy: 0, idle: 0}
+    guard = threading.Lock()
+
+    def slow_state(sim_id):
+        with guard:
+            inside[sim_id] += 1
+            peak[sim_id] = max(peak[sim_id], inside[sim_id])
+        try:
+            time.sleep(0.02 if sim_id == busy else 0)
+            return real_state(sim_id)
+        finally:
+            with guard:
+                inside[sim_id] -= 1
+
+    service.state = slow_state
+    try:
+        with ThreadPoolExecutor(24) as pool:
+            flood = [pool.submit(client.get, f"/simulations/{busy}/state") for _ in range(20)]
+            time.sleep(0.05)
+            started = time.perf_counter()
+            assert client.get(f"/simulations/{idle}/state").status_code == 200
+            idle_latency = time.perf_counter() - started
+            assert [f.result().status_code for f in flood] == [200] * 20
+    finally:
+        service.state = real_state
+    assert peak[busy] == 1
+    assert idle_latency < 0.3  # not queued behind the 20 × 20 ms of the busy one
+    assert client.app.state.psim_gate._slots == {}  # no lock left behind

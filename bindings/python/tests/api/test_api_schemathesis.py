@@ -9,19 +9,23 @@ are fuzzed against a real engine.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 if os.environ.get("CI") or os.environ.get("PSIM_REQUIRE_NATIVE"):
     import schemathesis  # the test extra installs it: under CI its absence is a failure
 else:
     schemathesis = pytest.importorskip("schemathesis")
 
-from payment_simulator.api import Settings, create_app  # noqa: E402
-from payment_simulator.api.app import reset_service  # noqa: E402
+from payment_simulator.api import Settings, create_app
+from payment_simulator.api.app import reset_service
 
 EXAMPLES = 25  # per operation and per test: ~10 operations × 2 tests, a few seconds in all
 FUZZ_SETTINGS = settings(
@@ -39,6 +43,12 @@ LIVE = {
     ],
 }
 
+
+# Hypothesis writes caches (constants, unicode data) as soon as strategies are built, during
+# collection: into a temporary directory, removed at exit, rather than the checkout.
+_HYPOTHESIS_HOME = tempfile.mkdtemp(prefix="psim-hypothesis-")
+atexit.register(shutil.rmtree, _HYPOTHESIS_HOME, ignore_errors=True)
+set_hypothesis_home_dir(_HYPOTHESIS_HOME)
 
 # Limits small enough that any generated request stays cheap.
 LIMITS = {"max_agents": 50, "max_arrival_rate": 50.0, "max_ticks_per_request": 100, "max_run_ticks": 2000}

@@ -44,13 +44,24 @@ class Server:
 
     def command(self, port: int) -> list[str]:
         # No --host: the default (127.0.0.1) is what these tests connect to.
-        return [sys.executable, "-m", "payment_simulator.api", "--port", str(port), "--data-dir", str(self.data_dir), *self.args]
+        return [
+            sys.executable,
+            "-m",
+            "payment_simulator.api",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(self.data_dir),
+            *self.args,
+        ]
 
     def start(self) -> Server:
         for _attempt in range(3):  # the free port may be taken between probing and binding
             self.port = free_port()
             with open(self.log, "ab") as log:
-                self.proc = subprocess.Popen(self.command(self.port), env=self.env, stdout=log, stderr=subprocess.STDOUT)
+                self.proc = subprocess.Popen(
+                    self.command(self.port), env=self.env, stdout=log, stderr=subprocess.STDOUT
+                )
             if self._wait_healthy():
                 return self
             if b"address already in use" not in self.log.read_bytes().lower():
@@ -89,11 +100,16 @@ class Server:
 def start_server(tmp_path):
     servers: list[Server] = []
 
-    def start(data_dir: Path | None = None, *args: str, **env: str) -> Server:
-        environ = {k: v for k, v in os.environ.items() if not k.startswith("PSIM_") or k in ("PSIM_LIBRARY", "PSIM_HEADER")}
+    def start(data_dir: Path | None = None, *args: str, command=None, **env: str) -> Server:
+        """``command(port)``, if given, replaces the usual command line."""
+        environ = {
+            k: v for k, v in os.environ.items() if not k.startswith("PSIM_") or k in ("PSIM_LIBRARY", "PSIM_HEADER")
+        }
         environ.update(env)
         log = tmp_path / f"server-{len(servers)}.log"
         server = Server(data_dir or tmp_path / "data", log, environ, list(args))
+        if command is not None:
+            server.command = command
         servers.append(server)
         return server.start()
 

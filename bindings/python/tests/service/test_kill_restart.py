@@ -76,7 +76,12 @@ def test_kill_9_and_restart_restores_every_simulation(start_server, tmp_path, se
             assert observe(client, sim) == before[sim], sim
         # Continue: the same results as a run that was never interrupted.
         for sim, scenario in scenarios.items():
-            more = [("tick", 1), ("tick", 9), ("submit", {"sender": "BANK_C", "receiver": "BANK_A", "amount": 4_321}), ("run", 17)]
+            more = [
+                ("tick", 1),
+                ("tick", 9),
+                ("submit", {"sender": "BANK_C", "receiver": "BANK_A", "amount": 4_321}),
+                ("run", 17),
+            ]
             got = []
             for kind, arg in more:
                 if kind == "submit":
@@ -144,7 +149,9 @@ def test_kill_9_under_load_loses_nothing_acknowledged(start_server, tmp_path, se
             candidates = [acked[sim]] + ([acked[sim] + [in_flight[sim]]] if in_flight[sim] else [])
             outcomes = [reference_run(scenario, ops) for ops in candidates]
             matches = [o for o in outcomes if {k: o[k] for k in ("state", "stats", "events")} == got]
-            assert matches, f"{sim}: state after restart matches neither the acknowledged operations nor them plus the one in flight"
+            assert matches, (
+                f"{sim}: state after restart matches neither the acknowledged operations nor them plus the one in flight"
+            )
             # ... and it continues as the matching uninterrupted run would.
             ops = candidates[outcomes.index(matches[0])]
             nxt = call(client, "post", f"/simulations/{sim}/tick?n=4", None)

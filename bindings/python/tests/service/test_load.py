@@ -32,9 +32,8 @@ def ticks_of(client_no: int, r: int) -> int:
 def test_concurrent_clients_many_simulations(start_server, service_scenario, reference_run):
     server = start_server()
     scenarios = [service_scenario(seed=500 + i, agents=3 + i % 3, num_days=20) for i in range(SIMULATIONS)]
-    with server.client() as client:
-        with ThreadPoolExecutor(CLIENTS) as pool:  # creation is concurrent too
-            responses = list(pool.map(lambda s: client.post("/simulations", json=s), scenarios))
+    with server.client() as client, ThreadPoolExecutor(CLIENTS) as pool:  # creation is concurrent too
+        responses = list(pool.map(lambda s: client.post("/simulations", json=s), scenarios))
     assert [r.status_code for r in responses] == [200] * SIMULATIONS
     ids = [r.json()["simulation_id"] for r in responses]
 

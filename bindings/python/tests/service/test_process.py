@@ -85,3 +85,17 @@ def test_console_script(tmp_path):
     assert result.returncode == 0
     for flag in ("--host", "--port", "--data-dir", "--max-simulations", "--max-agents", "--max-ticks-per-request"):
         assert flag in result.stdout
+
+
+def test_plain_uvicorn_serves_the_module_app(start_server, tmp_path):
+    """``uvicorn payment_simulator.api.main:app`` works too, configured by the environment."""
+    server = start_server(
+        tmp_path / "uvicorn-data",
+        command=lambda port: [sys.executable, "-m", "uvicorn", "payment_simulator.api.main:app", "--port", str(port)],
+        PSIM_DATA_DIR=str(tmp_path / "uvicorn-data"),
+    )
+    with server.client() as client:
+        sim = client.post("/simulations", json=SCENARIO).json()["simulation_id"]
+        assert client.post(f"/simulations/{sim}/tick").json()["tick"] == 0
+    assert server.stop() in (0, -signal.SIGTERM)
+    assert (tmp_path / "uvicorn-data" / "simulations.sqlite3").exists()

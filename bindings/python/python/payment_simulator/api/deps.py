@@ -7,12 +7,42 @@ without explicit settings reads them from the environment at that moment.
 
 from __future__ import annotations
 
+import asyncio
 import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
+from starlette.concurrency import run_in_threadpool
 
 from .service import SimulationService
 from .settings import Settings
+
+T = TypeVar("T")
+
+
+class SimulationGate:
+    """Requests to one simulation wait here, on the event loop, for their turn; only the one
+    whose turn it is takes a worker thread. Without it, a burst of requests to one busy
+    simulation would hold the whole thread pool while they wait for its lock, and requests to
+    other simulations would queue behind them. (The service's own per-simulation lock still
+    makes each operation atomic for any other caller.)"""
+
+    def __init__(self) -> None:
+        self._slots: dict[str, list] = {}  # id -> [asyncio.Lock, requests using it]; loop-only
+
+    async def run(self, sim_id: str, fn: Callable[..., T], *args: Any) -> T:
+        slot = self._slots.get(sim_id)
+        if slot is None:
+            slot = self._slots[sim_id] = [asyncio.Lock(), 0]
+        slot[1] += 1
+        try:
+            async with slot[0]:
+                return await run_in_threadpool(fn, *args)
+        finally:
+            slot[1] -= 1
+            if slot[1] == 0:
+                del self._slots[sim_id]
 
 
 def init_state(app: FastAPI, settings: Settings | None) -> None:
@@ -20,6 +50,7 @@ def init_state(app: FastAPI, settings: Settings | None) -> None:
     app.state.psim_settings = settings
     app.state.psim_service = None
     app.state.psim_lock = threading.Lock()
+    app.state.psim_gate = SimulationGate()
 
 
 def settings_of(app: FastAPI) -> Settings:
@@ -60,4 +91,8 @@ async def get_service(request: Request) -> SimulationService:
     return service_of(request.app)
 
 
-__all__ = ["init_state", "settings_of", "service_of", "reset_service", "get_service"]
+async def get_gate(request: Request) -> SimulationGate:
+    return request.app.state.psim_gate
+
+
+__all__ = ["init_state", "settings_of", "service_of", "reset_service", "get_service", "get_gate", "SimulationGate"]

@@ -114,7 +114,7 @@ def _validation_code(request: Request, loc: tuple) -> str:
     return "invalid_request"
 
 
-_PATH_PREFIX = re.compile(r"^([A-Za-z_]\w*(?:\[\d+\]|\.[A-Za-z_]\w*)*): (.+)$", re.S)
+_PATH_PREFIX = re.compile(r"^([A-Za-z_]\w*(?:\[\d+\]|\.[A-Za-z_]\w*)*): (.+)$", re.DOTALL)
 
 
 def _split_field(field: str, message: str) -> tuple[str, str]:

@@ -30,8 +30,9 @@ _LIMIT_HELP = {
     "max_ticks_per_request": "n of POST .../tick",
     "max_run_ticks": "ticks of POST .../run",
     "max_body_bytes": "request body size",
-    "snapshot_every_ops": "snapshot a simulation after this many logged changes",
-    "snapshot_every_ticks": "... or after this many ticks since its last snapshot",
+    "snapshot_cost_ratio": "snapshot once engine time since the last snapshot is this multiple of its cost (0: off)",
+    "snapshot_every_ops": "... or at the latest after this many logged changes",
+    "snapshot_every_ticks": "... or this many ticks since its last snapshot",
 }
 
 

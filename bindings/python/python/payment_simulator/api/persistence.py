@@ -16,6 +16,7 @@ the kernel releases however the process ends).
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import sqlite3
 import threading
@@ -29,6 +30,8 @@ from pathlib import Path
 DB_FILE = "simulations.sqlite3"
 LOCK_FILE = "server.lock"
 SCHEMA_VERSION = 1
+
+log = logging.getLogger("payment_simulator.api")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS simulations (
@@ -205,9 +208,7 @@ class Store:
                     (sim_id, op.seq, op.kind, op.arg, op.tick_after, op.tx_id),
                 )
             else:
-                db.execute(
-                    "UPDATE simulations SET snapshot = ?, snapshot_seq = ? WHERE id = ?", (blob, op.seq, sim_id)
-                )
+                db.execute("UPDATE simulations SET snapshot = ?, snapshot_seq = ? WHERE id = ?", (blob, op.seq, sim_id))
                 db.execute("DELETE FROM ops WHERE sim_id = ? AND seq <= ?", (sim_id, op.seq))
 
     def delete(self, sim_id: str) -> bool:
@@ -217,7 +218,10 @@ class Store:
             with self._transaction() as db:
                 db.execute("DELETE FROM ops WHERE sim_id = ?", (sim_id,))
                 deleted = db.execute("DELETE FROM simulations WHERE id = ?", (sim_id,)).rowcount > 0
-            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            try:  # the deletion is committed whatever happens here
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error as e:
+                log.warning("WAL checkpoint after deleting %s failed: %s", sim_id, e)
         return deleted
 
     def close(self) -> None:

@@ -1,7 +1,8 @@
 """The endpoints: the seed's (same paths and shapes) plus stats, paged events and long runs.
 
-The endpoints are plain ``def``: FastAPI runs them in its thread pool, so the engine's blocking
-calls never stall the event loop, and simulations advance in parallel.
+The engine's blocking calls run in FastAPI's thread pool, so they never stall the event loop
+and different simulations advance in parallel; requests to one simulation first wait their
+turn on the event loop (:class:`~payment_simulator.api.deps.SimulationGate`), holding no thread.
 
 Request bodies are JSON or YAML (``Content-Type: application/yaml``, ``application/x-yaml``,
 ``text/yaml`` or ``text/x-yaml``); YAML is read as YAML 1.2, as the core and ``load_config``
@@ -20,7 +21,7 @@ from .._core import native_version
 from ..config import SimulationConfig, read_document
 from ..config.schemas import U64_MAX
 from ..errors import InvalidJsonError
-from .deps import get_service
+from .deps import SimulationGate, get_gate, get_service
 from .errors import ApiError
 from .models import (
     CreateSimulationResponse,
@@ -47,7 +48,9 @@ class _ParsedBodyRequest(Request):
 
     def __init__(self, request: Request, document: Any):
         headers = [(k, v) for k, v in request.scope["headers"] if k != b"content-type"]
-        super().__init__({**request.scope, "headers": [*headers, (b"content-type", b"application/json")]}, request.receive)
+        super().__init__(
+            {**request.scope, "headers": [*headers, (b"content-type", b"application/json")]}, request.receive
+        )
         self._document = document
         self._raw = request._body  # already read by the caller
 
@@ -109,11 +112,14 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 router = APIRouter(route_class=BodyRoute)
 Service = Annotated[SimulationService, Depends(get_service)]
+Gate = Annotated[SimulationGate, Depends(get_gate)]
 SimulationId = Annotated[str, Path(description="From POST /simulations")]
 
 _YAML_BODY = {
     "requestBody": {
-        "content": {media: {"schema": {"$ref": "#/components/schemas/SimulationConfig"}} for media in sorted(YAML_TYPES)}
+        "content": {
+            media: {"schema": {"$ref": "#/components/schemas/SimulationConfig"}} for media in sorted(YAML_TYPES)
+        }
     }
 }
 
@@ -142,13 +148,16 @@ def list_simulations(service: Service) -> dict:
     responses=_errors(404, 409, 422, 500, 503),
     summary="Advance n ticks",
 )
-def advance_tick(
+async def advance_tick(
     simulation_id: SimulationId,
     service: Service,
-    n: Annotated[int, Query(ge=1, le=U64_MAX, description="Ticks to run (at most max_ticks_per_request, 1000 by default)")] = 1,
+    gate: Gate,
+    n: Annotated[
+        int, Query(ge=1, le=U64_MAX, description="Ticks to run (at most max_ticks_per_request, 1000 by default)")
+    ] = 1,
 ) -> dict:
     """Run `n` ticks; the last tick's result. 409 once the horizon is reached."""
-    return service.tick(simulation_id, n)
+    return await gate.run(simulation_id, service.tick, simulation_id, n)
 
 
 @router.post(
@@ -157,13 +166,16 @@ def advance_tick(
     responses=_errors(404, 409, 422, 500, 503),
     summary="Advance many ticks",
 )
-def run_ticks(
+async def run_ticks(
     simulation_id: SimulationId,
     service: Service,
-    ticks: Annotated[int, Query(ge=1, le=U64_MAX, description="Ticks to run (at most max_run_ticks, 100000 by default)")],
+    gate: Gate,
+    ticks: Annotated[
+        int, Query(ge=1, le=U64_MAX, description="Ticks to run (at most max_run_ticks, 100000 by default)")
+    ],
 ) -> dict:
     """Run `ticks` ticks in one engine call; sums over them and the last tick's result."""
-    return service.run(simulation_id, ticks)
+    return await gate.run(simulation_id, service.run, simulation_id, ticks)
 
 
 @router.get(
@@ -172,8 +184,8 @@ def run_ticks(
     responses=_errors(404, 422, 500),
     summary="Current state",
 )
-def get_state(simulation_id: SimulationId, service: Service) -> dict:
-    return service.state(simulation_id)
+async def get_state(simulation_id: SimulationId, service: Service, gate: Gate) -> dict:
+    return await gate.run(simulation_id, service.state, simulation_id)
 
 
 @router.get(
@@ -182,8 +194,8 @@ def get_state(simulation_id: SimulationId, service: Service) -> dict:
     responses=_errors(404, 422, 500),
     summary="Statistics since tick 0",
 )
-def get_stats(simulation_id: SimulationId, service: Service) -> dict:
-    return service.stats(simulation_id)
+async def get_stats(simulation_id: SimulationId, service: Service, gate: Gate) -> dict:
+    return await gate.run(simulation_id, service.stats, simulation_id)
 
 
 @router.get(
@@ -193,14 +205,15 @@ def get_stats(simulation_id: SimulationId, service: Service) -> dict:
     responses=_errors(404, 422, 500),
     summary="Recorded events, paged",
 )
-def get_events(
+async def get_events(
     simulation_id: SimulationId,
     service: Service,
+    gate: Gate,
     since: Annotated[int, Query(ge=0, le=U64_MAX, description="Only events with seq > since")] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_EVENTS_PAGE, description="Page size")] = 1000,
 ) -> dict:
     """Events in sequence order; pass `next_since` back as `since` while `has_more`."""
-    return service.events(simulation_id, since, limit)
+    return await gate.run(simulation_id, service.events, simulation_id, since, limit)
 
 
 @router.post(
@@ -209,9 +222,11 @@ def get_events(
     responses=_errors(404, 409, 413, 415, 422, 500, 503),
     summary="Submit a payment order",
 )
-def submit_transaction(simulation_id: SimulationId, tx_spec: TransactionSpec, service: Service) -> dict:
+async def submit_transaction(
+    simulation_id: SimulationId, tx_spec: TransactionSpec, service: Service, gate: Gate
+) -> dict:
     """The order arrives at the current tick (it is processed by the next tick)."""
-    return {"transaction_id": service.submit(simulation_id, tx_spec.to_engine())}
+    return {"transaction_id": await gate.run(simulation_id, service.submit, simulation_id, tx_spec.to_engine())}
 
 
 @router.delete(
@@ -220,9 +235,9 @@ def submit_transaction(simulation_id: SimulationId, tx_spec: TransactionSpec, se
     responses=_errors(404, 422, 503),
     summary="Delete a simulation",
 )
-def delete_simulation(simulation_id: SimulationId, service: Service) -> dict:
+async def delete_simulation(simulation_id: SimulationId, service: Service, gate: Gate) -> dict:
     """Free it and remove it from disk. 404 if there is no such simulation."""
-    service.delete(simulation_id)
+    await gate.run(simulation_id, service.delete, simulation_id)
     return {"message": "Simulation deleted", "simulation_id": simulation_id}
 
 

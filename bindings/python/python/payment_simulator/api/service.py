@@ -20,6 +20,7 @@ import json
 import logging
 import math
 import threading
+import time
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -42,7 +43,18 @@ class RestoreError(RuntimeError):
 
 
 class _Entry:
-    __slots__ = ("sim_id", "lock", "orchestrator", "deleted", "horizon", "next_seq", "ops_since", "ticks_since")
+    __slots__ = (
+        "sim_id",
+        "lock",
+        "orchestrator",
+        "deleted",
+        "horizon",
+        "next_seq",
+        "ops_since",
+        "ticks_since",
+        "work_since",
+        "snapshot_cost",
+    )
 
     def __init__(self, sim_id: str, orchestrator: Orchestrator | None = None):
         self.sim_id = sim_id
@@ -53,6 +65,8 @@ class _Entry:
         self.next_seq = 1  # of the next logged operation
         self.ops_since = 0  # operations logged since the last snapshot
         self.ticks_since = 0  # ticks run since the last snapshot
+        self.work_since = 0.0  # engine seconds spent on changes since the last snapshot
+        self.snapshot_cost = 0.0  # seconds the last snapshot took (estimated after a restart)
 
 
 def _not_found(sim_id: str) -> ApiError:
@@ -121,6 +135,7 @@ class SimulationService:
             raise _storage_failed(e) from e
         if stored is None:
             raise _not_found(entry.sim_id)
+        started = time.perf_counter()
         try:
             orchestrator = self._replay(stored)
         except Exception as e:
@@ -132,6 +147,8 @@ class SimulationService:
         entry.next_seq = last_seq + 1
         entry.ops_since = len(stored.ops)
         entry.ticks_since = sum(int(op.arg) for op in stored.ops if op.kind == "run")
+        # A restore costs about what a snapshot does; count the replay as work since it.
+        entry.snapshot_cost = entry.work_since = time.perf_counter() - started
 
     @staticmethod
     def _replay(stored) -> Orchestrator:
@@ -168,24 +185,38 @@ class SimulationService:
             raise
         return orchestrator
 
-    def _commit(self, entry: _Entry, kind: str, arg: str, *, ticks: int = 0, tx_id: str | None = None) -> None:
-        """Store the operation just made (under entry.lock), snapshotting every so often."""
+    def _commit(
+        self, entry: _Entry, kind: str, arg: str, started: float, *, ticks: int = 0, tx_id: str | None = None
+    ) -> None:
+        """Store the operation just made (under entry.lock; it began at ``started``), with a
+        snapshot instead when one is due (see Settings.snapshot_cost_ratio)."""
         orchestrator = entry.orchestrator
         op = Op(entry.next_seq, kind, arg, orchestrator.current_tick(), tx_id)
+        entry.work_since += time.perf_counter() - started
+        ratio = self.settings.snapshot_cost_ratio
         snapshot_due = (
             entry.ops_since + 1 >= self.settings.snapshot_every_ops
             or entry.ticks_since + ticks >= self.settings.snapshot_every_ticks
+            or (ratio > 0 and entry.work_since >= ratio * entry.snapshot_cost)
         )
         try:
-            self.store.append(entry.sim_id, op, orchestrator.snapshot() if snapshot_due else None)
+            if snapshot_due:
+                snapshot_started = time.perf_counter()
+                self.store.append(entry.sim_id, op, orchestrator.snapshot())
+                entry.snapshot_cost = time.perf_counter() - snapshot_started
+            else:
+                self.store.append(entry.sim_id, op)
         except Exception as e:
             # Memory is now ahead of disk: drop it, so the next request rebuilds the stored state.
             entry.orchestrator = None
             orchestrator.close()
-            raise _storage_failed(e) from e
+            if isinstance(e, (StorageError, OSError)):
+                raise _storage_failed(e) from e
+            raise  # the engine failed to snapshot: its own error (500)
         entry.next_seq += 1
         if snapshot_due:
             entry.ops_since = entry.ticks_since = 0
+            entry.work_since = 0.0
         else:
             entry.ops_since += 1
             entry.ticks_since += ticks
@@ -261,7 +292,10 @@ class SimulationService:
     def _check_limit(self, n: int, limit: int, name: str) -> None:
         if n > limit:
             raise ApiError(
-                422, "tick_limit", f"{name} must be at most {limit} on this server (got {n})", [(name, f"at most {limit}")]
+                422,
+                "tick_limit",
+                f"{name} must be at most {limit} on this server (got {n})",
+                [(name, f"at most {limit}")],
             )
 
     def tick(self, sim_id: str, n: int = 1) -> dict:
@@ -269,8 +303,9 @@ class SimulationService:
         self._check_limit(n, self.settings.max_ticks_per_request, "n")
         with self._using(sim_id) as entry, self._engine_errors(entry):
             self._check_ticks(entry, n, "n")
+            started = time.perf_counter()
             result = entry.orchestrator.tick() if n == 1 else entry.orchestrator.run(n)["last"]
-            self._commit(entry, "run", str(n), ticks=n)
+            self._commit(entry, "run", str(n), started, ticks=n)
             return result
 
     def run(self, sim_id: str, ticks: int) -> dict:
@@ -278,10 +313,11 @@ class SimulationService:
         self._check_limit(ticks, self.settings.max_run_ticks, "ticks")
         with self._using(sim_id) as entry, self._engine_errors(entry):
             self._check_ticks(entry, ticks, "ticks")
+            started = time.perf_counter()
             summary = entry.orchestrator.tick() if ticks == 1 else entry.orchestrator.run(ticks)
             if ticks == 1:  # one tick: the same summary shape, from its result
                 summary = self._summary_of(summary)
-            self._commit(entry, "run", str(ticks), ticks=ticks)
+            self._commit(entry, "run", str(ticks), started, ticks=ticks)
             return summary
 
     @staticmethod
@@ -292,6 +328,7 @@ class SimulationService:
     def submit(self, sim_id: str, tx: Mapping[str, Any]) -> str:
         with self._using(sim_id) as entry, self._engine_errors(entry):
             orchestrator = entry.orchestrator
+            started = time.perf_counter()
             try:
                 tx_id = orchestrator.submit_transaction(tx)
             except UnknownAgentError as e:
@@ -300,7 +337,8 @@ class SimulationService:
                 raise from_library(e, fields=[(field, str(e))]) from None
             except InvalidArgumentError as e:
                 raise from_library(e, fields=[(_tx_field(str(e)), str(e))]) from None
-            self._commit(entry, "submit", json.dumps(dict(tx), separators=(",", ":"), ensure_ascii=False), tx_id=tx_id)
+            tx_json = json.dumps(dict(tx), separators=(",", ":"), ensure_ascii=False)
+            self._commit(entry, "submit", tx_json, started, tx_id=tx_id)
             return tx_id
 
     def state(self, sim_id: str) -> dict:

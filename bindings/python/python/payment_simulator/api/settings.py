@@ -44,10 +44,15 @@ class Settings:
     max_run_ticks: int = 100_000
     #: Request body size in bytes (413 beyond).
     max_body_bytes: int = 8 * 1024 * 1024
-    #: A simulation is snapshotted after this many logged operations …
-    snapshot_every_ops: int = 256
-    #: … or once this many ticks have run since its last snapshot, whichever comes first.
-    snapshot_every_ticks: int = 10_000
+    #: A simulation is snapshotted once the engine time spent on it since its last snapshot
+    #: reaches this multiple of what that snapshot cost (a snapshot is O(history): this keeps
+    #: their cost at most 1/ratio of the engine's, and a restart's replay about ratio snapshots
+    #: long); 0 turns this rule off. In any case it is snapshotted after ...
+    snapshot_cost_ratio: float = 4.0
+    #: ... this many logged operations ...
+    snapshot_every_ops: int = 10_000
+    #: ... or once this many ticks have run since its last snapshot, whichever comes first.
+    snapshot_every_ticks: int = 100_000
     #: SQLite ``synchronous``: ``normal`` survives a killed server (kill -9); ``full`` also
     #: survives power loss, at the cost of an fsync per acknowledged request.
     sync: str = "normal"
@@ -55,8 +60,10 @@ class Settings:
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):
             value = getattr(self, field.name)
-            if field.name.startswith(("max_", "snapshot_")) and not value > 0:
+            if field.name.startswith(("max_", "snapshot_every_")) and not value > 0:
                 raise ValueError(f"{field.name} must be positive (got {value})")
+        if not self.snapshot_cost_ratio >= 0:
+            raise ValueError(f"snapshot_cost_ratio must be ≥ 0 (got {self.snapshot_cost_ratio})")
         if self.sync not in ("normal", "full"):
             raise ValueError(f"sync must be 'normal' or 'full' (got {self.sync!r})")
         if self.api_token is not None and not self.api_token:
