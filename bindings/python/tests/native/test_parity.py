@@ -61,6 +61,32 @@ def test_same_statistics_as_the_cli(cli, path):
         assert orch.stats() == json.loads(out.stdout)["statistics"]
 
 
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
+def test_same_event_stream_and_state_as_the_cli(cli, path, tmp_path):
+    """Tick by tick through the C ABI vs one Rust run: every event, byte for byte, and the state."""
+    config = load_config(path)
+    ticks = min(120, config.simulation.ticks_per_day * config.simulation.num_days)
+    events_file = tmp_path / "events.jsonl"
+    state_file = tmp_path / "state.json"
+    subprocess.run(
+        [cli, "run", str(path), "--quiet", "--ticks", str(ticks), "--events", str(events_file),
+         "--save-state", str(state_file)],
+        capture_output=True, check=True,
+    )
+    rust_lines = events_file.read_text().splitlines()
+    with Orchestrator.new(config) as orch:
+        results = [orch.tick() for _ in range(ticks)]
+        python_lines = [json.dumps(e, separators=(",", ":"), ensure_ascii=False) for e in orch.events()]
+        assert python_lines == rust_lines
+        assert sum(r["num_settlements"] for r in results) == orch.stats()["settlements"]
+        restored = Orchestrator.restore(state_file.read_text())
+        try:
+            assert restored.state() == orch.state()
+            assert restored.stats() == orch.stats()
+        finally:
+            restored.close()
+
+
 BASE = {
     "simulation": {"ticks_per_day": 10, "num_days": 2, "seed": 7},
     "agents": [
