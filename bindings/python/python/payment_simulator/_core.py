@@ -110,6 +110,8 @@ def _to_json(obj: Mapping, error: type[PaymentSimError], what: str) -> bytes:
         text = json.dumps(obj, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     except ValueError:  # JSON has no NaN or infinity: say where, as the core would
         raise error(f"{_nonfinite_path(obj)} in {what} must be finite") from None
+    except RecursionError:
+        raise InvalidJsonError(f"{what} is nested too deeply") from None
     return _utf8(text)
 
 

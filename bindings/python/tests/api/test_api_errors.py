@@ -424,3 +424,30 @@ def test_unexpected_exception_is_a_500_in_the_error_shape(make_client, monkeypat
     quiet = TestClient(client.app, raise_server_exceptions=False)
     error = error_of(quiet.get("/simulations"), 500, "internal_error")
     assert error["message"] == "internal server error"  # no internals leak
+
+
+@pytest.mark.parametrize(
+    "body, content_type",
+    [
+        ("[" * 100_000 + "]" * 100_000, "application/json"),
+        ('{"a":' * 50_000 + "1" + "}" * 50_000, "application/json"),
+        ("[" * 5_000 + "]" * 5_000, "application/yaml"),
+    ],
+    ids=["json-list", "json-object", "yaml-list"],
+)
+def test_deeply_nested_bodies_are_rejected_not_crashed(client, body, content_type):
+    response = client.post("/simulations", content=body, headers={"content-type": content_type})
+    assert response.status_code == 422, response.text
+    sim = client.post("/simulations", json=SCENARIO).json()["simulation_id"]
+    nested = client.post(
+        f"/simulations/{sim}/transactions", content=body, headers={"content-type": "application/json"}
+    )
+    assert nested.status_code == 422, nested.text
+
+
+def test_a_non_ascii_token_authenticates(make_client):
+    client = make_client(api_token="tök-🔑")
+    token = "Bearer tök-🔑".encode()
+    assert client.get("/simulations", headers={"authorization": token}).status_code == 200
+    wrong = "Bearer tok-🔑".encode()
+    error_of(client.get("/simulations", headers={"authorization": wrong}), 401, "unauthorized")

@@ -157,11 +157,14 @@ def test_yaml_non_strings_are_not_ids(literal):
         parse_config(MINIMAL.replace("id: BANK_A", f"id: {literal}"))
 
 
-@pytest.mark.parametrize("literal, ok", [("true", True), ("false", True), ("True", False), ("on", False), ("1", False)])
+@pytest.mark.parametrize(
+    "literal, ok",
+    [("true", True), ("false", True), ("True", True), ("FALSE", True), ("on", False), ("yes", False), ("1", False)],
+)
 def test_yaml_booleans(literal, ok):
     text = MINIMAL + f"lsm: {{bilateral: {literal}}}\n"
     if ok:
-        assert parse_config(text).lsm.bilateral is (literal == "true")
+        assert parse_config(text).lsm.bilateral is (literal.lower() == "true")
     else:
         with pytest.raises(InvalidConfigError, match="lsm.bilateral"):
             parse_config(text)

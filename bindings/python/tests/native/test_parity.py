@@ -126,6 +126,8 @@ MUTATIONS = [
     ("agents.0.policy.type", "Random"),
     ("agents.1.policy.split.threshold", 0),
     ("agents.1.policy.split.max_parts", 1),
+    ("agents.1.policy.split.max_parts", 1000),
+    ("agents.1.policy.split.max_parts", 1001),
     ("agents.0.arrival_config.rate_per_tick", 0),
     ("agents.0.arrival_config.rate_per_tick", 2_000_000),
     ("agents.0.arrival_config.distribution.min", 90),
@@ -174,6 +176,18 @@ def test_the_same_yaml_scalars_pass_or_fail(cli, tmp_path, literal):
     file = tmp_path / "case.yaml"
     file.write_text(text.replace("rate_per_tick: 0.5", f"rate_per_tick: {literal}"))
     assert python_accepts(file) == cli_accepts(cli, file), literal
+
+
+@pytest.mark.parametrize("literal", ["TRUE", "True", "False", "FALSE", "Null", "NULL", "~", "yes", "on"])
+@pytest.mark.parametrize("key", ["bilateral", "id"])
+def test_the_same_yaml_bool_and_null_spellings(cli, tmp_path, key, literal):
+    """YAML 1.2 spellings of booleans and null read alike in Python and in the core."""
+    text = yaml.safe_dump(BASE, sort_keys=False)
+    target = {"bilateral": "bilateral: true", "id": "- id: B"}[key]
+    assert target in text
+    file = tmp_path / "case.yaml"
+    file.write_text(text.replace(target, target.split(":")[0] + ": " + literal, 1))
+    assert python_accepts(file) == cli_accepts(cli, file), (key, literal)
 
 
 @pytest.mark.parametrize(

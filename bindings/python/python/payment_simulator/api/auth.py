@@ -52,9 +52,10 @@ class GuardMiddleware:
         settings = self.settings()
         headers = dict(scope["headers"])
         if settings.api_token is not None and scope["path"] not in PUBLIC_PATHS:
-            scheme, _, token = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
-            if scheme.lower() != "bearer" or not hmac.compare_digest(
-                token.strip().encode("utf-8", "replace"), settings.api_token.encode("utf-8")
+            # Compare raw bytes: HTTP headers are bytes, and the token may be non-ASCII UTF-8.
+            scheme, _, token = headers.get(b"authorization", b"").partition(b" ")
+            if scheme.lower() != b"bearer" or not hmac.compare_digest(
+                token.strip(), settings.api_token.encode("utf-8")
             ):
                 await _send_error(
                     send,

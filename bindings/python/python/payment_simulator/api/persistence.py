@@ -125,11 +125,18 @@ class Store:
                     db.execute(statement)
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except sqlite3.Error as e:
-            self._release_lock()
+            self._abandon_open()
             raise StorageError(f"cannot open {self.data_dir / DB_FILE}: {e}") from e
         except BaseException:
-            self._release_lock()
+            self._abandon_open()
             raise
+
+    def _abandon_open(self) -> None:
+        """Undo a failed start-up: close the connection if it was made, then free the directory."""
+        db = getattr(self, "_db", None)
+        if db is not None:
+            db.close()
+        self._release_lock()
 
     # -- plumbing --
 

@@ -314,16 +314,9 @@ class SimulationService:
         with self._using(sim_id) as entry, self._engine_errors(entry):
             self._check_ticks(entry, ticks, "ticks")
             started = time.perf_counter()
-            summary = entry.orchestrator.tick() if ticks == 1 else entry.orchestrator.run(ticks)
-            if ticks == 1:  # one tick: the same summary shape, from its result
-                summary = self._summary_of(summary)
+            summary = entry.orchestrator.run(ticks)
             self._commit(entry, "run", str(ticks), started, ticks=ticks)
             return summary
-
-    @staticmethod
-    def _summary_of(result: dict) -> dict:
-        sums = {k: v for k, v in result.items() if k not in ("tick", "day", "queue1_size", "queue2_size", "end_of_day")}
-        return {"ticks_run": 1, "first_tick": result["tick"], "last_tick": result["tick"], **sums, "last": result}
 
     def submit(self, sim_id: str, tx: Mapping[str, Any]) -> str:
         with self._using(sim_id) as entry, self._engine_errors(entry):

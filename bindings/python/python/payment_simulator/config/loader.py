@@ -25,8 +25,8 @@ class _Yaml12Loader(yaml.SafeLoader):
 
 
 for _tag, _regexp, _first in (
-    ("bool", r"^(?:true|false)$", "tf"),
-    ("null", r"^(?:~|null|)$", ["~", "n", ""]),
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
     ("int", r"^[-+]?(?:0x[0-9a-fA-F]+|0o[0-7]+|0b[01]+|0|[1-9][0-9]*)$", "-+0123456789"),
     # Finite decimals as Rust's f64::from_str reads them; "0123" (leading zeros) stays a string.
     ("float", r"^(?![-+]?0[0-9]+$)[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$", "-+.0123456789"),
@@ -133,6 +133,8 @@ def read_document(text: str, *, fmt: str = "yaml", source: str = "<string>") -> 
         return yaml.load(text, Loader=_Yaml12Loader)
     except (yaml.YAMLError, ValueError) as e:  # ValueError: JSON syntax, a duplicate key, NaN
         raise InvalidJsonError(f"{source}: malformed {fmt.upper()}: {e}") from None
+    except RecursionError:
+        raise InvalidJsonError(f"{source}: {fmt.upper()} nested too deeply") from None
 
 
 def validate_document(doc: Any, source: str = "the configuration") -> SimulationConfig:

@@ -26,6 +26,9 @@ MAX_RATE_PER_TICK = 1_000_000.0
 MAX_LIQUIDITY_RATE_PPM = 1_000_000
 
 # Rust's i64 / u64 / f64 as serde reads them: no bool, no str, no float for an integer.
+# The core caps splits (config.rs MAX_SPLIT_PARTS) so one release stays bounded work.
+MAX_SPLIT_PARTS = 1_000
+
 I64 = Annotated[int, Strict(), Field(ge=I64_MIN, le=I64_MAX)]
 U64 = Annotated[int, Strict(), Field(ge=0, le=U64_MAX)]
 F64 = Annotated[float, Strict()]
@@ -96,7 +99,8 @@ class SplitConfig(_Model):
     @field_validator("max_parts")
     @classmethod
     def _max_parts(cls, v: int) -> int:
-        _fail([f"split.max_parts must be ≥ 2 (got {v})"] if v < 2 else [])
+        ok = 2 <= v <= MAX_SPLIT_PARTS
+        _fail([] if ok else [f"split.max_parts must be between 2 and {MAX_SPLIT_PARTS} (got {v})"])
         return v
 
 
