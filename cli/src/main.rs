@@ -185,10 +185,10 @@ pub struct SubmitArgs {
     #[arg(short, long, allow_negative_numbers = true)]
     pub amount: i64,
     /// Deadline offset in ticks from arrival.
-    #[arg(short, long, default_value_t = 50, allow_negative_numbers = true)]
+    #[arg(short, long, default_value_t = payment_sim_core::config::DEFAULT_DEADLINE_OFFSET, allow_negative_numbers = true)]
     pub deadline: i64,
     /// Priority 0–10 (higher is more urgent).
-    #[arg(short, long, default_value_t = 5, allow_negative_numbers = true)]
+    #[arg(short, long, default_value_t = payment_sim_core::config::DEFAULT_PRIORITY, allow_negative_numbers = true)]
     pub priority: i64,
     /// State file [default: the simulation created last in this directory].
     #[arg(long, value_name = "STATE")]

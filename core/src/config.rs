@@ -130,6 +130,7 @@ pub struct ArrivalConfig {
     /// Distribution of amounts (cents).
     pub distribution: AmountDistribution,
     /// Relative weights of receivers. Drawn in the receivers' configuration order.
+    #[serde(deserialize_with = "unique_keys")]
     pub counterparty_weights: BTreeMap<String, f64>,
     /// Ticks from arrival to deadline (≥ 1).
     #[serde(
@@ -294,13 +295,44 @@ where
     Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
 }
 
+/// A map whose keys must be unique: a repeated key is an error, not "the last one wins".
+fn unique_keys<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<String, f64>, D::Error> {
+    struct Unique;
+    impl<'de> serde::de::Visitor<'de> for Unique {
+        type Value = BTreeMap<String, f64>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a map of agent ids to weights")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some((key, value)) = map.next_entry::<String, f64>()? {
+                if out.insert(key.clone(), value).is_some() {
+                    return Err(serde::de::Error::custom(format!(
+                        "duplicate entry with key {key:?}"
+                    )));
+                }
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Unique)
+}
+
 impl SimulationConfig {
     /// Parse a JSON document and validate it. Malformed JSON is `InvalidJson`; a well-formed
     /// document of the wrong shape or with bad values is `InvalidConfig`.
+    /// Parsed straight into the struct (not via a JSON value, which would silently keep the
+    /// last of two equal keys), so a repeated field is an error here as in YAML.
     pub fn from_json(text: &str) -> Result<Self, SimError> {
-        let value: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| SimError::InvalidJson(format!("malformed JSON: {e}")))?;
-        Self::from_value(value)
+        let config: SimulationConfig =
+            crate::error::parse_json(text, "configuration", |problem| {
+                SimError::InvalidConfig(vec![problem])
+            })?;
+        config.validate()?;
+        Ok(config)
     }
 
     /// Parse a YAML document and validate it.
@@ -659,6 +691,29 @@ mod tests {
             p[0].contains("agent_configs[0].policy") && p[0].contains("Random"),
             "{p:?}"
         );
+    }
+
+    #[test]
+    fn repeated_keys_are_errors_in_json_as_in_yaml() {
+        let text = minimal().replace("\"rng_seed\": 1,", "\"rng_seed\": 1, \"rng_seed\": 2,");
+        assert!(
+            problems(&text)[0].contains("duplicate field `rng_seed`"),
+            "{:?}",
+            problems(&text)
+        );
+        let text = r#"{"ticks_per_day": 5, "num_days": 1, "rng_seed": 1, "agent_configs": [
+            {"id": "A", "opening_balance": 0, "policy": {"type": "Fifo"}, "arrival_config":
+              {"rate_per_tick": 1, "distribution": {"type": "Uniform", "min": 1, "max": 2},
+               "counterparty_weights": {"B": 1, "B": 2}}},
+            {"id": "B", "opening_balance": 0, "policy": {"type": "Fifo"}}]}"#;
+        let p = problems(text);
+        assert!(
+            p[0].contains("counterparty_weights")
+                && p[0].contains("duplicate entry with key \"B\""),
+            "{p:?}"
+        );
+        let yaml = "ticks_per_day: 5\nnum_days: 1\nrng_seed: 1\nagent_configs:\n  - {id: A, opening_balance: 0, policy: {type: Fifo}, arrival_config: {rate_per_tick: 1, distribution: {type: Uniform, min: 1, max: 2}, counterparty_weights: {B: 1, B: 2}}}\n  - {id: B, opening_balance: 0, policy: {type: Fifo}}\n";
+        assert!(SimulationConfig::from_yaml(yaml).is_err());
     }
 
     #[test]

@@ -395,6 +395,7 @@ impl Simulation {
         self.run_lsm(); // 5
         self.charge_running_costs(); // 6
         self.apply_deadlines(t); // 7
+        self.compact_deadlines();
         if (t + 1) % self.ticks_per_day == 0 {
             self.end_of_day(t); // 9 (end-of-day part)
         }
@@ -770,6 +771,19 @@ impl Simulation {
         }
     }
 
+    /// Settled payments leave stale entries in the deadline heap until their deadline passes;
+    /// with far deadlines (or `overdue` mode) that would grow with history. Rebuild it when
+    /// stale entries outnumber live ones: amortised O(1) per payment, results unchanged.
+    fn compact_deadlines(&mut self) {
+        if self.deadlines.len() <= 2 * self.txs.len() + 64 {
+            return;
+        }
+        let txs = &self.txs;
+        self.deadlines.retain(|Reverse((_, id, slot))| {
+            txs.get(*slot).is_some_and(|tx| tx.id == *id && !tx.overdue)
+        });
+    }
+
     // ----- step 9: end of day --------------------------------------------------------------
 
     fn end_of_day(&mut self, t: u64) {
@@ -807,4 +821,33 @@ pub(crate) enum Charge {
     Split,
     Deadline,
     EndOfDay,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deadline_index_follows_live_payments_not_history() {
+        // Far deadlines and ample liquidity: every payment settles at once, none expires.
+        let mut sim = Simulation::from_json(
+            r#"{"ticks_per_day": 1000, "num_days": 3, "rng_seed": 3, "event_recording": "off",
+              "agent_configs": [
+                {"id": "A", "opening_balance": 1000000000, "policy": {"type": "Fifo"},
+                 "arrival_config": {"rate_per_tick": 20, "distribution": {"type": "Uniform", "min": 1, "max": 9},
+                                    "counterparty_weights": {"B": 1}, "deadline_offset": 1000000000000}},
+                {"id": "B", "opening_balance": 1000000000, "policy": {"type": "Fifo"},
+                 "arrival_config": {"rate_per_tick": 20, "distribution": {"type": "Uniform", "min": 1, "max": 9},
+                                    "counterparty_weights": {"A": 1}, "deadline_offset": 1000000000000}}]}"#,
+        )
+        .unwrap();
+        let summary = sim.run(3000).unwrap();
+        assert!(summary.num_settlements > 100_000);
+        assert!(
+            sim.deadlines.len() <= 2 * sim.txs.len() + 64,
+            "{} deadline entries for {} live payments",
+            sim.deadlines.len(),
+            sim.txs.len()
+        );
+    }
 }

@@ -49,12 +49,14 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
     match parsed {
         Ok(value) => match de.end() {
             Ok(()) => Ok(value),
-            Err(e) => Err(SimError::InvalidJson(format!("malformed {what} JSON: {e}"))),
+            Err(e) => Err(SimError::InvalidJson(format!(
+                "malformed JSON in the {what}: {e}"
+            ))),
         },
         Err(e) => {
             if let Some(syntax) = syntax_error() {
                 return Err(SimError::InvalidJson(format!(
-                    "malformed {what} JSON: {syntax}"
+                    "malformed JSON in the {what}: {syntax}"
                 )));
             }
             let path = e.path().to_string();

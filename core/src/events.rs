@@ -22,7 +22,7 @@ pub enum Mechanism {
 
 /// What happened.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub(crate) enum EventKind {
     Arrival {
         tx: TxId,
@@ -158,6 +158,7 @@ impl EventLog {
 /// An event as it leaves the library: flat, with agent names and rendered ids.
 /// Absent fields are omitted; `type` says which are present.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EventRecord {
     /// Global sequence number (1, 2, …).
     pub seq: u64,

@@ -190,6 +190,7 @@ impl Simulation {
             let slot = sim.place(tx);
             sim.pending_manual.push(slot);
         }
+        let mut entries_seen = std::collections::BTreeSet::new();
         for tx in snapshot.queue2 {
             check(&tx, n, snapshot.next_tx_seq, None)?;
             let Location::Queue2 { entry } = tx.location else {
@@ -206,7 +207,7 @@ impl Simulation {
             let (sender, receiver, amount, priority) =
                 (tx.sender, tx.receiver, tx.amount, tx.priority);
             let key = Q2Key::new(priority, entry);
-            if sim.queue2.entry(sender, key).is_some() {
+            if !entries_seen.insert(entry) {
                 return Err(corrupt(format!("queue2 entry {entry} appears twice")));
             }
             let slot = sim.place(tx);
@@ -275,4 +276,46 @@ fn check(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snapshot_json() -> String {
+        let mut sim = Simulation::from_json(
+            r#"{"ticks_per_day": 10, "num_days": 1, "rng_seed": 1, "agent_configs": [
+              {"id": "A", "opening_balance": 5, "policy": {"type": "Fifo"}},
+              {"id": "B", "opening_balance": 0, "policy": {"type": "Fifo"}}]}"#,
+        )
+        .unwrap();
+        let sub = crate::Submission {
+            sender: "A".into(),
+            receiver: "B".into(),
+            amount: 9,
+            deadline_offset: 5,
+            priority: 5,
+        };
+        sim.submit(&sub).unwrap();
+        sim.tick().unwrap();
+        sim.snapshot_json()
+    }
+
+    #[test]
+    fn unknown_fields_anywhere_in_a_snapshot_are_rejected() {
+        let good = snapshot_json();
+        assert!(Simulation::restore_json(&good).is_ok());
+        for (anchor, what) in [
+            ("\"amount\":9", "queue2 transaction"),
+            ("\"ticks_run\":", "totals"),
+            ("\"sent_count\":", "agent totals"),
+            ("\"seq\":1,", "event"),
+            ("\"part\":0", "transaction id"),
+        ] {
+            assert!(good.contains(anchor), "{anchor} not in {good}");
+            let bad = good.replacen(anchor, &format!("\"colour\":1,{anchor}"), 1);
+            let err = Simulation::restore_json(&bad).unwrap_err().to_string();
+            assert!(err.contains("colour"), "{what}: {err}");
+        }
+    }
 }

@@ -6,6 +6,7 @@ use crate::events::Mechanism;
 
 /// Costs by kind (cents).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CostBreakdown {
     /// Overdraft cost.
     pub liquidity: i64,
@@ -34,6 +35,7 @@ impl CostBreakdown {
 
 /// Settlement counts by mechanism.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ByMechanism {
     /// At RTGS entry.
     pub rtgs: u64,
@@ -58,6 +60,7 @@ impl ByMechanism {
 
 /// Per-agent running totals.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct AgentTotals {
     pub costs: CostBreakdown,
     pub sent_count: u64,
@@ -68,6 +71,7 @@ pub(crate) struct AgentTotals {
 
 /// Totals since the start (persisted in snapshots).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Totals {
     pub ticks_run: u64,
     pub arrivals: u64,

@@ -11,6 +11,7 @@ pub(crate) type Slot = u32;
 
 /// Deterministic transaction id: `T<seq>` for an order, `T<seq>.<part>` for a split part.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TxId {
     /// Sequence number of the original order (1, 2, …).
     pub seq: u64,
@@ -30,7 +31,7 @@ impl fmt::Display for TxId {
 
 /// Where a live transaction waits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub(crate) enum Location {
     /// The sender's internal queue (not yet released).
     Queue1,
@@ -43,6 +44,7 @@ pub(crate) enum Location {
 
 /// A live (unsettled, not dropped) transaction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Transaction {
     pub id: TxId,
     pub sender: AgentIdx,
