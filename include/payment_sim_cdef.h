@@ -298,6 +298,40 @@ psim_status psim_sim_stats(const psim_sim_t *sim, char **stats_json_out);
 psim_status psim_sim_events(const psim_sim_t *sim, uint64_t from_seq, char **events_json_out);
 
 /**
+ * At most `max_events` of the recorded events with a sequence number greater than
+ * `from_seq`, oldest first: a bounded page of what psim_sim_events() returns. Only the
+ * events in the page are converted, so a page costs O(`max_events`) however many events
+ * follow it.
+ *
+ * - `sim`: the handle.
+ * - `from_seq`: 0 to start at the first event; otherwise the `seq` of the last event of the
+ *   previous page (a value past the last event gives an empty list).
+ * - `max_events`: the most events to return, at least 1.
+ * - `events_json_out`: receives the same events document as psim_sim_events()
+ *   `{"schema_version": 1, "last_seq": N, "events": [...]}` (docs/json.md, "Events"), owned
+ *   by the caller, released with psim_string_free(). `last_seq` is still the newest recorded
+ *   sequence number, not the last one in the page: more events remain exactly when the
+ *   page's last `seq` (or `from_seq`, for an empty page) is below `last_seq`.
+ *
+ * Which events are recorded depends on the configuration's `event_recording`
+ * (`full`, `settlements` or `off`).
+ *
+ * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_INVALID_ARGUMENT
+ * (`max_events` is 0; nothing is written); PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
+ *
+ * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+ * any work is done, and nothing changes.
+ * Thread safety: serialised with every other call on `sim`.
+ *
+ * # Safety
+ * `sim` is NULL or a live handle; `events_json_out` is NULL or valid for a write.
+ */
+psim_status psim_sim_events_page(const psim_sim_t *sim,
+                                 uint64_t from_seq,
+                                 uint64_t max_events,
+                                 char **events_json_out);
+
+/**
  * The agent ids in configuration order, as a JSON array of strings (e.g.
  * `["BANK_A","BANK_B"]`).
  *

@@ -140,6 +140,32 @@ fn bad_input_gets_its_own_status() {
     assert_eq!(err.0, psim_status::SimulationFinished);
     assert_eq!(out, SENTINEL);
 
+    let mut page = SENTINEL;
+    assert_eq!(
+        unsafe { psim_sim_events_page(sim, 0, 0, &mut page) },
+        psim_status::InvalidArgument
+    );
+    assert_eq!(
+        last_error(),
+        "psim_sim_events_page: max_events must be at least 1, got 0"
+    );
+    assert_eq!(page, SENTINEL);
+    assert_eq!(
+        unsafe { psim_sim_events_page(ptr::null(), 0, 1, &mut page) },
+        psim_status::NullArg
+    );
+    assert!(last_error().contains("`sim`"), "{}", last_error());
+    assert_eq!(
+        unsafe { psim_sim_events_page(sim, 0, 1, ptr::null_mut()) },
+        psim_status::NullArg
+    );
+    assert!(
+        last_error().contains("`events_json_out`"),
+        "{}",
+        last_error()
+    );
+    assert_eq!(page, SENTINEL);
+
     let mut restored = ptr::null_mut();
     let status = unsafe { psim_sim_restore(cstring("{}").as_ptr(), &mut restored) };
     assert_eq!(status, psim_status::InvalidConfig);

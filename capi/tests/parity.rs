@@ -21,6 +21,22 @@ fn events_document(rust: &Simulation, from_seq: u64) -> String {
     )
 }
 
+fn events_page_document(rust: &Simulation, from_seq: u64, limit: usize) -> String {
+    format!(
+        r#"{{"schema_version":{},"last_seq":{},"events":{}}}"#,
+        PSIM_EVENTS_SCHEMA_VERSION,
+        rust.last_event_seq(),
+        json(&rust.events_page(from_seq, limit))
+    )
+}
+
+fn events_page(sim: *const psim_sim_t, from_seq: u64, max_events: u64) -> String {
+    let mut out = std::ptr::null_mut();
+    let status = unsafe { psim_sim_events_page(sim, from_seq, max_events, &mut out) };
+    assert_eq!(status, psim_status::Ok, "{}", last_error());
+    take(out)
+}
+
 fn assert_same_documents(sim: *mut psim_sim_t, rust: &Simulation) {
     assert_eq!(doc(psim_sim_state, sim), json(&rust.state()));
     assert_eq!(doc(psim_sim_stats, sim), json(&rust.statistics()));
@@ -109,4 +125,45 @@ fn a_restored_snapshot_continues_identically() {
         psim_sim_free(original);
         psim_sim_free(restored);
     }
+}
+
+#[test]
+fn event_pages_match_the_core_page_byte_for_byte() {
+    let config = seed_workload(100, 3, 42);
+    let sim = new_sim(&config);
+    let mut rust = Simulation::from_json(&config).unwrap();
+    assert_eq!(events_page(sim, 0, 5), events_page_document(&rust, 0, 5));
+    assert_eq!(run(sim, 60), json(&rust.run(60).unwrap()));
+    let last = rust.last_event_seq();
+    assert!(last > 20, "only {last} events");
+
+    for from in [0, 1, last / 2, last - 1, last, u64::MAX] {
+        for max in [1u64, 7, last, u64::MAX] {
+            let limit = usize::try_from(max).unwrap_or(usize::MAX);
+            assert_eq!(
+                events_page(sim, from, max),
+                events_page_document(&rust, from, limit),
+                "from_seq {from}, max_events {max}"
+            );
+        }
+    }
+    // An unbounded page is the whole psim_sim_events() document.
+    assert_eq!(events_page(sim, 3, u64::MAX), events(sim, 3));
+
+    // Paging through visits every event once and ends exactly at last_seq.
+    let mut cursor = 0;
+    let mut seen = Vec::new();
+    loop {
+        let page: EventsDocument = serde_json::from_str(&events_page(sim, cursor, 9)).unwrap();
+        assert_eq!(page.last_seq, last);
+        assert!(page.events.len() <= 9);
+        let Some(tail) = page.events.last() else {
+            break;
+        };
+        cursor = tail.seq;
+        seen.extend(page.events);
+    }
+    assert_eq!(cursor, last);
+    assert_eq!(seen, rust.events_since(0));
+    unsafe { psim_sim_free(sim) };
 }

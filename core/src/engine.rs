@@ -286,9 +286,17 @@ impl Simulation {
 
     /// Recorded events with a sequence number greater than `since` (0 → all).
     pub fn events_since(&self, since: u64) -> Vec<EventRecord> {
+        self.events_page(since, usize::MAX)
+    }
+
+    /// At most `limit` recorded events with a sequence number greater than `since`, oldest
+    /// first. Only the returned events are converted, so a page costs O(`limit`) however many
+    /// events follow it. `limit == 0` gives an empty list.
+    pub fn events_page(&self, since: u64, limit: usize) -> Vec<EventRecord> {
         self.events
             .since(since)
             .iter()
+            .take(limit)
             .map(|e| e.record(&self.ids))
             .collect()
     }
@@ -849,5 +857,49 @@ mod tests {
             sim.deadlines.len(),
             sim.txs.len()
         );
+    }
+
+    #[test]
+    fn events_page_is_a_bounded_prefix_of_events_since() {
+        let mut sim = Simulation::from_json(
+            r#"{"ticks_per_day": 20, "num_days": 1, "rng_seed": 7, "event_recording": "full",
+              "agent_configs": [
+                {"id": "A", "opening_balance": 1000, "policy": {"type": "Fifo"},
+                 "arrival_config": {"rate_per_tick": 3, "distribution": {"type": "Uniform", "min": 1, "max": 9},
+                                    "counterparty_weights": {"B": 1}, "deadline_offset": 10}},
+                {"id": "B", "opening_balance": 1000, "policy": {"type": "Fifo"},
+                 "arrival_config": {"rate_per_tick": 3, "distribution": {"type": "Uniform", "min": 1, "max": 9},
+                                    "counterparty_weights": {"A": 1}, "deadline_offset": 10}}]}"#,
+        )
+        .unwrap();
+        sim.run(20).unwrap();
+        let all = sim.events_since(0);
+        let last = sim.last_event_seq();
+        assert!(all.len() > 10, "only {} events", all.len());
+        assert_eq!(all.len() as u64, last);
+
+        // Pages are prefixes of the full tail.
+        for since in [0, 1, 5, last - 1, last, last + 10] {
+            let tail = sim.events_since(since);
+            for limit in [0, 1, 3, tail.len(), tail.len() + 5, usize::MAX] {
+                let page = sim.events_page(since, limit);
+                assert_eq!(page.len(), limit.min(tail.len()));
+                assert_eq!(page[..], tail[..page.len()]);
+            }
+        }
+
+        // Paging through with `limit` visits every event exactly once, in order.
+        let mut seen = Vec::new();
+        let mut cursor = 0;
+        loop {
+            let page = sim.events_page(cursor, 4);
+            if page.is_empty() {
+                break;
+            }
+            assert!(page.len() <= 4);
+            cursor = page.last().unwrap().seq;
+            seen.extend(page);
+        }
+        assert_eq!(seen, all);
     }
 }

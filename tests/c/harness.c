@@ -3,11 +3,11 @@
  * under valgrind by `make valgrind` (zero errors, zero bytes lost) and under AddressSanitizer
  * by `make asan`.
  *
- * Covered: lifecycle, ticks, run, submit, every query and document, snapshot/restore
- * continuing identically, every error status (NULL arguments, bad JSON, bad UTF-8, invalid
- * configuration, unknown agent, invalid argument, finished simulation, panic, poisoned
- * handle), free(NULL) and string_free(NULL), thousands of create/tick/free cycles, two threads
- * on two handles and two threads on one handle.
+ * Covered: lifecycle, ticks, run, submit, every query and document (events whole and in
+ * bounded pages), snapshot/restore continuing identically, every error status (NULL
+ * arguments, bad JSON, bad UTF-8, invalid configuration, unknown agent, invalid argument,
+ * finished simulation, panic, poisoned handle), free(NULL) and string_free(NULL), thousands
+ * of create/tick/free cycles, two threads on two handles and two threads on one handle.
  *
  * Usage: harness [cycles]   (default 2000 create/tick/free cycles)
  */
@@ -237,6 +237,89 @@ static void test_events(void) {
     CHECK_OK(psim_sim_events(sim, UINT64_MAX, &json));
     CHECK(contains(json, "\"events\":[]"));
     psim_string_free(json);
+
+    psim_sim_free(sim);
+}
+
+/* Count the `"seq":` keys of an events document (one per event). */
+static long long count_events(const char *json) {
+    long long n = 0;
+    const char *at = json;
+    while (at != NULL && (at = strstr(at, "\"seq\":")) != NULL) {
+        ++n;
+        at += 6;
+    }
+    return n;
+}
+
+static void test_events_page(void) {
+    psim_sim_t *sim = new_sim(TWO_AGENTS);
+    char marker = 0;
+    char *json = NULL, *all = NULL, *id = NULL, *out = &marker;
+    long long last, seen = 0, page_size;
+    uint64_t cursor = 0;
+    int pages = 0;
+
+    CHECK_OK(psim_sim_events_page(sim, 0, 1, &json));
+    CHECK(json != NULL && strcmp(json, "{\"schema_version\":1,\"last_seq\":0,\"events\":[]}") == 0);
+    psim_string_free(json);
+
+    CHECK_OK(psim_sim_submit(sim, "{\"sender\": \"A\", \"receiver\": \"B\", \"amount\": 10}", &id));
+    psim_string_free(id);
+    CHECK_OK(psim_sim_submit(sim, "{\"sender\": \"A\", \"receiver\": \"B\", \"amount\": 20}", &id));
+    psim_string_free(id);
+    CHECK_OK(psim_sim_tick(sim, &json));
+    psim_string_free(json);
+    CHECK_OK(psim_sim_events(sim, 0, &all));
+    last = json_int(all, "last_seq");
+    CHECK(last >= 4);
+
+    /* One event per page; last_seq is still the newest recorded seq. */
+    CHECK_OK(psim_sim_events_page(sim, 0, 1, &json));
+    CHECK(json_int(json, "schema_version") == PSIM_EVENTS_SCHEMA_VERSION);
+    CHECK(json_int(json, "last_seq") == last);
+    CHECK(count_events(json) == 1);
+    CHECK(contains(json, "\"events\":[{\"seq\":1,\"tick\":0,\"type\":\"arrival\",\"tx\":\"T1\","));
+    psim_string_free(json);
+
+    /* Paging through with 2 events per page visits every event once, in order. */
+    for (;;) {
+        CHECK_OK(psim_sim_events_page(sim, cursor, 2, &json));
+        CHECK(json_int(json, "last_seq") == last);
+        page_size = count_events(json);
+        CHECK(page_size <= 2);
+        if (page_size == 0 || pages > 100) {
+            CHECK(contains(json, "\"events\":[]"));
+            psim_string_free(json);
+            break;
+        }
+        CHECK(json_int(json, "seq") == (long long)cursor + 1);
+        cursor += (uint64_t)page_size;
+        seen += page_size;
+        ++pages;
+        psim_string_free(json);
+    }
+    CHECK(seen == last && (long long)cursor == last);
+    CHECK(pages == (int)((last + 1) / 2));
+
+    /* An unbounded page is the whole psim_sim_events() document. */
+    CHECK_OK(psim_sim_events_page(sim, 0, UINT64_MAX, &json));
+    CHECK(json != NULL && all != NULL && strcmp(json, all) == 0);
+    psim_string_free(json);
+    psim_string_free(all);
+    CHECK_OK(psim_sim_events_page(sim, UINT64_MAX, 5, &json));
+    CHECK(contains(json, "\"events\":[]"));
+    psim_string_free(json);
+
+    /* max_events == 0 is an invalid argument; the out-parameter is untouched. */
+    CHECK_STATUS(psim_sim_events_page(sim, 0, 0, &out), PSIM_STATUS_INVALID_ARGUMENT);
+    CHECK(strcmp(psim_last_error(), "psim_sim_events_page: max_events must be at least 1, got 0") == 0);
+    CHECK(out == &marker);
+    CHECK_STATUS(psim_sim_events_page(NULL, 0, 1, &out), PSIM_STATUS_NULL_ARG);
+    CHECK(contains(psim_last_error(), "`sim` is NULL"));
+    CHECK_STATUS(psim_sim_events_page(sim, 0, 1, NULL), PSIM_STATUS_NULL_ARG);
+    CHECK(contains(psim_last_error(), "`events_json_out` is NULL"));
+    CHECK(out == &marker);
 
     psim_sim_free(sim);
 }
@@ -668,6 +751,7 @@ int main(int argc, char **argv) {
         {"version", test_version},
         {"lifecycle_ticks_and_queries", test_lifecycle_ticks_and_queries},
         {"events", test_events},
+        {"events_page", test_events_page},
         {"snapshot_restore_continues_identically", test_snapshot_restore_continues_identically},
         {"null_arguments", test_null_arguments},
         {"bad_input", test_bad_input},

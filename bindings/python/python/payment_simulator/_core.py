@@ -266,10 +266,20 @@ class Orchestrator:
         """Length of the run in ticks (ticks_per_day × num_days)."""
         return self._call_int(lib.psim_sim_horizon, "uint64_t *")
 
-    def events(self, since: int = 0) -> list[dict]:
+    def events(self, since: int = 0, limit: int | None = None) -> list[dict]:
         """Recorded events with ``seq > since``, in order: 0 gives every event; pass the last
-        ``seq`` seen to get only newer ones."""
-        return self._call_json(lib.psim_sim_events, _u64(since, "since"))["events"]
+        ``seq`` seen to get only newer ones.
+
+        ``limit`` (at least 1) bounds the page: at most ``limit`` events are returned, and
+        only those are converted (psim_sim_events_page), so paging through a long log with
+        ``since=page[-1]["seq"]`` costs O(limit) per page. ``None`` returns them all."""
+        since = _u64(since, "since")
+        if limit is None:
+            return self._call_json(lib.psim_sim_events, since)["events"]
+        limit = _u64(limit, "limit")
+        if limit < 1:
+            raise InvalidArgumentError(f"limit must be at least 1 (got {limit})")
+        return self._call_json(lib.psim_sim_events_page, since, limit)["events"]
 
     def snapshot(self) -> str:
         """The whole simulation as a JSON document, for :meth:`restore`."""

@@ -127,6 +127,41 @@ def test_events_are_paged_without_gaps(client, service_scenario, reference_run):
     assert default["events"] == expected[:1000]
 
 
+def test_an_events_page_asks_the_engine_for_one_more_event_only(client, service_scenario, monkeypatch):
+    from payment_simulator._core import Orchestrator
+
+    calls = []
+    real_events = Orchestrator.events
+
+    def spy(self, since=0, limit=None):
+        result = real_events(self, since, limit)
+        calls.append((since, limit, len(result)))
+        return result
+
+    monkeypatch.setattr(Orchestrator, "events", spy)
+    sim = create(client, service_scenario())
+    client.post(f"/simulations/{sim}/run?ticks=40")
+    everything = client.get(f"/simulations/{sim}/events?limit=10000").json()
+    assert not everything["has_more"]
+    total = len(everything["events"])
+    assert total > 100
+    calls.clear()
+
+    page = client.get(f"/simulations/{sim}/events?since=0&limit=5").json()
+    assert page["events"] == everything["events"][:5]
+    assert page["has_more"] and page["next_since"] == 5
+    assert calls == [(0, 6, 6)]  # limit + 1 events converted, not the whole log
+    calls.clear()
+
+    # Exactly `limit` events left: a full page, and no more.
+    page = client.get(f"/simulations/{sim}/events?since={total - 3}&limit=3").json()
+    assert page["events"] == everything["events"][-3:]
+    assert not page["has_more"] and page["next_since"] == total
+    page = client.get(f"/simulations/{sim}/events?since={total - 4}&limit=3").json()
+    assert page["has_more"] and page["next_since"] == total - 1
+    assert calls == [(total - 3, 4, 3), (total - 4, 4, 4)]
+
+
 def test_listing_health_and_delete(client, service_scenario):
     assert client.get("/simulations").json() == {"simulations": []}
     ids = [create(client, service_scenario(seed=s)) for s in range(3)]

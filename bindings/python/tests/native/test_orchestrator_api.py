@@ -120,6 +120,31 @@ def test_events(workload):
         orch.events(since=-1)
 
 
+def test_events_with_a_limit_are_bounded_pages(workload):
+    orch = Orchestrator.new(workload(num_agents=3))
+    orch.run(20)
+    events = orch.events()
+    assert len(events) > 10
+    assert orch.events(limit=1) == events[:1]
+    assert orch.events(since=3, limit=4) == events[3:7]
+    assert orch.events(limit=len(events) + 5) == events
+    assert orch.events(limit=2**64 - 1) == events
+    assert orch.events(since=events[-1]["seq"], limit=3) == []
+    pages, since = [], 0
+    while page := orch.events(since=since, limit=7):
+        assert len(page) <= 7
+        pages.append(page)
+        since = page[-1]["seq"]
+    assert [e for page in pages for e in page] == events
+    assert len(pages) == -(-len(events) // 7)
+    for bad in (0, -1):
+        with pytest.raises(InvalidArgumentError, match="limit"):
+            orch.events(limit=bad)
+    with pytest.raises(TypeError):
+        orch.events(limit=1.5)
+    assert orch.events(limit=None) == events
+
+
 def test_event_recording_off(workload):
     config = workload(num_agents=3)
     config["event_recording"] = "off"

@@ -343,8 +343,9 @@ class SimulationService:
             return entry.orchestrator.stats()
 
     def events(self, sim_id: str, since: int = 0, limit: int = 1000) -> dict:
+        # One more than the page, so has_more is known without converting the rest of the log.
         with self._using(sim_id) as entry, self._engine_errors(entry):
-            events = entry.orchestrator.events(since)
+            events = entry.orchestrator.events(since, limit=limit + 1)
         page = events[:limit]
         return {
             "events": page,
