@@ -169,6 +169,20 @@ impl Simulation {
         }
     }
 
+    /// Validate `config` and build the simulation at tick 0, to run under `semantics` (those a
+    /// recording was written under). An unknown semantics version is `InvalidArgument`.
+    pub fn with_semantics(
+        config: SimulationConfig,
+        semantics: Semantics,
+    ) -> Result<Self, crate::SimError> {
+        semantics
+            .check_supported()
+            .map_err(crate::SimError::InvalidArgument)?;
+        let mut sim = Simulation::new(config)?;
+        sim.lineage.semantics = semantics;
+        Ok(sim)
+    }
+
     /// The semantics this simulation runs under ([`Semantics::CURRENT`] unless it was restored
     /// from a document written under older ones).
     pub fn semantics(&self) -> Semantics {
