@@ -27,9 +27,9 @@
 
 /**
  * `schema_version` of the snapshot document from psim_sim_snapshot(); psim_sim_restore()
- * accepts only this version.
+ * also reads every earlier version (1 and up), and refuses newer ones.
  */
-#define PSIM_SNAPSHOT_SCHEMA_VERSION 1
+#define PSIM_SNAPSHOT_SCHEMA_VERSION 2
 
 /**
  * Major version of the library (semantic versioning).
@@ -460,7 +460,8 @@ psim_status psim_sim_horizon(const psim_sim_t *sim, uint64_t *out);
  *
  * - `sim`: the handle.
  * - `snapshot_json_out`: receives the snapshot document (docs/json.md, "Snapshot"; it
- *   carries `"schema_version": 1`), owned by the caller, released with psim_string_free().
+ *   carries `"schema_version"` PSIM_SNAPSHOT_SCHEMA_VERSION and its provenance), owned by the
+ *   caller, released with psim_string_free().
  *
  * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
  *
@@ -477,14 +478,15 @@ psim_status psim_sim_snapshot(const psim_sim_t *sim, char **snapshot_json_out);
  * Create a new, independent simulation from a snapshot document; it continues bit-for-bit
  * where the snapshotted one was (same results, events and random draws).
  *
- * - `snapshot_json`: a document from psim_sim_snapshot() (or the CLI's state file),
- *   borrowed.
+ * - `snapshot_json`: a document from psim_sim_snapshot() (or the CLI's state file) of any
+ *   schema_version up to PSIM_SNAPSHOT_SCHEMA_VERSION (older ones are migrated), borrowed.
  * - `sim_out`: receives the new handle, owned by the caller, released with psim_sim_free().
  *
  * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_INVALID_UTF8;
- * PSIM_STATUS_INVALID_JSON (not well-formed JSON); PSIM_STATUS_INVALID_CONFIG (a wrong
- * schema_version, shape or an inconsistent state: the message starts with "invalid
- * configuration: snapshot:", unless the embedded configuration itself is invalid);
+ * PSIM_STATUS_INVALID_JSON (not well-formed JSON); PSIM_STATUS_INVALID_CONFIG (a newer or
+ * unknown schema_version or semantics version, a wrong shape or an inconsistent state: the
+ * message starts with "invalid configuration: snapshot:", unless the embedded configuration
+ * itself is invalid);
  * PSIM_STATUS_PANIC.
  *
  * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before

@@ -538,7 +538,8 @@ pub unsafe extern "C" fn psim_sim_horizon(sim: *const psim_sim_t, out: *mut u64)
 ///
 /// - `sim`: the handle.
 /// - `snapshot_json_out`: receives the snapshot document (docs/json.md, "Snapshot"; it
-///   carries `"schema_version": 1`), owned by the caller, released with psim_string_free().
+///   carries `"schema_version"` PSIM_SNAPSHOT_SCHEMA_VERSION and its provenance), owned by the
+///   caller, released with psim_string_free().
 ///
 /// Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
 ///
@@ -575,14 +576,15 @@ pub unsafe extern "C" fn psim_sim_snapshot(
 /// Create a new, independent simulation from a snapshot document; it continues bit-for-bit
 /// where the snapshotted one was (same results, events and random draws).
 ///
-/// - `snapshot_json`: a document from psim_sim_snapshot() (or the CLI's state file),
-///   borrowed.
+/// - `snapshot_json`: a document from psim_sim_snapshot() (or the CLI's state file) of any
+///   schema_version up to PSIM_SNAPSHOT_SCHEMA_VERSION (older ones are migrated), borrowed.
 /// - `sim_out`: receives the new handle, owned by the caller, released with psim_sim_free().
 ///
 /// Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_INVALID_UTF8;
-/// PSIM_STATUS_INVALID_JSON (not well-formed JSON); PSIM_STATUS_INVALID_CONFIG (a wrong
-/// schema_version, shape or an inconsistent state: the message starts with "invalid
-/// configuration: snapshot:", unless the embedded configuration itself is invalid);
+/// PSIM_STATUS_INVALID_JSON (not well-formed JSON); PSIM_STATUS_INVALID_CONFIG (a newer or
+/// unknown schema_version or semantics version, a wrong shape or an inconsistent state: the
+/// message starts with "invalid configuration: snapshot:", unless the embedded configuration
+/// itself is invalid);
 /// PSIM_STATUS_PANIC.
 ///
 /// NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before

@@ -1,16 +1,50 @@
 //! Writing the event stream to a file: JSON lines (`.jsonl`, `.ndjson`) or CSV (`.csv`).
 //!
-//! JSON lines are the core's event records exactly (absent fields omitted). CSV has one fixed
-//! column per field, empty when the event has no such field.
+//! The first line of either is a header saying what the file is and what produced it (see
+//! [`Header`]): in JSON lines it is that JSON object, in CSV the same object after `# `, so that
+//! a reader skips exactly one line in both. Then JSON lines are the core's event records exactly
+//! (absent fields omitted); CSV has its column names, then one fixed column per field, empty
+//! when the event has no such field.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use payment_sim_core::{EventRecord, Mechanism};
+use serde::Serialize;
+
+use payment_sim_core::{EventRecord, Mechanism, Provenance};
 
 use crate::error::{CliError, CliResult};
 use crate::files::ensure_parent;
+
+/// The `format` tag of an events file's header line.
+pub const FORMAT: &str = "payment-sim-events";
+/// The version of the event records that follow (the core's events document version).
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The first line of an events file:
+/// `{"format":"payment-sim-events","schema_version":1,"provenance":{…}}`.
+#[derive(Debug, Serialize)]
+pub struct Header<'a> {
+    /// Always [`FORMAT`].
+    pub format: &'static str,
+    /// Always [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// What produced the events.
+    pub provenance: &'a Provenance,
+}
+
+impl Header<'_> {
+    /// The header line, without its newline (in CSV after `# `).
+    fn line(&self, csv: bool) -> String {
+        let json = serde_json::to_string(self).unwrap_or_default();
+        if csv {
+            format!("# {json}")
+        } else {
+            json
+        }
+    }
+}
 
 /// The CSV header (one column per event field, in the JSON order).
 pub const CSV_COLUMNS: [&str; 17] = [
@@ -48,9 +82,9 @@ pub struct EventWriter {
 }
 
 impl EventWriter {
-    /// Check the extension and create the file (before the simulation runs, so a bad path
-    /// fails fast).
-    pub fn create(path: &Path) -> CliResult<Self> {
+    /// Check the extension, create the file and write its header lines (before the
+    /// simulation runs, so a bad path fails fast).
+    pub fn create(path: &Path, provenance: &Provenance) -> CliResult<Self> {
         let ext = path
             .extension()
             .and_then(|e| e.to_str())
@@ -73,13 +107,19 @@ impl EventWriter {
             out: BufWriter::with_capacity(1 << 16, file),
             written: 0,
         };
+        let header = Header {
+            format: FORMAT,
+            schema_version: SCHEMA_VERSION,
+            provenance,
+        };
+        let mut lines = header.line(kind == Kind::Csv) + "\n";
         if kind == Kind::Csv {
-            let header = CSV_COLUMNS.join(",") + "\n";
-            writer
-                .out
-                .write_all(header.as_bytes())
-                .map_err(|e| CliError::write(&writer.path, &e))?;
+            lines.push_str(&(CSV_COLUMNS.join(",") + "\n"));
         }
+        writer
+            .out
+            .write_all(lines.as_bytes())
+            .map_err(|e| CliError::write(&writer.path, &e))?;
         Ok(writer)
     }
 

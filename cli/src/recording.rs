@@ -5,8 +5,9 @@
 //! ```json
 //! {
 //!   "format": "payment-sim-recording",
-//!   "schema_version": 1,
+//!   "schema_version": 2,
 //!   "generator": "payment-sim 0.1.0",
+//!   "provenance": { "engine_version": …, "semantics": {…}, "scenario_hash": …, "seed": … },
 //!   "config": { …machine-format configuration, seed included… },
 //!   "ticks": 100,
 //!   "submissions": [ {"tick": 0, "sender": "A", "receiver": "B", "amount": 500,
@@ -22,17 +23,25 @@
 //! `t` may equal `ticks` (submitted after the last tick, still waiting). `events_digest` is a
 //! 64-bit FNV-1a of the events' JSON lines: an integrity check against edits, not a
 //! cryptographic signature.
+//!
+//! Version 1 (the first release) had no `provenance`; it is still read, as written under the
+//! original semantics (version 1 of each). A recording is replayed under the semantics it
+//! records, and refused if this engine does not implement them.
 
 use serde::{Deserialize, Serialize};
 
-use payment_sim_core::{EventRecord, Simulation, SimulationConfig, State, Submission};
+use payment_sim_core::{
+    EventRecord, Provenance, Semantics, Simulation, SimulationConfig, State, Submission,
+};
 
 use crate::error::{CliError, CliResult};
 
 /// The `format` tag of a recording.
 pub const FORMAT: &str = "payment-sim-recording";
-/// The recording schema version.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The recording schema version written (and the newest read).
+pub const SCHEMA_VERSION: u32 = 2;
+/// The oldest recording schema version read (no provenance).
+pub const OLDEST_SCHEMA_VERSION: u32 = 1;
 
 /// A manual submission and when it was made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,6 +96,9 @@ pub struct Recording {
     pub schema_version: u32,
     /// The program that wrote it (informational).
     pub generator: String,
+    /// What produced the recorded run (absent in version 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
     /// The configuration, seed included.
     pub config: SimulationConfig,
     /// Ticks executed.
@@ -111,6 +123,7 @@ impl Recording {
             format: FORMAT.to_string(),
             schema_version: SCHEMA_VERSION,
             generator: format!("payment-sim {}", env!("CARGO_PKG_VERSION")),
+            provenance: Some(sim.provenance()),
             config: sim.config().clone(),
             ticks: sim.current_tick(),
             submissions,
@@ -143,13 +156,32 @@ impl Recording {
                 rec.format
             )));
         }
-        if rec.schema_version != SCHEMA_VERSION {
-            return Err(CliError::input(format!(
-                "{name}: recording schema_version {} is not supported (expected {SCHEMA_VERSION})",
-                rec.schema_version
-            )));
+        let range = format!(
+            "payment-sim {} reads recording schema_version {OLDEST_SCHEMA_VERSION} to {SCHEMA_VERSION}",
+            env!("CARGO_PKG_VERSION")
+        );
+        match (rec.schema_version, &rec.provenance) {
+            (1, None) | (2, Some(_)) => Ok(rec),
+            (1, Some(_)) => Err(CliError::input(format!(
+                "{name}: a recording of schema_version 1 has no provenance (it was added in version 2)"
+            ))),
+            (2, None) => Err(CliError::input(format!(
+                "{name} is not a valid recording: missing field `provenance` (required from schema_version 2)"
+            ))),
+            (v, _) if v > SCHEMA_VERSION => Err(CliError::input(format!(
+                "{name}: recording schema_version {v} is newer than this program reads: {range}; replay it with a later release"
+            ))),
+            (v, _) => Err(CliError::input(format!(
+                "{name}: recording schema_version {v} is not a recording version: {range}"
+            ))),
         }
-        Ok(rec)
+    }
+
+    /// The semantics the recorded run was made under (version 1 recordings: the original).
+    pub fn semantics(&self) -> Semantics {
+        self.provenance
+            .as_ref()
+            .map_or(Semantics::ORIGINAL, |p| p.semantics)
     }
 
     /// The JSON text of the recording: pretty-printed, one event per line.
@@ -159,6 +191,8 @@ impl Recording {
             format: &'a str,
             schema_version: u32,
             generator: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            provenance: Option<&'a Provenance>,
             config: &'a SimulationConfig,
             ticks: u64,
             submissions: &'a [RecordedSubmission],
@@ -170,6 +204,7 @@ impl Recording {
             format: &self.format,
             schema_version: self.schema_version,
             generator: &self.generator,
+            provenance: self.provenance.as_ref(),
             config: &self.config,
             ticks: self.ticks,
             submissions: &self.submissions,
@@ -245,7 +280,10 @@ pub struct Verdict {
 /// Re-run a recording. Errors are invalid recordings (exit 2); a mismatch is reported in the
 /// verdict.
 pub fn replay(rec: &Recording, name: &str) -> CliResult<(Simulation, Verdict)> {
-    let mut sim = Simulation::new(rec.config.clone()).map_err(|e| {
+    rec.semantics()
+        .check_supported()
+        .map_err(|e| CliError::input(format!("{name}: provenance.{e}")))?;
+    let mut sim = Simulation::with_semantics(rec.config.clone(), rec.semantics()).map_err(|e| {
         let e = match e {
             payment_sim_core::SimError::InvalidConfig(p) => {
                 payment_sim_core::SimError::InvalidConfig(

@@ -96,6 +96,8 @@ pub struct Simulation {
     pub(crate) next_tx_seq: u64,
     pub(crate) events: EventLog,
     pub(crate) totals: Totals,
+    /// The semantics it runs under and its scenario hash (`provenance`).
+    pub(crate) lineage: crate::provenance::Lineage,
     pub(crate) inc: Incremental,
     /// Use the plain reference algorithms (tests compare both).
     pub(crate) reference_mode: bool,
@@ -178,6 +180,7 @@ impl Simulation {
             next_tx_seq: 1,
             events: EventLog::new(config.event_recording),
             totals: Totals::new(n),
+            lineage: Default::default(),
             inc: Incremental::all_dirty(n),
             reference_mode: false,
             current: TickResult::default(),
@@ -281,6 +284,7 @@ impl Simulation {
             &self.balances,
             self.queue1_total,
             self.queue2_size(),
+            self.provenance(),
         )
     }
 

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::events::Mechanism;
+use crate::provenance::Provenance;
 
 /// Costs by kind (cents).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -167,6 +168,8 @@ pub struct Statistics {
     pub costs: CostBreakdown,
     /// Per agent, in configuration order.
     pub agents: Vec<AgentStatistics>,
+    /// What produced these figures (engine, semantics, scenario hash, seed).
+    pub provenance: Provenance,
 }
 
 fn ratio(num: f64, den: f64) -> f64 {
@@ -213,6 +216,7 @@ impl Totals {
         balances: &[i64],
         queue1: u64,
         queue2: u64,
+        provenance: Provenance,
     ) -> Statistics {
         let lsm = self.by_mechanism.bilateral + self.by_mechanism.multilateral;
         Statistics {
@@ -256,6 +260,7 @@ impl Totals {
                     costs: a.costs.clone(),
                 })
                 .collect(),
+            provenance,
         }
     }
 }

@@ -139,7 +139,12 @@ fn statistics_have_the_documented_fields() {
             "queue2_size",
             "costs",
             "agents",
+            "provenance",
         ])
+    );
+    assert_eq!(
+        keys(&v["provenance"]),
+        sorted(vec!["engine_version", "semantics", "scenario_hash", "seed"])
     );
     assert_eq!(st.ticks_run, 2);
     assert_eq!((st.arrivals, st.arrived_value), (2, 80_000));

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use payment_sim_core::config::EventRecording;
 use payment_sim_core::stats::Statistics;
-use payment_sim_core::Simulation;
+use payment_sim_core::{Provenance, Simulation};
 
 use super::{horizon_words, recording_level};
 use crate::error::{CliError, CliResult};
@@ -53,6 +53,7 @@ struct Performance {
     last_10pct_seconds: f64,
     last_to_first_ratio: Option<f64>,
     peak_rss_kib: Option<u64>,
+    provenance: Provenance,
 }
 
 /// `payment-sim run SCENARIO`.
@@ -80,10 +81,11 @@ pub fn run(args: RunArgs, out: Output) -> CliResult {
         )));
     }
     // Open every output before running, so a bad path fails in milliseconds.
+    let provenance = sim.provenance();
     let mut events = args
         .events
         .as_deref()
-        .map(EventWriter::create)
+        .map(|path| EventWriter::create(path, &provenance))
         .transpose()?;
     for path in [&args.record, &args.save_state].into_iter().flatten() {
         check_writable(path)?;
@@ -261,6 +263,7 @@ fn performance(
         last_10pct_seconds: last_s,
         last_to_first_ratio: (first.0 > 0 && first_s > 0.0).then(|| last_s / first_s),
         peak_rss_kib: peak_rss_kib(),
+        provenance: stats.provenance.clone(),
     }
 }
 

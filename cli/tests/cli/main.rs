@@ -9,6 +9,7 @@
 mod replay;
 mod run;
 mod scenarios;
+mod state_files;
 mod step;
 mod support;
 mod validate;

@@ -3,7 +3,7 @@
 use insta::assert_snapshot;
 use serde_json::Value;
 
-use crate::support::{code, run_in, session, session_in, stdout_ok, workdir};
+use crate::support::{code, run, run_in, session, session_in, stdout_ok, workdir};
 
 fn recorded(dir: &std::path::Path) -> Value {
     stdout_ok(&run_in(
@@ -37,6 +37,34 @@ fn a_recorded_run_replays_identically() {
         "replay_ok_json",
         session_in(d, &["replay", "rec.json", "--format", "json"])
     );
+}
+
+/// Recordings written before provenance existed (schema_version 1) still replay, under the
+/// original semantics; the fixture is the shipped recording as the first release wrote it.
+#[test]
+fn a_version_1_recording_replays() {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/recording_v1.json"),
+    )
+    .unwrap();
+    let v1: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v1["schema_version"], 1);
+    assert!(v1.get("provenance").is_none());
+    let out = run(&["replay", "cli/tests/fixtures/recording_v1.json"]);
+    assert!(stdout_ok(&out).contains(": identical"));
+    // The same run, recorded today, differs only by its version and provenance.
+    let current: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../examples/recordings/four_bank_ring.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let mut stripped = current.clone();
+    stripped.as_object_mut().unwrap().remove("provenance");
+    stripped["schema_version"] = Value::from(1);
+    assert_eq!(stripped, v1);
 }
 
 #[test]
@@ -123,6 +151,18 @@ fn invalid_recordings_are_input_errors() {
     let mut other = rec.clone();
     other["format"] = Value::from("something-else");
     write(d, "other.json", &other);
+    let mut newer = rec.clone();
+    newer["schema_version"] = Value::from(3);
+    write(d, "newer.json", &newer);
+    let mut semantics = rec.clone();
+    semantics["provenance"]["semantics"]["offsetting"] = Value::from(2);
+    write(d, "semantics.json", &semantics);
+    let mut no_provenance = rec.clone();
+    no_provenance.as_object_mut().unwrap().remove("provenance");
+    write(d, "no_provenance.json", &no_provenance);
+    let mut v1_with_provenance = rec.clone();
+    v1_with_provenance["schema_version"] = Value::from(1);
+    write(d, "v1_with_provenance.json", &v1_with_provenance);
     std::fs::write(
         d.join("truncated.json"),
         "{\"format\": \"payment-sim-recording\",",
@@ -136,6 +176,10 @@ fn invalid_recordings_are_input_errors() {
         "too_long.json",
         "extra.json",
         "other.json",
+        "newer.json",
+        "semantics.json",
+        "no_provenance.json",
+        "v1_with_provenance.json",
         "truncated.json",
         "four_bank_ring.yaml",
         "missing.json",

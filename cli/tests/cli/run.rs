@@ -74,9 +74,14 @@ fn events_go_to_jsonl_and_csv() {
         "{text}"
     );
     let jsonl = std::fs::read_to_string(dir.path().join("out/events.jsonl")).unwrap();
+    // One header line (what the file is and its provenance), then one event per line.
     let lines: Vec<&str> = jsonl.lines().collect();
-    assert_eq!(lines.len(), 134);
-    for (i, line) in lines.iter().enumerate() {
+    assert_eq!(lines.len(), 1 + 134);
+    let header: Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(header["format"], "payment-sim-events");
+    assert_eq!(header["schema_version"], 1);
+    assert_eq!(header["provenance"]["seed"], 54321);
+    for (i, line) in lines[1..].iter().enumerate() {
         let v: Value = serde_json::from_str(line).unwrap();
         assert_eq!(v["seq"], i as u64 + 1);
     }
@@ -93,14 +98,16 @@ fn events_go_to_jsonl_and_csv() {
     );
     stdout_ok(&out);
     let csv = std::fs::read_to_string(dir.path().join("events.csv")).unwrap();
-    assert_eq!(csv.lines().count(), 135);
+    assert_eq!(csv.lines().count(), 1 + 1 + 134);
+    // The CSV header line is the JSON one after "# ".
+    assert_eq!(csv.lines().next().unwrap(), format!("# {}", lines[0]));
     let head: Vec<&str> = csv.lines().take(6).collect();
     let settled = csv.lines().find(|l| l.contains(",settled,")).unwrap();
     assert_snapshot!(
         "events_csv_head",
         format!("{}\n...\n{settled}\n", head.join("\n"))
     );
-    let head: Vec<&str> = jsonl.lines().take(3).collect();
+    let head: Vec<&str> = jsonl.lines().take(4).collect();
     assert_snapshot!("events_jsonl_head", head.join("\n"));
 }
 
@@ -132,6 +139,7 @@ fn quiet_prints_the_scale_figures_only() {
         "last_10pct_seconds",
         "last_to_first_ratio",
         "peak_rss_kib",
+        "provenance",
     ];
     expected.sort_unstable();
     assert_eq!(keys, expected);

@@ -1,50 +1,23 @@
-//! Snapshots: the whole state of a simulation as one JSON document, and the restore that
-//! continues bit-for-bit (random streams included).
+//! The simulation ⇄ current snapshot document conversion, and the checks that make a restore
+//! all-or-nothing. This is the only snapshot code that knows the simulation's fields; the
+//! values inside (transactions, events, totals) are converted in `parts`.
 
 use std::cmp::Reverse;
 
-use serde::{Deserialize, Serialize};
-
+use super::corrupt;
+use super::parts::{event_from_doc, event_to_doc, totals_from_doc, totals_to_doc};
+use super::parts::{tx_from_doc, tx_to_doc};
+use super::v2::{self as doc, Snapshot};
 use crate::engine::{Incremental, Simulation};
 use crate::error::SimError;
 use crate::events::Event;
 use crate::settlement::queue2::{Q2Key, Queued};
-use crate::stats::Totals;
 use crate::transaction::{Location, Transaction};
-use crate::SimulationConfig;
-
-/// Version of the snapshot document; bumped on any incompatible change.
-pub const SNAPSHOT_SCHEMA_VERSION: u32 = 1;
-
-/// A complete, self-contained simulation state.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Snapshot {
-    /// Always [`SNAPSHOT_SCHEMA_VERSION`].
-    pub schema_version: u32,
-    /// The configuration the simulation was built from.
-    pub config: SimulationConfig,
-    tick: u64,
-    next_tx_seq: u64,
-    next_queue2_entry: u64,
-    balances: Vec<i64>,
-    /// Word position of each agent's arrival stream (decimal; null for agents without arrivals).
-    arrival_stream_positions: Vec<Option<String>>,
-    queue1: Vec<Vec<Transaction>>,
-    pending_manual: Vec<Transaction>,
-    queue2: Vec<Transaction>,
-    totals: Totals,
-    events: Vec<Event>,
-}
-
-fn corrupt(msg: impl Into<String>) -> SimError {
-    SimError::InvalidConfig(vec![format!("snapshot: {}", msg.into())])
-}
 
 impl Simulation {
     /// Capture the whole state.
     pub fn snapshot(&self) -> Snapshot {
-        let live = |slot: &u32| self.txs.get(*slot).cloned();
+        let live = |slot: &u32| self.txs.get(*slot).map(tx_to_doc);
         let mut queue2 = Vec::with_capacity(self.queue2.len());
         for s in 0..self.ids.len() as u32 {
             queue2.extend(
@@ -55,7 +28,8 @@ impl Simulation {
             );
         }
         Snapshot {
-            schema_version: SNAPSHOT_SCHEMA_VERSION,
+            schema_version: doc::VERSION,
+            provenance: self.provenance(),
             config: self.config.clone(),
             tick: self.tick,
             next_tx_seq: self.next_tx_seq,
@@ -73,30 +47,33 @@ impl Simulation {
                 .collect(),
             pending_manual: self.pending_manual.iter().filter_map(live).collect(),
             queue2,
-            totals: self.totals.clone(),
-            events: self.events.events.clone(),
+            totals: totals_to_doc(&self.totals),
+            events: self.events.events.iter().map(event_to_doc).collect(),
         }
     }
 
-    /// The snapshot as a JSON document.
-    pub fn snapshot_json(&self) -> String {
-        serde_json::to_string(&self.snapshot()).unwrap_or_default()
-    }
-
-    /// Rebuild a simulation from a snapshot; it continues exactly as the original would.
+    /// Rebuild a simulation from a snapshot; it continues exactly as the original would, under
+    /// the semantics the snapshot was written under.
     pub fn restore(snapshot: Snapshot) -> Result<Self, SimError> {
-        if snapshot.schema_version != SNAPSHOT_SCHEMA_VERSION {
+        if snapshot.schema_version != doc::VERSION {
             return Err(corrupt(format!(
-                "schema_version {} is not supported (expected {SNAPSHOT_SCHEMA_VERSION})",
-                snapshot.schema_version
+                "schema_version {} is not supported here (expected {}; older versions are migrated by restore_json)",
+                snapshot.schema_version,
+                doc::VERSION
             )));
         }
+        let semantics = snapshot.provenance.semantics;
+        semantics
+            .check_supported()
+            .map_err(|e| corrupt(format!("provenance.{e}")))?;
         let mut sim = Simulation::new(snapshot.config)?;
+        sim.lineage.semantics = semantics;
+        let totals = totals_from_doc(snapshot.totals);
         let n = sim.ids.len();
         if snapshot.balances.len() != n
             || snapshot.queue1.len() != n
             || snapshot.arrival_stream_positions.len() != n
-            || snapshot.totals.agents.len() != n
+            || totals.agents.len() != n
         {
             return Err(corrupt(format!("per-agent lists must have {n} entries")));
         }
@@ -105,7 +82,7 @@ impl Simulation {
         let counters = [snapshot.next_tx_seq, snapshot.next_queue2_entry];
         if let Some(c) = counters
             .into_iter()
-            .chain(snapshot.totals.counters())
+            .chain(totals.counters())
             .find(|&c| c > MAX_RESTORED_COUNTER)
         {
             return Err(corrupt(format!(
@@ -153,8 +130,8 @@ impl Simulation {
         sim.tick = snapshot.tick;
         sim.next_tx_seq = snapshot.next_tx_seq;
         sim.balances = snapshot.balances;
-        sim.totals = snapshot.totals;
-        sim.events.events = snapshot.events;
+        sim.totals = totals;
+        sim.events.events = snapshot.events.into_iter().map(event_from_doc).collect();
         if sim
             .events
             .events
@@ -174,12 +151,14 @@ impl Simulation {
         }
         for (a, queue) in snapshot.queue1.into_iter().enumerate() {
             for tx in queue {
+                let tx = tx_from_doc(tx);
                 check(&tx, n, snapshot.next_tx_seq, Some(a))?;
                 let slot = sim.place(tx);
                 sim.queue1[a].push_back(slot);
             }
         }
         for tx in snapshot.pending_manual {
+            let tx = tx_from_doc(tx);
             check(&tx, n, snapshot.next_tx_seq, None)?;
             if tx.location != Location::Queue1 {
                 return Err(corrupt(format!(
@@ -192,6 +171,7 @@ impl Simulation {
         }
         let mut entries_seen = std::collections::BTreeSet::new();
         for tx in snapshot.queue2 {
+            let tx = tx_from_doc(tx);
             check(&tx, n, snapshot.next_tx_seq, None)?;
             let Location::Queue2 { entry } = tx.location else {
                 return Err(corrupt(format!(
@@ -224,12 +204,6 @@ impl Simulation {
         sim.queue2.next_entry = sim.queue2.next_entry.max(snapshot.next_queue2_entry);
         sim.inc = Incremental::all_dirty(n);
         Ok(sim)
-    }
-
-    /// Parse a snapshot document and restore it.
-    pub fn restore_json(text: &str) -> Result<Self, SimError> {
-        let snapshot: Snapshot = crate::error::parse_json(text, "snapshot", corrupt)?;
-        Simulation::restore(snapshot)
     }
 
     /// Store a restored transaction and index its deadline; counts it in Queue 1 if it is there.
@@ -276,46 +250,4 @@ fn check(
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn snapshot_json() -> String {
-        let mut sim = Simulation::from_json(
-            r#"{"ticks_per_day": 10, "num_days": 1, "rng_seed": 1, "agent_configs": [
-              {"id": "A", "opening_balance": 5, "policy": {"type": "Fifo"}},
-              {"id": "B", "opening_balance": 0, "policy": {"type": "Fifo"}}]}"#,
-        )
-        .unwrap();
-        let sub = crate::Submission {
-            sender: "A".into(),
-            receiver: "B".into(),
-            amount: 9,
-            deadline_offset: 5,
-            priority: 5,
-        };
-        sim.submit(&sub).unwrap();
-        sim.tick().unwrap();
-        sim.snapshot_json()
-    }
-
-    #[test]
-    fn unknown_fields_anywhere_in_a_snapshot_are_rejected() {
-        let good = snapshot_json();
-        assert!(Simulation::restore_json(&good).is_ok());
-        for (anchor, what) in [
-            ("\"amount\":9", "queue2 transaction"),
-            ("\"ticks_run\":", "totals"),
-            ("\"sent_count\":", "agent totals"),
-            ("\"seq\":1,", "event"),
-            ("\"part\":0", "transaction id"),
-        ] {
-            assert!(good.contains(anchor), "{anchor} not in {good}");
-            let bad = good.replacen(anchor, &format!("\"colour\":1,{anchor}"), 1);
-            let err = Simulation::restore_json(&bad).unwrap_err().to_string();
-            assert!(err.contains("colour"), "{what}: {err}");
-        }
-    }
 }
