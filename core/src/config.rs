@@ -779,6 +779,64 @@ mod tests {
         );
     }
 
+    /// A configuration with one arrival rate, as JSON and as YAML.
+    fn with_rate(rate: &str) -> (String, String) {
+        let json = format!(
+            r#"{{"ticks_per_day": 5, "num_days": 1, "rng_seed": 1, "agent_configs": [
+            {{"id": "A", "opening_balance": 0, "policy": {{"type": "Fifo"}}, "arrival_config":
+              {{"rate_per_tick": {rate}, "distribution": {{"type": "Uniform", "min": 1, "max": 2}},
+               "counterparty_weights": {{"B": 1}}}}}},
+            {{"id": "B", "opening_balance": 0, "policy": {{"type": "Fifo"}}}}]}}"#
+        );
+        let yaml = format!(
+            "ticks_per_day: 5\nnum_days: 1\nrng_seed: 1\nagent_configs:\n  - {{id: A, opening_balance: 0, policy: {{type: Fifo}}, arrival_config: {{rate_per_tick: {rate}, distribution: {{type: Uniform, min: 1, max: 2}}, counterparty_weights: {{B: 1}}}}}}\n  - {{id: B, opening_balance: 0, policy: {{type: Fifo}}}}\n"
+        );
+        (json, yaml)
+    }
+
+    fn rate_of(config: &SimulationConfig) -> f64 {
+        config.agent_configs[0]
+            .arrival_config
+            .as_ref()
+            .unwrap()
+            .rate_per_tick
+    }
+
+    #[test]
+    fn config_floats_round_trip_exactly_through_json_and_yaml() {
+        // The issue's example: serde_json's default float parser read it 1 ulp low.
+        let (json, yaml) = with_rate("0.9215686321258545");
+        let from_json = SimulationConfig::from_json(&json).unwrap();
+        let from_yaml = SimulationConfig::from_yaml(&yaml).unwrap();
+        assert_eq!(
+            rate_of(&from_json).to_bits(),
+            0.9215686321258545f64.to_bits()
+        );
+        assert_eq!(
+            rate_of(&from_yaml).to_bits(),
+            0.9215686321258545f64.to_bits()
+        );
+        let written = serde_json::to_string(&from_json).unwrap();
+        assert!(
+            written.contains("\"rate_per_tick\":0.9215686321258545"),
+            "{written}"
+        );
+        assert_eq!(SimulationConfig::from_json(&written).unwrap(), from_json);
+        // Many floats: the shortest text of each parses back to the same bits both ways.
+        let mut bits: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..2_000 {
+            bits = bits
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let rate = f64::from_bits(0x3FE0_0000_0000_0000 | (bits >> 12)); // in [0.5, 1)
+            let (json, yaml) = with_rate(&rate.to_string());
+            let json_rate = rate_of(&SimulationConfig::from_json(&json).unwrap());
+            let yaml_rate = rate_of(&SimulationConfig::from_yaml(&yaml).unwrap());
+            assert_eq!(json_rate.to_bits(), rate.to_bits(), "JSON {rate}");
+            assert_eq!(yaml_rate.to_bits(), rate.to_bits(), "YAML {rate}");
+        }
+    }
+
     #[test]
     fn money_that_cannot_be_represented_is_rejected() {
         let text = format!(
