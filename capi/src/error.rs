@@ -116,7 +116,7 @@ mod tests {
         let cases = [
             (SimError::InvalidJson("x".into()), psim_status::InvalidJson),
             (
-                SimError::InvalidConfig(vec!["a".into()]),
+                SimError::InvalidConfig(vec![payment_sim_core::error::Problem::whole("a")]),
                 psim_status::InvalidConfig,
             ),
             (

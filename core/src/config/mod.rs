@@ -20,7 +20,7 @@ pub(crate) use serde_helpers::{
 };
 pub use types::*;
 
-use crate::error::SimError;
+use crate::error::{Problem, SimError};
 
 /// Default deadline offset (ticks) of generated and manual payments, as in the seed.
 pub const DEFAULT_DEADLINE_OFFSET: i64 = 50;
@@ -44,9 +44,7 @@ impl SimulationConfig {
     /// last of two equal keys), so a repeated field is an error here as in YAML.
     pub fn from_json(text: &str) -> Result<Self, SimError> {
         let config: SimulationConfig =
-            crate::error::parse_json(text, "configuration", |problem| {
-                SimError::InvalidConfig(vec![problem])
-            })?;
+            crate::error::parse_json_at(text, "configuration", SimError::config)?;
         config.validate()?;
         Ok(config)
     }
@@ -61,7 +59,7 @@ impl SimulationConfig {
     /// Deserialize an already-parsed document and validate it.
     pub fn from_value<'de, D: serde::Deserializer<'de>>(value: D) -> Result<Self, SimError> {
         let config: SimulationConfig = serde_path_to_error::deserialize(value)
-            .map_err(|e| shape_error(e.path(), e.inner()))?;
+            .map_err(|e| SimError::config(Problem::shape(e.path(), e.inner())))?;
         config.validate()?;
         Ok(config)
     }
@@ -70,21 +68,6 @@ impl SimulationConfig {
     pub fn horizon(&self) -> u64 {
         (self.ticks_per_day as u64).saturating_mul(self.num_days as u64)
     }
-}
-
-/// A well-formed document of the wrong shape: name the path (serde_path_to_error reports
-/// "." for the root).
-pub(crate) fn shape_error(
-    path: &serde_path_to_error::Path,
-    inner: impl std::fmt::Display,
-) -> SimError {
-    let path = path.to_string();
-    let at = if path == "." {
-        String::new()
-    } else {
-        format!("{path}: ")
-    };
-    SimError::InvalidConfig(vec![format!("{at}{inner}")])
 }
 
 #[cfg(test)]

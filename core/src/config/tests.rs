@@ -1,4 +1,5 @@
 use super::*;
+use crate::error::Problem;
 
 fn minimal() -> String {
     r#"{"ticks_per_day": 100, "num_days": 1, "rng_seed": 1,
@@ -7,6 +8,10 @@ fn minimal() -> String {
 }
 
 fn problems(text: &str) -> Vec<String> {
+    problem_list(text).into_iter().map(|p| p.message).collect()
+}
+
+fn problem_list(text: &str) -> Vec<Problem> {
     match SimulationConfig::from_json(text) {
         Err(SimError::InvalidConfig(p)) => p,
         other => panic!("expected InvalidConfig, got {other:?}"),
@@ -229,4 +234,77 @@ fn money_that_cannot_be_represented_is_rejected() {
     assert!(problems(&text)[0].contains("exceeds the largest representable amount"));
     let text = minimal().replace("100,", "1e30,");
     assert!(problems(&text)[0].starts_with("ticks_per_day: invalid type: floating point"));
+}
+
+#[test]
+fn every_problem_has_the_path_of_its_field_and_the_value() {
+    let text = r#"{"ticks_per_day": 10, "num_days": 0, "rng_seed": 1, "agent_configs": [
+        {"id": "A", "opening_balance": 10, "credit_limit": -5, "policy": {"type": "LiquidityAware", "target_buffer": -1, "urgency_threshold": -2}},
+        {"id": "A", "opening_balance": -10, "policy": {"type": "Fifo", "split": {"threshold": 0, "max_parts": 1}},
+         "arrival_config": {"rate_per_tick": 0.5, "distribution": {"type": "Uniform", "min": -5, "max": -5},
+                            "counterparty_weights": {"Z": -1.5, "A": 1}, "deadline_offset": 0, "priority": 11}}
+    ], "cost_rates": {"liquidity_cost_per_unit_per_tick": 2000000}}"#;
+    let found: Vec<(String, Option<serde_json::Value>)> = problem_list(text)
+        .into_iter()
+        .map(|p| {
+            assert!(
+                p.message.starts_with(&p.path) || p.path.contains("counterparty_weights."),
+                "{p:?}"
+            );
+            (p.path, p.value)
+        })
+        .collect();
+    let at = |path: &str, value: serde_json::Value| (path.to_string(), Some(value));
+    let w = "agent_configs[1].arrival_config.counterparty_weights";
+    assert_eq!(
+        found,
+        vec![
+            at("num_days", 0.into()),
+            at("agent_configs[1].id", "A".into()),
+            at("agent_configs[0].credit_limit", (-5).into()),
+            at("agent_configs[0].policy.target_buffer", (-1).into()),
+            at("agent_configs[0].policy.urgency_threshold", (-2).into()),
+            at("agent_configs[1].opening_balance", (-10).into()),
+            at("agent_configs[1].policy.split.threshold", 0.into()),
+            at("agent_configs[1].policy.split.max_parts", 1.into()),
+            at(
+                "agent_configs[1].arrival_config.distribution.min",
+                (-5).into()
+            ),
+            at("agent_configs[1].arrival_config.distribution", (-5).into()),
+            at(&format!("{w}.A"), "A".into()),
+            at(&format!("{w}.Z"), "Z".into()),
+            at(&format!("{w}.Z"), (-1.5).into()),
+            at("agent_configs[1].arrival_config.deadline_offset", 0.into()),
+            at("agent_configs[1].arrival_config.priority", 11.into()),
+            at(
+                "cost_rates.liquidity_cost_per_unit_per_tick",
+                2_000_000.into()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn shape_problems_have_the_path_serde_reports() {
+    let path_of = |text: &str| {
+        let p = problem_list(text);
+        assert_eq!(p.len(), 1, "{p:?}");
+        (p[0].path.clone(), p[0].message.clone())
+    };
+    let text = minimal().replace("\"credit_limit\": 0", "\"credit_limit\": 0, \"colour\": 1");
+    assert_eq!(path_of(&text).0, "agent_configs[0].colour");
+    let text = minimal().replace("\"credit_limit\": 0", "\"credit_limit\": \"lots\"");
+    let (path, message) = path_of(&text);
+    assert_eq!(path, "agent_configs[0].credit_limit");
+    assert!(
+        message.starts_with("agent_configs[0].credit_limit: invalid type: string"),
+        "{message}"
+    );
+    // Missing fields are reported by the enclosing object; the root is "".
+    let (path, message) = path_of(r#"{"ticks_per_day": 5}"#);
+    assert_eq!(path, "");
+    assert!(message.starts_with("missing field `num_days`"), "{message}");
+    let nan = problem_list(&with_rate("-1").0);
+    assert_eq!(nan[0].value, Some((-1.0).into()));
 }
