@@ -1,6 +1,6 @@
 //! The user-facing scenario format (the seed's YAML: `simulation` / `agents` / `costs`) and its
-//! mapping to the machine format. The CLI and the C ABI share this mapping; the Python
-//! package's `to_rust_dict()` must agree with it (a test checks every shipped scenario).
+//! mapping to the machine format, problems included. Documents are read by
+//! [`crate::document`] (re-exported here as `parse_document`), which every layer uses.
 
 use serde::{Deserialize, Serialize};
 
@@ -10,6 +10,8 @@ use crate::config::{
     QueueDiscipline, SimulationConfig,
 };
 use crate::error::{Problem, SimError};
+
+pub use crate::document::{parse_document, DocumentKind};
 
 /// A scenario file as people write it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -74,24 +76,30 @@ pub struct ScenarioAgent {
 impl Scenario {
     /// The machine configuration this scenario describes (not yet validated).
     pub fn to_config(&self) -> SimulationConfig {
-        let s = &self.simulation;
+        self.clone().into_config()
+    }
+
+    /// The machine configuration this scenario describes (not yet validated), moving the
+    /// agents rather than copying them (a dense network has ~10^6 weights).
+    pub fn into_config(self) -> SimulationConfig {
+        let s = self.simulation;
         SimulationConfig {
             ticks_per_day: s.ticks_per_day,
             num_days: s.num_days,
             rng_seed: s.seed,
             agent_configs: self
                 .agents
-                .iter()
+                .into_iter()
                 .map(|a| AgentConfig {
-                    id: a.id.clone(),
+                    id: a.id,
                     opening_balance: a.balance,
                     credit_limit: a.credit_limit,
-                    policy: a.policy.clone(),
-                    arrival_config: a.arrival_config.clone(),
+                    policy: a.policy,
+                    arrival_config: a.arrival_config,
                 })
                 .collect(),
-            cost_rates: self.costs.clone().unwrap_or_default(),
-            lsm: self.lsm.clone().unwrap_or_default(),
+            cost_rates: self.costs.unwrap_or_default(),
+            lsm: self.lsm.unwrap_or_default(),
             queue_discipline: s.queue_discipline.unwrap_or_default(),
             deadline_mode: s.deadline_mode.unwrap_or_default(),
             event_recording: s.event_recording.unwrap_or_default(),
@@ -99,44 +107,13 @@ impl Scenario {
     }
 }
 
-/// Which shape a configuration document has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DocumentKind {
-    /// The user-facing scenario format (`simulation` / `agents` / `costs`).
-    Scenario,
-    /// The machine format (`ticks_per_day` / `agent_configs` / …).
-    Machine,
-}
-
-/// Parse a scenario or machine-format document, JSON or YAML (YAML is a superset of JSON),
-/// map it to the machine format and validate it. Problems are reported with the paths of the
-/// document the user wrote.
-pub fn parse_document(text: &str) -> Result<(SimulationConfig, DocumentKind), SimError> {
-    let value: serde_norway::Value = serde_norway::from_str(text)
-        .map_err(|e| SimError::InvalidJson(format!("malformed YAML/JSON: {e}")))?;
-    let kind = match value.as_mapping() {
-        Some(map) if map.contains_key("simulation") || map.contains_key("agents") => DocumentKind::Scenario,
-        Some(_) => DocumentKind::Machine,
-        None => {
-            return Err(SimError::config(Problem::whole(
-                "the document must be a mapping with `simulation` and `agents` (or the machine format's `ticks_per_day` and `agent_configs`)",
-            )))
+/// The scenario's problems in the scenario's names (see [`scenario_path`]).
+pub(crate) fn scenario_problems(e: SimError) -> SimError {
+    match e {
+        SimError::InvalidConfig(problems) => {
+            SimError::InvalidConfig(problems.into_iter().map(to_scenario).collect())
         }
-    };
-    match kind {
-        DocumentKind::Machine => Ok((SimulationConfig::from_value(value)?, kind)),
-        DocumentKind::Scenario => {
-            let scenario: Scenario = serde_path_to_error::deserialize(value)
-                .map_err(|e| SimError::config(Problem::shape(e.path(), e.inner())))?;
-            let config = scenario.to_config();
-            config.validate().map_err(|e| match e {
-                SimError::InvalidConfig(problems) => {
-                    SimError::InvalidConfig(problems.into_iter().map(to_scenario).collect())
-                }
-                other => other,
-            })?;
-            Ok((config, kind))
-        }
+        other => other,
     }
 }
 
