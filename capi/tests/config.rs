@@ -196,6 +196,28 @@ fn problems_carry_the_paths_of_the_document_as_written() {
         problems(&machine_bad),
         with("agent_configs[0].opening_balance", json!(-500000))
     );
+    // … in YAML as in JSON.
+    let machine_yaml: Value = serde_json::from_str(&machine).unwrap();
+    let machine_yaml = serde_norway::to_string(&machine_yaml)
+        .unwrap()
+        .replacen("id: B", "id: A", 1)
+        .replacen("priority: 5", "priority: 11", 1);
+    assert_eq!(
+        problems(&machine_yaml),
+        [
+            with("agent_configs[1].id", json!("A")),
+            with(
+                "agent_configs[0].arrival_config.counterparty_weights.B",
+                json!("B")
+            ),
+            with("agent_configs[0].arrival_config.priority", json!(11)),
+            with(
+                "agent_configs[1].arrival_config.counterparty_weights.A",
+                json!("A")
+            ),
+        ]
+        .concat()
+    );
     let machine_unknown =
         machine.replacen("{\"ticks_per_day\"", "{\"colour\":1,\"ticks_per_day\"", 1);
     assert_eq!(problems(&machine_unknown), at("colour"));
