@@ -9,7 +9,7 @@
 //! The document is read in one pass straight into the typed structs, never through a
 //! generic value tree: a dense 1,000-bank network has ~10^6 counterparty weights, and a tree
 //! of them would cost several times the text in memory. The top level is read by hand
-//! ([`TopLevel`]) because its keys decide the shape; everything below it is serde's derive.
+//! (`TopLevel`) because its keys decide the shape; everything below it is serde's derive.
 //!
 //! Order of judgement, as everywhere in the project: text that is neither JSON nor YAML is
 //! [`SimError::InvalidJson`] (before any shape problem it might also have); a well-formed
