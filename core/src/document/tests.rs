@@ -381,3 +381,35 @@ fn the_schema_has_both_shapes_their_fields_and_the_cores_bounds() {
         50
     );
 }
+
+/// Hosts may call the C API from threads with small stacks: the readers' depth limits (128)
+/// and the iterative flow-depth guard keep a deep document within 128 KB.
+#[test]
+fn deep_nesting_fits_a_small_thread_stack() {
+    std::thread::Builder::new()
+        .stack_size(128 * 1024)
+        .spawn(|| {
+            for text in [
+                "[".repeat(100_000),
+                format!("{}{}", "[".repeat(127), "]".repeat(127)),
+                format!(
+                    "{{\"agent_configs\": {}{}}}",
+                    "[".repeat(127),
+                    "]".repeat(127)
+                ),
+                format!(
+                    "{{\"ticks_per_day\": 1, \"x\": {}{}}}",
+                    "[".repeat(127),
+                    "]".repeat(127)
+                ),
+                format!("simulation: 1\nx: {}{}", "[".repeat(127), "]".repeat(127)),
+                format!("x: {}{}", "{a: ".repeat(127), "}".repeat(127)),
+                format!("x: {}", "{a: ".repeat(100_000)),
+            ] {
+                assert!(parse_document(&text).is_err());
+            }
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
