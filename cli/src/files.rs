@@ -4,8 +4,7 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use payment_sim_core::scenario::{parse_document, DocumentKind};
-use payment_sim_core::SimulationConfig;
+use payment_sim_core::{parse_document, DocumentKind, SimulationConfig};
 
 use crate::error::{CliError, CliResult};
 
@@ -14,7 +13,8 @@ pub fn read_text(path: &Path) -> CliResult<String> {
     fs::read_to_string(path).map_err(|e| CliError::read(path, &e))
 }
 
-/// Read and validate a scenario (scenario or machine format, YAML or JSON).
+/// Read and validate a scenario (scenario or machine format, YAML or JSON) through the core's
+/// one entry point for configuration documents, as the C API and Python do.
 pub fn load_scenario(path: &Path) -> CliResult<(SimulationConfig, DocumentKind)> {
     let text = read_text(path)?;
     parse_document(&text)

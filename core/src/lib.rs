@@ -19,10 +19,28 @@
 //! assert_eq!(result.num_settlements, 1);
 //! assert_eq!(sim.agent_balance("B").unwrap(), 60);
 //! ```
+//!
+//! Configuration documents — the scenario format people write or the machine format, as YAML
+//! or JSON — enter through one function, [`parse_document`] (and [`normalize_document`] for
+//! the validated machine JSON); every problem it reports is a [`Problem`] with the path of its
+//! field in the document as written. [`config_schema`] is their JSON Schema.
+//!
+//! ```
+//! use payment_sim_core::parse_document;
+//! let problems = parse_document("
+//! simulation: {ticks_per_day: 10, seed: 1}
+//! agents:
+//!   - {id: A, balance: 100, policy: {type: Fifo}}
+//!   - {id: B, balance: -5, policy: {type: Fifo}}
+//! ").unwrap_err().problems();
+//! assert_eq!(problems[0].path, "agents[1].balance");
+//! assert_eq!(problems[0].message, "agents[1].balance of \"B\" (-5) is below its credit limit (-0)");
+//! ```
 #![warn(missing_docs)]
 
 mod arrivals;
 pub mod config;
+pub mod document;
 mod engine;
 pub mod error;
 pub mod events;
@@ -37,8 +55,9 @@ pub mod stats;
 mod transaction;
 
 pub use config::SimulationConfig;
+pub use document::{config_schema, normalize_document, parse_document, DocumentKind};
 pub use engine::{Simulation, Submission};
-pub use error::SimError;
+pub use error::{Problem, SimError};
 pub use events::{EventRecord, Mechanism};
 pub use provenance::{Provenance, Semantics};
 pub use results::{AgentState, RunSummary, State, TickResult};

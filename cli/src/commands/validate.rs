@@ -1,9 +1,9 @@
-//! `validate`: every problem of every file, each with its field path, on stderr.
+//! `validate`: every problem of every file, each with its field path, on stderr; with
+//! `--format json`, each file's verdict with its problems as `{path, message, value}`.
 
 use serde::Serialize;
 
-use payment_sim_core::scenario::{parse_document, DocumentKind};
-use payment_sim_core::Simulation;
+use payment_sim_core::{parse_document, DocumentKind, Problem, Simulation};
 
 use super::horizon_words;
 use crate::error::{io_message, CliError, CliResult, EXIT_INPUT};
@@ -23,7 +23,8 @@ struct Verdict {
     num_days: Option<i64>,
     horizon: Option<u64>,
     seed: Option<u64>,
-    problems: Vec<String>,
+    /// Every problem with the path of its field in the file ("" = the whole file).
+    problems: Vec<Problem>,
 }
 
 /// `payment-sim validate SCENARIO...`.
@@ -45,9 +46,10 @@ pub fn validate(args: ValidateArgs, out: Output) -> CliResult {
             problems: Vec::new(),
         };
         match std::fs::read_to_string(path) {
-            Err(e) => v
-                .problems
-                .push(format!("cannot read the file: {}", io_message(&e))),
+            Err(e) => v.problems.push(Problem::whole(format!(
+                "cannot read the file: {}",
+                io_message(&e)
+            ))),
             Ok(source) => match parse_document(&source) {
                 Err(e) => v.problems = e.problems(),
                 Ok((config, kind)) => {
@@ -89,7 +91,7 @@ pub fn validate(args: ValidateArgs, out: Output) -> CliResult {
                     "{file}: {n} problem{}",
                     if n == 1 { "" } else { "s" }
                 ))
-                .with_details(v.problems.clone())
+                .with_details(v.problems.iter().map(|p| p.message.clone()).collect())
                 .render()
             );
         }

@@ -1,4 +1,5 @@
-//! `validate`: ok lines on stdout, every problem with its path on stderr, exit 2.
+//! `validate`: ok lines on stdout, every problem with its path on stderr, exit 2; with
+//! `--format json`, every problem as `{path, message, value}`.
 
 use insta::assert_snapshot;
 
@@ -25,6 +26,14 @@ fn every_problem_is_listed_with_its_path() {
     assert_snapshot!(
         "validate_invalid",
         session(&["validate", &fixture("invalid.yaml")])
+    );
+}
+
+#[test]
+fn json_lists_every_problem_with_its_path_and_value() {
+    assert_snapshot!(
+        "validate_invalid_json",
+        session(&["validate", "--format", "json", &fixture("invalid.yaml")])
     );
 }
 

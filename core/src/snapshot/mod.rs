@@ -30,7 +30,10 @@ pub const SNAPSHOT_SCHEMA_VERSION: u32 = CURRENT_VERSION;
 pub type Snapshot = versions::Current;
 
 fn corrupt(msg: impl Into<String>) -> SimError {
-    SimError::InvalidConfig(vec![format!("snapshot: {}", msg.into())])
+    SimError::InvalidConfig(vec![crate::error::Problem::new(
+        "snapshot",
+        format!("snapshot: {}", msg.into()),
+    )])
 }
 
 impl Simulation {
