@@ -65,6 +65,7 @@ fn one() -> i64 {
 pub struct ScenarioAgent {
     /// Unique, non-empty identifier (any UTF-8 text without NUL).
     #[schemars(length(min = 1))]
+    #[serde(deserialize_with = "crate::config::serde_helpers::text")]
     pub id: String,
     /// Opening balance in cents.
     pub balance: i64,

@@ -10,7 +10,7 @@
 //! | `serde_helpers` | how `null`, defaults and repeated map keys are read |
 //! | `validate` | the semantic rules (bounds, unique ids, known receivers, …) |
 
-mod serde_helpers;
+pub(crate) mod serde_helpers;
 mod types;
 mod validate;
 

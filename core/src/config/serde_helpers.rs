@@ -1,5 +1,5 @@
 //! How the configuration is read: `null` for an optional field means "absent" (the default),
-//! and a map's keys must be unique.
+//! a map's keys must be unique, and an id must be a string in YAML as in JSON.
 
 use std::collections::BTreeMap;
 
@@ -58,7 +58,7 @@ pub(crate) fn unique_keys<'de, D: serde::Deserializer<'de>>(
             mut map: A,
         ) -> Result<Self::Value, A::Error> {
             let mut out = BTreeMap::new();
-            while let Some((key, value)) = map.next_entry::<String, f64>()? {
+            while let Some((Text(key), value)) = map.next_entry::<Text, f64>()? {
                 if out.insert(key.clone(), value).is_some() {
                     return Err(serde::de::Error::custom(format!(
                         "duplicate entry with key {key:?}"
@@ -69,4 +69,38 @@ pub(crate) fn unique_keys<'de, D: serde::Deserializer<'de>>(
         }
     }
     d.deserialize_map(Unique)
+}
+
+/// A string that is written as one: YAML reads a plain `null`, `~`, `123` or `true` as null, a
+/// number or a boolean, and so must an id (JSON refuses them too). serde_norway would hand any
+/// plain scalar to `deserialize_str` as text; asking for "any" value lets the scalar's own type
+/// decide, so both syntaxes accept and refuse the same ids.
+pub(crate) struct Text(pub String);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Text;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Text, E> {
+                Ok(Text(v.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Text, E> {
+                Ok(Text(v))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Text, E> {
+                // YAML's null reaches serde as "unit"; say "null", as JSON does.
+                Err(E::invalid_type(serde::de::Unexpected::Other("null"), &self))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+/// An id field: a string, never a plain YAML null, number or boolean (see [`Text`]).
+pub(crate) fn text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Text::deserialize(d).map(|Text(s)| s)
 }

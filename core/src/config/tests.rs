@@ -308,3 +308,38 @@ fn shape_problems_have_the_path_serde_reports() {
     let nan = problem_list(&with_rate("-1").0);
     assert_eq!(nan[0].value, Some((-1.0).into()));
 }
+
+#[test]
+fn ids_must_be_strings_in_yaml_as_in_json() {
+    use crate::document::parse_document;
+    let doc = |id: &str, key: &str| {
+        format!(
+            "simulation: {{ticks_per_day: 5, seed: 1}}\nagents:\n  - {{id: {id}, balance: 0, policy: {{type: Fifo}}, arrival_config: {{rate_per_tick: 1, distribution: {{type: Uniform, min: 1, max: 2}}, counterparty_weights: {{{key}: 1}}}}}}\n  - {{id: B, balance: 0, policy: {{type: Fifo}}}}\n"
+        )
+    };
+    for (id, expected) in [
+        ("null", "null"),
+        ("~", "null"),
+        ("123", "integer `123`"),
+        ("true", "boolean `true`"),
+    ] {
+        let err = parse_document(&doc(id, "B")).unwrap_err();
+        let problem = &err.problems()[0];
+        assert_eq!(problem.path, "agents[0].id", "{err}");
+        assert!(
+            problem
+                .message
+                .contains(&format!("invalid type: {expected}, expected a string")),
+            "{err}"
+        );
+    }
+    let err = parse_document(&doc("A", "7")).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("invalid type: integer `7`, expected a string"),
+        "{err}"
+    );
+    // Quoted, any text is an id.
+    let (config, _) = parse_document(&doc("\"123\"", "B")).unwrap();
+    assert_eq!(config.agent_configs[0].id, "123");
+}

@@ -55,6 +55,7 @@ pub struct SimulationConfig {
 pub struct AgentConfig {
     /// Unique, non-empty identifier (any UTF-8 text without NUL).
     #[schemars(length(min = 1))]
+    #[serde(deserialize_with = "crate::config::serde_helpers::text")]
     pub id: String,
     /// Balance at the start of the simulation, in cents.
     pub opening_balance: i64,
