@@ -107,12 +107,12 @@ def service_scenario(
 
 def reference_run(scenario: dict, ops: list[tuple]) -> dict:
     """What an uninterrupted in-process simulation shows after ``ops``: ``("tick", n)``,
-    ``("run", n)`` or ``("submit", tx)``. Returns state, stats, events and the last results."""
+    ``("run", n)`` or ``("submit", tx)``. ``scenario`` is a dict of either shape. Returns
+    state, stats, events and the last results."""
     from payment_simulator._core import Orchestrator
-    from payment_simulator.config import SimulationConfig
 
     results = []
-    with Orchestrator.new(SimulationConfig.model_validate(scenario).to_rust_dict()) as sim:
+    with Orchestrator.new(scenario) as sim:
         for kind, arg in ops:
             if kind == "submit":
                 results.append(sim.submit_transaction(arg))

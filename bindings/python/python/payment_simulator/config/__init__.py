@@ -1,42 +1,35 @@
-"""Scenario configuration: pydantic schemas mirroring the core's rules, and file loading."""
+"""Configuration: loading documents through the core, and typed views of the result.
 
-from .loader import (
-    describe_errors,
-    error_fields,
-    load_config,
-    parse_config,
-    read_document,
-    to_machine_dict,
-    validate_document,
-)
+The core (``psim_config_normalize``) is the one reader and validator of configuration
+documents; :class:`SimulationConfig` holds its normalised machine JSON, and the classes of
+:mod:`.schemas` are typed, read-only views of it.
+"""
+
+from .loader import load_config, parse_config
+from .model import SimulationConfig
 from .schemas import (
     AgentConfig,
     AmountDistribution,
     ArrivalConfig,
     CostConfig,
+    DeadlineMode,
     DistributionLogNormal,
     DistributionNormal,
     DistributionUniform,
+    EventRecording,
     LsmConfig,
     PolicyConfig,
     PolicyConfigDeadline,
     PolicyConfigFifo,
     PolicyConfigLiquidityAware,
-    SimulationConfig,
+    QueueDiscipline,
     SimulationParams,
     SplitConfig,
-    is_scenario_document,
-    machine_to_scenario,
 )
 
 __all__ = [
     "load_config",
     "parse_config",
-    "read_document",
-    "describe_errors",
-    "error_fields",
-    "to_machine_dict",
-    "validate_document",
     "SimulationConfig",
     "SimulationParams",
     "AgentConfig",
@@ -52,6 +45,7 @@ __all__ = [
     "ArrivalConfig",
     "CostConfig",
     "LsmConfig",
-    "is_scenario_document",
-    "machine_to_scenario",
+    "QueueDiscipline",
+    "DeadlineMode",
+    "EventRecording",
 ]
