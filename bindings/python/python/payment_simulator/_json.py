@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,6 +20,17 @@ def _nonfinite_path(obj: Any, path: str = "") -> str | None:
         if found is not None:
             return found
     return None
+
+
+# Characters JSON carries raw but YAML reads otherwise: DEL, the C1 controls and U+FFFE/U+FFFF
+# (not printable in YAML), NEL, U+2028 and U+2029 (line breaks to libyaml, which would fold
+# them). The core may read a document as YAML, a superset of JSON, so they are written as \u
+# escapes (json.dumps already escapes the C0 controls): the same string to either parser.
+_NOT_YAML_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 def utf8(text: str) -> bytes:
@@ -41,7 +53,7 @@ def dumps(obj: Mapping, error: type[PaymentSimError], what: str) -> bytes:
         raise error(message, [{"path": path or "", "message": message}]) from None
     except RecursionError:
         raise InvalidJsonError(f"{what} is nested too deeply") from None
-    return utf8(text)
+    return utf8(_NOT_YAML_PRINTABLE.sub(_escape, text))
 
 
 __all__ = ["dumps", "utf8"]
