@@ -103,16 +103,12 @@ def _own(raw):
 # --- conversions at the boundary -----------------------------------------------------------
 
 
-_utf8 = utf8
-_to_json = dumps
-
-
 def _agent_id(agent_id: str) -> bytes:
     if not isinstance(agent_id, str):
         raise TypeError(f"agent id must be a str, not {type(agent_id).__name__}")
     if "\0" in agent_id:  # no agent can have it (the core forbids NUL), and C would truncate it
         raise UnknownAgentError(f"unknown agent {json.dumps(agent_id)}")
-    return _utf8(agent_id)
+    return utf8(agent_id)
 
 
 def _u64(value: int, name: str) -> int:
@@ -136,10 +132,10 @@ def _take_string(out) -> str:
     return _take_bytes(out).decode("utf-8")
 
 
-def _document_bytes(document: str | bytes) -> bytes:
-    data = _utf8(document) if isinstance(document, str) else bytes(document)
+def _document_bytes(document: str | bytes, what: str = "the document") -> bytes:
+    data = utf8(document) if isinstance(document, str) else bytes(document)
     if b"\0" in data:  # C would read only up to it
-        raise InvalidJsonError("the document contains a NUL character")
+        raise InvalidJsonError(f"{what} contains a NUL character")
     return data
 
 
@@ -199,12 +195,12 @@ class Orchestrator:
             source = os.fspath(config)
             document = read_config_file(source)
         elif hasattr(config, "to_rust_dict") and not isinstance(config, Mapping):  # a duck-typed config
-            document = _to_json(config.to_rust_dict(), InvalidConfigError, "the configuration")
+            document = dumps(config.to_rust_dict(), InvalidConfigError, "the configuration")
         else:
-            document = _to_json(config, InvalidConfigError, "the configuration")
+            document = dumps(config, InvalidConfigError, "the configuration")
         out = ffi.new("psim_sim_t **")
         with with_source(source):
-            _check(lib.psim_sim_new(_document_bytes(document), out))
+            _check(lib.psim_sim_new(_document_bytes(document, source or "the configuration"), out))
         self._handle = _own(out[0])
 
     def _setup(self) -> None:
@@ -223,15 +219,11 @@ class Orchestrator:
     def restore(cls, snapshot: str | bytes | Mapping) -> Orchestrator:
         """A simulation continuing exactly where :meth:`snapshot` left it (RNG included)."""
         if isinstance(snapshot, Mapping):
-            data = _to_json(snapshot, InvalidConfigError, "the snapshot")
-        elif isinstance(snapshot, str):
-            data = _utf8(snapshot)
-        elif isinstance(snapshot, (bytes, bytearray)):
-            data = bytes(snapshot)
+            data = dumps(snapshot, InvalidConfigError, "the snapshot")
+        elif isinstance(snapshot, (str, bytes, bytearray)):
+            data = _document_bytes(snapshot, "the snapshot")
         else:
             raise TypeError(f"snapshot must be str, bytes or dict, not {type(snapshot).__name__}")
-        if b"\0" in data:  # C would read only up to it
-            raise InvalidJsonError("the snapshot contains a NUL character")
         self = cls.__new__(cls)
         self._setup()
         out = ffi.new("psim_sim_t **")
@@ -292,7 +284,7 @@ class Orchestrator:
     def submit_transaction(self, tx: Mapping) -> str:
         """Submit a payment order (``sender``, ``receiver``, ``amount``, optional
         ``deadline_offset`` and ``priority``); it arrives at :meth:`current_tick`. Returns its id."""
-        return self._call_str(lib.psim_sim_submit, _to_json(tx, InvalidArgumentError, "the transaction"))
+        return self._call_str(lib.psim_sim_submit, dumps(tx, InvalidArgumentError, "the transaction"))
 
     # -- beyond the seed --
 

@@ -72,7 +72,7 @@ def test_the_config_object_is_not_serialised_again(monkeypatch, reference):
     def refuse(*args, **kwargs):
         raise AssertionError("the configuration was serialised again")
 
-    monkeypatch.setattr(_core, "_to_json", refuse)
+    monkeypatch.setattr(_core, "dumps", refuse)
     monkeypatch.setattr(json, "dumps", refuse)
     assert run(config) == reference
 
