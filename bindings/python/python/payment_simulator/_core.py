@@ -56,23 +56,28 @@ def last_error() -> str:
     return ffi.string(message).decode("utf-8", "replace") if message != ffi.NULL else ""
 
 
-def last_error_problems() -> tuple[str, list[Problem]]:
-    """The message and the structured problems of the last failed call on this thread
-    (``psim_last_error_json()``); no problems after a successful call."""
+def last_error_report() -> dict[str, Any]:
+    """The last failed call on this thread as the core reports it (``psim_last_error_json()``):
+    ``{"status", "message", "problems": [{"path", "message", "value"?}]}``; status
+    ``PSIM_STATUS_OK`` and no problems after a successful call."""
     document = lib.psim_last_error_json()
-    if document == ffi.NULL:  # never, by the contract; an empty report is the safe reading
-        return last_error(), []
-    report = json.loads(ffi.string(document).decode("utf-8", "replace"))
-    return report["message"], report["problems"]
+    if document == ffi.NULL:  # never, by the contract
+        return {"status": "", "message": last_error(), "problems": []}
+    return json.loads(ffi.string(document).decode("utf-8", "replace"))
 
 
 def _check(status: int) -> None:
     """Raise the exception for a non-OK status, with the library's message and problems."""
     if status == _OK:
         return
-    name = _STATUS_NAMES.get(status, f"unknown status {status}")
-    message, problems = last_error_problems()
-    raise STATUS_EXCEPTIONS.get(name, PaymentSimError)(message or name, problems or None)
+    name = _STATUS_NAMES.get(status)
+    if name is None:  # not a status this package knows: say so, whatever the library said
+        message = last_error()
+        raise PaymentSimError(f"unknown status {status}" + (f": {message}" if message else ""))
+    report = last_error_report()
+    # The report belongs to this failure when it names the same status (it always should).
+    problems = report["problems"] if report.get("status", "").upper() == name else None
+    raise STATUS_EXCEPTIONS.get(name, PaymentSimError)(last_error() or name, problems or None)
 
 
 # --- handle accounting (for leak tests) ----------------------------------------------------
@@ -364,7 +369,7 @@ __all__ = [
     "config_schema",
     "live_handles",
     "last_error",
-    "last_error_problems",
+    "last_error_report",
     "native_version",
     "library_path",
 ]

@@ -145,5 +145,13 @@ def test_text_in_neither_format_says_which_formats_are_accepted(tmp_path):
 
 def test_a_successful_call_leaves_no_problems():
     Orchestrator.new(SCENARIO).close()
-    message, problems = _core.last_error_problems()
-    assert (message, problems) == ("", [])
+    assert _core.last_error_report() == {"status": "PSIM_STATUS_OK", "message": "", "problems": []}
+
+
+def test_the_report_names_the_status_and_the_message_of_the_failure():
+    with pytest.raises(InvalidConfigError) as info:
+        Orchestrator.new(broken_machine())
+    report = _core.last_error_report()
+    assert report["status"] == "PSIM_STATUS_INVALID_CONFIG"
+    assert report["message"] == _core.last_error() == str(info.value)
+    assert report["problems"] == info.value.problems
