@@ -8,7 +8,9 @@ are built only when first asked for, so a large network costs one parse in the c
 millions of Python objects.
 
 This module needs the native library only when a document is validated (it imports
-``payment_simulator._core`` then), so the views and the class itself import without it.
+``payment_simulator._core`` then), so the views and the class itself import without it; the
+views (pydantic) are imported when first built, so loading and running a configuration never
+pays for them.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._json import dumps
 from ..errors import InvalidConfigError, InvalidJsonError, InvalidUtf8Error, Problem
-from .schemas import AgentConfig, CostConfig, LsmConfig, SimulationParams
+
+if TYPE_CHECKING:
+    from .schemas import AgentConfig, CostConfig, LsmConfig, SimulationParams
 
 
 def _normalize(document: str | bytes) -> bytes:
@@ -127,6 +131,8 @@ class SimulationConfig:
 
     def _parts(self) -> tuple[SimulationParams, tuple[AgentConfig, ...], CostConfig, LsmConfig]:
         if self._views is None:
+            from .schemas import AgentConfig, CostConfig, LsmConfig, SimulationParams
+
             machine = json.loads(self._machine_json)
             self._views = (
                 SimulationParams.view(machine),
