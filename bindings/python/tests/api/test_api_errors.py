@@ -96,9 +96,8 @@ def test_missing_body(client):
     ("content", "content_type", "needle"),
     [
         ('{"simulation": ', "application/json", "malformed"),
-        ('{"agents": [], "agents": []}', "application/json", "agents"),
+        ('{"simulation": {}} []', "application/json", "malformed"),
         ("simulation: [unclosed", "application/yaml", "malformed"),
-        ("agents: 1\nagents: 2\n", "text/yaml", "agents"),
     ],
 )
 def test_malformed_bodies(client, content, content_type, needle):
@@ -107,6 +106,21 @@ def test_malformed_bodies(client, content, content_type, needle):
     )
     assert error["message"].startswith("the request body: ")
     assert needle in error["message"]
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        ('{"simulation": {"ticks_per_day": 1, "seed": 1, "seed": 2}, "agents": []}', "application/json"),
+        ("simulation: {ticks_per_day: 1, seed: 1, seed: 2}\nagents: []\n", "text/yaml"),
+    ],
+)
+def test_repeated_keys_are_invalid_config_with_a_path(client, content, content_type):
+    error = error_of(
+        client.post("/simulations", content=content, headers={"content-type": content_type}), 422, "invalid_config"
+    )
+    (problem,) = error["problems"]
+    assert "duplicate field `seed`" in problem["message"] and problem["path"] == "simulation"
 
 
 def test_a_json_body_the_core_reads_as_yaml_is_checked_as_a_document(client):
