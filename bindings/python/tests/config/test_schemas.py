@@ -381,3 +381,7 @@ def test_extremes_that_are_allowed():
 def test_non_finite_numbers_never_reach_the_core_as_json():
     problems = problems_of(scenario(**{"agents.0.arrival_config.rate_per_tick": math.nan}))
     assert problems[0]["path"] == "agents[0].arrival_config.rate_per_tick"
+
+
+def test_the_schema_is_the_cores():
+    assert SimulationConfig.json_schema() == config_schema()
