@@ -7,7 +7,8 @@
  * Conventions, for every function below:
  *  - Fallible functions return psim_status (PSIM_STATUS_OK = 0) and write their results
  *    only through trailing out-parameters, only on success. The message of the last
- *    failure on the calling thread is psim_last_error().
+ *    failure on the calling thread is psim_last_error(); psim_last_error_json() gives it
+ *    with every problem's field path, as JSON.
  *  - Strings in are NUL-terminated UTF-8, borrowed for the duration of the call.
  *    Strings out are allocated by the library and released with psim_string_free()
  *    (never free()).
@@ -131,17 +132,35 @@ typedef psim_sim psim_sim_t;
 const char *psim_last_error(void);
 
 /**
+ * The outcome of the most recent status-returning call on the calling thread as a JSON
+ * object (docs/json.md, "Last error"):
+ * `{"status":"PSIM_STATUS_INVALID_CONFIG","message":"<psim_last_error()>","problems":[{"path":"agents[0].balance","message":"…","value":-5}]}`.
+ * `problems` lists every problem of an invalid configuration, each with the path of its
+ * field in the document the caller wrote ("" = the whole document) and, where it helps, the
+ * offending value; any other failure has one problem with path "". After a success it is
+ * `{"status":"PSIM_STATUS_OK","message":"","problems":[]}`.
+ *
+ * Ownership: the string belongs to the library (thread-local storage); never free it. It
+ * stays valid until the next psim_* call that returns a psim_status on the same thread.
+ * NULL: never returns NULL.
+ * Thread safety: each thread has its own last error.
+ */
+const char *psim_last_error_json(void);
+
+/**
  * Create a simulation at tick 0 from a configuration document.
  *
- * - `config_json`: the machine-format configuration (docs/json.md, "Configuration"),
- *   NUL-terminated UTF-8, borrowed for the call.
+ * - `config_json`: a configuration document, exactly as psim_config_normalize() accepts
+ *   it: the machine format (docs/json.md, "Configuration") or the scenario format, as JSON
+ *   or YAML text; NUL-terminated UTF-8, borrowed for the call.
  * - `sim_out`: receives the new handle. The caller owns it and releases it with
  *   psim_sim_free().
  *
  * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG (`config_json` or `sim_out` is NULL);
- * PSIM_STATUS_INVALID_UTF8; PSIM_STATUS_INVALID_JSON (not well-formed JSON);
+ * PSIM_STATUS_INVALID_UTF8; PSIM_STATUS_INVALID_JSON (neither JSON nor YAML);
  * PSIM_STATUS_INVALID_CONFIG (wrong shape, unknown field or out-of-range value: the message
- * lists every problem with its field path and value); PSIM_STATUS_PANIC.
+ * lists every problem with its field path and value, and psim_last_error_json() lists them
+ * as structured problems); PSIM_STATUS_PANIC.
  *
  * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
  * any work is done, and nothing changes.
@@ -545,3 +564,31 @@ const char *psim_version(void);
  * Thread safety: safe from any thread.
  */
 uint32_t psim_abi_version(void);
+
+/**
+ * Read, check and normalise a configuration document: the one entry point for
+ * configuration documents, the reader psim_sim_new() uses too.
+ *
+ * - `document`: a configuration in the scenario format (`simulation` / `agents` / `costs` /
+ *   `lsm`, the YAML people write) or the machine format (`ticks_per_day` / `agent_configs` /
+ *   …), as JSON or YAML text; NUL-terminated UTF-8, borrowed for the call.
+ * - `machine_json_out`: receives the validated configuration in the machine format as JSON,
+ *   with every default filled in (docs/json.md, "Configuration"), owned by the caller,
+ *   released with psim_string_free(). psim_sim_new() on it builds the same simulation as on
+ *   `document`.
+ *
+ * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_INVALID_UTF8;
+ * PSIM_STATUS_INVALID_JSON (text that is neither JSON nor YAML; the message says so);
+ * PSIM_STATUS_INVALID_CONFIG (a document in neither shape, the wrong shape or values out of
+ * range: psim_last_error_json() lists every problem with the path of its field in the
+ * document as written); PSIM_STATUS_PANIC.
+ *
+ * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+ * any work is done.
+ * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `document` is NULL or a NUL-terminated string; `machine_json_out` is NULL or valid for a
+ * write.
+ */
+psim_status psim_config_normalize(const char *document, char **machine_json_out);

@@ -12,7 +12,7 @@ use std::cell::{Cell, RefCell};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
-use crate::error::{clear_last_error, set_last_error, Failure};
+use crate::error::{clear_last_error, set_last_failure, Failure};
 use crate::psim_status;
 
 /// Run `$body` (a block evaluating to `Result<(), Failure>`) inside the boundary of the
@@ -93,8 +93,9 @@ where
     match outcome {
         Ok(Ok(())) => psim_status::Ok,
         Ok(Err(failure)) => {
-            set_last_error(&failure.message);
-            failure.status
+            let status = failure.status;
+            set_last_failure(failure);
+            status
         }
         Err(payload) => {
             let at = PANIC_LOCATION
@@ -103,9 +104,12 @@ where
                 .flatten()
                 .map(|at| format!(" at {at}"))
                 .unwrap_or_default();
-            set_last_error(&format!(
-                "{name}: internal error (panic{at}): {}; any handle in use is now poisoned",
-                panic_text(payload.as_ref())
+            set_last_failure(Failure::new(
+                psim_status::Panic,
+                format!(
+                    "{name}: internal error (panic{at}): {}; any handle in use is now poisoned",
+                    panic_text(payload.as_ref())
+                ),
             ));
             // The payload is dropped here, inside the library, and cannot panic: it is a string.
             drop(payload);

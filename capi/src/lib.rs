@@ -10,12 +10,13 @@
 //! | module | what |
 //! |---|---|
 //! | `boundary` | the panic boundary every export runs inside (`ffi_boundary!`), the quiet panic hook |
-//! | `error` | [`psim_status`], the failure type, the thread-local last error ([`psim_last_error`]) |
+//! | `error` | [`psim_status`], the failure type, the thread-local last error ([`psim_last_error`], [`psim_last_error_json`]) |
 //! | `strings` | borrowed C strings in, owned C strings out ([`psim_string_free`]), out-parameters |
 //! | `version` | [`psim_version`], [`psim_abi_version`] and the `PSIM_*VERSION*` constants |
 //! | `handle` | the opaque [`psim_sim_t`]: a mutex around the simulation plus a poisoned flag |
 //! | `documents` | the JSON documents the library adds around core types (the events document) |
 //! | `sim` | the `psim_sim_*` exports |
+//! | `config` | the `psim_config_*` exports: configuration documents without a simulation |
 //!
 //! The generated header is `include/payment_sim.h` (cbindgen, see `build.rs`); the guide is
 //! `docs/c-api.md` and the JSON documents are described in `docs/json.md`.
@@ -32,9 +33,12 @@ mod handle;
 mod sim;
 mod strings;
 mod version;
+// Appended after every older export, so the header lists the newer functions last.
+mod config;
 
+pub use config::psim_config_normalize;
 pub use documents::{EventsDocument, PSIM_EVENTS_SCHEMA_VERSION, PSIM_SNAPSHOT_SCHEMA_VERSION};
-pub use error::{psim_last_error, psim_status};
+pub use error::{psim_last_error, psim_last_error_json, psim_status};
 pub use handle::{psim_sim_t, PsimSim};
 pub use sim::*;
 pub use strings::psim_string_free;

@@ -6,7 +6,7 @@
 
 use std::ffi::c_char;
 
-use payment_sim_core::{Simulation, Submission};
+use payment_sim_core::{parse_document, Simulation, Submission};
 
 use crate::documents::{to_json, EventsDocument, PSIM_EVENTS_SCHEMA_VERSION};
 use crate::error::Failure;
@@ -18,15 +18,17 @@ use crate::strings::{out_arg, str_arg};
 
 /// Create a simulation at tick 0 from a configuration document.
 ///
-/// - `config_json`: the machine-format configuration (docs/json.md, "Configuration"),
-///   NUL-terminated UTF-8, borrowed for the call.
+/// - `config_json`: a configuration document, exactly as psim_config_normalize() accepts
+///   it: the machine format (docs/json.md, "Configuration") or the scenario format, as JSON
+///   or YAML text; NUL-terminated UTF-8, borrowed for the call.
 /// - `sim_out`: receives the new handle. The caller owns it and releases it with
 ///   psim_sim_free().
 ///
 /// Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG (`config_json` or `sim_out` is NULL);
-/// PSIM_STATUS_INVALID_UTF8; PSIM_STATUS_INVALID_JSON (not well-formed JSON);
+/// PSIM_STATUS_INVALID_UTF8; PSIM_STATUS_INVALID_JSON (neither JSON nor YAML);
 /// PSIM_STATUS_INVALID_CONFIG (wrong shape, unknown field or out-of-range value: the message
-/// lists every problem with its field path and value); PSIM_STATUS_PANIC.
+/// lists every problem with its field path and value, and psim_last_error_json() lists them
+/// as structured problems); PSIM_STATUS_PANIC.
 ///
 /// NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
 /// any work is done, and nothing changes.
@@ -44,7 +46,8 @@ pub unsafe extern "C" fn psim_sim_new(
         // SAFETY (all blocks below): the pointer contracts documented above.
         let text = unsafe { str_arg(F, "config_json", config_json) }?;
         let out = out_arg(F, "sim_out", sim_out)?;
-        let sim = Simulation::from_json(text)?;
+        let (config, _) = parse_document(text)?;
+        let sim = Simulation::new(config)?;
         unsafe { out.write(PsimSim::into_raw(sim)) };
         Ok(())
     })

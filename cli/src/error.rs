@@ -57,10 +57,10 @@ impl CliError {
         match err {
             SimError::InvalidConfig(problems) if problems.len() > 1 => {
                 CliError::input(format!("{context}: {} problems", problems.len()))
-                    .with_details(problems)
+                    .with_details(problems.into_iter().map(|p| p.message).collect())
             }
             SimError::InvalidConfig(problems) if problems.len() == 1 => {
-                CliError::input(format!("{context}: {}", problems[0]))
+                CliError::input(format!("{context}: {}", problems[0].message))
             }
             other => CliError::input(format!("{context}: {other}")),
         }

@@ -249,7 +249,7 @@ pub fn replay(rec: &Recording, name: &str) -> CliResult<(Simulation, Verdict)> {
         let e = match e {
             payment_sim_core::SimError::InvalidConfig(p) => {
                 payment_sim_core::SimError::InvalidConfig(
-                    p.into_iter().map(|p| format!("config.{p}")).collect(),
+                    p.into_iter().map(|p| p.under("config")).collect(),
                 )
             }
             other => other,

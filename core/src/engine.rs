@@ -145,8 +145,9 @@ impl Simulation {
                     receivers.sort_by_key(|r| r.0);
                     let stream = rng::stream(config.rng_seed, ARRIVALS, &agent.id);
                     Some(ArrivalStream::new(ac, receivers, stream).map_err(|e| {
-                        SimError::InvalidConfig(vec![format!(
-                            "agent_configs[{i}].arrival_config.{e}"
+                        SimError::InvalidConfig(vec![crate::error::Problem::new(
+                            format!("agent_configs[{i}].arrival_config"),
+                            format!("agent_configs[{i}].arrival_config.{e}"),
                         )])
                     })?)
                 }

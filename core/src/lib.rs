@@ -23,6 +23,7 @@
 
 mod arrivals;
 pub mod config;
+pub mod document;
 mod engine;
 pub mod error;
 pub mod events;
@@ -36,8 +37,9 @@ pub mod stats;
 mod transaction;
 
 pub use config::SimulationConfig;
+pub use document::{normalize_document, parse_document, DocumentKind};
 pub use engine::{Simulation, Submission};
-pub use error::SimError;
+pub use error::{Problem, SimError};
 pub use events::{EventRecord, Mechanism};
 pub use results::{AgentState, RunSummary, State, TickResult};
 pub use snapshot::SNAPSHOT_SCHEMA_VERSION;

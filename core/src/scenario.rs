@@ -1,15 +1,17 @@
 //! The user-facing scenario format (the seed's YAML: `simulation` / `agents` / `costs`) and its
-//! mapping to the machine format. The CLI and the C ABI share this mapping; the Python
-//! package's `to_rust_dict()` must agree with it (a test checks every shipped scenario).
+//! mapping to the machine format, problems included. Documents are read by
+//! [`crate::document`] (re-exported here as `parse_document`), which every layer uses.
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{null_as_default, null_as_one, shape_error};
+use crate::config::{null_as_default, null_as_one};
 use crate::config::{
     AgentConfig, ArrivalConfig, CostRates, DeadlineMode, EventRecording, LsmConfig, PolicyConfig,
     QueueDiscipline, SimulationConfig,
 };
-use crate::error::SimError;
+use crate::error::{Problem, SimError};
+
+pub use crate::document::{parse_document, DocumentKind};
 
 /// A scenario file as people write it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -74,24 +76,30 @@ pub struct ScenarioAgent {
 impl Scenario {
     /// The machine configuration this scenario describes (not yet validated).
     pub fn to_config(&self) -> SimulationConfig {
-        let s = &self.simulation;
+        self.clone().into_config()
+    }
+
+    /// The machine configuration this scenario describes (not yet validated), moving the
+    /// agents rather than copying them (a dense network has ~10^6 weights).
+    pub fn into_config(self) -> SimulationConfig {
+        let s = self.simulation;
         SimulationConfig {
             ticks_per_day: s.ticks_per_day,
             num_days: s.num_days,
             rng_seed: s.seed,
             agent_configs: self
                 .agents
-                .iter()
+                .into_iter()
                 .map(|a| AgentConfig {
-                    id: a.id.clone(),
+                    id: a.id,
                     opening_balance: a.balance,
                     credit_limit: a.credit_limit,
-                    policy: a.policy.clone(),
-                    arrival_config: a.arrival_config.clone(),
+                    policy: a.policy,
+                    arrival_config: a.arrival_config,
                 })
                 .collect(),
-            cost_rates: self.costs.clone().unwrap_or_default(),
-            lsm: self.lsm.clone().unwrap_or_default(),
+            cost_rates: self.costs.unwrap_or_default(),
+            lsm: self.lsm.unwrap_or_default(),
             queue_discipline: s.queue_discipline.unwrap_or_default(),
             deadline_mode: s.deadline_mode.unwrap_or_default(),
             event_recording: s.event_recording.unwrap_or_default(),
@@ -99,49 +107,62 @@ impl Scenario {
     }
 }
 
-/// Which shape a configuration document has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DocumentKind {
-    /// The user-facing scenario format (`simulation` / `agents` / `costs`).
-    Scenario,
-    /// The machine format (`ticks_per_day` / `agent_configs` / …).
-    Machine,
-}
-
-/// Parse a scenario or machine-format document, JSON or YAML (YAML is a superset of JSON),
-/// map it to the machine format and validate it. Problems are reported with the paths of the
-/// document the user wrote.
-pub fn parse_document(text: &str) -> Result<(SimulationConfig, DocumentKind), SimError> {
-    let value: serde_norway::Value = serde_norway::from_str(text)
-        .map_err(|e| SimError::InvalidJson(format!("malformed YAML/JSON: {e}")))?;
-    let kind = match value.as_mapping() {
-        Some(map) if map.contains_key("simulation") || map.contains_key("agents") => DocumentKind::Scenario,
-        Some(_) => DocumentKind::Machine,
-        None => {
-            return Err(SimError::InvalidConfig(vec![
-                "the document must be a mapping with `simulation` and `agents` (or the machine format's `ticks_per_day` and `agent_configs`)".into(),
-            ]))
+/// The scenario's problems in the scenario's names (see [`scenario_path`]).
+pub(crate) fn scenario_problems(e: SimError) -> SimError {
+    match e {
+        SimError::InvalidConfig(problems) => {
+            SimError::InvalidConfig(problems.into_iter().map(to_scenario).collect())
         }
-    };
-    match kind {
-        DocumentKind::Machine => Ok((SimulationConfig::from_value(value)?, kind)),
-        DocumentKind::Scenario => {
-            let scenario: Scenario = serde_path_to_error::deserialize(value)
-                .map_err(|e| shape_error(e.path(), e.inner()))?;
-            let config = scenario.to_config();
-            config.validate().map_err(|e| match e {
-                SimError::InvalidConfig(problems) => {
-                    SimError::InvalidConfig(problems.iter().map(|p| to_scenario_path(p)).collect())
-                }
-                other => other,
-            })?;
-            Ok((config, kind))
-        }
+        other => other,
     }
 }
 
-/// Rewrite a machine-format problem's field path into the scenario's names.
-fn to_scenario_path(problem: &str) -> String {
+/// A machine-format problem in the scenario's names: its path, and its message (which
+/// starts with the path and may cite another agent entry: "first used by agent_configs[0]").
+fn to_scenario(problem: Problem) -> Problem {
+    Problem {
+        path: scenario_path(&problem.path),
+        message: scenario_message(&problem.message),
+        value: problem.value,
+    }
+}
+
+/// The scenario path of a machine-format field path.
+pub(crate) fn scenario_path(path: &str) -> String {
+    const SIMULATION: [(&str, &str); 6] = [
+        ("ticks_per_day", "simulation.ticks_per_day"),
+        ("num_days", "simulation.num_days"),
+        ("rng_seed", "simulation.seed"),
+        ("queue_discipline", "simulation.queue_discipline"),
+        ("deadline_mode", "simulation.deadline_mode"),
+        ("event_recording", "simulation.event_recording"),
+    ];
+    let (head, rest) = match path.find(['.', '[']) {
+        Some(i) => path.split_at(i),
+        None => (path, ""),
+    };
+    if let Some((_, user)) = SIMULATION.iter().find(|(machine, _)| *machine == head) {
+        return format!("{user}{rest}");
+    }
+    match head {
+        "cost_rates" => format!("costs{rest}"),
+        "agent_configs" => {
+            // `[i].opening_balance…` → `[i].balance…`; everything else keeps its name.
+            let renamed = rest.find("].").and_then(|close| {
+                let (index, field) = rest.split_at(close + 1);
+                let tail = field.strip_prefix(".opening_balance")?;
+                (tail.is_empty() || tail.starts_with(['.', '[']))
+                    .then(|| format!("{index}.balance{tail}"))
+            });
+            format!("agents{}", renamed.as_deref().unwrap_or(rest))
+        }
+        _ => path.to_string(),
+    }
+}
+
+/// The scenario wording of a machine-format problem message (unchanged since the first
+/// release: the CLI prints these).
+fn scenario_message(problem: &str) -> String {
     const TOP: [(&str, &str); 4] = [
         ("ticks_per_day", "simulation.ticks_per_day"),
         ("num_days", "simulation.num_days"),
@@ -154,7 +175,6 @@ fn to_scenario_path(problem: &str) -> String {
         }
     }
     if let Some(rest) = problem.strip_prefix("agent_configs") {
-        // The message may cite another agent entry too ("first used by agent_configs[0]").
         let rest = rest
             .replacen(".opening_balance", ".balance", 1)
             .replace("agent_configs[", "agents[");
@@ -198,11 +218,18 @@ agents:
             .replace("ticks_per_day: 100", "ticks_per_day: 0")
             .replace("balance: 1000000", "balance: -600000");
         let err = parse_document(&text).unwrap_err().problems();
-        assert_eq!(err[0], "simulation.ticks_per_day must be positive (got 0)");
+        assert_eq!(
+            err[0].message,
+            "simulation.ticks_per_day must be positive (got 0)"
+        );
+        assert_eq!(err[0].path, "simulation.ticks_per_day");
         assert!(
-            err[1].starts_with("agents[0].balance of \"BANK_A\""),
+            err[1]
+                .message
+                .starts_with("agents[0].balance of \"BANK_A\""),
             "{err:?}"
         );
+        assert_eq!(err[1].path, "agents[0].balance");
     }
 
     #[test]
@@ -222,12 +249,65 @@ agents:
         );
         let err = parse_document(&text).unwrap_err().problems();
         assert!(
-            err[0].starts_with("agents[0].colour: unknown field `colour`"),
+            err[0]
+                .message
+                .starts_with("agents[0].colour: unknown field `colour`"),
             "{err:?}"
         );
         assert!(matches!(
             parse_document("a: [1"),
             Err(SimError::InvalidJson(_))
         ));
+    }
+
+    #[test]
+    fn machine_paths_become_the_scenario_paths() {
+        for (machine, user) in [
+            ("ticks_per_day", "simulation.ticks_per_day"),
+            ("rng_seed", "simulation.seed"),
+            ("cost_rates.eod_penalty", "costs.eod_penalty"),
+            ("agent_configs", "agents"),
+            ("agent_configs[3].opening_balance", "agents[3].balance"),
+            (
+                "agent_configs[3].opening_balanced",
+                "agents[3].opening_balanced",
+            ),
+            (
+                "agent_configs[0].arrival_config.counterparty_weights.opening_balance",
+                "agents[0].arrival_config.counterparty_weights.opening_balance",
+            ),
+            ("lsm.bilateral", "lsm.bilateral"),
+            ("", ""),
+        ] {
+            assert_eq!(scenario_path(machine), user);
+        }
+    }
+
+    #[test]
+    fn scenario_problems_carry_the_user_paths() {
+        let text = "
+simulation: {ticks_per_day: 10, num_days: 0, seed: 1}
+agents:
+  - id: BANK_A
+    balance: 0
+    policy: {type: Fifo}
+    arrival_config:
+      rate_per_tick: 1
+      distribution: {type: Uniform, min: 1, max: 2}
+      counterparty_weights: {BANK_Z: 1}
+costs: {eod_penalty: -1}
+";
+        let problems = parse_document(text).unwrap_err().problems();
+        let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "simulation.num_days",
+                "agents[0].arrival_config.counterparty_weights.BANK_Z",
+                "costs.eod_penalty"
+            ],
+            "{problems:?}"
+        );
+        assert_eq!(problems[1].value, Some("BANK_Z".into()));
     }
 }

@@ -38,7 +38,10 @@ pub struct Snapshot {
 }
 
 fn corrupt(msg: impl Into<String>) -> SimError {
-    SimError::InvalidConfig(vec![format!("snapshot: {}", msg.into())])
+    SimError::InvalidConfig(vec![crate::error::Problem::new(
+        "snapshot",
+        format!("snapshot: {}", msg.into()),
+    )])
 }
 
 impl Simulation {

@@ -6,8 +6,10 @@
  * Covered: lifecycle, ticks, run, submit, every query and document (events whole and in
  * bounded pages), snapshot/restore continuing identically, every error status (NULL
  * arguments, bad JSON, bad UTF-8, invalid configuration, unknown agent, invalid argument,
- * finished simulation, panic, poisoned handle), free(NULL) and string_free(NULL), thousands
- * of create/tick/free cycles, two threads on two handles and two threads on one handle.
+ * finished simulation, panic, poisoned handle), configuration documents in either shape with
+ * their structured problems (psim_config_normalize, psim_last_error_json), free(NULL) and
+ * string_free(NULL), thousands of create/tick/free cycles, two threads on two handles and two
+ * threads on one handle.
  *
  * Usage: harness [cycles]   (default 2000 create/tick/free cycles)
  */
@@ -738,6 +740,79 @@ static void test_two_threads_one_handle(void) {
 
 /* ----- main ------------------------------------------------------------------------------ */
 
+/* ----- configuration documents: either shape, structured problems ------------------------ */
+
+/* TWO_AGENTS in the scenario format, as YAML. */
+static const char *TWO_AGENTS_SCENARIO = "simulation: {ticks_per_day: 5, num_days: 2, seed: 7}\n"
+                                         "agents:\n"
+                                         "  - {id: A, balance: 1000, policy: {type: Fifo}}\n"
+                                         "  - {id: B, balance: 0, policy: {type: Fifo}}\n";
+
+static void test_config_documents(void) {
+    static char sentinel;
+    char *machine = NULL, *again = NULL, *out = &sentinel, *snap_a = NULL, *snap_b = NULL;
+    psim_sim_t *from_scenario, *from_machine, *handle = NULL;
+    const char *error;
+
+    /* Either shape, either syntax: one normal form, and psim_sim_new takes them all. */
+    CHECK_OK(psim_config_normalize(TWO_AGENTS_SCENARIO, &machine));
+    CHECK(contains(machine, "\"agent_configs\":[{\"id\":\"A\",\"opening_balance\":1000,"));
+    CHECK(contains(machine, "\"queue_discipline\":\"bypass_fifo\""));
+    CHECK(strcmp(psim_last_error_json(),
+                 "{\"status\":\"PSIM_STATUS_OK\",\"message\":\"\",\"problems\":[]}") == 0);
+    CHECK_OK(psim_config_normalize(TWO_AGENTS, &again));
+    CHECK(machine && again && strcmp(machine, again) == 0);
+    psim_string_free(again);
+    from_scenario = new_sim(TWO_AGENTS_SCENARIO);
+    from_machine = new_sim(machine);
+    CHECK_OK(psim_sim_tick(from_scenario, &again));
+    psim_string_free(again);
+    CHECK_OK(psim_sim_tick(from_machine, &again));
+    psim_string_free(again);
+    CHECK_OK(psim_sim_snapshot(from_scenario, &snap_a));
+    CHECK_OK(psim_sim_snapshot(from_machine, &snap_b));
+    CHECK(snap_a && snap_b && strcmp(snap_a, snap_b) == 0);
+    psim_string_free(snap_a);
+    psim_string_free(snap_b);
+    psim_sim_free(from_scenario);
+    psim_sim_free(from_machine);
+    psim_string_free(machine);
+
+    /* Every problem with the path of its field in the document as written, and its value. */
+    CHECK_STATUS(psim_config_normalize("simulation: {ticks_per_day: 0, seed: 1}\n"
+                                       "agents:\n"
+                                       "  - {id: A, balance: 1, policy: {type: Fifo}}\n"
+                                       "  - {id: A, balance: 1, policy: {type: Fifo}}\n",
+                                       &out),
+                 PSIM_STATUS_INVALID_CONFIG);
+    error = psim_last_error_json();
+    CHECK(strncmp(error, "{\"status\":\"PSIM_STATUS_INVALID_CONFIG\",\"message\":\"invalid "
+                         "configuration: simulation.ticks_per_day must be positive",
+                  100) == 0);
+    CHECK(contains(error, "\"problems\":[{\"path\":\"simulation.ticks_per_day\",\"message\":"
+                          "\"simulation.ticks_per_day must be positive (got 0)\",\"value\":0},"));
+    CHECK(contains(error, "{\"path\":\"agents[1].id\",\"message\":\"agents[1].id: duplicate "
+                          "agent id \\\"A\\\" (first used by agents[0])\",\"value\":\"A\"}]}"));
+    CHECK(psim_last_error_json() == error); /* stable until the next call */
+    CHECK_STATUS(psim_sim_new("{\"ticks_per_day\": 5, \"num_days\": 1, \"rng_seed\": 1, "
+                              "\"agent_configs\": [{\"id\": \"A\", \"opening_balance\": 0, "
+                              "\"policy\": {\"type\": \"Fifo\"}, \"colour\": 1}]}",
+                              &handle),
+                 PSIM_STATUS_INVALID_CONFIG);
+    CHECK(contains(psim_last_error_json(), "\"path\":\"agent_configs[0].colour\""));
+    CHECK(handle == NULL);
+
+    /* Neither JSON nor YAML, and NULLs. */
+    CHECK_STATUS(psim_config_normalize("{\"ticks_per_day\": 5,", &out), PSIM_STATUS_INVALID_JSON);
+    CHECK(contains(psim_last_error(), "JSON or YAML"));
+    CHECK(contains(psim_last_error_json(), "\"status\":\"PSIM_STATUS_INVALID_JSON\""));
+    CHECK(contains(psim_last_error_json(), "\"problems\":[{\"path\":\"\",\"message\":\"malformed"));
+    CHECK_STATUS(psim_config_normalize(NULL, &out), PSIM_STATUS_NULL_ARG);
+    CHECK(contains(psim_last_error(), "`document` is NULL"));
+    CHECK_STATUS(psim_config_normalize(TWO_AGENTS, NULL), PSIM_STATUS_NULL_ARG);
+    CHECK(out == &sentinel);
+}
+
 struct test {
     const char *name;
     void (*run)(void);
@@ -755,6 +830,7 @@ int main(int argc, char **argv) {
         {"snapshot_restore_continues_identically", test_snapshot_restore_continues_identically},
         {"null_arguments", test_null_arguments},
         {"bad_input", test_bad_input},
+        {"config_documents", test_config_documents},
         {"panic_poisons_the_handle", test_panic_poisons_the_handle},
         {"create_tick_free_cycles", test_cycles},
         {"two_threads_two_handles", test_two_threads_two_handles},

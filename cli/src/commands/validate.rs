@@ -49,7 +49,7 @@ pub fn validate(args: ValidateArgs, out: Output) -> CliResult {
                 .problems
                 .push(format!("cannot read the file: {}", io_message(&e))),
             Ok(source) => match parse_document(&source) {
-                Err(e) => v.problems = e.problems(),
+                Err(e) => v.problems = messages(&e),
                 Ok((config, kind)) => {
                     v.kind = Some(match kind {
                         DocumentKind::Scenario => "scenario",
@@ -62,7 +62,7 @@ pub fn validate(args: ValidateArgs, out: Output) -> CliResult {
                     v.seed = Some(config.rng_seed);
                     // Building the simulation checks what only construction can.
                     if let Err(e) = Simulation::new(config) {
-                        v.problems = e.problems();
+                        v.problems = messages(&e);
                     }
                 }
             },
@@ -115,4 +115,9 @@ pub fn validate(args: ValidateArgs, out: Output) -> CliResult {
         });
     }
     Ok(())
+}
+
+/// The problems' messages (each starts with its field path).
+fn messages(e: &payment_sim_core::SimError) -> Vec<String> {
+    e.problems().into_iter().map(|p| p.message).collect()
 }

@@ -1,0 +1,245 @@
+//! The configuration types (machine format) and their defaults.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::serde_helpers::{
+    default_deadline_offset, default_priority, null_as_deadline_offset, null_as_deadline_penalty,
+    null_as_default, null_as_delay_cost, null_as_eod_penalty, null_as_priority, null_as_split_cost,
+    null_as_true, unique_keys,
+};
+
+/// Complete simulation configuration (machine format).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimulationConfig {
+    /// Ticks in one business day (≥ 1).
+    pub ticks_per_day: i64,
+    /// Number of business days in the horizon (≥ 1).
+    pub num_days: i64,
+    /// Master seed of every random stream.
+    pub rng_seed: u64,
+    /// The participants, in configuration order (this order is part of the model).
+    pub agent_configs: Vec<AgentConfig>,
+    /// Cost rates; the seed's defaults when absent.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub cost_rates: CostRates,
+    /// Liquidity-saving mechanism switches.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub lsm: LsmConfig,
+    /// Queue 2 discipline for RTGS entry and retry.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub queue_discipline: QueueDiscipline,
+    /// What happens to a payment that reaches its deadline unsettled.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub deadline_mode: DeadlineMode,
+    /// How much of the event stream is recorded.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub event_recording: EventRecording,
+}
+
+/// One participant's settlement account and behaviour.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentConfig {
+    /// Unique, non-empty identifier (any UTF-8 text without NUL).
+    pub id: String,
+    /// Balance at the start of the simulation, in cents.
+    pub opening_balance: i64,
+    /// Intraday credit line (≥ 0): the balance may fall to `-credit_limit`.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub credit_limit: i64,
+    /// Cash-management policy deciding what leaves Queue 1.
+    pub policy: PolicyConfig,
+    /// Automatic payment arrivals; none when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrival_config: Option<ArrivalConfig>,
+}
+
+/// A cash-management policy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", deny_unknown_fields)]
+pub enum PolicyConfig {
+    /// Release everything, oldest first.
+    Fifo {
+        /// Optional splitting of large payments.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        split: Option<SplitConfig>,
+    },
+    /// Release everything, earliest deadline first.
+    Deadline {
+        /// Optional splitting of large payments.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        split: Option<SplitConfig>,
+    },
+    /// Hold payments that would take the balance below a buffer, unless urgent.
+    LiquidityAware {
+        /// Balance (cents, credit not counted) to keep after releases.
+        target_buffer: i64,
+        /// A payment is urgent when `deadline_tick - tick <= urgency_threshold`.
+        urgency_threshold: i64,
+        /// Optional splitting of large payments.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        split: Option<SplitConfig>,
+    },
+}
+
+impl PolicyConfig {
+    /// The split rule of this policy, if any.
+    pub fn split(&self) -> Option<&SplitConfig> {
+        match self {
+            PolicyConfig::Fifo { split }
+            | PolicyConfig::Deadline { split }
+            | PolicyConfig::LiquidityAware { split, .. } => split.as_ref(),
+        }
+    }
+}
+
+/// Splitting of released payments larger than `threshold` into at most `max_parts` parts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SplitConfig {
+    /// Payments above this amount are split (> 0).
+    pub threshold: i64,
+    /// Most parts one payment becomes (≥ 2).
+    pub max_parts: i64,
+}
+
+/// Poisson arrivals of payment orders for one sender.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArrivalConfig {
+    /// Mean number of new orders per tick (Poisson λ).
+    pub rate_per_tick: f64,
+    /// Distribution of amounts (cents).
+    pub distribution: AmountDistribution,
+    /// Relative weights of receivers. Drawn in the receivers' configuration order.
+    #[serde(deserialize_with = "unique_keys")]
+    pub counterparty_weights: BTreeMap<String, f64>,
+    /// Ticks from arrival to deadline (≥ 1).
+    #[serde(
+        default = "default_deadline_offset",
+        deserialize_with = "null_as_deadline_offset"
+    )]
+    pub deadline_offset: i64,
+    /// Priority of generated orders (0–10).
+    #[serde(default = "default_priority", deserialize_with = "null_as_priority")]
+    pub priority: i64,
+}
+
+/// Distribution of generated amounts, in cents (rounded, at least 1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", deny_unknown_fields)]
+pub enum AmountDistribution {
+    /// Normal(mean, std_dev).
+    Normal {
+        /// Mean (> 0).
+        mean: f64,
+        /// Standard deviation (> 0).
+        std_dev: f64,
+    },
+    /// exp(Normal(mean_log, std_dev_log)).
+    LogNormal {
+        /// Mean of the logarithm (finite).
+        mean_log: f64,
+        /// Standard deviation of the logarithm (> 0).
+        std_dev_log: f64,
+    },
+    /// Uniform integer in `[min, max]`.
+    Uniform {
+        /// Smallest amount (≥ 0).
+        min: i64,
+        /// Largest amount (> min).
+        max: i64,
+    },
+}
+
+/// Cost rates, integer cents. Defaults are the seed's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CostRates {
+    /// Overdraft cost in parts per million of the negative balance, per tick.
+    #[serde(deserialize_with = "null_as_default")]
+    pub liquidity_cost_per_unit_per_tick: i64,
+    /// Cost per unsettled order (Queue 1 or Queue 2) per tick.
+    #[serde(deserialize_with = "null_as_delay_cost")]
+    pub delay_cost_per_tick: i64,
+    /// Cost per extra part when a payment is split.
+    #[serde(deserialize_with = "null_as_split_cost")]
+    pub split_friction_cost: i64,
+    /// Penalty once per order that misses its deadline.
+    #[serde(deserialize_with = "null_as_deadline_penalty")]
+    pub deadline_penalty: i64,
+    /// Penalty per order still unsettled at the end of a day.
+    #[serde(deserialize_with = "null_as_eod_penalty")]
+    pub eod_penalty: i64,
+}
+
+impl Default for CostRates {
+    fn default() -> Self {
+        CostRates {
+            liquidity_cost_per_unit_per_tick: 0,
+            delay_cost_per_tick: 10,
+            split_friction_cost: 50,
+            deadline_penalty: 100_000,
+            eod_penalty: 500_000,
+        }
+    }
+}
+
+/// Liquidity-saving mechanism switches (both on by default).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LsmConfig {
+    /// Bilateral offsetting of opposite queued payments.
+    #[serde(deserialize_with = "null_as_true")]
+    pub bilateral: bool,
+    /// Multilateral offsetting (gridlock resolution).
+    #[serde(deserialize_with = "null_as_true")]
+    pub multilateral: bool,
+}
+
+impl Default for LsmConfig {
+    fn default() -> Self {
+        LsmConfig {
+            bilateral: true,
+            multilateral: true,
+        }
+    }
+}
+
+/// Whether a fundable payment may pass a waiting payment of the same sender.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueDiscipline {
+    /// A fundable payment settles even if an earlier one of the same sender waits (TARGET2).
+    #[default]
+    BypassFifo,
+    /// Strict: nothing passes a waiting payment of the same sender.
+    Fifo,
+}
+
+/// Treatment of payments unsettled at their deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineMode {
+    /// Remove from its queue and charge the deadline penalty (the seed's behaviour).
+    #[default]
+    Drop,
+    /// Keep it queued, mark it overdue, and charge the penalty once.
+    Overdue,
+}
+
+/// How much of the event stream is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventRecording {
+    /// Every state change.
+    #[default]
+    Full,
+    /// Settlements, drops, overdue marks and end-of-day events only.
+    Settlements,
+    /// No events (for very long runs).
+    Off,
+}

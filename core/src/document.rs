@@ -1,0 +1,421 @@
+//! The one entry point for configuration documents.
+//!
+//! [`parse_document`] reads either shape — the scenario format people write (`simulation` /
+//! `agents` / `costs` / `lsm`) or the machine format (`ticks_per_day` / `agent_configs` / …) —
+//! as JSON or YAML text, maps it to a [`SimulationConfig`], and validates it. The CLI, the C
+//! ABI (`psim_config_normalize`, `psim_sim_new`) and through it Python and the REST service
+//! all come here, so defaults, bounds and messages exist once.
+//!
+//! The document is read in one pass straight into the typed structs, never through a
+//! generic value tree: a dense 1,000-bank network has ~10^6 counterparty weights, and a tree
+//! of them would cost several times the text in memory. The top level is read by hand
+//! ([`TopLevel`]) because its keys decide the shape; everything below it is serde's derive.
+//!
+//! Order of judgement, as everywhere in the project: text that is neither JSON nor YAML is
+//! [`SimError::InvalidJson`] (before any shape problem it might also have); a well-formed
+//! document of the wrong shape is one problem with the path serde reports; a well-shaped one
+//! is validated and every rule it breaks is listed.
+
+use std::marker::PhantomData;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::Deserialize;
+
+use crate::config::{
+    AgentConfig, CostRates, DeadlineMode, EventRecording, LsmConfig, QueueDiscipline,
+    SimulationConfig,
+};
+use crate::error::{join, path_text, Problem, SimError};
+use crate::scenario::{scenario_problems, Scenario, ScenarioAgent, ScenarioSimulation};
+
+/// Which shape a configuration document has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentKind {
+    /// The user-facing scenario format (`simulation` / `agents` / `costs`).
+    Scenario,
+    /// The machine format (`ticks_per_day` / `agent_configs` / …).
+    Machine,
+}
+
+/// The top-level fields of each shape, in declaration order (the order serde's derive
+/// names them in "expected one of …"; a test keeps them equal to the structs').
+const SCENARIO_FIELDS: &[&str] = &["simulation", "agents", "costs", "lsm"];
+const MACHINE_FIELDS: &[&str] = &[
+    "ticks_per_day",
+    "num_days",
+    "rng_seed",
+    "agent_configs",
+    "cost_rates",
+    "lsm",
+    "queue_discipline",
+    "deadline_mode",
+    "event_recording",
+];
+
+/// What a document in neither shape is told (a YAML list, a scalar, `{}`, unknown keys only).
+pub const NEITHER_FORMAT: &str = "the document must be a mapping with `simulation` and `agents` (or the machine format's `ticks_per_day` and `agent_configs`)";
+
+impl DocumentKind {
+    /// The shape a top-level key belongs to (`None` for `lsm`, which both have, and for
+    /// unknown keys).
+    fn of_key(key: &str) -> Option<DocumentKind> {
+        let only = |fields: &[&str]| fields.contains(&key) && key != "lsm";
+        if only(SCENARIO_FIELDS) {
+            Some(DocumentKind::Scenario)
+        } else if only(MACHINE_FIELDS) {
+            Some(DocumentKind::Machine)
+        } else {
+            None
+        }
+    }
+
+    fn fields(self) -> &'static [&'static str] {
+        match self {
+            DocumentKind::Scenario => SCENARIO_FIELDS,
+            DocumentKind::Machine => MACHINE_FIELDS,
+        }
+    }
+}
+
+/// Parse a scenario or machine-format document, JSON or YAML, map it to the machine format
+/// and validate it. Problems carry the paths of the document the user wrote.
+///
+/// Errors: [`SimError::InvalidJson`] for text that is neither JSON nor YAML (the message
+/// names both); [`SimError::InvalidConfig`] for everything else, every problem with its path.
+pub fn parse_document(text: &str) -> Result<(SimulationConfig, DocumentKind), SimError> {
+    match read(text)? {
+        Parsed::Machine(config) => {
+            config.validate()?;
+            Ok((config, DocumentKind::Machine))
+        }
+        Parsed::Scenario(scenario) => {
+            let config = scenario.into_config();
+            config.validate().map_err(scenario_problems)?;
+            Ok((config, DocumentKind::Scenario))
+        }
+    }
+}
+
+/// The validated machine-format JSON of a document (either shape, JSON or YAML), every
+/// default filled in: exactly `serde_json::to_string(&SimulationConfig)`. This is what
+/// `psim_config_normalize` returns; `psim_sim_new` of it builds the same simulation.
+pub fn normalize_document(text: &str) -> Result<String, SimError> {
+    let (config, _) = parse_document(text)?;
+    // Validation leaves only finite floats and string keys, so this cannot fail.
+    serde_json::to_string(&config).map_err(|e| {
+        SimError::config(Problem::whole(format!(
+            "the configuration cannot be written as JSON: {e}"
+        )))
+    })
+}
+
+/// A document read but not yet validated.
+enum Parsed {
+    Scenario(Scenario),
+    Machine(SimulationConfig),
+}
+
+/// Where a failed read went wrong, recorded by the reader as the error travels out (the
+/// error itself is the format's, with its line and column).
+#[derive(Default)]
+struct Trace {
+    /// The path of a shape error ("" = the document itself).
+    path: Option<String>,
+    /// A problem complete in itself (the document is in neither shape).
+    problem: Option<Problem>,
+}
+
+fn read(text: &str) -> Result<Parsed, SimError> {
+    // JSON first: it is what programs send, and its parser is the fast one.
+    let mut trace = Trace::default();
+    let mut json = serde_json::Deserializer::from_str(text);
+    let attempt = TopLevel { trace: &mut trace }
+        .deserialize(&mut json)
+        .and_then(|parsed| json.end().map(|()| parsed));
+    let json_syntax = match attempt {
+        Ok(parsed) => return Ok(parsed),
+        // A shape error may hide a later syntax error: judge the syntax on its own (only on
+        // failure, so a good document is read once).
+        Err(e) => match serde_json::from_str::<IgnoredAny>(text) {
+            Ok(_) => return Err(shape_problem(trace, e.to_string())),
+            Err(syntax) => syntax,
+        },
+    };
+    let looks_like_json = text.trim_start().starts_with(['{', '[']);
+    let malformed_json = || {
+        SimError::InvalidJson(format!(
+            "malformed JSON in the configuration: {json_syntax} (a configuration is JSON or YAML)"
+        ))
+    };
+    if flow_depth::too_deep(text) {
+        return Err(if looks_like_json {
+            malformed_json()
+        } else {
+            SimError::InvalidJson(format!(
+                "malformed YAML/JSON: collections nested more than {} levels deep",
+                flow_depth::MAX_FLOW_DEPTH
+            ))
+        });
+    }
+    let mut trace = Trace::default();
+    let yaml = serde_norway::Deserializer::from_str(text);
+    match (TopLevel { trace: &mut trace }).deserialize(yaml) {
+        Ok(parsed) => Ok(parsed),
+        Err(e) => match serde_norway::from_str::<IgnoredAny>(text) {
+            Ok(_) => {
+                let message = yaml_message(&e, trace.path.as_deref().unwrap_or_default());
+                Err(shape_problem(trace, message))
+            }
+            // Text that looks like JSON gets the JSON parser's complaint; the rest the YAML
+            // parser's. Both messages name both formats.
+            Err(_) if looks_like_json => Err(malformed_json()),
+            Err(yaml_syntax) => Err(SimError::InvalidJson(format!(
+                "malformed YAML/JSON: {yaml_syntax}"
+            ))),
+        },
+    }
+}
+
+/// The message of a YAML shape error as it has always read (`<path>: <what>`, the path
+/// serde_path_to_error's). serde_norway frames its messages with its own path, which names
+/// the enclosing value ("agents[0]: unknown field `colour`"), and its position; it has no
+/// accessor for the bare message, so the frame is removed: its path is always a prefix of
+/// the full path at a segment boundary, its position is `location()`.
+fn yaml_message(e: &serde_norway::Error, path: &str) -> String {
+    let text = e.to_string();
+    let text = match e.location() {
+        Some(at) => {
+            let suffix = format!(" at line {} column {}", at.line(), at.column());
+            text.strip_suffix(&suffix).unwrap_or(&text).to_string()
+        }
+        None => text,
+    };
+    let mut prefixes: Vec<&str> = path
+        .char_indices()
+        .filter(|&(i, c)| i > 0 && (c == '.' || c == '['))
+        .map(|(i, _)| &path[..i])
+        .chain([path])
+        .filter(|prefix| !prefix.is_empty())
+        .collect();
+    prefixes.reverse();
+    prefixes
+        .into_iter()
+        .find_map(|prefix| text.strip_prefix(prefix)?.strip_prefix(": "))
+        .map_or_else(|| text.clone(), str::to_string)
+}
+
+fn shape_problem(trace: Trace, message: String) -> SimError {
+    SimError::config(
+        trace
+            .problem
+            .unwrap_or_else(|| Problem::shape_at(trace.path.unwrap_or_default(), message)),
+    )
+}
+
+/// Reads the top-level mapping of either shape. Its key order decides nothing but which
+/// shape the first shape-specific key belongs to; serde's derive reads every value.
+struct TopLevel<'t> {
+    trace: &'t mut Trace,
+}
+
+impl<'de> DeserializeSeed<'de> for TopLevel<'_> {
+    type Value = Parsed;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Parsed, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl TopLevel<'_> {
+    fn neither<E: de::Error>(self) -> E {
+        self.trace.problem = Some(Problem::whole(NEITHER_FORMAT));
+        E::custom(NEITHER_FORMAT)
+    }
+
+    /// Read the value of `key` with its path recorded on failure.
+    fn value<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+        &mut self,
+        map: &mut A,
+        key: &str,
+    ) -> Result<T, A::Error> {
+        map.next_value_seed(Tracked {
+            key,
+            path: &mut self.trace.path,
+            marker: PhantomData,
+        })
+    }
+
+    /// Fail at `path` ("" = the document) with a serde error (which gains the position).
+    fn fail<E: de::Error>(&mut self, path: &str, e: E) -> E {
+        self.trace.path = Some(path.to_string());
+        e
+    }
+}
+
+/// Every value of the top-level mapping, as serde's derive would hold them (`Some(None)` is
+/// a field present as `null`, which means "the default" everywhere).
+#[derive(Default)]
+struct Fields {
+    simulation: Option<ScenarioSimulation>,
+    agents: Option<Vec<ScenarioAgent>>,
+    costs: Option<Option<CostRates>>,
+    lsm: Option<Option<LsmConfig>>,
+    ticks_per_day: Option<i64>,
+    num_days: Option<i64>,
+    rng_seed: Option<u64>,
+    agent_configs: Option<Vec<AgentConfig>>,
+    cost_rates: Option<Option<CostRates>>,
+    queue_discipline: Option<Option<QueueDiscipline>>,
+    deadline_mode: Option<Option<DeadlineMode>>,
+    event_recording: Option<Option<EventRecording>>,
+}
+
+/// Read `$key`'s value into `$slot`, failing as serde's derive does on a repeated field.
+macro_rules! field {
+    ($top:ident, $map:ident, $slot:expr, $key:expr) => {{
+        if $slot.is_some() {
+            return Err($top.fail("", de::Error::duplicate_field($key)));
+        }
+        $slot = Some($top.value(&mut $map, $key)?);
+    }};
+}
+
+/// A non-mapping document.
+macro_rules! not_a_mapping {
+    ($($method:ident($($ty:ty)?);)*) => {$(
+        fn $method<E: de::Error>(self, $(_: $ty)?) -> Result<Parsed, E> {
+            Err(self.neither())
+        }
+    )*};
+}
+
+impl<'de> Visitor<'de> for TopLevel<'_> {
+    type Value = Parsed;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a scenario or a machine-format configuration")
+    }
+
+    not_a_mapping! {
+        visit_bool(bool); visit_i64(i64); visit_u64(u64); visit_i128(i128); visit_u128(u128);
+        visit_f64(f64); visit_str(&str); visit_bytes(&[u8]); visit_unit(); visit_none();
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, _: D) -> Result<Parsed, D::Error> {
+        Err(self.neither())
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<Parsed, A::Error> {
+        Err(self.neither())
+    }
+
+    fn visit_enum<A: de::EnumAccess<'de>>(self, _: A) -> Result<Parsed, A::Error> {
+        Err(self.neither())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Parsed, A::Error> {
+        let mut kind: Option<DocumentKind> = None;
+        // An unknown key met before the shape is known: reported (with the right list of
+        // expected fields) as soon as the shape is known, as the derive would have.
+        let mut unknown: Option<String> = None;
+        let mut f = Fields::default();
+        while let Some(key) = map.next_key::<String>()? {
+            if let Some(shape) = DocumentKind::of_key(&key) {
+                match kind {
+                    None => kind = Some(shape),
+                    // A key of the other shape is an unknown field of this one.
+                    Some(k) if k != shape => {
+                        let e = de::Error::unknown_field(&key, k.fields());
+                        return Err(self.fail(&key, e));
+                    }
+                    Some(_) => {}
+                }
+            }
+            if let Some(k) = kind {
+                if let Some(first) = unknown.take() {
+                    return Err(self.fail(&first, de::Error::unknown_field(&first, k.fields())));
+                }
+            }
+            match key.as_str() {
+                _ if unknown.is_some() => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                "simulation" => field!(self, map, f.simulation, "simulation"),
+                "agents" => field!(self, map, f.agents, "agents"),
+                "costs" => field!(self, map, f.costs, "costs"),
+                "lsm" => field!(self, map, f.lsm, "lsm"),
+                "ticks_per_day" => field!(self, map, f.ticks_per_day, "ticks_per_day"),
+                "num_days" => field!(self, map, f.num_days, "num_days"),
+                "rng_seed" => field!(self, map, f.rng_seed, "rng_seed"),
+                "agent_configs" => field!(self, map, f.agent_configs, "agent_configs"),
+                "cost_rates" => field!(self, map, f.cost_rates, "cost_rates"),
+                "queue_discipline" => field!(self, map, f.queue_discipline, "queue_discipline"),
+                "deadline_mode" => field!(self, map, f.deadline_mode, "deadline_mode"),
+                "event_recording" => field!(self, map, f.event_recording, "event_recording"),
+                _ => match kind {
+                    Some(k) => {
+                        return Err(self.fail(&key, de::Error::unknown_field(&key, k.fields())))
+                    }
+                    None => {
+                        unknown = Some(key);
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                },
+            }
+        }
+        match kind {
+            None => Err(self.neither()),
+            Some(DocumentKind::Scenario) => {
+                let simulation = self.require(f.simulation, "simulation")?;
+                let agents = self.require(f.agents, "agents")?;
+                Ok(Parsed::Scenario(Scenario {
+                    simulation,
+                    agents,
+                    costs: f.costs.flatten(),
+                    lsm: f.lsm.flatten(),
+                }))
+            }
+            Some(DocumentKind::Machine) => Ok(Parsed::Machine(SimulationConfig {
+                ticks_per_day: self.require(f.ticks_per_day, "ticks_per_day")?,
+                num_days: self.require(f.num_days, "num_days")?,
+                rng_seed: self.require(f.rng_seed, "rng_seed")?,
+                agent_configs: self.require(f.agent_configs, "agent_configs")?,
+                cost_rates: f.cost_rates.flatten().unwrap_or_default(),
+                lsm: f.lsm.flatten().unwrap_or_default(),
+                queue_discipline: f.queue_discipline.flatten().unwrap_or_default(),
+                deadline_mode: f.deadline_mode.flatten().unwrap_or_default(),
+                event_recording: f.event_recording.flatten().unwrap_or_default(),
+            })),
+        }
+    }
+}
+
+impl TopLevel<'_> {
+    /// A required field, or serde's "missing field" error for the document (path "").
+    fn require<T, E: de::Error>(&mut self, value: Option<T>, key: &'static str) -> Result<T, E> {
+        value.ok_or_else(|| self.fail("", E::missing_field(key)))
+    }
+}
+
+/// A top-level value read through serde_path_to_error, its path (below `key`) recorded in
+/// the trace when it fails.
+struct Tracked<'a, T> {
+    key: &'a str,
+    path: &'a mut Option<String>,
+    marker: PhantomData<T>,
+}
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Tracked<'_, T> {
+    type Value = T;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        serde_path_to_error::deserialize(deserializer).map_err(|e| {
+            *self.path = Some(join(self.key, &path_text(e.path())));
+            e.into_inner()
+        })
+    }
+}
+
+mod flow_depth;
+#[cfg(test)]
+mod tests;
