@@ -592,3 +592,23 @@ uint32_t psim_abi_version(void);
  * write.
  */
 psim_status psim_config_normalize(const char *document, char **machine_json_out);
+
+/**
+ * The JSON Schema (draft 2020-12) of the configuration documents psim_config_normalize()
+ * and psim_sim_new() accept: both shapes, every field with its type, default and bounds.
+ * It is generated from the core's own types, and is the text of `docs/config.schema.json`.
+ * The schema is for editors, generated types and API descriptions; the rules between fields
+ * (unique ids, known receivers, `min < max`) are checked only by psim_config_normalize().
+ *
+ * - `schema_json_out`: receives the schema (pretty-printed JSON), owned by the caller,
+ *   released with psim_string_free().
+ *
+ * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_PANIC.
+ *
+ * NULL: `schema_json_out` is required.
+ * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `schema_json_out` is NULL or valid for a write.
+ */
+psim_status psim_config_schema(char **schema_json_out);

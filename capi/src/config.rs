@@ -5,7 +5,7 @@
 
 use std::ffi::c_char;
 
-use payment_sim_core::normalize_document;
+use payment_sim_core::{config_schema, normalize_document};
 
 use crate::psim_status;
 use crate::strings::{out_arg, str_arg};
@@ -46,5 +46,30 @@ pub unsafe extern "C" fn psim_config_normalize(
         let out = out_arg(F, "machine_json_out", machine_json_out)?;
         let machine = normalize_document(text)?;
         unsafe { out.write_string(machine) }
+    })
+}
+
+/// The JSON Schema (draft 2020-12) of the configuration documents psim_config_normalize()
+/// and psim_sim_new() accept: both shapes, every field with its type, default and bounds.
+/// It is generated from the core's own types, and is the text of `docs/config.schema.json`.
+/// The schema is for editors, generated types and API descriptions; the rules between fields
+/// (unique ids, known receivers, `min < max`) are checked only by psim_config_normalize().
+///
+/// - `schema_json_out`: receives the schema (pretty-printed JSON), owned by the caller,
+///   released with psim_string_free().
+///
+/// Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_PANIC.
+///
+/// NULL: `schema_json_out` is required.
+/// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `schema_json_out` is NULL or valid for a write.
+#[no_mangle]
+pub unsafe extern "C" fn psim_config_schema(schema_json_out: *mut *mut c_char) -> psim_status {
+    ffi_boundary!("psim_config_schema", {
+        let out = out_arg("psim_config_schema", "schema_json_out", schema_json_out)?;
+        // SAFETY: the pointer contract documented above.
+        unsafe { out.write_string(config_schema()) }
     })
 }

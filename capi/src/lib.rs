@@ -36,7 +36,7 @@ mod version;
 // Appended after every older export, so the header lists the newer functions last.
 mod config;
 
-pub use config::psim_config_normalize;
+pub use config::{psim_config_normalize, psim_config_schema};
 pub use documents::{EventsDocument, PSIM_EVENTS_SCHEMA_VERSION, PSIM_SNAPSHOT_SCHEMA_VERSION};
 pub use error::{psim_last_error, psim_last_error_json, psim_status};
 pub use handle::{psim_sim_t, PsimSim};

@@ -292,3 +292,22 @@ fn the_last_error_json_follows_every_call_on_its_thread() {
     assert_eq!(error["message"], last_error());
     unsafe { psim_sim_free(sim) };
 }
+
+#[test]
+fn the_schema_is_the_committed_one() {
+    let mut out = SENTINEL;
+    assert_eq!(unsafe { psim_config_schema(&mut out) }, psim_status::Ok);
+    let schema = take(out);
+    let committed = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/config.schema.json"),
+    )
+    .unwrap();
+    assert_eq!(schema, committed);
+    let parsed: Value = serde_json::from_str(&schema).unwrap();
+    assert_eq!(parsed["title"], "payment-sim configuration");
+    assert_eq!(
+        unsafe { psim_config_schema(ptr::null_mut()) },
+        psim_status::NullArg
+    );
+    assert!(last_error().contains("`schema_json_out` is NULL"));
+}

@@ -417,5 +417,8 @@ impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Tracked<'_, T> {
 }
 
 mod flow_depth;
+mod schema;
+
+pub use schema::config_schema;
 #[cfg(test)]
 mod tests;

@@ -37,7 +37,7 @@ pub mod stats;
 mod transaction;
 
 pub use config::SimulationConfig;
-pub use document::{normalize_document, parse_document, DocumentKind};
+pub use document::{config_schema, normalize_document, parse_document, DocumentKind};
 pub use engine::{Simulation, Submission};
 pub use error::{Problem, SimError};
 pub use events::{EventRecord, Mechanism};

@@ -2,6 +2,7 @@
 //! mapping to the machine format, problems included. Documents are read by
 //! [`crate::document`] (re-exported here as `parse_document`), which every layer uses.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{null_as_default, null_as_one};
@@ -14,12 +15,13 @@ use crate::error::{Problem, SimError};
 pub use crate::document::{parse_document, DocumentKind};
 
 /// A scenario file as people write it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// Clock, seed and engine settings.
     pub simulation: ScenarioSimulation,
     /// The participants, in order.
+    #[schemars(length(min = 1))]
     pub agents: Vec<ScenarioAgent>,
     /// Cost rates (the seed's defaults when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -30,13 +32,15 @@ pub struct Scenario {
 }
 
 /// The `simulation:` section.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioSimulation {
-    /// Ticks in one business day.
+    /// Ticks in one business day (≥ 1).
+    #[schemars(range(min = 1))]
     pub ticks_per_day: i64,
-    /// Business days in the horizon (default 1).
+    /// Business days in the horizon (≥ 1, default 1).
     #[serde(default = "one", deserialize_with = "null_as_one")]
+    #[schemars(with = "Option<i64>", range(min = 1))]
     pub num_days: i64,
     /// Master RNG seed.
     pub seed: u64,
@@ -56,15 +60,17 @@ fn one() -> i64 {
 }
 
 /// One entry of `agents:`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioAgent {
-    /// Unique identifier.
+    /// Unique, non-empty identifier (any UTF-8 text without NUL).
+    #[schemars(length(min = 1))]
     pub id: String,
     /// Opening balance in cents.
     pub balance: i64,
-    /// Intraday credit line in cents (default 0).
+    /// Intraday credit line in cents (≥ 0, default 0).
     #[serde(default, deserialize_with = "null_as_default")]
+    #[schemars(with = "Option<i64>", range(min = 0))]
     pub credit_limit: i64,
     /// Cash-management policy.
     pub policy: PolicyConfig,

@@ -811,6 +811,14 @@ static void test_config_documents(void) {
     CHECK(contains(psim_last_error(), "`document` is NULL"));
     CHECK_STATUS(psim_config_normalize(TWO_AGENTS, NULL), PSIM_STATUS_NULL_ARG);
     CHECK(out == &sentinel);
+
+    /* The JSON Schema of both shapes (the text of docs/config.schema.json). */
+    CHECK_OK(psim_config_schema(&out));
+    CHECK(contains(out, "\"title\": \"payment-sim configuration\""));
+    CHECK(contains(out, "\"$ref\": \"#/$defs/Scenario\""));
+    CHECK(contains(out, "\"$ref\": \"#/$defs/SimulationConfig\""));
+    psim_string_free(out);
+    CHECK_STATUS(psim_config_schema(NULL), PSIM_STATUS_NULL_ARG);
 }
 
 struct test {

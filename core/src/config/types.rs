@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::serde_helpers::{
@@ -9,46 +10,57 @@ use super::serde_helpers::{
     null_as_default, null_as_delay_cost, null_as_eod_penalty, null_as_priority, null_as_split_cost,
     null_as_true, unique_keys,
 };
+use super::{MAX_LIQUIDITY_RATE_PPM, MAX_PRIORITY, MAX_RATE_PER_TICK, MAX_SPLIT_PARTS};
 
 /// Complete simulation configuration (machine format).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SimulationConfig {
     /// Ticks in one business day (≥ 1).
+    #[schemars(range(min = 1))]
     pub ticks_per_day: i64,
     /// Number of business days in the horizon (≥ 1).
+    #[schemars(range(min = 1))]
     pub num_days: i64,
     /// Master seed of every random stream.
     pub rng_seed: u64,
     /// The participants, in configuration order (this order is part of the model).
+    #[schemars(length(min = 1))]
     pub agent_configs: Vec<AgentConfig>,
     /// Cost rates; the seed's defaults when absent.
     #[serde(default, deserialize_with = "null_as_default")]
+    #[schemars(with = "Option<CostRates>")]
     pub cost_rates: CostRates,
     /// Liquidity-saving mechanism switches.
     #[serde(default, deserialize_with = "null_as_default")]
+    #[schemars(with = "Option<LsmConfig>")]
     pub lsm: LsmConfig,
     /// Queue 2 discipline for RTGS entry and retry.
     #[serde(default, deserialize_with = "null_as_default")]
+    #[schemars(with = "Option<QueueDiscipline>")]
     pub queue_discipline: QueueDiscipline,
     /// What happens to a payment that reaches its deadline unsettled.
     #[serde(default, deserialize_with = "null_as_default")]
+    #[schemars(with = "Option<DeadlineMode>")]
     pub deadline_mode: DeadlineMode,
     /// How much of the event stream is recorded.
     #[serde(default, deserialize_with = "null_as_default")]
+    #[schemars(with = "Option<EventRecording>")]
     pub event_recording: EventRecording,
 }
 
 /// One participant's settlement account and behaviour.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgentConfig {
     /// Unique, non-empty identifier (any UTF-8 text without NUL).
+    #[schemars(length(min = 1))]
     pub id: String,
     /// Balance at the start of the simulation, in cents.
     pub opening_balance: i64,
     /// Intraday credit line (≥ 0): the balance may fall to `-credit_limit`.
     #[serde(default, deserialize_with = "null_as_default")]
+    #[schemars(with = "Option<i64>", range(min = 0))]
     pub credit_limit: i64,
     /// Cash-management policy deciding what leaves Queue 1.
     pub policy: PolicyConfig,
@@ -58,7 +70,7 @@ pub struct AgentConfig {
 }
 
 /// A cash-management policy.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", deny_unknown_fields)]
 pub enum PolicyConfig {
     /// Release everything, oldest first.
@@ -76,8 +88,10 @@ pub enum PolicyConfig {
     /// Hold payments that would take the balance below a buffer, unless urgent.
     LiquidityAware {
         /// Balance (cents, credit not counted) to keep after releases.
+        #[schemars(range(min = 0))]
         target_buffer: i64,
         /// A payment is urgent when `deadline_tick - tick <= urgency_threshold`.
+        #[schemars(range(min = 0))]
         urgency_threshold: i64,
         /// Optional splitting of large payments.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -97,46 +111,54 @@ impl PolicyConfig {
 }
 
 /// Splitting of released payments larger than `threshold` into at most `max_parts` parts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SplitConfig {
     /// Payments above this amount are split (> 0).
+    #[schemars(range(min = 1))]
     pub threshold: i64,
     /// Most parts one payment becomes (≥ 2).
+    #[schemars(range(min = 2, max = MAX_SPLIT_PARTS))]
     pub max_parts: i64,
 }
 
 /// Poisson arrivals of payment orders for one sender.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ArrivalConfig {
     /// Mean number of new orders per tick (Poisson λ).
+    #[schemars(extend("exclusiveMinimum" = 0), range(max = MAX_RATE_PER_TICK))]
     pub rate_per_tick: f64,
     /// Distribution of amounts (cents).
     pub distribution: AmountDistribution,
     /// Relative weights of receivers. Drawn in the receivers' configuration order.
     #[serde(deserialize_with = "unique_keys")]
+    #[schemars(extend("minProperties" = 1, "additionalProperties" = {"type": "number", "minimum": 0}))]
     pub counterparty_weights: BTreeMap<String, f64>,
     /// Ticks from arrival to deadline (≥ 1).
     #[serde(
         default = "default_deadline_offset",
         deserialize_with = "null_as_deadline_offset"
     )]
+    #[schemars(with = "Option<i64>", range(min = 1))]
     pub deadline_offset: i64,
     /// Priority of generated orders (0–10).
     #[serde(default = "default_priority", deserialize_with = "null_as_priority")]
+    #[schemars(with = "Option<i64>", range(min = 0, max = MAX_PRIORITY))]
     pub priority: i64,
 }
 
 /// Distribution of generated amounts, in cents (rounded, at least 1).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", deny_unknown_fields)]
 pub enum AmountDistribution {
     /// Normal(mean, std_dev).
     Normal {
         /// Mean (> 0).
+        #[schemars(extend("exclusiveMinimum" = 0))]
         mean: f64,
         /// Standard deviation (> 0).
+        #[schemars(extend("exclusiveMinimum" = 0))]
         std_dev: f64,
     },
     /// exp(Normal(mean_log, std_dev_log)).
@@ -144,11 +166,13 @@ pub enum AmountDistribution {
         /// Mean of the logarithm (finite).
         mean_log: f64,
         /// Standard deviation of the logarithm (> 0).
+        #[schemars(extend("exclusiveMinimum" = 0))]
         std_dev_log: f64,
     },
     /// Uniform integer in `[min, max]`.
     Uniform {
         /// Smallest amount (≥ 0).
+        #[schemars(range(min = 0))]
         min: i64,
         /// Largest amount (> min).
         max: i64,
@@ -156,23 +180,28 @@ pub enum AmountDistribution {
 }
 
 /// Cost rates, integer cents. Defaults are the seed's.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct CostRates {
     /// Overdraft cost in parts per million of the negative balance, per tick.
     #[serde(deserialize_with = "null_as_default")]
+    #[schemars(with = "Option<i64>", range(min = 0, max = MAX_LIQUIDITY_RATE_PPM))]
     pub liquidity_cost_per_unit_per_tick: i64,
     /// Cost per unsettled order (Queue 1 or Queue 2) per tick.
     #[serde(deserialize_with = "null_as_delay_cost")]
+    #[schemars(with = "Option<i64>", range(min = 0))]
     pub delay_cost_per_tick: i64,
     /// Cost per extra part when a payment is split.
     #[serde(deserialize_with = "null_as_split_cost")]
+    #[schemars(with = "Option<i64>", range(min = 0))]
     pub split_friction_cost: i64,
     /// Penalty once per order that misses its deadline.
     #[serde(deserialize_with = "null_as_deadline_penalty")]
+    #[schemars(with = "Option<i64>", range(min = 0))]
     pub deadline_penalty: i64,
     /// Penalty per order still unsettled at the end of a day.
     #[serde(deserialize_with = "null_as_eod_penalty")]
+    #[schemars(with = "Option<i64>", range(min = 0))]
     pub eod_penalty: i64,
 }
 
@@ -189,14 +218,16 @@ impl Default for CostRates {
 }
 
 /// Liquidity-saving mechanism switches (both on by default).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct LsmConfig {
     /// Bilateral offsetting of opposite queued payments.
     #[serde(deserialize_with = "null_as_true")]
+    #[schemars(with = "Option<bool>")]
     pub bilateral: bool,
     /// Multilateral offsetting (gridlock resolution).
     #[serde(deserialize_with = "null_as_true")]
+    #[schemars(with = "Option<bool>")]
     pub multilateral: bool,
 }
 
@@ -210,7 +241,7 @@ impl Default for LsmConfig {
 }
 
 /// Whether a fundable payment may pass a waiting payment of the same sender.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum QueueDiscipline {
     /// A fundable payment settles even if an earlier one of the same sender waits (TARGET2).
@@ -221,7 +252,7 @@ pub enum QueueDiscipline {
 }
 
 /// Treatment of payments unsettled at their deadline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DeadlineMode {
     /// Remove from its queue and charge the deadline penalty (the seed's behaviour).
@@ -232,7 +263,7 @@ pub enum DeadlineMode {
 }
 
 /// How much of the event stream is kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EventRecording {
     /// Every state change.
