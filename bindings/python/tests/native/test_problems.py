@@ -155,3 +155,18 @@ def test_the_report_names_the_status_and_the_message_of_the_failure():
     assert report["status"] == "PSIM_STATUS_INVALID_CONFIG"
     assert report["message"] == _core.last_error() == str(info.value)
     assert report["problems"] == info.value.problems
+
+
+def test_bytes_that_are_not_utf8_or_hold_a_nul_name_the_file(tmp_path):
+    from payment_simulator.errors import InvalidUtf8Error
+
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("simulation: {ticks_per_day: 1, seed: 1}\nagents: [{id: Bänk, balance: 0}]\n".encode("latin-1"))
+    for load in (load_config, Orchestrator.new):
+        with pytest.raises(InvalidUtf8Error) as info:
+            load(path)
+        assert str(info.value).startswith(f"{path}: ")
+    path.write_bytes(b"simulation: {ticks_per_day: 1, seed: 1}\n\0")
+    with pytest.raises(InvalidJsonError, match="NUL") as info:
+        load_config(path)
+    assert str(info.value).startswith(f"{path}: ")
