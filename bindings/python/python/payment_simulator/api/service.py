@@ -35,6 +35,7 @@ from .settings import Settings
 
 log = logging.getLogger("payment_simulator.api")
 
+
 class RestoreError(RuntimeError):
     """A stored simulation could not be rebuilt (corrupt data, or an engine that replays differently)."""
 
