@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import shutil
 import statistics
 import subprocess
@@ -89,7 +88,11 @@ def dense_network(banks: int, seed: int = 9) -> str:
 
 
 def find_cli() -> str:
-    for candidate in (os.environ.get("PSIM_CLI"), REPO / "target" / "release" / "payment-sim", shutil.which("payment-sim")):
+    for candidate in (
+        os.environ.get("PSIM_CLI"),
+        REPO / "target" / "release" / "payment-sim",
+        shutil.which("payment-sim"),
+    ):
         if candidate and Path(candidate).is_file():
             return str(candidate)
     sys.exit("bench_config: the payment-sim CLI was not found (build it, or set PSIM_CLI)")
@@ -122,7 +125,8 @@ def main() -> None:
         started = time.perf_counter()
         path.write_text(dense_network(args.banks), encoding="utf-8")
         size = path.stat().st_size
-        print(f"{path.name}: {args.banks:,} banks, {size / 1e6:.1f} MB, generated in {time.perf_counter() - started:.1f} s")
+        took = time.perf_counter() - started
+        print(f"{path.name}: {args.banks:,} banks, {size / 1e6:.1f} MB, generated in {took:.1f} s")
 
         cli_runs = [measure([cli, "validate", str(path)]) for _ in range(args.repeat)]
         py_runs = [measure([sys.executable, "-c", PYTHON_LOAD, str(path)]) for _ in range(args.repeat)]
@@ -143,7 +147,10 @@ def main() -> None:
         f"\nPython / CLI time: {ratio:.2f}× (target ≤ {TIME_TARGET}×); "
         f"Python peak memory: {py_side['peak'] / size:.1f}× the file (target < {MEMORY_TARGET}×)"
     )
-    print(f"inside the Python process (median s, {agents:,} agents): " + ", ".join(f"{k} {v:.2f}" for k, v in inside.items()))
+    print(
+        f"inside the Python process (median s, {agents:,} agents): "
+        + ", ".join(f"{k} {v:.2f}" for k, v in inside.items())
+    )
     print(f"(median of {args.repeat} runs each; peak RSS is the largest run; file {size:,} bytes)")
 
 

@@ -1,7 +1,6 @@
 """The exception hierarchy (no native library needed)."""
 
 import pytest
-
 from payment_simulator import errors
 from payment_simulator.errors import STATUS_EXCEPTIONS, PaymentSimError
 
@@ -61,7 +60,11 @@ def test_key_error_subclasses_keep_the_message_readable():
 
 def test_invalid_config_carries_its_problems():
     problems = [
-        {"path": "simulation.ticks_per_day", "message": "simulation.ticks_per_day must be positive (got 0)", "value": 0},
+        {
+            "path": "simulation.ticks_per_day",
+            "message": "simulation.ticks_per_day must be positive (got 0)",
+            "value": 0,
+        },
         {"path": "", "message": "the document must be a mapping"},
     ]
     e = errors.InvalidConfigError("bad", problems)

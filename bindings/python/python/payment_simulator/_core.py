@@ -27,9 +27,7 @@ from .errors import (
     InvalidArgumentError,
     InvalidConfigError,
     InvalidJsonError,
-    InvalidUtf8Error,
     PaymentSimError,
-    Problem,
     SimulationClosedError,
     UnknownAgentError,
 )

@@ -9,7 +9,6 @@ import json
 
 import pytest
 import yaml
-
 from payment_simulator._core import config_schema
 from payment_simulator.api.models import ErrorBody
 from payment_simulator.api.openapi import config_components

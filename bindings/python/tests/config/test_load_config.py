@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from payment_simulator.config import SimulationConfig, load_config, parse_config
 from payment_simulator.errors import InvalidConfigError, InvalidJsonError
 

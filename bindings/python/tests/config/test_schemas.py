@@ -16,11 +16,10 @@ import subprocess
 import typing
 
 import pytest
-from pydantic import BaseModel, ValidationError
-
 from payment_simulator._core import config_schema
 from payment_simulator.config import SimulationConfig, schemas
 from payment_simulator.errors import InvalidConfigError
+from pydantic import BaseModel, ValidationError
 
 
 def scenario(**overrides):
@@ -250,8 +249,11 @@ def test_the_scenario_views_match_the_scenario_types_of_the_schema():
 
 @pytest.mark.parametrize(
     "alias, field",
-    [(schemas.QueueDiscipline, "queue_discipline"), (schemas.DeadlineMode, "deadline_mode"),
-     (schemas.EventRecording, "event_recording")],
+    [
+        (schemas.QueueDiscipline, "queue_discipline"),
+        (schemas.DeadlineMode, "deadline_mode"),
+        (schemas.EventRecording, "event_recording"),
+    ],
 )
 def test_enumerations_are_the_cores(alias, field):
     text = json.dumps(config_schema())
@@ -314,8 +316,15 @@ def test_cross_field_rules_have_paths(path, value, where):
 
 @pytest.mark.parametrize(
     "path",
-    ["colour", "simulation.colour", "agents.0.colour", "agents.0.policy.colour", "agents.1.policy.split.colour",
-     "agents.0.arrival_config.colour", "agents.0.arrival_config.distribution.colour"],
+    [
+        "colour",
+        "simulation.colour",
+        "agents.0.colour",
+        "agents.0.policy.colour",
+        "agents.1.policy.split.colour",
+        "agents.0.arrival_config.colour",
+        "agents.0.arrival_config.distribution.colour",
+    ],
 )
 def test_unknown_fields_are_the_cores_problem_with_a_path(path):
     problems = problems_of(scenario(**{path: 1}))
@@ -345,8 +354,15 @@ def test_wrong_types_and_variants_are_the_cores_problem(path, value):
 
 @pytest.mark.parametrize(
     "path",
-    ["simulation.num_days", "agents.0.credit_limit", "agents.0.policy.split", "agents.0.arrival_config.priority",
-     "costs", "lsm", "simulation.event_recording"],
+    [
+        "simulation.num_days",
+        "agents.0.credit_limit",
+        "agents.0.policy.split",
+        "agents.0.arrival_config.priority",
+        "costs",
+        "lsm",
+        "simulation.event_recording",
+    ],
 )
 def test_null_means_the_cores_default(path):
     doc = scenario(**{path: None}) if path not in ("costs", "lsm") else {**scenario(), path: None}

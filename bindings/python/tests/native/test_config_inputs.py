@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from payment_simulator import _core
 from payment_simulator._core import Orchestrator
 from payment_simulator.config import SimulationConfig, load_config

@@ -13,7 +13,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from payment_simulator._core import Orchestrator
 from payment_simulator.config import load_config
 

@@ -4,7 +4,6 @@ agent ids, submissions, lifetime."""
 import json
 
 import pytest
-
 from payment_simulator._core import Orchestrator
 from payment_simulator.config import SimulationConfig
 from payment_simulator.errors import InvalidArgumentError, SimulationClosedError

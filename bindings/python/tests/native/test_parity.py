@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from payment_simulator._core import Orchestrator
 from payment_simulator.config import load_config
 from payment_simulator.errors import InvalidConfigError, InvalidJsonError

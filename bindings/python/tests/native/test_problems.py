@@ -9,7 +9,6 @@ import copy
 import json
 
 import pytest
-
 from payment_simulator import _core
 from payment_simulator._core import Orchestrator
 from payment_simulator.config import SimulationConfig, load_config, parse_config
@@ -85,7 +84,7 @@ def test_files_name_the_file_and_keep_the_paths(tmp_path, suffix, doc, expected)
     path = tmp_path / f"bad{suffix}"
     path.write_text(json.dumps(doc()))  # JSON is YAML too
     for load in (load_config, Orchestrator.new, lambda p: Orchestrator.new(str(p))):
-        error = raised(lambda: load(path))
+        error = raised(lambda load=load: load(path))
         assert paths(error) == expected
         message = str(error)
         assert message.startswith(f"{path}: invalid configuration:")

@@ -28,7 +28,7 @@ def _rewrite_refs(node: Any, renames: dict[str, str]) -> Any:
                 for key in _DEFINITION_KEYS:
                     prefix = f"#/{key}/"
                     if ref.startswith(prefix):
-                        out["$ref"] = f"#/components/schemas/{renames[ref[len(prefix):]]}"
+                        out["$ref"] = f"#/components/schemas/{renames[ref[len(prefix) :]]}"
         return out
     if isinstance(node, list):
         return [_rewrite_refs(value, renames) for value in node]
