@@ -1,7 +1,8 @@
 """Shared test setup.
 
 Tests that need libpayment_sim are those matching NATIVE_TESTS: ffi/, integration/, native/,
-service/ (the REST service as a real process) and the REST service's tests in api/. When the
+service/ (the REST service as a real process), config/ and the REST service's tests in api/
+(configuration documents are read by the core). When the
 library cannot be loaded they are not collected (the seed's files import
 payment_simulator._core at module level, so they cannot even be imported) and
 test_native_library.py reports why, as a skip. Under CI (CI or PSIM_REQUIRE_NATIVE set)
@@ -11,6 +12,7 @@ nothing is left out: a missing library fails the run.
 from __future__ import annotations
 
 import os
+import shutil
 from fnmatch import fnmatch
 from pathlib import Path
 
@@ -21,11 +23,15 @@ NATIVE_TESTS = [
     "integration/*",
     "native/*",
     "service/*",
+    "config/*",
+    "api/test_config_loading.py",
     "api/test_lifecycle_manager.py",
     "api/test_endpoints.py",
     "api/test_api_*.py",
+    "api/test_golden_*.py",
 ]
 TESTS_DIR = Path(__file__).parent
+REPO = TESTS_DIR.parents[2]
 
 try:
     import payment_simulator._core as _core
@@ -69,6 +75,23 @@ def native_required() -> bool:
     return NATIVE_REQUIRED
 
 
+@pytest.fixture(scope="session")
+def cli(native_required) -> str:
+    """The payment-sim CLI: PSIM_CLI, else the repository's build, else the PATH."""
+    candidates = [
+        os.environ.get("PSIM_CLI"),
+        REPO / "target" / "release" / "payment-sim",
+        REPO / "target" / "debug" / "payment-sim",
+        shutil.which("payment-sim"),
+    ]
+    found = next((str(c) for c in candidates if c and Path(c).is_file()), None)
+    if found is None:
+        if native_required:
+            pytest.fail("the payment-sim CLI was not found (build it, or set PSIM_CLI)")
+        pytest.skip("the payment-sim CLI was not found (build it, or set PSIM_CLI)")
+    return found
+
+
 # --- scenarios shared by the REST service's tests (api/ and service/) ----------------------
 
 
@@ -107,12 +130,12 @@ def service_scenario(
 
 def reference_run(scenario: dict, ops: list[tuple]) -> dict:
     """What an uninterrupted in-process simulation shows after ``ops``: ``("tick", n)``,
-    ``("run", n)`` or ``("submit", tx)``. Returns state, stats, events and the last results."""
+    ``("run", n)`` or ``("submit", tx)``. ``scenario`` is a dict of either shape. Returns
+    state, stats, events and the last results."""
     from payment_simulator._core import Orchestrator
-    from payment_simulator.config import SimulationConfig
 
     results = []
-    with Orchestrator.new(SimulationConfig.model_validate(scenario).to_rust_dict()) as sim:
+    with Orchestrator.new(scenario) as sim:
         for kind, arg in ops:
             if kind == "submit":
                 results.append(sim.submit_transaction(arg))

@@ -1,7 +1,6 @@
 """The exception hierarchy (no native library needed)."""
 
 import pytest
-
 from payment_simulator import errors
 from payment_simulator.errors import STATUS_EXCEPTIONS, PaymentSimError
 
@@ -60,9 +59,26 @@ def test_key_error_subclasses_keep_the_message_readable():
 
 
 def test_invalid_config_carries_its_problems():
-    e = errors.InvalidConfigError("bad", ["a", "b"])
-    assert e.problems == ["a", "b"] and str(e) == "bad"
-    assert errors.InvalidConfigError("only").problems == ["only"]
+    problems = [
+        {
+            "path": "simulation.ticks_per_day",
+            "message": "simulation.ticks_per_day must be positive (got 0)",
+            "value": 0,
+        },
+        {"path": "", "message": "the document must be a mapping"},
+    ]
+    e = errors.InvalidConfigError("bad", problems)
+    assert e.problems == problems and str(e) == "bad"
+    assert errors.InvalidConfigError("only").problems == [{"path": "", "message": "only"}]
+
+
+@pytest.mark.parametrize("cls", sorted(STATUS_EXCEPTIONS.values(), key=lambda c: c.__name__))
+def test_every_error_has_problems_with_paths(cls):
+    # Without the core's list, one problem of the whole input: the message, path "".
+    e = cls("what went wrong")
+    assert e.problems == [{"path": "", "message": "what went wrong"}]
+    assert str(e) == "what went wrong"
+    assert cls("m", [{"path": "x", "message": "m"}]).problems == [{"path": "x", "message": "m"}]
 
 
 def test_the_package_exports_the_hierarchy_without_loading_the_library():

@@ -1,7 +1,8 @@
 """payment_simulator: a deterministic RTGS payment-system simulator (Python bindings).
 
-``payment_simulator.config`` works without the native library; ``Orchestrator`` and
-``SimulationManager`` load it on first use, so importing this package never fails for lack of it.
+The native library is loaded on first use — by ``Orchestrator``, ``SimulationManager`` or
+reading a configuration (the core is its one reader) — so importing this package, its errors
+and its configuration views never fails for lack of it.
 """
 
 from importlib import metadata as _metadata

@@ -1,27 +1,32 @@
 """The engine: :class:`Orchestrator`, the seed's Python API, over the C ABI of libpayment_sim.
 
 Every call crosses the boundary as JSON text (``psim_sim_*``). Statuses become exceptions in
-one place (:func:`_check`), carrying ``psim_last_error()``'s message. Strings the library
-returns are copied and then freed in ``finally``. A handle is freed by ``close()`` (or the
-context manager); ``ffi.gc`` frees a forgotten one when the object is collected.
+one place (:func:`_check`), carrying the core's message and its structured problems
+(``psim_last_error_json()``). Strings the library returns are copied and then freed in
+``finally``. A handle is freed by ``close()`` (or the context manager); ``ffi.gc`` frees a
+forgotten one when the object is collected.
+
+Configuration documents have one reader, the core: :func:`normalize_config` hands YAML or JSON
+text of either shape to ``psim_config_normalize`` and gets the validated machine format back.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import operator
+import os
 import threading
 from collections.abc import Mapping
 from typing import Any
 
 from . import _loader
+from ._json import dumps, utf8
+from .config.model import SimulationConfig, read_config_file, with_source
 from .errors import (
     STATUS_EXCEPTIONS,
     InvalidArgumentError,
     InvalidConfigError,
     InvalidJsonError,
-    InvalidUtf8Error,
     PaymentSimError,
     SimulationClosedError,
     UnknownAgentError,
@@ -49,12 +54,28 @@ def last_error() -> str:
     return ffi.string(message).decode("utf-8", "replace") if message != ffi.NULL else ""
 
 
+def last_error_report() -> dict[str, Any]:
+    """The last failed call on this thread as the core reports it (``psim_last_error_json()``):
+    ``{"status", "message", "problems": [{"path", "message", "value"?}]}``; status
+    ``PSIM_STATUS_OK`` and no problems after a successful call."""
+    document = lib.psim_last_error_json()
+    if document == ffi.NULL:  # never, by the contract
+        return {"status": "", "message": last_error(), "problems": []}
+    return json.loads(ffi.string(document).decode("utf-8", "replace"))
+
+
 def _check(status: int) -> None:
-    """Raise the exception for a non-OK status, with the library's message."""
+    """Raise the exception for a non-OK status, with the library's message and problems."""
     if status == _OK:
         return
-    name = _STATUS_NAMES.get(status, f"unknown status {status}")
-    raise STATUS_EXCEPTIONS.get(name, PaymentSimError)(last_error() or name)
+    name = _STATUS_NAMES.get(status)
+    if name is None:  # not a status this package knows: say so, whatever the library said
+        message = last_error()
+        raise PaymentSimError(f"unknown status {status}" + (f": {message}" if message else ""))
+    report = last_error_report()
+    # The report belongs to this failure when it names the same status (it always should).
+    problems = report["problems"] if report.get("status", "").upper() == name else None
+    raise STATUS_EXCEPTIONS.get(name, PaymentSimError)(last_error() or name, problems or None)
 
 
 # --- handle accounting (for leak tests) ----------------------------------------------------
@@ -85,42 +106,12 @@ def _own(raw):
 # --- conversions at the boundary -----------------------------------------------------------
 
 
-def _utf8(text: str) -> bytes:
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError as e:
-        raise InvalidUtf8Error(f"not valid UTF-8 ({e.reason} at position {e.start})") from None
-
-
-def _nonfinite_path(obj: Any, path: str = "") -> str | None:
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return path or "the value"
-    items = obj.items() if isinstance(obj, Mapping) else enumerate(obj) if isinstance(obj, (list, tuple)) else ()
-    for key, value in items:
-        found = _nonfinite_path(value, f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}".lstrip("."))
-        if found:
-            return found
-    return None
-
-
-def _to_json(obj: Mapping, error: type[PaymentSimError], what: str) -> bytes:
-    if not isinstance(obj, Mapping):
-        raise TypeError(f"{what} must be a dict, not {type(obj).__name__}")
-    try:
-        text = json.dumps(obj, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    except ValueError:  # JSON has no NaN or infinity: say where, as the core would
-        raise error(f"{_nonfinite_path(obj)} in {what} must be finite") from None
-    except RecursionError:
-        raise InvalidJsonError(f"{what} is nested too deeply") from None
-    return _utf8(text)
-
-
 def _agent_id(agent_id: str) -> bytes:
     if not isinstance(agent_id, str):
         raise TypeError(f"agent id must be a str, not {type(agent_id).__name__}")
     if "\0" in agent_id:  # no agent can have it (the core forbids NUL), and C would truncate it
         raise UnknownAgentError(f"unknown agent {json.dumps(agent_id)}")
-    return _utf8(agent_id)
+    return utf8(agent_id)
 
 
 def _u64(value: int, name: str) -> int:
@@ -130,13 +121,48 @@ def _u64(value: int, name: str) -> int:
     return value
 
 
-def _take_string(out) -> str:
-    """Copy the library-owned string in ``*out`` and free it."""
+def _take_bytes(out) -> bytes:
+    """Copy the library-owned string in ``*out`` (UTF-8 bytes) and free it."""
     pointer, out[0] = out[0], ffi.NULL
     try:
-        return ffi.string(pointer).decode("utf-8")
+        return ffi.string(pointer)
     finally:
         lib.psim_string_free(pointer)
+
+
+def _take_string(out) -> str:
+    """Copy the library-owned string in ``*out`` and free it."""
+    return _take_bytes(out).decode("utf-8")
+
+
+def _document_bytes(document: str | bytes, what: str = "the document") -> bytes:
+    data = utf8(document) if isinstance(document, str) else bytes(document)
+    if b"\0" in data:  # C would read only up to it
+        raise InvalidJsonError(f"{what} contains a NUL character")
+    return data
+
+
+# --- configuration documents ---------------------------------------------------------------
+
+
+def normalize_config(document: str | bytes) -> bytes:
+    """The validated machine-format JSON (every default filled in) of a configuration
+    document: scenario or machine format, YAML or JSON text (``psim_config_normalize``).
+
+    Raises InvalidJsonError for text that is neither JSON nor YAML, InvalidConfigError with
+    every problem and its path for a document that breaks a rule, InvalidUtf8Error for bytes
+    that are not UTF-8."""
+    out = ffi.new("char **")
+    _check(lib.psim_config_normalize(_document_bytes(document), out))
+    return _take_bytes(out)
+
+
+def config_schema() -> dict[str, Any]:
+    """The JSON Schema of the documents :func:`normalize_config` accepts, generated by the core
+    from its own types (``psim_config_schema``; the same text as docs/config.schema.json)."""
+    out = ffi.new("char **")
+    _check(lib.psim_config_schema(out))
+    return json.loads(_take_string(out))
 
 
 # --- the orchestrator ----------------------------------------------------------------------
@@ -152,14 +178,32 @@ class Orchestrator:
     handle deterministically.
     """
 
-    def __init__(self, config: Mapping | Any):
-        """Create a simulation from a machine-format dict (the seed's ``OrchestratorConfig``)
-        or a :class:`~payment_simulator.config.SimulationConfig`."""
+    def __init__(self, config: SimulationConfig | Mapping | str | os.PathLike):
+        """Create a simulation from
+
+        - a :class:`~payment_simulator.config.SimulationConfig` (``load_config``'s result): its
+          normalised machine JSON goes to the core as it is, never re-serialised;
+        - a dict of either shape: the scenario format (``simulation`` / ``agents`` / ``costs`` /
+          ``lsm``, what a loaded YAML file gives) or the machine format (the seed's
+          ``ticks_per_day`` / ``agent_configs`` / ...);
+        - a path (``str`` or ``os.PathLike``) to a scenario file, YAML or JSON.
+
+        The core validates every one of them alike: InvalidConfigError (a ValueError) lists
+        each problem with its path (``problems``); for a file the message names the file."""
         self._setup()
-        if hasattr(config, "to_rust_dict"):
-            config = config.to_rust_dict()
+        source = None
+        if isinstance(config, SimulationConfig):
+            document = config.machine_json
+        elif isinstance(config, (str, os.PathLike)):
+            source = os.fspath(config)
+            document = read_config_file(source)
+        elif hasattr(config, "to_rust_dict") and not isinstance(config, Mapping):  # a duck-typed config
+            document = dumps(config.to_rust_dict(), InvalidConfigError, "the configuration")
+        else:
+            document = dumps(config, InvalidConfigError, "the configuration")
         out = ffi.new("psim_sim_t **")
-        _check(lib.psim_sim_new(_to_json(config, InvalidConfigError, "the configuration"), out))
+        with with_source(source):
+            _check(lib.psim_sim_new(_document_bytes(document, source or "the configuration"), out))
         self._handle = _own(out[0])
 
     def _setup(self) -> None:
@@ -169,23 +213,20 @@ class Orchestrator:
         self._out = ffi.new("char **")  # reused under the lock: no allocation per call
 
     @classmethod
-    def new(cls, config: Mapping | Any) -> Orchestrator:
-        """The seed's constructor: ``Orchestrator.new(config_dict)``."""
+    def new(cls, config: SimulationConfig | Mapping | str | os.PathLike) -> Orchestrator:
+        """The seed's constructor: ``Orchestrator.new(config)`` — a config object, a dict of
+        either shape, or a path (see :meth:`__init__`)."""
         return cls(config)
 
     @classmethod
     def restore(cls, snapshot: str | bytes | Mapping) -> Orchestrator:
         """A simulation continuing exactly where :meth:`snapshot` left it (RNG included)."""
         if isinstance(snapshot, Mapping):
-            data = _to_json(snapshot, InvalidConfigError, "the snapshot")
-        elif isinstance(snapshot, str):
-            data = _utf8(snapshot)
-        elif isinstance(snapshot, (bytes, bytearray)):
-            data = bytes(snapshot)
+            data = dumps(snapshot, InvalidConfigError, "the snapshot")
+        elif isinstance(snapshot, (str, bytes, bytearray)):
+            data = _document_bytes(snapshot, "the snapshot")
         else:
             raise TypeError(f"snapshot must be str, bytes or dict, not {type(snapshot).__name__}")
-        if b"\0" in data:  # C would read only up to it
-            raise InvalidJsonError("the snapshot contains a NUL character")
         self = cls.__new__(cls)
         self._setup()
         out = ffi.new("psim_sim_t **")
@@ -246,7 +287,7 @@ class Orchestrator:
     def submit_transaction(self, tx: Mapping) -> str:
         """Submit a payment order (``sender``, ``receiver``, ``amount``, optional
         ``deadline_offset`` and ``priority``); it arrives at :meth:`current_tick`. Returns its id."""
-        return self._call_str(lib.psim_sim_submit, _to_json(tx, InvalidArgumentError, "the transaction"))
+        return self._call_str(lib.psim_sim_submit, dumps(tx, InvalidArgumentError, "the transaction"))
 
     # -- beyond the seed --
 
@@ -320,4 +361,13 @@ class Orchestrator:
         return f"<Orchestrator {'closed' if self.closed else 'open'}>"
 
 
-__all__ = ["Orchestrator", "live_handles", "last_error", "native_version", "library_path"]
+__all__ = [
+    "Orchestrator",
+    "normalize_config",
+    "config_schema",
+    "live_handles",
+    "last_error",
+    "last_error_report",
+    "native_version",
+    "library_path",
+]

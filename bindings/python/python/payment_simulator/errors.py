@@ -7,12 +7,43 @@ code written against the seed plan (``pytest.raises(ValueError, ...)``) keeps wo
 
 from __future__ import annotations
 
+from typing import Any, TypedDict
+
+
+class _ProblemFields(TypedDict):
+    path: str
+    message: str
+
+
+class Problem(_ProblemFields, total=False):
+    """One problem, as the core reports it (``psim_last_error_json()``).
+
+    ``path`` is the offending field in the document the user wrote (``"agents[0].credit_limit"``,
+    ``"simulation.ticks_per_day"``; ``""`` for the whole document), ``message`` the core's text
+    (it may itself start with the path), ``value`` the offending value where the core gives it.
+    """
+
+    value: Any
+
+
+def whole(message: str) -> list[Problem]:
+    """The problems of an error that concerns no one field."""
+    return [{"path": "", "message": message}]
+
 
 class PaymentSimError(Exception):
-    """Base class of every error raised by payment_simulator."""
+    """Base class of every error raised by payment_simulator.
+
+    ``problems`` lists what went wrong, each with its ``path``: the core's own list for an
+    error it raised, else one problem of the whole input with the message.
+    """
 
     #: The ``psim_status`` name this class stands for (None for Python-side errors).
     status: str | None = None
+
+    def __init__(self, message: str = "", problems: list[Problem] | None = None):
+        super().__init__(message)
+        self.problems: list[Problem] = list(problems) if problems is not None else whole(message)
 
 
 class NullArgumentError(PaymentSimError, ValueError):
@@ -34,14 +65,10 @@ class InvalidJsonError(PaymentSimError, ValueError):
 
 
 class InvalidConfigError(PaymentSimError, ValueError):
-    """A configuration or snapshot breaks one or more rules; the message lists every problem."""
+    """A configuration or snapshot breaks one or more rules; the message lists every problem
+    and ``problems`` gives each with its path (``{"path": "agents[0].balance", "message": …}``)."""
 
     status = "PSIM_STATUS_INVALID_CONFIG"
-
-    def __init__(self, message: str, problems: list[str] | None = None):
-        super().__init__(message)
-        #: The individual problems, when known (Python-side validation fills it in).
-        self.problems: list[str] = problems if problems is not None else [message]
 
 
 class InvalidArgumentError(PaymentSimError, ValueError):
@@ -106,6 +133,7 @@ STATUS_EXCEPTIONS: dict[str, type[PaymentSimError]] = {
 }
 
 __all__ = [
+    "Problem",
     "PaymentSimError",
     "NullArgumentError",
     "InvalidUtf8Error",

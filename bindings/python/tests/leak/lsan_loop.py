@@ -1,4 +1,5 @@
-"""A create / tick / run / snapshot / restore / free loop for LeakSanitizer (run_lsan.sh).
+"""A normalise / create / tick / run / snapshot / restore / free loop for LeakSanitizer
+(run_lsan.sh).
 
 Not a pytest module: LeakSanitizer must be preloaded into the Python process itself, and
 reports at exit. Each library call below allocates and frees Rust memory; any handle or
@@ -8,7 +9,8 @@ returned string this package forgot to free shows up as a leak with a libpayment
 import gc
 import sys
 
-from payment_simulator._core import Orchestrator, live_handles
+from payment_simulator._core import Orchestrator, config_schema, live_handles
+from payment_simulator.config import SimulationConfig
 from payment_simulator.errors import PaymentSimError
 
 CONFIG = {
@@ -34,7 +36,8 @@ CONFIG = {
 
 def main(rounds: int) -> int:
     for i in range(rounds):
-        orch = Orchestrator.new(CONFIG)
+        config = SimulationConfig.model_validate(CONFIG)  # psim_config_normalize
+        orch = Orchestrator.new(config if i % 3 else CONFIG)
         orch.tick()
         orch.run(10)
         orch.submit_transaction({"sender": "A", "receiver": "B", "amount": 5})
@@ -45,10 +48,17 @@ def main(rounds: int) -> int:
             orch.get_agent_balance("nope")
         except PaymentSimError:
             pass
-        try:
-            Orchestrator.new({"ticks_per_day": 0})
-        except PaymentSimError:
-            pass
+        for bad in ({"ticks_per_day": 0}, {"simulation": {}, "agents": [{"id": ""}]}):
+            try:  # problems: psim_last_error_json
+                SimulationConfig.model_validate(bad)
+            except PaymentSimError:
+                pass
+            try:
+                Orchestrator.new(bad)
+            except PaymentSimError:
+                pass
+        if i % 50 == 0:
+            config_schema()
         if i % 2:
             orch.close()  # the other half is left to ffi.gc
         del orch

@@ -4,7 +4,6 @@ agent ids, submissions, lifetime."""
 import json
 
 import pytest
-
 from payment_simulator._core import Orchestrator
 from payment_simulator.config import SimulationConfig
 from payment_simulator.errors import InvalidArgumentError, SimulationClosedError
@@ -206,8 +205,11 @@ def test_context_manager_closes(config):
 
 
 def test_bad_argument_types(config):
-    with pytest.raises(TypeError):
+    with pytest.raises(FileNotFoundError):  # a str is a path to a scenario file
         Orchestrator.new("ticks_per_day: 1")
+    for wrong in (42, [("ticks_per_day", 1)], b"ticks_per_day: 1"):
+        with pytest.raises(TypeError):
+            Orchestrator.new(wrong)
     orch = Orchestrator.new(config)
     with pytest.raises(TypeError):
         orch.get_agent_balance(b"BANK_A")

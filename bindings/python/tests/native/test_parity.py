@@ -3,36 +3,17 @@ same statistics through the Python package (C ABI) as through the CLI (Rust)."""
 
 import copy
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
-
 from payment_simulator._core import Orchestrator
 from payment_simulator.config import load_config
 from payment_simulator.errors import InvalidConfigError, InvalidJsonError
 
 REPO = Path(__file__).resolve().parents[4]
 SCENARIOS = sorted((REPO / "examples" / "scenarios").glob("*.yaml"))
-
-
-@pytest.fixture(scope="module")
-def cli(native_required):
-    candidates = [
-        os.environ.get("PSIM_CLI"),
-        REPO / "target" / "release" / "payment-sim",
-        REPO / "target" / "debug" / "payment-sim",
-        shutil.which("payment-sim"),
-    ]
-    found = next((str(c) for c in candidates if c and Path(c).is_file()), None)
-    if found is None:
-        if native_required:
-            pytest.fail("the payment-sim CLI was not found (build it, or set PSIM_CLI)")
-        pytest.skip("the payment-sim CLI was not found (build it, or set PSIM_CLI)")
-    return found
 
 
 def cli_accepts(cli, path) -> bool:

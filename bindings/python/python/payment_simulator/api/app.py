@@ -13,6 +13,7 @@ from .. import __version__
 from .auth import PUBLIC_PATHS, GuardMiddleware
 from .deps import init_state, reset_service, service_of, settings_of
 from .errors import install_error_handlers
+from .openapi import add_config_schema
 from .routes import router
 from .settings import Settings
 
@@ -21,7 +22,8 @@ Create, advance, inspect and feed deterministic RTGS payment simulations over HT
 
 Every change (create, tick, run, submit, delete) is stored in SQLite before it is acknowledged,
 so a simulation survives a crash or restart of the server and continues identically.
-Every error has the body `{"error": {"status", "code", "message", "fields": [{"field", "message"}]}}`.
+Every error has the body `{"error": {"status", "code", "message", "fields": [{"field", "message"}]}}`;
+an invalid configuration adds the core's `problems`, each `{"path", "message", "value"}`.
 When `PSIM_API_TOKEN` is set, every endpoint but `/health` needs `Authorization: Bearer <token>`.
 """
 
@@ -38,6 +40,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 def _openapi(app: FastAPI) -> dict[str, Any]:
     if app.openapi_schema is None:
         schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        add_config_schema(schema)  # the body of POST /simulations: the core's own schema
         schema.setdefault("components", {})["securitySchemes"] = {
             "bearerAuth": {"type": "http", "scheme": "bearer", "description": "Only when PSIM_API_TOKEN is set"}
         }

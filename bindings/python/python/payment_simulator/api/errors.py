@@ -4,16 +4,19 @@ Every error response, whoever produced it (a route, request validation, the rout
 the auth and body-size middleware, an unexpected exception), has this shape::
 
     {"error": {"status": 422, "code": "invalid_config", "message": "…",
-               "fields": [{"field": "simulation.ticks_per_day", "message": "…"}]}}
+               "fields": [{"field": "simulation.ticks_per_day", "message": "…"}],
+               "problems": [{"path": "simulation.ticks_per_day", "message": "…", "value": 0}]}}
 
 ``code`` is stable and machine-readable; ``message`` is the library's text where it has one;
-``fields`` lists the offending fields (empty when none applies).
+``fields`` lists the offending fields (empty when none applies). ``problems`` is there when the
+core reported structured problems (an invalid configuration): each with the ``path`` the core
+gave, its ``message`` and, where the core gives it, the offending ``value``. Field names come
+from the core's paths or from FastAPI's locations, never from reading a message.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -23,7 +26,6 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from ..config import error_fields
 from ..errors import (
     InvalidArgumentError,
     InvalidConfigError,
@@ -32,6 +34,7 @@ from ..errors import (
     NativePanicError,
     PaymentSimError,
     PoisonedError,
+    Problem,
     SimulationFinishedError,
     SimulationNotFoundError,
     UnknownAgentError,
@@ -50,7 +53,8 @@ _HTTP_CODES = {
 
 
 class ApiError(Exception):
-    """An error the service answers with: status, code, message and offending fields."""
+    """An error the service answers with: status, code, message, offending fields and (when
+    the core reported them) its structured problems."""
 
     def __init__(
         self,
@@ -59,6 +63,7 @@ class ApiError(Exception):
         message: str,
         fields: Iterable[tuple[str, str]] = (),
         headers: dict[str, str] | None = None,
+        problems: list[Problem] | None = None,
     ):
         super().__init__(message)
         self.status = status
@@ -66,22 +71,43 @@ class ApiError(Exception):
         self.message = message
         self.fields = list(fields)
         self.headers = headers
+        self.problems = problems
 
 
-def error_body(status: int, code: str, message: str, fields: Iterable[tuple[str, str]] = ()) -> dict[str, Any]:
-    return {
-        "error": {
-            "status": status,
-            "code": code,
-            "message": message,
-            "fields": [{"field": f, "message": m} for f, m in fields],
-        }
+def error_body(
+    status: int,
+    code: str,
+    message: str,
+    fields: Iterable[tuple[str, str]] = (),
+    problems: list[Problem] | None = None,
+) -> dict[str, Any]:
+    error: dict[str, Any] = {
+        "status": status,
+        "code": code,
+        "message": message,
+        "fields": [{"field": f, "message": m} for f, m in fields],
     }
+    if problems is not None:
+        error["problems"] = problems
+    return {"error": error}
 
 
 def error_response(error: ApiError) -> JSONResponse:
     return JSONResponse(
-        error_body(error.status, error.code, error.message, error.fields), error.status, headers=error.headers
+        error_body(error.status, error.code, error.message, error.fields, error.problems),
+        error.status,
+        headers=error.headers,
+    )
+
+
+def invalid_config(error: InvalidConfigError) -> ApiError:
+    """422 ``invalid_config``: one field per problem, named by the core's path."""
+    return ApiError(
+        422,
+        "invalid_config",
+        str(error),
+        [(p["path"], p["message"]) for p in error.problems],
+        problems=error.problems,
     )
 
 
@@ -96,7 +122,7 @@ def from_library(error: Exception, *, fields: Iterable[tuple[str, str]] = ()) ->
     if isinstance(error, SimulationFinishedError):
         return ApiError(409, "simulation_finished", message)
     if isinstance(error, InvalidConfigError):
-        return ApiError(422, "invalid_config", message, fields or [("", p) for p in error.problems])
+        return invalid_config(error)
     if isinstance(error, (InvalidArgumentError, InvalidJsonError, InvalidUtf8Error)):
         return ApiError(422, "invalid_argument", message, fields)
     if isinstance(error, (NativePanicError, PoisonedError)):
@@ -105,28 +131,28 @@ def from_library(error: Exception, *, fields: Iterable[tuple[str, str]] = ()) ->
 
 
 def _validation_code(request: Request, loc: tuple) -> str:
-    if loc and loc[0] == "body":
-        path = request.url.path.rstrip("/")
-        if path == "/simulations":
-            return "invalid_config"
-        if path.endswith("/transactions"):
-            return "invalid_transaction"
+    # Configuration bodies are read by the core, not by FastAPI: only transactions get here.
+    if loc and loc[0] == "body" and request.url.path.rstrip("/").endswith("/transactions"):
+        return "invalid_transaction"
     return "invalid_request"
 
 
-_PATH_PREFIX = re.compile(r"^([A-Za-z_]\w*(?:\[\d+\]|\.[A-Za-z_]\w*)*): (.+)$", re.DOTALL)
+def _path(loc: tuple) -> str:
+    """A pydantic location as a field path: ``("body", "legs", 0, "amount")`` -> ``legs[0].amount``."""
+    out = ""
+    for part in loc[1:] if loc and loc[0] == "body" else loc:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}" if out else str(part)
+    return out
 
 
-def _split_field(field: str, message: str) -> tuple[str, str]:
-    """A whole-document problem that names its field ("agents[1].id: duplicate …") gets it."""
-    if not field and (match := _PATH_PREFIX.match(message)):
-        return match.group(1), match.group(2)
-    return field, message
-
-
-def _field(loc: tuple) -> tuple:
-    # ("body", "agents", 0, "id") -> ("agents", 0, "id")
-    return tuple(loc[1:]) if loc and loc[0] == "body" else tuple(loc)
+def _body_fields(error: dict[str, Any]) -> list[tuple[str, str]]:
+    """``(field, problem)`` for one of FastAPI's body errors, in the core's words for unknown
+    and missing fields (the field is the parent; the message names the key)."""
+    loc = tuple(error["loc"])
+    if error["type"] in ("extra_forbidden", "missing") and len(loc) > 1:
+        word = "unknown" if error["type"] == "extra_forbidden" else "missing"
+        return [(_path(loc[:-1]), f"{word} field `{loc[-1]}`")]
+    return [(_path(loc), line) for line in error["msg"].removeprefix("Value error, ").splitlines()]
 
 
 async def _on_api_error(request: Request, error: ApiError) -> JSONResponse:
@@ -145,8 +171,8 @@ async def _on_validation_error(request: Request, error: RequestValidationError) 
             message = f"missing {loc[0]} parameter `{name}`" if e["type"] == "missing" else e["msg"]
             fields.append((name, message))
         else:
-            fields += [_split_field(f, m) for f, m in error_fields([{**e, "loc": _field(loc)}])]
-    what = {"invalid_config": "configuration", "invalid_transaction": "transaction"}.get(code, "request")
+            fields += _body_fields(e)
+    what = "transaction" if code == "invalid_transaction" else "request"
     summary = "; ".join(f"{f}: {m}" if f else m for f, m in fields)
     return error_response(ApiError(422, code, f"invalid {what}: {summary}", fields))
 
@@ -194,4 +220,4 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _on_unexpected)
 
 
-__all__ = ["ApiError", "error_body", "error_response", "from_library", "install_error_handlers"]
+__all__ = ["ApiError", "error_body", "error_response", "from_library", "invalid_config", "install_error_handlers"]

@@ -1,6 +1,6 @@
 """Request and response models of the REST service (the seed's, completed with every field
-the engine reports). The request body of ``POST /simulations`` is
-:class:`payment_simulator.config.SimulationConfig` itself.
+the engine reports). The request body of ``POST /simulations`` is not modelled here: the core
+reads it, and the OpenAPI document describes it with the core's own JSON Schema.
 
 The engine is the one validator of transactions: :class:`TransactionSpec` checks only the shape
 (fields, types), and the ranges it documents are enforced by the library, whose message is
@@ -9,11 +9,15 @@ returned.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
-from ..config.schemas import I64, Str
+# JSON values as serde reads them into Rust's i64 and String: no bool, str or float for an
+# integer, nothing but a string for a string. (Types of the wire format, not rules: the engine
+# checks every range and answers with its own message.)
+I64 = Annotated[int, Strict(), Field(ge=-(2**63), le=2**63 - 1)]
+Str = Annotated[str, Strict()]
 
 
 class _Response(BaseModel):
@@ -198,11 +202,20 @@ class ErrorDetail(BaseModel):
     message: str
 
 
+class ProblemDetail(BaseModel):
+    path: str = Field(description='Where, in the document as sent ("agents[0].credit_limit"); "" for all of it')
+    message: str = Field(description="The core's message")
+    value: Any = Field(default=None, description="The offending value, where the core gives it")
+
+
 class ErrorInfo(BaseModel):
     status: int
     code: str = Field(description="Stable, machine-readable: invalid_config, simulation_not_found, …")
     message: str
     fields: list[ErrorDetail]
+    problems: list[ProblemDetail] | None = Field(
+        default=None, description="The core's structured problems (invalid_config): each with its path"
+    )
 
 
 class ErrorBody(BaseModel):

@@ -5,9 +5,9 @@ and different simulations advance in parallel; requests to one simulation first 
 turn on the event loop (:class:`~payment_simulator.api.deps.SimulationGate`), holding no thread.
 
 Request bodies are JSON or YAML (``Content-Type: application/yaml``, ``application/x-yaml``,
-``text/yaml`` or ``text/x-yaml``); YAML is read as YAML 1.2, as the core and ``load_config``
-read scenario files. Either way a duplicate key is an error, as in the core. Any other
-content type is 415.
+``text/yaml`` or ``text/x-yaml``); any other content type is 415. A configuration body goes to
+the core as it is (``psim_config_normalize``, the one reader of configuration documents, which
+tells YAML from JSON itself); a transaction body is read by :mod:`.bodies`.
 """
 
 from __future__ import annotations
@@ -16,13 +16,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
 
 from .._core import native_version
-from ..config import SimulationConfig, read_document
-from ..config.schemas import U64_MAX
-from ..errors import InvalidJsonError
+from .bodies import YAML_TYPES, body_format, read_transaction
 from .deps import SimulationGate, get_gate, get_service
-from .errors import ApiError
 from .models import (
     CreateSimulationResponse,
     DeleteResponse,
@@ -39,8 +37,10 @@ from .models import (
 )
 from .service import SimulationService
 
-YAML_TYPES = frozenset({"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"})
 MAX_EVENTS_PAGE = 10_000
+U64_MAX = 2**64 - 1
+#: The OpenAPI component of a configuration body: the core's JSON Schema (see app.py).
+CONFIG_SCHEMA_REF = "#/components/schemas/SimulationConfig"
 
 
 class _ParsedBodyRequest(Request):
@@ -62,7 +62,8 @@ class _ParsedBodyRequest(Request):
 
 
 class BodyRoute(APIRoute):
-    """Reads a JSON or YAML body itself, then lets FastAPI validate the parsed document."""
+    """Reads a JSON or YAML body itself, then lets FastAPI validate the parsed document
+    (routes with a pydantic body: transactions)."""
 
     def get_route_handler(self):
         handler = super().get_route_handler()
@@ -70,27 +71,10 @@ class BodyRoute(APIRoute):
             return handler
 
         async def route_handler(request: Request) -> Response:
-            content_type = request.headers.get("content-type", "")
-            media = content_type.split(";")[0].strip().lower()
-            if media in YAML_TYPES:
-                fmt = "yaml"
-            elif media in ("", "application/json") or (media.startswith("application/") and media.endswith("+json")):
-                fmt = "json"
-            else:
-                raise ApiError(
-                    415,
-                    "unsupported_media_type",
-                    f"the body must be JSON (application/json) or YAML (application/yaml), not {content_type!r}",
-                )
+            fmt = body_format(request)
             raw = await request.body()
             if raw:
-                try:
-                    document = read_document(raw.decode("utf-8"), fmt=fmt, source="the request body")
-                except UnicodeDecodeError as e:
-                    raise ApiError(422, "malformed_body", f"the request body is not UTF-8 ({e.reason})") from None
-                except InvalidJsonError as e:
-                    raise ApiError(422, "malformed_body", str(e)) from None
-                request = _ParsedBodyRequest(request, document)
+                request = _ParsedBodyRequest(request, read_transaction(raw, fmt))
             return await handler(request)
 
         return route_handler
@@ -115,11 +99,12 @@ Service = Annotated[SimulationService, Depends(get_service)]
 Gate = Annotated[SimulationGate, Depends(get_gate)]
 SimulationId = Annotated[str, Path(description="From POST /simulations")]
 
-_YAML_BODY = {
+_CONFIG_BODY = {
     "requestBody": {
+        "required": True,
         "content": {
-            media: {"schema": {"$ref": "#/components/schemas/SimulationConfig"}} for media in sorted(YAML_TYPES)
-        }
+            media: {"schema": {"$ref": CONFIG_SCHEMA_REF}} for media in ("application/json", *sorted(YAML_TYPES))
+        },
     }
 }
 
@@ -128,13 +113,16 @@ _YAML_BODY = {
     "/simulations",
     response_model=CreateSimulationResponse,
     responses=_errors(409, 413, 415, 422, 503),
-    openapi_extra=_YAML_BODY,
+    openapi_extra=_CONFIG_BODY,
     summary="Create a simulation",
 )
-def create_simulation(config: SimulationConfig, service: Service) -> dict:
-    """Create a simulation from a scenario (`simulation` / `agents` / `costs` / `lsm`), given as
-    JSON or YAML. It is stored before its id is returned."""
-    return {"simulation_id": service.create(config)}
+async def create_simulation(request: Request, service: Service) -> dict:
+    """Create a simulation from a configuration: a scenario (`simulation` / `agents` / `costs` /
+    `lsm`) or the machine format, as JSON or YAML. The core reads and checks it; a 422 lists
+    every problem with its path. It is stored before its id is returned."""
+    body_format(request)  # 415 for anything but JSON or YAML; the core tells the two apart
+    raw = await request.body()
+    return {"simulation_id": await run_in_threadpool(service.create_from_body, raw)}
 
 
 @router.get("/simulations", response_model=SimulationList, responses=_errors(), summary="List simulations")
@@ -246,4 +234,4 @@ def health_check(service: Service) -> dict:
     return {"status": "healthy", "version": native_version(), "simulations": len(service)}
 
 
-__all__ = ["router", "BodyRoute", "YAML_TYPES", "MAX_EVENTS_PAGE"]
+__all__ = ["router", "BodyRoute", "MAX_EVENTS_PAGE", "CONFIG_SCHEMA_REF"]

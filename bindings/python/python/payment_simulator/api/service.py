@@ -28,14 +28,12 @@ from typing import Any
 
 from .._core import Orchestrator, native_version
 from ..config import SimulationConfig
-from ..errors import InvalidArgumentError, UnknownAgentError
-from .errors import ApiError, from_library
+from ..errors import InvalidArgumentError, InvalidConfigError, InvalidJsonError, InvalidUtf8Error, UnknownAgentError
+from .errors import ApiError, from_library, invalid_config
 from .persistence import Op, StorageError, Store
 from .settings import Settings
 
 log = logging.getLogger("payment_simulator.api")
-
-_TX_FIELDS = ("sender", "receiver", "amount", "deadline_offset", "priority")
 
 
 class RestoreError(RuntimeError):
@@ -76,17 +74,6 @@ def _not_found(sim_id: str) -> ApiError:
 def _storage_failed(error: Exception) -> ApiError:
     log.error("storage error: %s", error)
     return ApiError(503, "storage_error", f"the change could not be stored, so it was not made: {error}")
-
-
-def _tx_field(message: str) -> str:
-    """The transaction field a library message is about ("amount must be positive" -> amount)."""
-    text = message.removeprefix("invalid transaction: ")
-    if text.startswith("sender and receiver"):
-        return "receiver"
-    for name in _TX_FIELDS:
-        if text.startswith((f"{name} ", f"{name}:")):
-            return name
-    return ""
 
 
 class SimulationService:
@@ -237,7 +224,28 @@ class SimulationService:
 
     # -- operations --
 
-    def create(self, config: SimulationConfig) -> str:
+    def create_from_body(self, body: bytes) -> str:
+        """Create a simulation from a request body: configuration text the core reads (YAML
+        or JSON, either shape). 422 ``malformed_body`` for text in neither format,
+        ``invalid_config`` with every problem and its path for a document that breaks a rule."""
+        try:
+            config = SimulationConfig.from_text(body)
+        except InvalidConfigError as e:
+            raise invalid_config(e) from None
+        except InvalidUtf8Error as e:
+            raise ApiError(422, "malformed_body", f"the request body is not UTF-8: {e}") from None
+        except InvalidJsonError as e:
+            raise ApiError(422, "malformed_body", f"the request body: {e}", problems=e.problems) from None
+        return self.create(config)
+
+    def create(self, config: SimulationConfig | Mapping[str, Any]) -> str:
+        """Create a simulation from a configuration (validated by the core: 422
+        ``invalid_config``), within this server's limits; stored before its id is returned."""
+        if not isinstance(config, SimulationConfig):
+            try:
+                config = SimulationConfig.model_validate(config)
+            except InvalidConfigError as e:
+                raise invalid_config(e) from None
         agents = len(config.agents)
         if agents > self.settings.max_agents:
             raise ApiError(
@@ -264,11 +272,10 @@ class SimulationService:
                 )
             self._reserved += 1
         try:
-            machine = config.to_rust_dict()
-            orchestrator = Orchestrator.new(machine)
+            orchestrator = Orchestrator.new(config)  # the core's machine JSON, as it gave it
             sim_id = str(uuid.uuid4())
             try:
-                self.store.create(sim_id, json.dumps(machine, separators=(",", ":")), native_version())
+                self.store.create(sim_id, config.to_json(), native_version())
             except StorageError as e:
                 orchestrator.close()
                 raise _storage_failed(e) from e
@@ -328,8 +335,8 @@ class SimulationService:
                 known = set(orchestrator.get_agent_ids())
                 field = "sender" if tx.get("sender") not in known else "receiver"
                 raise from_library(e, fields=[(field, str(e))]) from None
-            except InvalidArgumentError as e:
-                raise from_library(e, fields=[(_tx_field(str(e)), str(e))]) from None
+            except InvalidArgumentError as e:  # the core names the field in each problem's path
+                raise from_library(e, fields=[(p["path"], p["message"]) for p in e.problems]) from None
             tx_json = json.dumps(dict(tx), separators=(",", ":"), ensure_ascii=False)
             self._commit(entry, "submit", tx_json, started, tx_id=tx_id)
             return tx_id

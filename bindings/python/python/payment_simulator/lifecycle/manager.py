@@ -8,6 +8,7 @@ releases the GIL inside the library.
 
 from __future__ import annotations
 
+import os
 import threading
 import uuid
 from collections.abc import Iterator, Mapping
@@ -15,7 +16,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from .._core import Orchestrator
-from ..config import SimulationConfig, to_machine_dict
+from ..config import SimulationConfig
 from ..errors import InvalidArgumentError, SimulationNotFoundError
 
 
@@ -35,9 +36,10 @@ class SimulationManager:
         self._lock = threading.Lock()
         self._simulations: dict[str, _Entry] = {}
 
-    def create(self, config: SimulationConfig | Mapping[str, Any]) -> str:
-        """Create a simulation from a SimulationConfig or a scenario- or machine-format dict."""
-        orchestrator = Orchestrator(to_machine_dict(config))  # outside the lock: may be slow
+    def create(self, config: SimulationConfig | Mapping[str, Any] | str | os.PathLike) -> str:
+        """Create a simulation from a SimulationConfig, a scenario- or machine-format dict or
+        a path (whatever ``Orchestrator.new`` takes)."""
+        orchestrator = Orchestrator.new(config)  # outside the lock: may be slow
         sim_id = str(uuid.uuid4())
         with self._lock:
             self._simulations[sim_id] = _Entry(orchestrator)
