@@ -5,7 +5,7 @@ use std::cmp::Reverse;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Incremental, Simulation};
+use crate::engine::Simulation;
 use crate::error::SimError;
 use crate::events::Event;
 use crate::settlement::queue2::{Q2Key, Queued};
@@ -222,7 +222,7 @@ impl Simulation {
             );
         }
         sim.queue2.next_entry = sim.queue2.next_entry.max(snapshot.next_queue2_entry);
-        sim.inc = Incremental::all_dirty(n);
+        sim.invalidate_all();
         Ok(sim)
     }
 

@@ -1,5 +1,10 @@
 //! The simulation: state, the 9-step tick, manual submissions and queries.
 
+mod skip_work;
+
+use skip_work::SkipWork;
+pub(crate) use skip_work::{Change, PairMemo};
+
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
 
@@ -49,31 +54,6 @@ impl Submission {
     }
 }
 
-/// Mutable bookkeeping that makes Queue 2 retries and LSM runs incremental. It only ever
-/// skips work whose outcome is known; resetting it (as a restore does) changes no result.
-#[derive(Debug, Clone)]
-pub(crate) struct Incremental {
-    /// Senders whose liquidity rose (or whose Queue 2 lost a payment) since their last retry.
-    pub retry_dirty: Vec<bool>,
-    pub retry_list: Vec<AgentIdx>,
-    /// Bumped whenever an agent's balance or Queue 2 payments change.
-    pub agent_version: Vec<u64>,
-    pub global_version: u64,
-    pub lsm_ran_at: Option<u64>,
-}
-
-impl Incremental {
-    pub fn all_dirty(agents: usize) -> Self {
-        Incremental {
-            retry_dirty: vec![true; agents],
-            retry_list: (0..agents as AgentIdx).collect(),
-            agent_version: vec![0; agents],
-            global_version: 0,
-            lsm_ran_at: None,
-        }
-    }
-}
-
 /// A running simulation of one payment system.
 pub struct Simulation {
     pub(crate) config: SimulationConfig,
@@ -96,9 +76,8 @@ pub struct Simulation {
     pub(crate) next_tx_seq: u64,
     pub(crate) events: EventLog,
     pub(crate) totals: Totals,
-    pub(crate) inc: Incremental,
-    /// Use the plain reference algorithms (tests compare both).
-    pub(crate) reference_mode: bool,
+    /// Memos of failed settlement attempts (see `skip_work`).
+    pub(crate) skip: SkipWork,
     /// The tick being executed.
     pub(crate) current: TickResult,
     // Scratch buffers reused across ticks.
@@ -178,8 +157,7 @@ impl Simulation {
             next_tx_seq: 1,
             events: EventLog::new(config.event_recording),
             totals: Totals::new(n),
-            inc: Incremental::all_dirty(n),
-            reference_mode: false,
+            skip: SkipWork::new(n),
             current: TickResult::default(),
             scratch_draws: Vec::new(),
             scratch_orders: Vec::new(),
@@ -202,7 +180,7 @@ impl Simulation {
     /// Results are identical; only the work differs. For tests and benchmarks.
     #[doc(hidden)]
     pub fn set_reference_mode(&mut self, on: bool) {
-        self.reference_mode = on;
+        self.skip.set_enabled(!on);
     }
 
     // ----- queries -------------------------------------------------------------------------
@@ -626,12 +604,10 @@ impl Simulation {
                 self.record_settlement(&tx, Mechanism::Rtgs);
             }
         } else {
-            let key = self.queue2.push(sender, receiver, priority, amount, slot);
+            let key = self.enqueue(sender, receiver, priority, amount, slot);
             if let Some(tx) = self.txs.get_mut(slot) {
                 tx.location = Location::Queue2 { entry: key.entry };
             }
-            self.touch(sender);
-            self.touch(receiver);
             self.events
                 .record(self.tick, EventKind::Queued { tx: id, sender });
         }
@@ -717,18 +693,15 @@ impl Simulation {
             if tx.id != id || tx.overdue {
                 continue; // a stale entry: the slot now holds another transaction
             }
-            let (sender, receiver, amount, priority, location) =
-                (tx.sender, tx.receiver, tx.amount, tx.priority, tx.location);
+            let (sender, amount, priority, location) =
+                (tx.sender, tx.amount, tx.priority, tx.location);
             self.charge(sender, Charge::Deadline, penalty);
             match mode {
                 DeadlineMode::Drop => {
                     match location {
                         Location::Queue1 => queue1_drops.push(slot),
                         Location::Queue2 { entry } => {
-                            self.queue2.remove(sender, Q2Key::new(priority, entry));
-                            self.mark_retry(sender);
-                            self.touch(sender);
-                            self.touch(receiver);
+                            self.dequeue(sender, Q2Key::new(priority, entry));
                             self.txs.remove(slot);
                         }
                     }

@@ -19,7 +19,7 @@ impl Simulation {
         if !(bilateral || multilateral) {
             return;
         }
-        if !self.reference_mode && self.inc.lsm_ran_at == Some(self.inc.global_version) {
+        if self.skip.lsm_unchanged() {
             return;
         }
         loop {
@@ -38,7 +38,7 @@ impl Simulation {
             }
             self.retry_queue2();
         }
-        self.inc.lsm_ran_at = Some(self.inc.global_version);
+        self.skip.lsm_ran();
     }
 
     /// For each pair `(i, j)`, `i < j`, with payments queued both ways: offset them, excluding
@@ -59,17 +59,15 @@ impl Simulation {
             };
             let Some((&(i, j), &memo)) = next else { break };
             cursor = Some((i, j));
-            let versions = (
-                self.inc.agent_version[i as usize],
-                self.inc.agent_version[j as usize],
-            );
-            if !self.reference_mode && memo == Some(versions) {
+            if self.skip.pair_unchanged(i, j, memo) {
                 continue;
             }
             let n = self.try_bilateral(i, j);
             if n == 0 {
+                // A failed attempt changed nothing: the memo records the state it failed in.
+                let failed = self.skip.pair_failed(i, j);
                 if let Some(m) = self.queue2.both_ways.get_mut(&(i, j)) {
-                    *m = Some(versions);
+                    *m = failed;
                 }
             }
             settled += n;
@@ -118,13 +116,13 @@ impl Simulation {
     /// The exclusions end at the largest set in which every agent can fund its net debit,
     /// whatever order they are made in; that set only shrinks when liquidity falls. So after
     /// an attempt that settled nothing, another one can only succeed once Queue 2 changed or
-    /// an agent with queued payments gained liquidity (`multilateral_dirty`); until then it
+    /// an agent with queued payments gained liquidity (see `engine::skip_work`); until then it
     /// is skipped, however busy the rest of the system is.
     fn multilateral_offsetting(&mut self) -> u64 {
         if self.queue2.len() == 0 {
             return 0;
         }
-        if !self.reference_mode && !self.queue2.multilateral_dirty {
+        if self.skip.multilateral_unchanged() {
             return 0;
         }
         let n = self.ids.len();
@@ -177,7 +175,7 @@ impl Simulation {
             }
         }
         if items.is_empty() {
-            self.queue2.multilateral_dirty = false;
+            self.skip.multilateral_failed();
             return 0;
         }
         items.sort_unstable();

@@ -7,10 +7,10 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use crate::config::QueueDiscipline;
-use crate::engine::Simulation;
+use crate::engine::{Change, Simulation};
 use crate::events::{EventKind, Mechanism};
-use crate::transaction::{AgentIdx, Transaction};
-use queue2::Q2Key;
+use crate::transaction::{AgentIdx, Slot, Transaction};
+use queue2::{Entry, Q2Key};
 
 impl Simulation {
     /// Liquidity available to an agent: balance plus credit line (never negative).
@@ -18,38 +18,21 @@ impl Simulation {
         self.balances[agent as usize] + self.credit[agent as usize]
     }
 
-    /// Record that an agent's balance or Queue 2 payments changed (LSM triggers).
-    pub(crate) fn touch(&mut self, agent: AgentIdx) {
-        self.inc.agent_version[agent as usize] += 1;
-        self.inc.global_version += 1;
-    }
-
-    /// The sender's queued payments must be retried: its liquidity rose or its queue changed.
-    pub(crate) fn mark_retry(&mut self, agent: AgentIdx) {
-        let a = agent as usize;
-        if !self.inc.retry_dirty[a] {
-            self.inc.retry_dirty[a] = true;
-            self.inc.retry_list.push(agent);
-        }
-    }
-
     /// Change one balance. Callers keep every balance within its credit limit; the validated
     /// bound on total money means the addition cannot overflow.
     fn apply_delta(&mut self, agent: AgentIdx, delta: i64) {
         let a = agent as usize;
         self.balances[a] += delta;
-        if delta > 0 {
-            self.mark_retry(agent);
-            // Only an agent with queued payments can be short in multilateral offsetting.
-            if self.queue2.sender_len(agent) > 0 {
-                self.queue2.multilateral_dirty = true;
-            }
-        }
         if self.balances[a] < 0 {
             let peak = &mut self.totals.agents[a].peak_overdraft;
             *peak = (*peak).max(-self.balances[a]);
         }
-        self.touch(agent);
+        let change = if delta > 0 {
+            Change::LiquidityRose
+        } else {
+            Change::LiquidityFell
+        };
+        self.invalidate(agent, change);
     }
 
     /// Move `amount` from `sender` to `receiver` (a single gross settlement).
@@ -92,11 +75,32 @@ impl Simulation {
         self.events.record(self.tick, kind);
     }
 
+    /// Put a payment that cannot settle now into Queue 2: the one way in (besides restore).
+    pub(crate) fn enqueue(
+        &mut self,
+        sender: AgentIdx,
+        receiver: AgentIdx,
+        priority: u8,
+        amount: i64,
+        slot: Slot,
+    ) -> Q2Key {
+        let key = self.queue2.push(sender, receiver, priority, amount, slot);
+        self.invalidate(sender, Change::QueueChanged);
+        self.invalidate(receiver, Change::QueueChanged);
+        key
+    }
+
+    /// Take a payment out of Queue 2 (it settles or is dropped): the one way out.
+    pub(crate) fn dequeue(&mut self, sender: AgentIdx, key: Q2Key) -> Option<Entry> {
+        let entry = self.queue2.remove(sender, key)?;
+        self.invalidate(sender, Change::SentPaymentLeftQueue);
+        self.invalidate(entry.receiver, Change::QueueChanged);
+        Some(entry)
+    }
+
     /// Remove a payment from Queue 2 and the store (it is about to settle).
     fn take_queued(&mut self, sender: AgentIdx, key: Q2Key) -> Option<Transaction> {
-        let entry = self.queue2.remove(sender, key)?;
-        // Its departure may expose another payment of the sender (strict fifo head).
-        self.mark_retry(sender);
+        let entry = self.dequeue(sender, key)?;
         self.txs.remove(entry.slot)
     }
 
@@ -167,7 +171,7 @@ impl Simulation {
     /// (or whose queue changed) since their last attempt are visited: any other sender's
     /// payments would fail again, so the outcome equals the full rescan's.
     pub(crate) fn retry_queue2(&mut self) -> u64 {
-        if self.reference_mode {
+        if !self.skip.enabled() {
             return self.retry_queue2_reference();
         }
         let mut total = 0;
@@ -175,22 +179,19 @@ impl Simulation {
         let mut heap: BinaryHeap<Reverse<(Q2Key, AgentIdx)>> = BinaryHeap::new();
         let mut included: Vec<AgentIdx> = Vec::new();
         loop {
-            let dirty = std::mem::take(&mut self.inc.retry_list);
-            for &agent in &dirty {
-                self.inc.retry_dirty[agent as usize] = false;
-                if self.queue2.sender_len(agent) > 0 {
+            let queue2 = &self.queue2;
+            self.skip.drain_retry(|agent| {
+                if queue2.sender_len(agent) > 0 {
                     in_pass[agent as usize] = true;
                     included.push(agent);
                     heap.extend(
-                        self.queue2
+                        queue2
                             .sender_queue(agent)
                             .keys()
                             .map(|&k| Reverse((k, agent))),
                     );
                 }
-            }
-            self.inc.retry_list = dirty;
-            self.inc.retry_list.clear();
+            });
             if heap.is_empty() {
                 break;
             }
@@ -250,8 +251,8 @@ impl Simulation {
                 break;
             }
         }
-        self.inc.retry_list.clear();
-        self.inc.retry_dirty.iter_mut().for_each(|d| *d = false);
+        // Everything was visited: forget the senders flagged meanwhile.
+        self.skip.drain_retry(|_| {});
         total
     }
 }
