@@ -60,7 +60,7 @@ impl Simulation {
             tick: self.tick,
             next_tx_seq: self.next_tx_seq,
             next_queue2_entry: self.queue2.next_entry,
-            balances: self.balances.clone(),
+            balances: self.ledger.balances().to_vec(),
             arrival_stream_positions: self
                 .arrivals
                 .iter()
@@ -118,14 +118,19 @@ impl Simulation {
                 snapshot.tick, sim.horizon
             )));
         }
-        let opening: i128 = sim.balances.iter().map(|&b| b as i128).sum();
+        let opening: i128 = sim.ledger.balances().iter().map(|&b| b as i128).sum();
         let now: i128 = snapshot.balances.iter().map(|&b| b as i128).sum();
         if opening != now {
             return Err(corrupt(format!(
                 "balances sum to {now}, not to the opening total {opening}"
             )));
         }
-        for (i, (&b, &c)) in snapshot.balances.iter().zip(&sim.credit).enumerate() {
+        for (i, (&b, &c)) in snapshot
+            .balances
+            .iter()
+            .zip(sim.ledger.credit_limits())
+            .enumerate()
+        {
             if (b as i128) < -(c as i128) {
                 return Err(corrupt(format!(
                     "balance {b} of {:?} is below its credit limit",
@@ -152,7 +157,7 @@ impl Simulation {
         }
         sim.tick = snapshot.tick;
         sim.next_tx_seq = snapshot.next_tx_seq;
-        sim.balances = snapshot.balances;
+        sim.ledger.restore_balances(snapshot.balances);
         sim.totals = snapshot.totals;
         sim.events.events = snapshot.events;
         if sim

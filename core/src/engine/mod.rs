@@ -1,7 +1,9 @@
 //! The simulation: state, the 9-step tick, manual submissions and queries.
 
+mod ledger;
 mod skip_work;
 
+use ledger::Ledger;
 use skip_work::SkipWork;
 pub(crate) use skip_work::{Change, PairMemo};
 
@@ -59,8 +61,8 @@ pub struct Simulation {
     pub(crate) config: SimulationConfig,
     pub(crate) ids: Vec<String>,
     pub(crate) index: HashMap<String, AgentIdx>,
-    pub(crate) balances: Vec<i64>,
-    pub(crate) credit: Vec<i64>,
+    /// Balances and credit lines; money moves only through its transfer functions.
+    pub(crate) ledger: Ledger,
     pub(crate) tick: u64,
     pub(crate) horizon: u64,
     pub(crate) ticks_per_day: u64,
@@ -86,7 +88,6 @@ pub struct Simulation {
     pub(crate) scratch_release: Vec<usize>,
     pub(crate) scratch_released: Vec<Slot>,
     pub(crate) scratch_flags: Vec<bool>,
-    pub(crate) scratch_net: Vec<i128>,
 }
 
 impl std::fmt::Debug for Simulation {
@@ -133,16 +134,7 @@ impl Simulation {
         }
         let ticks_per_day = config.ticks_per_day as u64;
         Ok(Simulation {
-            balances: config
-                .agent_configs
-                .iter()
-                .map(|a| a.opening_balance)
-                .collect(),
-            credit: config
-                .agent_configs
-                .iter()
-                .map(|a| a.credit_limit)
-                .collect(),
+            ledger: Ledger::new(&config),
             tick: 0,
             horizon: config.horizon(),
             ticks_per_day,
@@ -164,7 +156,6 @@ impl Simulation {
             scratch_release: Vec::new(),
             scratch_released: Vec::new(),
             scratch_flags: vec![false; n],
-            scratch_net: vec![0; n],
             ids,
             index,
             config,
@@ -219,7 +210,7 @@ impl Simulation {
 
     /// Current balance of an agent.
     pub fn agent_balance(&self, id: &str) -> Result<i64, SimError> {
-        Ok(self.balances[self.agent(id)? as usize])
+        Ok(self.ledger.balance(self.agent(id)?))
     }
     /// Orders waiting in an agent's Queue 1.
     pub fn queue1_size(&self, id: &str) -> Result<u64, SimError> {
@@ -242,8 +233,8 @@ impl Simulation {
             agents: (0..self.ids.len())
                 .map(|i| AgentState {
                     id: self.ids[i].clone(),
-                    balance: self.balances[i],
-                    credit_limit: self.credit[i],
+                    balance: self.ledger.balance(i as AgentIdx),
+                    credit_limit: self.ledger.credit_limit(i as AgentIdx),
                     queue1_size: self.queue1_count[i],
                     queue2_size: self.queue2.sender_len(i as AgentIdx) as u64,
                 })
@@ -256,7 +247,7 @@ impl Simulation {
     pub fn statistics(&self) -> Statistics {
         self.totals.statistics(
             &self.ids,
-            &self.balances,
+            self.ledger.balances(),
             self.queue1_total,
             self.queue2_size(),
         )
@@ -500,7 +491,13 @@ impl Simulation {
                 })
             }));
             let policy = &self.config.agent_configs[a].policy;
-            policy::decide(policy, &orders, self.balances[a], t, &mut release);
+            policy::decide(
+                policy,
+                &orders,
+                self.ledger.balance(a as AgentIdx),
+                t,
+                &mut release,
+            );
             let queue = std::mem::take(&mut self.queue1[a]);
             let mut is_released = vec![false; queue.len()];
             for &i in &release {
@@ -598,7 +595,7 @@ impl Simulation {
             QueueDiscipline::BypassFifo => true,
             QueueDiscipline::Fifo => self.queue2.sender_len(sender) == 0,
         };
-        if eligible && amount <= self.available(sender) {
+        if eligible && amount <= self.ledger.available(sender) {
             if let Some(tx) = self.txs.remove(slot) {
                 self.transfer(sender, receiver, amount);
                 self.record_settlement(&tx, Mechanism::Rtgs);
@@ -622,7 +619,7 @@ impl Simulation {
             rates.delay_cost_per_tick,
         );
         for a in 0..self.ids.len() {
-            let balance = self.balances[a];
+            let balance = self.ledger.balance(a as AgentIdx);
             if balance < 0 && liquidity_rate > 0 {
                 let cost = (-(balance as i128) * liquidity_rate as i128 / 1_000_000) as i64;
                 self.charge(a as AgentIdx, Charge::Liquidity, cost);

@@ -86,7 +86,10 @@ impl Simulation {
         let mut from_j = amounts(self, j, i);
         let mut sum_i: i128 = from_i.iter().map(|p| p.1 as i128).sum();
         let mut sum_j: i128 = from_j.iter().map(|p| p.1 as i128).sum();
-        let (avail_i, avail_j) = (self.available(i) as i128, self.available(j) as i128);
+        let (avail_i, avail_j) = (
+            self.ledger.available(i) as i128,
+            self.ledger.available(j) as i128,
+        );
         while !from_i.is_empty() && !from_j.is_empty() {
             let net_out_i = sum_i - sum_j;
             if net_out_i > avail_i {
@@ -134,7 +137,7 @@ impl Simulation {
             }
         }
         let short = |sim: &Simulation, net: &[i128], a: usize| {
-            -net[a] > sim.available(a as AgentIdx) as i128
+            -net[a] > sim.ledger.available(a as AgentIdx) as i128
         };
         let mut failing: BTreeSet<AgentIdx> = (0..n)
             .filter(|&a| short(self, &net, a))

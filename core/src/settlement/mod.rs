@@ -13,34 +13,6 @@ use crate::transaction::{AgentIdx, Slot, Transaction};
 use queue2::{Entry, Q2Key};
 
 impl Simulation {
-    /// Liquidity available to an agent: balance plus credit line (never negative).
-    pub(crate) fn available(&self, agent: AgentIdx) -> i64 {
-        self.balances[agent as usize] + self.credit[agent as usize]
-    }
-
-    /// Change one balance. Callers keep every balance within its credit limit; the validated
-    /// bound on total money means the addition cannot overflow.
-    fn apply_delta(&mut self, agent: AgentIdx, delta: i64) {
-        let a = agent as usize;
-        self.balances[a] += delta;
-        if self.balances[a] < 0 {
-            let peak = &mut self.totals.agents[a].peak_overdraft;
-            *peak = (*peak).max(-self.balances[a]);
-        }
-        let change = if delta > 0 {
-            Change::LiquidityRose
-        } else {
-            Change::LiquidityFell
-        };
-        self.invalidate(agent, change);
-    }
-
-    /// Move `amount` from `sender` to `receiver` (a single gross settlement).
-    pub(crate) fn transfer(&mut self, sender: AgentIdx, receiver: AgentIdx, amount: i64) {
-        self.apply_delta(sender, -amount);
-        self.apply_delta(receiver, amount);
-    }
-
     /// Count a settled transaction in the tick, the totals and the event stream.
     pub(crate) fn record_settlement(&mut self, tx: &Transaction, mechanism: Mechanism) {
         let c = &mut self.current;
@@ -112,39 +84,21 @@ impl Simulation {
         }
     }
 
-    /// Settle a set of queued payments simultaneously: balances move by their net amounts at
-    /// once, so no intermediate state is ever below a credit limit. `items` must be in retry
-    /// order; events follow that order.
+    /// Settle a set of queued payments simultaneously (the ledger moves net amounts, so no
+    /// intermediate state is ever below a credit limit). `items` must be in retry order;
+    /// events follow that order.
     pub(crate) fn settle_batch(
         &mut self,
         items: &[(Q2Key, AgentIdx)],
         mechanism: Mechanism,
     ) -> u64 {
         let mut settled = Vec::with_capacity(items.len());
-        let mut touched: Vec<AgentIdx> = Vec::new();
         for &(key, sender) in items {
             if let Some(tx) = self.take_queued(sender, key) {
-                for agent in [tx.sender, tx.receiver] {
-                    let net = &mut self.scratch_net[agent as usize];
-                    if *net == 0 {
-                        touched.push(agent);
-                    }
-                    *net += if agent == tx.sender {
-                        -(tx.amount as i128)
-                    } else {
-                        tx.amount as i128
-                    };
-                }
                 settled.push(tx);
             }
         }
-        touched.sort_unstable();
-        touched.dedup();
-        for agent in touched {
-            let net = std::mem::take(&mut self.scratch_net[agent as usize]);
-            // |net| ≤ total money in the system, which the configuration keeps within i64.
-            self.apply_delta(agent, net as i64);
-        }
+        self.transfer_simultaneous(settled.iter().map(|tx| (tx.sender, tx.receiver, tx.amount)));
         for tx in &settled {
             self.record_settlement(tx, mechanism);
         }
@@ -161,7 +115,7 @@ impl Simulation {
 
     fn fundable(&self, sender: AgentIdx, key: Q2Key) -> bool {
         match self.queue2.entry(sender, key) {
-            Some(e) => self.eligible(sender, key) && e.amount <= self.available(sender),
+            Some(e) => self.eligible(sender, key) && e.amount <= self.ledger.available(sender),
             None => false,
         }
     }
