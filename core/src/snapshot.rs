@@ -1,8 +1,6 @@
 //! Snapshots: the whole state of a simulation as one JSON document, and the restore that
 //! continues bit-for-bit (random streams included).
 
-use std::cmp::Reverse;
-
 use serde::{Deserialize, Serialize};
 
 use crate::engine::Simulation;
@@ -243,7 +241,7 @@ impl Simulation {
             (tx.id, tx.deadline_tick, tx.overdue, tx.sender, tx.location);
         let slot = self.txs.insert(tx);
         if !overdue {
-            self.deadlines.push(Reverse((deadline, id, slot)));
+            self.deadlines.push(deadline, id, slot);
         }
         if location == Location::Queue1 {
             self.queue1_count[sender as usize] += 1;

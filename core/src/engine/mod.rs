@@ -1,93 +1,93 @@
-//! The simulation: state, the 9-step tick, manual submissions and queries.
+//! The simulation: its state, the tick's steps in order, and the public API.
+//!
+//! This file is the map. Each step of a tick (see `tick`) lives with the concept it belongs
+//! to, and the state each concept owns is private to its module where possible:
+//!
+//! | module                    | holds                                                        |
+//! |---------------------------|--------------------------------------------------------------|
+//! | `submission`              | step 1 (arrivals), manual submissions, order creation        |
+//! | `release`                 | step 2: policies, splitting                                  |
+//! | `crate::settlement`       | step 3 (RTGS entry), step 4 (Queue 2 retry), step 5 (LSM)    |
+//! | `ledger`                  | balances, credit lines, the one place money moves            |
+//! | `costs`                   | step 6, and every charge                                     |
+//! | `deadlines`               | step 7, the deadline index, end of day (step 9)              |
+//! | `skip_work`               | memos of failed attempts, and `invalidate`                   |
+//!
+//! Step 8 (events) is not a step of its own: every step records its events as it goes.
 
+mod costs;
+mod deadlines;
 mod ledger;
+mod release;
 mod skip_work;
+mod submission;
 
-use ledger::Ledger;
-use skip_work::SkipWork;
-pub(crate) use skip_work::{Change, PairMemo};
-
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, VecDeque};
-
-use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, VecDeque};
 
 use crate::arrivals::{ArrivalStream, Draw, ARRIVALS};
-use crate::config::{
-    default_deadline_offset, default_priority, null_as_deadline_offset, null_as_priority,
-    DeadlineMode, QueueDiscipline, SimulationConfig, MAX_PRIORITY,
-};
+use crate::config::SimulationConfig;
 use crate::error::SimError;
-use crate::events::{EventKind, EventLog, EventRecord, Mechanism};
-use crate::policy::{self, Order};
+use crate::events::{EventLog, EventRecord};
+use crate::policy::Order;
 use crate::results::{AgentState, RunSummary, State, TickResult};
 use crate::rng;
-use crate::settlement::queue2::{Q2Key, Queue2};
-use crate::stats::{CostBreakdown, Statistics, Totals};
-use crate::transaction::{AgentIdx, Location, Slot, Transaction, TxId, TxStore};
+use crate::settlement::queue2::Queue2;
+use crate::stats::{Statistics, Totals};
+use crate::transaction::{AgentIdx, Slot, TxStore};
+use deadlines::DeadlineIndex;
+use ledger::Ledger;
+use skip_work::SkipWork;
 
-/// A manual payment order (`submit`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Submission {
-    /// Sending agent id.
-    pub sender: String,
-    /// Receiving agent id.
-    pub receiver: String,
-    /// Amount in cents (> 0).
-    pub amount: i64,
-    /// Ticks from arrival to deadline (≥ 1; default 50).
-    #[serde(
-        default = "default_deadline_offset",
-        deserialize_with = "null_as_deadline_offset"
-    )]
-    pub deadline_offset: i64,
-    /// Priority 0–10 (default 5).
-    #[serde(default = "default_priority", deserialize_with = "null_as_priority")]
-    pub priority: i64,
-}
-
-impl Submission {
-    /// Parse a submission from JSON; problems name the field.
-    pub fn from_json(text: &str) -> Result<Self, SimError> {
-        crate::error::parse_json(text, "transaction", |problem| {
-            SimError::InvalidArgument(format!("invalid transaction: {problem}"))
-        })
-    }
-}
+pub(crate) use costs::Charge;
+pub(crate) use skip_work::{Change, PairMemo};
+pub use submission::Submission;
 
 /// A running simulation of one payment system.
 pub struct Simulation {
+    // What it runs, and its agents (dense indices inside, ids at the boundary).
     pub(crate) config: SimulationConfig,
     pub(crate) ids: Vec<String>,
     pub(crate) index: HashMap<String, AgentIdx>,
-    /// Balances and credit lines; money moves only through its transfer functions.
-    pub(crate) ledger: Ledger,
+    pub(crate) arrivals: Vec<Option<ArrivalStream>>,
+    // The clock.
     pub(crate) tick: u64,
     pub(crate) horizon: u64,
     pub(crate) ticks_per_day: u64,
+    /// Balances and credit lines; money moves only through its transfer functions.
+    pub(crate) ledger: Ledger,
+    // Payments: between steps every live one is in `txs`, in exactly one of Queue 1,
+    // `pending_manual` or Queue 2, and (until it is overdue) in the deadline index.
     pub(crate) txs: TxStore,
+    pub(crate) next_tx_seq: u64,
     pub(crate) queue1: Vec<VecDeque<Slot>>,
+    /// Orders in each agent's Queue 1, counting its manual submissions not yet in `queue1`.
     pub(crate) queue1_count: Vec<u64>,
     pub(crate) queue1_total: u64,
     /// Manual submissions waiting to join Queue 1 at the next tick's arrival step.
     pub(crate) pending_manual: Vec<Slot>,
+    /// Changed only through `enqueue`/`dequeue` (settlement), besides restore.
     pub(crate) queue2: Queue2,
-    pub(crate) deadlines: BinaryHeap<Reverse<(u64, TxId, Slot)>>,
-    pub(crate) arrivals: Vec<Option<ArrivalStream>>,
-    pub(crate) next_tx_seq: u64,
+    /// Unsettled payments by deadline (see `deadlines`).
+    pub(crate) deadlines: DeadlineIndex,
+    // What happened: the event log, the totals since the start, the tick being executed.
     pub(crate) events: EventLog,
     pub(crate) totals: Totals,
+    pub(crate) current: TickResult,
     /// Memos of failed settlement attempts (see `skip_work`).
     pub(crate) skip: SkipWork,
-    /// The tick being executed.
-    pub(crate) current: TickResult,
-    // Scratch buffers reused across ticks.
-    pub(crate) scratch_draws: Vec<Draw>,
-    pub(crate) scratch_orders: Vec<Order>,
-    pub(crate) scratch_release: Vec<usize>,
-    pub(crate) scratch_released: Vec<Slot>,
-    pub(crate) scratch_flags: Vec<bool>,
+    pub(crate) scratch: Scratch,
+}
+
+/// Buffers reused across ticks so that a tick allocates nothing in the steady state; they
+/// carry no state from one use to the next.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    pub draws: Vec<Draw>,
+    pub orders: Vec<Order>,
+    pub release: Vec<usize>,
+    pub released: Vec<Slot>,
+    /// Per agent: already in the current Queue 2 retry pass (all false between passes).
+    pub in_pass: Vec<bool>,
 }
 
 impl std::fmt::Debug for Simulation {
@@ -144,18 +144,17 @@ impl Simulation {
             queue1_total: 0,
             pending_manual: Vec::new(),
             queue2: Queue2::new(n),
-            deadlines: BinaryHeap::new(),
+            deadlines: DeadlineIndex::default(),
             arrivals,
             next_tx_seq: 1,
             events: EventLog::new(config.event_recording),
             totals: Totals::new(n),
             skip: SkipWork::new(n),
             current: TickResult::default(),
-            scratch_draws: Vec::new(),
-            scratch_orders: Vec::new(),
-            scratch_release: Vec::new(),
-            scratch_released: Vec::new(),
-            scratch_flags: vec![false; n],
+            scratch: Scratch {
+                in_pass: vec![false; n],
+                ..Scratch::default()
+            },
             ids,
             index,
             config,
@@ -277,82 +276,6 @@ impl Simulation {
 
     // ----- driving -------------------------------------------------------------------------
 
-    /// Submit a manual payment order. It arrives at `current_tick()`: it is in Queue 1 at once
-    /// and counts in the next tick's `num_arrivals`. Returns its id.
-    pub fn submit(&mut self, sub: &Submission) -> Result<String, SimError> {
-        if self.is_finished() {
-            return Err(SimError::SimulationFinished {
-                horizon: self.horizon,
-            });
-        }
-        let sender = self.agent(&sub.sender)?;
-        let receiver = self.agent(&sub.receiver)?;
-        if sender == receiver {
-            return Err(SimError::InvalidArgument(format!(
-                "sender and receiver must differ (both {:?})",
-                sub.sender
-            )));
-        }
-        if sub.amount <= 0 {
-            return Err(SimError::InvalidArgument(format!(
-                "amount must be positive (got {})",
-                sub.amount
-            )));
-        }
-        if sub.deadline_offset < 1 {
-            return Err(SimError::InvalidArgument(format!(
-                "deadline_offset must be ≥ 1 tick (got {})",
-                sub.deadline_offset
-            )));
-        }
-        if !(0..=MAX_PRIORITY).contains(&sub.priority) {
-            return Err(SimError::InvalidArgument(format!(
-                "priority must be between 0 and {MAX_PRIORITY} (got {})",
-                sub.priority
-            )));
-        }
-        let deadline = self.tick.saturating_add(sub.deadline_offset as u64);
-        let slot = self.new_order(sender, receiver, sub.amount, deadline, sub.priority as u8);
-        self.pending_manual.push(slot);
-        Ok(self
-            .txs
-            .get(slot)
-            .map(|t| t.id.to_string())
-            .unwrap_or_default())
-    }
-
-    /// Create an order in Queue 1 (the caller places it in the queue).
-    fn new_order(
-        &mut self,
-        sender: AgentIdx,
-        receiver: AgentIdx,
-        amount: i64,
-        deadline: u64,
-        priority: u8,
-    ) -> Slot {
-        let id = TxId {
-            seq: self.next_tx_seq,
-            part: 0,
-        };
-        self.next_tx_seq += 1;
-        let slot = self.txs.insert(Transaction {
-            id,
-            sender,
-            receiver,
-            amount,
-            arrival_tick: self.tick,
-            deadline_tick: deadline,
-            priority,
-            location: Location::Queue1,
-            overdue: false,
-            hold_recorded: false,
-        });
-        self.deadlines.push(Reverse((deadline, id, slot)));
-        self.queue1_count[sender as usize] += 1;
-        self.queue1_total += 1;
-        slot
-    }
-
     /// Execute one tick and return its result.
     pub fn tick(&mut self) -> Result<TickResult, SimError> {
         if self.is_finished() {
@@ -366,15 +289,15 @@ impl Simulation {
             day: t / self.ticks_per_day,
             ..TickResult::default()
         };
-        self.arrive(t); // 1
-        self.release_and_enter(t); // 2 + 3
-        self.retry_queue2(); // 4
-        self.run_lsm(); // 5
-        self.charge_running_costs(); // 6
-        self.apply_deadlines(t); // 7
+        self.arrive(t); // 1: submission
+        self.release_and_enter(t); // 2: release, 3: settlement::enter_rtgs
+        self.retry_queue2(); // 4: settlement
+        self.run_lsm(); // 5: settlement::lsm
+        self.charge_running_costs(); // 6: costs
+        self.apply_deadlines(t); // 7: deadlines
         self.compact_deadlines();
         if (t + 1) % self.ticks_per_day == 0 {
-            self.end_of_day(t); // 9 (end-of-day part)
+            self.end_of_day(t); // 9 (end-of-day part): deadlines
         }
         self.tick += 1; // 9
         let mut result = std::mem::take(&mut self.current);
@@ -423,411 +346,11 @@ impl Simulation {
         }
         self.run(remaining)
     }
-
-    // ----- step 1: arrivals ----------------------------------------------------------------
-
-    fn arrive(&mut self, t: u64) {
-        let mut draws = std::mem::take(&mut self.scratch_draws);
-        for a in 0..self.ids.len() {
-            let Some(stream) = self.arrivals[a].as_mut() else {
-                continue;
-            };
-            stream.draw(&mut draws);
-            let (offset, priority) = (stream.deadline_offset, stream.priority);
-            for d in &draws {
-                let slot = self.new_order(
-                    a as AgentIdx,
-                    d.receiver,
-                    d.amount,
-                    t.saturating_add(offset),
-                    priority,
-                );
-                self.queue1[a].push_back(slot);
-                self.record_arrival(t, slot);
-            }
-        }
-        self.scratch_draws = draws;
-        // Manual submissions arrive after the generated orders.
-        for slot in std::mem::take(&mut self.pending_manual) {
-            if let Some(tx) = self.txs.get(slot) {
-                self.queue1[tx.sender as usize].push_back(slot);
-                self.record_arrival(t, slot);
-            }
-        }
-    }
-
-    fn record_arrival(&mut self, t: u64, slot: Slot) {
-        let Some(tx) = self.txs.get(slot) else { return };
-        self.current.num_arrivals += 1;
-        self.totals.arrivals += 1;
-        self.totals.arrived_value = self.totals.arrived_value.saturating_add(tx.amount);
-        let kind = EventKind::Arrival {
-            tx: tx.id,
-            sender: tx.sender,
-            receiver: tx.receiver,
-            amount: tx.amount,
-            deadline_tick: tx.deadline_tick,
-            priority: tx.priority,
-        };
-        self.events.record(t, kind);
-    }
-
-    // ----- steps 2 and 3: policies, splitting, RTGS entry ----------------------------------
-
-    fn release_and_enter(&mut self, t: u64) {
-        let mut released = std::mem::take(&mut self.scratch_released);
-        let mut orders = std::mem::take(&mut self.scratch_orders);
-        let mut release = std::mem::take(&mut self.scratch_release);
-        released.clear();
-        for a in 0..self.ids.len() {
-            if self.queue1[a].is_empty() {
-                continue;
-            }
-            orders.clear();
-            orders.extend(self.queue1[a].iter().filter_map(|&s| {
-                self.txs.get(s).map(|tx| Order {
-                    amount: tx.amount,
-                    deadline_tick: tx.deadline_tick,
-                })
-            }));
-            let policy = &self.config.agent_configs[a].policy;
-            policy::decide(
-                policy,
-                &orders,
-                self.ledger.balance(a as AgentIdx),
-                t,
-                &mut release,
-            );
-            let queue = std::mem::take(&mut self.queue1[a]);
-            let mut is_released = vec![false; queue.len()];
-            for &i in &release {
-                is_released[i] = true;
-                released.push(queue[i]);
-            }
-            let mut held = VecDeque::with_capacity(queue.len() - release.len());
-            for (i, slot) in queue.into_iter().enumerate() {
-                if is_released[i] {
-                    continue;
-                }
-                held.push_back(slot);
-                if let Some(tx) = self.txs.get_mut(slot) {
-                    if !tx.hold_recorded {
-                        tx.hold_recorded = true;
-                        let kind = EventKind::Held {
-                            tx: tx.id,
-                            sender: tx.sender,
-                        };
-                        self.events.record(t, kind);
-                    }
-                }
-            }
-            self.queue1[a] = held;
-            let n = release.len() as u64;
-            self.queue1_count[a] -= n;
-            self.queue1_total -= n;
-        }
-        for &slot in &released {
-            let Some(tx) = self.txs.get(slot) else {
-                continue;
-            };
-            let (id, sender) = (tx.id, tx.sender);
-            self.events
-                .record(t, EventKind::Released { tx: id, sender });
-            let split = self.config.agent_configs[sender as usize]
-                .policy
-                .split()
-                .cloned();
-            match split.and_then(|s| policy::split_amounts(tx.amount, s.threshold, s.max_parts)) {
-                None => self.enter_rtgs(slot),
-                Some(parts) => self.split_and_enter(t, slot, &parts),
-            }
-        }
-        self.scratch_released = released;
-        self.scratch_orders = orders;
-        self.scratch_release = release;
-    }
-
-    fn split_and_enter(&mut self, t: u64, slot: Slot, parts: &[i64]) {
-        let Some(parent) = self.txs.remove(slot) else {
-            return;
-        };
-        let k = parts.len() as u32;
-        self.current.num_splits += 1;
-        self.totals.splits += 1;
-        self.totals.extra_parts += k as u64 - 1;
-        let friction = self
-            .config
-            .cost_rates
-            .split_friction_cost
-            .saturating_mul(k as i64 - 1);
-        self.charge(parent.sender, Charge::Split, friction);
-        self.events.record(
-            t,
-            EventKind::Split {
-                tx: parent.id,
-                sender: parent.sender,
-                parts: k,
-            },
-        );
-        for (p, &amount) in parts.iter().enumerate() {
-            let id = TxId {
-                seq: parent.id.seq,
-                part: p as u32 + 1,
-            };
-            let part = self.txs.insert(Transaction {
-                id,
-                amount,
-                hold_recorded: false,
-                ..parent.clone()
-            });
-            self.deadlines
-                .push(Reverse((parent.deadline_tick, id, part)));
-            self.enter_rtgs(part);
-        }
-    }
-
-    /// Step 3 for one released payment: settle now if possible, else join Queue 2.
-    fn enter_rtgs(&mut self, slot: Slot) {
-        let Some(tx) = self.txs.get(slot) else { return };
-        let (sender, receiver, amount, priority, id) =
-            (tx.sender, tx.receiver, tx.amount, tx.priority, tx.id);
-        let eligible = match self.config.queue_discipline {
-            QueueDiscipline::BypassFifo => true,
-            QueueDiscipline::Fifo => self.queue2.sender_len(sender) == 0,
-        };
-        if eligible && amount <= self.ledger.available(sender) {
-            if let Some(tx) = self.txs.remove(slot) {
-                self.transfer(sender, receiver, amount);
-                self.record_settlement(&tx, Mechanism::Rtgs);
-            }
-        } else {
-            let key = self.enqueue(sender, receiver, priority, amount, slot);
-            if let Some(tx) = self.txs.get_mut(slot) {
-                tx.location = Location::Queue2 { entry: key.entry };
-            }
-            self.events
-                .record(self.tick, EventKind::Queued { tx: id, sender });
-        }
-    }
-
-    // ----- step 6: costs -------------------------------------------------------------------
-
-    fn charge_running_costs(&mut self) {
-        let rates = &self.config.cost_rates;
-        let (liquidity_rate, delay_rate) = (
-            rates.liquidity_cost_per_unit_per_tick,
-            rates.delay_cost_per_tick,
-        );
-        for a in 0..self.ids.len() {
-            let balance = self.ledger.balance(a as AgentIdx);
-            if balance < 0 && liquidity_rate > 0 {
-                let cost = (-(balance as i128) * liquidity_rate as i128 / 1_000_000) as i64;
-                self.charge(a as AgentIdx, Charge::Liquidity, cost);
-            }
-            let waiting = self.queue1_count[a] + self.queue2.sender_len(a as AgentIdx) as u64;
-            if waiting > 0 && delay_rate > 0 {
-                self.charge(
-                    a as AgentIdx,
-                    Charge::Delay,
-                    delay_rate.saturating_mul(waiting as i64),
-                );
-            }
-        }
-    }
-
-    pub(crate) fn charge(&mut self, agent: AgentIdx, kind: Charge, amount: i64) {
-        if amount == 0 {
-            return;
-        }
-        let mut c = CostBreakdown::default();
-        let field = match kind {
-            Charge::Liquidity => {
-                self.current.total_liquidity_cost =
-                    self.current.total_liquidity_cost.saturating_add(amount);
-                &mut c.liquidity
-            }
-            Charge::Delay => {
-                self.current.total_delay_cost =
-                    self.current.total_delay_cost.saturating_add(amount);
-                &mut c.delay
-            }
-            Charge::Split => {
-                self.current.total_split_cost =
-                    self.current.total_split_cost.saturating_add(amount);
-                &mut c.split
-            }
-            Charge::Deadline => {
-                self.current.total_deadline_penalty =
-                    self.current.total_deadline_penalty.saturating_add(amount);
-                &mut c.deadline_penalty
-            }
-            Charge::EndOfDay => {
-                self.current.total_eod_penalty =
-                    self.current.total_eod_penalty.saturating_add(amount);
-                &mut c.eod_penalty
-            }
-        };
-        *field = amount;
-        c.total = amount;
-        self.totals.costs.add(&c);
-        self.totals.agents[agent as usize].costs.add(&c);
-    }
-
-    // ----- step 7: deadlines ---------------------------------------------------------------
-
-    fn apply_deadlines(&mut self, t: u64) {
-        let mode = self.config.deadline_mode;
-        let penalty = self.config.cost_rates.deadline_penalty;
-        let mut queue1_drops: Vec<Slot> = Vec::new();
-        while let Some(&Reverse((deadline, id, slot))) = self.deadlines.peek() {
-            if deadline > t {
-                break;
-            }
-            self.deadlines.pop();
-            let Some(tx) = self.txs.get(slot) else {
-                continue;
-            };
-            if tx.id != id || tx.overdue {
-                continue; // a stale entry: the slot now holds another transaction
-            }
-            let (sender, amount, priority, location) =
-                (tx.sender, tx.amount, tx.priority, tx.location);
-            self.charge(sender, Charge::Deadline, penalty);
-            match mode {
-                DeadlineMode::Drop => {
-                    match location {
-                        Location::Queue1 => queue1_drops.push(slot),
-                        Location::Queue2 { entry } => {
-                            self.dequeue(sender, Q2Key::new(priority, entry));
-                            self.txs.remove(slot);
-                        }
-                    }
-                    self.current.num_drops += 1;
-                    self.totals.drops += 1;
-                    self.totals.day_drops += 1;
-                    self.totals.dropped_value = self.totals.dropped_value.saturating_add(amount);
-                    self.events.record(
-                        t,
-                        EventKind::Dropped {
-                            tx: id,
-                            sender,
-                            amount,
-                        },
-                    );
-                }
-                DeadlineMode::Overdue => {
-                    if let Some(tx) = self.txs.get_mut(slot) {
-                        tx.overdue = true;
-                    }
-                    self.totals.overdue += 1;
-                    self.events.record(
-                        t,
-                        EventKind::Overdue {
-                            tx: id,
-                            sender,
-                            amount,
-                        },
-                    );
-                }
-            }
-        }
-        if !queue1_drops.is_empty() {
-            queue1_drops.sort_unstable();
-            for &slot in &queue1_drops {
-                if let Some(tx) = self.txs.get(slot) {
-                    let a = tx.sender as usize;
-                    self.queue1_count[a] -= 1;
-                    self.queue1_total -= 1;
-                    if self.queue1_count[a] as usize != self.queue1[a].len() {
-                        self.queue1[a].retain(|s| queue1_drops.binary_search(s).is_err());
-                    }
-                }
-            }
-            for slot in queue1_drops {
-                self.txs.remove(slot);
-            }
-        }
-    }
-
-    /// Settled payments leave stale entries in the deadline heap until their deadline passes;
-    /// with far deadlines (or `overdue` mode) that would grow with history. Rebuild it when
-    /// stale entries outnumber live ones: amortised O(1) per payment, results unchanged.
-    fn compact_deadlines(&mut self) {
-        if self.deadlines.len() <= 2 * self.txs.len() + 64 {
-            return;
-        }
-        let txs = &self.txs;
-        self.deadlines.retain(|Reverse((_, id, slot))| {
-            txs.get(*slot).is_some_and(|tx| tx.id == *id && !tx.overdue)
-        });
-    }
-
-    // ----- step 9: end of day --------------------------------------------------------------
-
-    fn end_of_day(&mut self, t: u64) {
-        let penalty = self.config.cost_rates.eod_penalty;
-        let mut unsettled_total = 0u64;
-        let mut charged = 0i64;
-        for a in 0..self.ids.len() {
-            let unsettled = self.queue1_count[a] + self.queue2.sender_len(a as AgentIdx) as u64;
-            unsettled_total += unsettled;
-            let cost = penalty.saturating_mul(unsettled as i64);
-            charged = charged.saturating_add(cost);
-            self.charge(a as AgentIdx, Charge::EndOfDay, cost);
-        }
-        self.current.end_of_day = true;
-        let kind = EventKind::EndOfDay {
-            day: t / self.ticks_per_day,
-            settlements: self.totals.day_settlements,
-            settled_value: self.totals.day_settled_value,
-            drops: self.totals.day_drops,
-            unsettled: unsettled_total,
-            eod_penalties: charged,
-        };
-        self.events.record(t, kind);
-        self.totals.day_settlements = 0;
-        self.totals.day_settled_value = 0;
-        self.totals.day_drops = 0;
-    }
-}
-
-/// Which cost bucket a charge goes to.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Charge {
-    Liquidity,
-    Delay,
-    Split,
-    Deadline,
-    EndOfDay,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn deadline_index_follows_live_payments_not_history() {
-        // Far deadlines and ample liquidity: every payment settles at once, none expires.
-        let mut sim = Simulation::from_json(
-            r#"{"ticks_per_day": 1000, "num_days": 3, "rng_seed": 3, "event_recording": "off",
-              "agent_configs": [
-                {"id": "A", "opening_balance": 1000000000, "policy": {"type": "Fifo"},
-                 "arrival_config": {"rate_per_tick": 20, "distribution": {"type": "Uniform", "min": 1, "max": 9},
-                                    "counterparty_weights": {"B": 1}, "deadline_offset": 1000000000000}},
-                {"id": "B", "opening_balance": 1000000000, "policy": {"type": "Fifo"},
-                 "arrival_config": {"rate_per_tick": 20, "distribution": {"type": "Uniform", "min": 1, "max": 9},
-                                    "counterparty_weights": {"A": 1}, "deadline_offset": 1000000000000}}]}"#,
-        )
-        .unwrap();
-        let summary = sim.run(3000).unwrap();
-        assert!(summary.num_settlements > 100_000);
-        assert!(
-            sim.deadlines.len() <= 2 * sim.txs.len() + 64,
-            "{} deadline entries for {} live payments",
-            sim.deadlines.len(),
-            sim.txs.len()
-        );
-    }
 
     #[test]
     fn events_page_is_a_bounded_prefix_of_events_since() {

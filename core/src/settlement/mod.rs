@@ -1,4 +1,10 @@
-//! Settlement: moving money, Queue 2 retries (incremental and reference), and the LSM.
+//! Settlement: RTGS entry (step 3), the Queue 2 retry (step 4, incremental and reference)
+//! and the LSM (step 5, `lsm`).
+//!
+//! Settlement decides *which* payments settle; it moves money only through the ledger
+//! (`engine::ledger`) and changes Queue 2 only through `enqueue`/`dequeue` below, which
+//! also tell the skip-work memos (`engine::skip_work`). Every settlement is counted by
+//! `record_settlement`, so the tick's result, the totals and the events always agree.
 
 pub(crate) mod lsm;
 pub(crate) mod queue2;
@@ -9,7 +15,7 @@ use std::collections::BinaryHeap;
 use crate::config::QueueDiscipline;
 use crate::engine::{Change, Simulation};
 use crate::events::{EventKind, Mechanism};
-use crate::transaction::{AgentIdx, Slot, Transaction};
+use crate::transaction::{AgentIdx, Location, Slot, Transaction};
 use queue2::{Entry, Q2Key};
 
 impl Simulation {
@@ -47,19 +53,19 @@ impl Simulation {
         self.events.record(self.tick, kind);
     }
 
-    /// Put a payment that cannot settle now into Queue 2: the one way in (besides restore).
-    pub(crate) fn enqueue(
-        &mut self,
-        sender: AgentIdx,
-        receiver: AgentIdx,
-        priority: u8,
-        amount: i64,
-        slot: Slot,
-    ) -> Q2Key {
-        let key = self.queue2.push(sender, receiver, priority, amount, slot);
+    /// Put the released payment at `slot`, which cannot settle now, into Queue 2: the one
+    /// way in (besides restore).
+    fn enqueue(&mut self, slot: Slot) {
+        let Some(tx) = self.txs.get_mut(slot) else {
+            return;
+        };
+        let (sender, receiver) = (tx.sender, tx.receiver);
+        let key = self
+            .queue2
+            .push(sender, receiver, tx.priority, tx.amount, slot);
+        tx.location = Location::Queue2 { entry: key.entry };
         self.invalidate(sender, Change::QueueChanged);
         self.invalidate(receiver, Change::QueueChanged);
-        key
     }
 
     /// Take a payment out of Queue 2 (it settles or is dropped): the one way out.
@@ -68,6 +74,26 @@ impl Simulation {
         self.invalidate(sender, Change::SentPaymentLeftQueue);
         self.invalidate(entry.receiver, Change::QueueChanged);
         Some(entry)
+    }
+
+    /// Step 3 for one released payment: settle now if possible, else join Queue 2.
+    pub(crate) fn enter_rtgs(&mut self, slot: Slot) {
+        let Some(tx) = self.txs.get(slot) else { return };
+        let (sender, receiver, amount, id) = (tx.sender, tx.receiver, tx.amount, tx.id);
+        let eligible = match self.config.queue_discipline {
+            QueueDiscipline::BypassFifo => true,
+            QueueDiscipline::Fifo => self.queue2.sender_len(sender) == 0,
+        };
+        if eligible && amount <= self.ledger.available(sender) {
+            if let Some(tx) = self.txs.remove(slot) {
+                self.transfer(sender, receiver, amount);
+                self.record_settlement(&tx, Mechanism::Rtgs);
+            }
+        } else {
+            self.enqueue(slot);
+            self.events
+                .record(self.tick, EventKind::Queued { tx: id, sender });
+        }
     }
 
     /// Remove a payment from Queue 2 and the store (it is about to settle).
@@ -129,7 +155,7 @@ impl Simulation {
             return self.retry_queue2_reference();
         }
         let mut total = 0;
-        let mut in_pass = std::mem::take(&mut self.scratch_flags);
+        let mut in_pass = std::mem::take(&mut self.scratch.in_pass);
         let mut heap: BinaryHeap<Reverse<(Q2Key, AgentIdx)>> = BinaryHeap::new();
         let mut included: Vec<AgentIdx> = Vec::new();
         loop {
@@ -180,7 +206,7 @@ impl Simulation {
                 break;
             }
         }
-        self.scratch_flags = in_pass;
+        self.scratch.in_pass = in_pass;
         total
     }
 
