@@ -5,7 +5,8 @@
 //! the skip-work memos hear that the agent changed. Keeping the balances private to this
 //! module and moving money only through [`Simulation::transfer`] and
 //! [`Simulation::transfer_simultaneous`] keeps those promises in one place. Settlement decides
-//! *whether* payments settle; the ledger only moves the money.
+//! *whether* payments settle; the ledger only moves the money. A change of credit limit
+//! belongs here too, followed by `invalidate(agent, LiquidityRose or LiquidityFell)`.
 
 use crate::config::SimulationConfig;
 use crate::engine::{Change, Simulation};

@@ -18,15 +18,16 @@ use crate::transaction::AgentIdx;
 /// failure into success, or whose recorded state it moves; voiding more is always correct, so
 /// a caller that is unsure says [`Change::Anything`]. The finer kinds exist because the hot
 /// paths know more: treating every debit or every newly queued payment as `Anything` would
-/// rescan the sender's whole Queue 2 at the next retry.
+/// rescan the agent's whole Queue 2 at the next retry, which for a bank with a long backlog
+/// multiplies the work of a tick by hundreds.
 ///
-/// | change                 | retry its queued payments | re-attempt its bilateral pairs and the LSM | re-attempt multilateral offsetting |
-/// |------------------------|---------------------------|--------------------------------------------|------------------------------------|
-/// | `LiquidityRose`        | yes                       | yes                                        | if it has queued payments          |
-/// | `LiquidityFell`        | —                         | yes                                        | —                                  |
-/// | `QueueChanged`         | —                         | yes                                        | yes                                |
-/// | `SentPaymentLeftQueue` | yes                       | yes                                        | yes                                |
-/// | `Anything`             | yes                       | yes                                        | yes                                |
+/// | change                 | retry its queued payments | its bilateral pairs, the LSM | multilateral              |
+/// |------------------------|---------------------------|------------------------------|---------------------------|
+/// | `LiquidityRose`        | yes                       | yes                          | if it has queued payments |
+/// | `LiquidityFell`        | —                         | yes                          | —                         |
+/// | `QueueChanged`         | —                         | yes                          | yes                       |
+/// | `SentPaymentLeftQueue` | yes                       | yes                          | yes                       |
+/// | `Anything`             | yes                       | yes                          | yes                       |
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Change {
     /// It can fund more than before: a credit; later a higher credit limit, or the end of an
