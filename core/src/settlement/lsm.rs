@@ -19,7 +19,7 @@ impl Simulation {
         if !(bilateral || multilateral) {
             return;
         }
-        if !self.reference_mode && self.inc.lsm_ran_at == Some(self.inc.global_version) {
+        if self.skip.lsm_unchanged() {
             return;
         }
         loop {
@@ -38,7 +38,7 @@ impl Simulation {
             }
             self.retry_queue2();
         }
-        self.inc.lsm_ran_at = Some(self.inc.global_version);
+        self.skip.lsm_ran();
     }
 
     /// For each pair `(i, j)`, `i < j`, with payments queued both ways: offset them, excluding
@@ -59,17 +59,15 @@ impl Simulation {
             };
             let Some((&(i, j), &memo)) = next else { break };
             cursor = Some((i, j));
-            let versions = (
-                self.inc.agent_version[i as usize],
-                self.inc.agent_version[j as usize],
-            );
-            if !self.reference_mode && memo == Some(versions) {
+            if self.skip.pair_unchanged(i, j, memo) {
                 continue;
             }
             let n = self.try_bilateral(i, j);
             if n == 0 {
+                // A failed attempt changed nothing: the memo records the state it failed in.
+                let failed = self.skip.pair_failed(i, j);
                 if let Some(m) = self.queue2.both_ways.get_mut(&(i, j)) {
-                    *m = Some(versions);
+                    *m = failed;
                 }
             }
             settled += n;
@@ -88,7 +86,10 @@ impl Simulation {
         let mut from_j = amounts(self, j, i);
         let mut sum_i: i128 = from_i.iter().map(|p| p.1 as i128).sum();
         let mut sum_j: i128 = from_j.iter().map(|p| p.1 as i128).sum();
-        let (avail_i, avail_j) = (self.available(i) as i128, self.available(j) as i128);
+        let (avail_i, avail_j) = (
+            self.ledger.available(i) as i128,
+            self.ledger.available(j) as i128,
+        );
         while !from_i.is_empty() && !from_j.is_empty() {
             let net_out_i = sum_i - sum_j;
             if net_out_i > avail_i {
@@ -118,13 +119,13 @@ impl Simulation {
     /// The exclusions end at the largest set in which every agent can fund its net debit,
     /// whatever order they are made in; that set only shrinks when liquidity falls. So after
     /// an attempt that settled nothing, another one can only succeed once Queue 2 changed or
-    /// an agent with queued payments gained liquidity (`multilateral_dirty`); until then it
+    /// an agent with queued payments gained liquidity (see `engine::skip_work`); until then it
     /// is skipped, however busy the rest of the system is.
     fn multilateral_offsetting(&mut self) -> u64 {
         if self.queue2.len() == 0 {
             return 0;
         }
-        if !self.reference_mode && !self.queue2.multilateral_dirty {
+        if self.skip.multilateral_unchanged() {
             return 0;
         }
         let n = self.ids.len();
@@ -136,7 +137,7 @@ impl Simulation {
             }
         }
         let short = |sim: &Simulation, net: &[i128], a: usize| {
-            -net[a] > sim.available(a as AgentIdx) as i128
+            -net[a] > sim.ledger.available(a as AgentIdx) as i128
         };
         let mut failing: BTreeSet<AgentIdx> = (0..n)
             .filter(|&a| short(self, &net, a))
@@ -177,7 +178,7 @@ impl Simulation {
             }
         }
         if items.is_empty() {
-            self.queue2.multilateral_dirty = false;
+            self.skip.multilateral_failed();
             return 0;
         }
         items.sort_unstable();

@@ -1,4 +1,10 @@
-//! Settlement: moving money, Queue 2 retries (incremental and reference), and the LSM.
+//! Settlement: RTGS entry (step 3), the Queue 2 retry (step 4, incremental and reference)
+//! and the LSM (step 5, `lsm`).
+//!
+//! Settlement decides *which* payments settle; it moves money only through the ledger
+//! (`engine::ledger`) and changes Queue 2 only through `enqueue`/`dequeue` below, which
+//! also tell the skip-work memos (`engine::skip_work`). Every settlement is counted by
+//! `record_settlement`, so the tick's result, the totals and the events always agree.
 
 pub(crate) mod lsm;
 pub(crate) mod queue2;
@@ -7,57 +13,12 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use crate::config::QueueDiscipline;
-use crate::engine::Simulation;
+use crate::engine::{Change, Simulation};
 use crate::events::{EventKind, Mechanism};
-use crate::transaction::{AgentIdx, Transaction};
-use queue2::Q2Key;
+use crate::transaction::{AgentIdx, Location, Slot, Transaction};
+use queue2::{Entry, Q2Key};
 
 impl Simulation {
-    /// Liquidity available to an agent: balance plus credit line (never negative).
-    pub(crate) fn available(&self, agent: AgentIdx) -> i64 {
-        self.balances[agent as usize] + self.credit[agent as usize]
-    }
-
-    /// Record that an agent's balance or Queue 2 payments changed (LSM triggers).
-    pub(crate) fn touch(&mut self, agent: AgentIdx) {
-        self.inc.agent_version[agent as usize] += 1;
-        self.inc.global_version += 1;
-    }
-
-    /// The sender's queued payments must be retried: its liquidity rose or its queue changed.
-    pub(crate) fn mark_retry(&mut self, agent: AgentIdx) {
-        let a = agent as usize;
-        if !self.inc.retry_dirty[a] {
-            self.inc.retry_dirty[a] = true;
-            self.inc.retry_list.push(agent);
-        }
-    }
-
-    /// Change one balance. Callers keep every balance within its credit limit; the validated
-    /// bound on total money means the addition cannot overflow.
-    fn apply_delta(&mut self, agent: AgentIdx, delta: i64) {
-        let a = agent as usize;
-        self.balances[a] += delta;
-        if delta > 0 {
-            self.mark_retry(agent);
-            // Only an agent with queued payments can be short in multilateral offsetting.
-            if self.queue2.sender_len(agent) > 0 {
-                self.queue2.multilateral_dirty = true;
-            }
-        }
-        if self.balances[a] < 0 {
-            let peak = &mut self.totals.agents[a].peak_overdraft;
-            *peak = (*peak).max(-self.balances[a]);
-        }
-        self.touch(agent);
-    }
-
-    /// Move `amount` from `sender` to `receiver` (a single gross settlement).
-    pub(crate) fn transfer(&mut self, sender: AgentIdx, receiver: AgentIdx, amount: i64) {
-        self.apply_delta(sender, -amount);
-        self.apply_delta(receiver, amount);
-    }
-
     /// Count a settled transaction in the tick, the totals and the event stream.
     pub(crate) fn record_settlement(&mut self, tx: &Transaction, mechanism: Mechanism) {
         let c = &mut self.current;
@@ -92,11 +53,52 @@ impl Simulation {
         self.events.record(self.tick, kind);
     }
 
+    /// Put the released payment at `slot`, which cannot settle now, into Queue 2: the one
+    /// way in (besides restore).
+    fn enqueue(&mut self, slot: Slot) {
+        let Some(tx) = self.txs.get_mut(slot) else {
+            return;
+        };
+        let (sender, receiver) = (tx.sender, tx.receiver);
+        let key = self
+            .queue2
+            .push(sender, receiver, tx.priority, tx.amount, slot);
+        tx.location = Location::Queue2 { entry: key.entry };
+        self.invalidate(sender, Change::QueueChanged);
+        self.invalidate(receiver, Change::QueueChanged);
+    }
+
+    /// Take a payment out of Queue 2 (it settles or is dropped): the one way out.
+    pub(crate) fn dequeue(&mut self, sender: AgentIdx, key: Q2Key) -> Option<Entry> {
+        let entry = self.queue2.remove(sender, key)?;
+        self.invalidate(sender, Change::SentPaymentLeftQueue);
+        self.invalidate(entry.receiver, Change::QueueChanged);
+        Some(entry)
+    }
+
+    /// Step 3 for one released payment: settle now if possible, else join Queue 2.
+    pub(crate) fn enter_rtgs(&mut self, slot: Slot) {
+        let Some(tx) = self.txs.get(slot) else { return };
+        let (sender, receiver, amount, id) = (tx.sender, tx.receiver, tx.amount, tx.id);
+        let eligible = match self.config.queue_discipline {
+            QueueDiscipline::BypassFifo => true,
+            QueueDiscipline::Fifo => self.queue2.sender_len(sender) == 0,
+        };
+        if eligible && amount <= self.ledger.available(sender) {
+            if let Some(tx) = self.txs.remove(slot) {
+                self.transfer(sender, receiver, amount);
+                self.record_settlement(&tx, Mechanism::Rtgs);
+            }
+        } else {
+            self.enqueue(slot);
+            self.events
+                .record(self.tick, EventKind::Queued { tx: id, sender });
+        }
+    }
+
     /// Remove a payment from Queue 2 and the store (it is about to settle).
     fn take_queued(&mut self, sender: AgentIdx, key: Q2Key) -> Option<Transaction> {
-        let entry = self.queue2.remove(sender, key)?;
-        // Its departure may expose another payment of the sender (strict fifo head).
-        self.mark_retry(sender);
+        let entry = self.dequeue(sender, key)?;
         self.txs.remove(entry.slot)
     }
 
@@ -108,39 +110,21 @@ impl Simulation {
         }
     }
 
-    /// Settle a set of queued payments simultaneously: balances move by their net amounts at
-    /// once, so no intermediate state is ever below a credit limit. `items` must be in retry
-    /// order; events follow that order.
+    /// Settle a set of queued payments simultaneously (the ledger moves net amounts, so no
+    /// intermediate state is ever below a credit limit). `items` must be in retry order;
+    /// events follow that order.
     pub(crate) fn settle_batch(
         &mut self,
         items: &[(Q2Key, AgentIdx)],
         mechanism: Mechanism,
     ) -> u64 {
         let mut settled = Vec::with_capacity(items.len());
-        let mut touched: Vec<AgentIdx> = Vec::new();
         for &(key, sender) in items {
             if let Some(tx) = self.take_queued(sender, key) {
-                for agent in [tx.sender, tx.receiver] {
-                    let net = &mut self.scratch_net[agent as usize];
-                    if *net == 0 {
-                        touched.push(agent);
-                    }
-                    *net += if agent == tx.sender {
-                        -(tx.amount as i128)
-                    } else {
-                        tx.amount as i128
-                    };
-                }
                 settled.push(tx);
             }
         }
-        touched.sort_unstable();
-        touched.dedup();
-        for agent in touched {
-            let net = std::mem::take(&mut self.scratch_net[agent as usize]);
-            // |net| ≤ total money in the system, which the configuration keeps within i64.
-            self.apply_delta(agent, net as i64);
-        }
+        self.transfer_simultaneous(settled.iter().map(|tx| (tx.sender, tx.receiver, tx.amount)));
         for tx in &settled {
             self.record_settlement(tx, mechanism);
         }
@@ -157,7 +141,7 @@ impl Simulation {
 
     fn fundable(&self, sender: AgentIdx, key: Q2Key) -> bool {
         match self.queue2.entry(sender, key) {
-            Some(e) => self.eligible(sender, key) && e.amount <= self.available(sender),
+            Some(e) => self.eligible(sender, key) && e.amount <= self.ledger.available(sender),
             None => false,
         }
     }
@@ -167,30 +151,27 @@ impl Simulation {
     /// (or whose queue changed) since their last attempt are visited: any other sender's
     /// payments would fail again, so the outcome equals the full rescan's.
     pub(crate) fn retry_queue2(&mut self) -> u64 {
-        if self.reference_mode {
+        if !self.skip.enabled() {
             return self.retry_queue2_reference();
         }
         let mut total = 0;
-        let mut in_pass = std::mem::take(&mut self.scratch_flags);
+        let mut in_pass = std::mem::take(&mut self.scratch.in_pass);
         let mut heap: BinaryHeap<Reverse<(Q2Key, AgentIdx)>> = BinaryHeap::new();
         let mut included: Vec<AgentIdx> = Vec::new();
         loop {
-            let dirty = std::mem::take(&mut self.inc.retry_list);
-            for &agent in &dirty {
-                self.inc.retry_dirty[agent as usize] = false;
-                if self.queue2.sender_len(agent) > 0 {
+            let queue2 = &self.queue2;
+            self.skip.drain_retry(|agent| {
+                if queue2.sender_len(agent) > 0 {
                     in_pass[agent as usize] = true;
                     included.push(agent);
                     heap.extend(
-                        self.queue2
+                        queue2
                             .sender_queue(agent)
                             .keys()
                             .map(|&k| Reverse((k, agent))),
                     );
                 }
-            }
-            self.inc.retry_list = dirty;
-            self.inc.retry_list.clear();
+            });
             if heap.is_empty() {
                 break;
             }
@@ -225,7 +206,7 @@ impl Simulation {
                 break;
             }
         }
-        self.scratch_flags = in_pass;
+        self.scratch.in_pass = in_pass;
         total
     }
 
@@ -250,8 +231,8 @@ impl Simulation {
                 break;
             }
         }
-        self.inc.retry_list.clear();
-        self.inc.retry_dirty.iter_mut().for_each(|d| *d = false);
+        // Everything was visited: forget the senders flagged meanwhile.
+        self.skip.drain_retry(|_| {});
         total
     }
 }

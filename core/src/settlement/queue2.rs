@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::ops::Bound;
 
 use crate::config::MAX_PRIORITY;
+use crate::engine::PairMemo;
 use crate::transaction::{AgentIdx, Slot};
 
 /// Global retry order: priority high → low, then entry order. Entry numbers are unique.
@@ -57,13 +58,10 @@ pub(crate) struct Queue2 {
     by_pair: Vec<BTreeMap<(AgentIdx, Q2Key), Slot>>,
     by_entry: Vec<BTreeMap<u64, Slot>>,
     /// Unordered pairs `(i, j)`, `i < j`, with payments queued in both directions, and the
-    /// agent versions of their last failed bilateral attempt.
-    pub both_ways: BTreeMap<(AgentIdx, AgentIdx), Option<(u64, u64)>>,
+    /// memo of their last failed bilateral attempt (kept here so it goes with the pair).
+    pub both_ways: BTreeMap<(AgentIdx, AgentIdx), PairMemo>,
     len: usize,
     pub next_entry: u64,
-    /// A multilateral attempt could settle something its last failed attempt did not: Queue 2
-    /// changed, or an agent with queued payments gained liquidity, since then.
-    pub multilateral_dirty: bool,
 }
 
 impl Queue2 {
@@ -75,7 +73,6 @@ impl Queue2 {
             both_ways: BTreeMap::new(),
             len: 0,
             next_entry: 1,
-            multilateral_dirty: true,
         }
     }
 
@@ -98,7 +95,8 @@ impl Queue2 {
         (a.min(b), a.max(b))
     }
 
-    /// Insert with a given entry number (restores use the recorded one).
+    /// Insert with a given entry number (restores use the recorded one; they invalidate all
+    /// skip-work memos afterwards). Settlement uses `Simulation::enqueue`.
     pub fn insert_with_entry(&mut self, sender: AgentIdx, q: Queued) {
         let first_of_pair = !self.has_pair(sender, q.receiver);
         let s = sender as usize;
@@ -113,16 +111,16 @@ impl Queue2 {
         self.by_pair[s].insert((q.receiver, q.key), q.slot);
         self.by_entry[s].insert(q.key.entry, q.slot);
         self.len += 1;
-        self.multilateral_dirty = true;
         self.next_entry = self.next_entry.max(q.key.entry + 1);
         if first_of_pair && self.has_pair(q.receiver, sender) {
             self.both_ways
-                .insert(Self::pair_key(sender, q.receiver), None);
+                .insert(Self::pair_key(sender, q.receiver), PairMemo::default());
         }
     }
 
-    /// Enqueue a payment; returns its key.
-    pub fn push(
+    /// Enqueue a payment; returns its key. Only settlement calls it, through the function
+    /// that also invalidates the skip-work memos.
+    pub(super) fn push(
         &mut self,
         sender: AgentIdx,
         receiver: AgentIdx,
@@ -143,14 +141,13 @@ impl Queue2 {
         key
     }
 
-    /// Remove a queued payment.
-    pub fn remove(&mut self, sender: AgentIdx, key: Q2Key) -> Option<Entry> {
+    /// Remove a queued payment (only through settlement, as [`Queue2::push`]).
+    pub(super) fn remove(&mut self, sender: AgentIdx, key: Q2Key) -> Option<Entry> {
         let s = sender as usize;
         let entry = self.by_sender[s].remove(&key)?;
         self.by_pair[s].remove(&(entry.receiver, key));
         self.by_entry[s].remove(&key.entry);
         self.len -= 1;
-        self.multilateral_dirty = true;
         if !self.has_pair(sender, entry.receiver) {
             self.both_ways
                 .remove(&Self::pair_key(sender, entry.receiver));

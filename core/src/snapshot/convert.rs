@@ -2,13 +2,11 @@
 //! all-or-nothing. This is the only snapshot code that knows the simulation's fields; the
 //! values inside (transactions, events, totals) are converted in `parts`.
 
-use std::cmp::Reverse;
-
 use super::corrupt;
 use super::parts::{event_from_doc, event_to_doc, totals_from_doc, totals_to_doc};
 use super::parts::{tx_from_doc, tx_to_doc};
 use super::v2::{self as doc, Snapshot};
-use crate::engine::{Incremental, Simulation};
+use crate::engine::Simulation;
 use crate::error::SimError;
 use crate::events::Event;
 use crate::settlement::queue2::{Q2Key, Queued};
@@ -34,7 +32,7 @@ impl Simulation {
             tick: self.tick,
             next_tx_seq: self.next_tx_seq,
             next_queue2_entry: self.queue2.next_entry,
-            balances: self.balances.clone(),
+            balances: self.ledger.balances().to_vec(),
             arrival_stream_positions: self
                 .arrivals
                 .iter()
@@ -95,14 +93,19 @@ impl Simulation {
                 snapshot.tick, sim.horizon
             )));
         }
-        let opening: i128 = sim.balances.iter().map(|&b| b as i128).sum();
+        let opening: i128 = sim.ledger.balances().iter().map(|&b| b as i128).sum();
         let now: i128 = snapshot.balances.iter().map(|&b| b as i128).sum();
         if opening != now {
             return Err(corrupt(format!(
                 "balances sum to {now}, not to the opening total {opening}"
             )));
         }
-        for (i, (&b, &c)) in snapshot.balances.iter().zip(&sim.credit).enumerate() {
+        for (i, (&b, &c)) in snapshot
+            .balances
+            .iter()
+            .zip(sim.ledger.credit_limits())
+            .enumerate()
+        {
             if (b as i128) < -(c as i128) {
                 return Err(corrupt(format!(
                     "balance {b} of {:?} is below its credit limit",
@@ -129,7 +132,7 @@ impl Simulation {
         }
         sim.tick = snapshot.tick;
         sim.next_tx_seq = snapshot.next_tx_seq;
-        sim.balances = snapshot.balances;
+        sim.ledger.restore_balances(snapshot.balances);
         sim.totals = totals;
         sim.events.events = snapshot.events.into_iter().map(event_from_doc).collect();
         if sim
@@ -202,7 +205,7 @@ impl Simulation {
             );
         }
         sim.queue2.next_entry = sim.queue2.next_entry.max(snapshot.next_queue2_entry);
-        sim.inc = Incremental::all_dirty(n);
+        sim.invalidate_all();
         Ok(sim)
     }
 
@@ -212,7 +215,7 @@ impl Simulation {
             (tx.id, tx.deadline_tick, tx.overdue, tx.sender, tx.location);
         let slot = self.txs.insert(tx);
         if !overdue {
-            self.deadlines.push(Reverse((deadline, id, slot)));
+            self.deadlines.push(deadline, id, slot);
         }
         if location == Location::Queue1 {
             self.queue1_count[sender as usize] += 1;

@@ -1,0 +1,129 @@
+//! Step 2: the agents' policies decide which orders leave Queue 1, and released orders are
+//! split where their sender's policy says so before they enter RTGS (step 3, in settlement).
+//!
+//! Every policy decides before any released order enters RTGS, so each policy sees the
+//! balances as they were at the start of the step, whatever the agent order.
+
+use std::collections::VecDeque;
+
+use crate::engine::{Charge, Simulation};
+use crate::events::EventKind;
+use crate::policy::{self, Order};
+use crate::transaction::{AgentIdx, Slot, Transaction, TxId};
+
+impl Simulation {
+    /// Steps 2 and 3: run every policy, then send the released orders (split or whole) to
+    /// RTGS entry in (agent, release) order.
+    pub(super) fn release_and_enter(&mut self, t: u64) {
+        let mut released = std::mem::take(&mut self.scratch.released);
+        let mut orders = std::mem::take(&mut self.scratch.orders);
+        let mut release = std::mem::take(&mut self.scratch.release);
+        released.clear();
+        for a in 0..self.ids.len() {
+            if self.queue1[a].is_empty() {
+                continue;
+            }
+            orders.clear();
+            orders.extend(self.queue1[a].iter().filter_map(|&s| {
+                self.txs.get(s).map(|tx| Order {
+                    amount: tx.amount,
+                    deadline_tick: tx.deadline_tick,
+                })
+            }));
+            let policy = &self.config.agent_configs[a].policy;
+            policy::decide(
+                policy,
+                &orders,
+                self.ledger.balance(a as AgentIdx),
+                t,
+                &mut release,
+            );
+            let queue = std::mem::take(&mut self.queue1[a]);
+            let mut is_released = vec![false; queue.len()];
+            for &i in &release {
+                is_released[i] = true;
+                released.push(queue[i]);
+            }
+            let mut held = VecDeque::with_capacity(queue.len() - release.len());
+            for (i, slot) in queue.into_iter().enumerate() {
+                if is_released[i] {
+                    continue;
+                }
+                held.push_back(slot);
+                if let Some(tx) = self.txs.get_mut(slot) {
+                    if !tx.hold_recorded {
+                        tx.hold_recorded = true;
+                        let kind = EventKind::Held {
+                            tx: tx.id,
+                            sender: tx.sender,
+                        };
+                        self.events.record(t, kind);
+                    }
+                }
+            }
+            self.queue1[a] = held;
+            let n = release.len() as u64;
+            self.queue1_count[a] -= n;
+            self.queue1_total -= n;
+        }
+        for &slot in &released {
+            let Some(tx) = self.txs.get(slot) else {
+                continue;
+            };
+            let (id, sender) = (tx.id, tx.sender);
+            self.events
+                .record(t, EventKind::Released { tx: id, sender });
+            let split = self.config.agent_configs[sender as usize]
+                .policy
+                .split()
+                .cloned();
+            match split.and_then(|s| policy::split_amounts(tx.amount, s.threshold, s.max_parts)) {
+                None => self.enter_rtgs(slot),
+                Some(parts) => self.split_and_enter(t, slot, &parts),
+            }
+        }
+        self.scratch.released = released;
+        self.scratch.orders = orders;
+        self.scratch.release = release;
+    }
+
+    /// Replace a released order by its parts (the parent leaves the system) and send each
+    /// part to RTGS entry; the friction cost is charged per extra part.
+    fn split_and_enter(&mut self, t: u64, slot: Slot, parts: &[i64]) {
+        let Some(parent) = self.txs.remove(slot) else {
+            return;
+        };
+        let k = parts.len() as u32;
+        self.current.num_splits += 1;
+        self.totals.splits += 1;
+        self.totals.extra_parts += k as u64 - 1;
+        let friction = self
+            .config
+            .cost_rates
+            .split_friction_cost
+            .saturating_mul(k as i64 - 1);
+        self.charge(parent.sender, Charge::Split, friction);
+        self.events.record(
+            t,
+            EventKind::Split {
+                tx: parent.id,
+                sender: parent.sender,
+                parts: k,
+            },
+        );
+        for (p, &amount) in parts.iter().enumerate() {
+            let id = TxId {
+                seq: parent.id.seq,
+                part: p as u32 + 1,
+            };
+            let part = self.txs.insert(Transaction {
+                id,
+                amount,
+                hold_recorded: false,
+                ..parent.clone()
+            });
+            self.deadlines.push(parent.deadline_tick, id, part);
+            self.enter_rtgs(part);
+        }
+    }
+}

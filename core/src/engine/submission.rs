@@ -1,0 +1,172 @@
+//! How payment orders come in: generated arrivals (step 1) and manual submissions, which
+//! share one id counter and one order constructor.
+//!
+//! A manual submission is validated and gets its id at once, but joins its sender's Queue 1
+//! only at the next tick's arrival step, after that tick's generated orders — so a tick's
+//! arrivals do not depend on when between two ticks a caller submitted.
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{
+    default_deadline_offset, default_priority, null_as_deadline_offset, null_as_priority,
+    MAX_PRIORITY,
+};
+use crate::engine::Simulation;
+use crate::error::SimError;
+use crate::events::EventKind;
+use crate::transaction::{AgentIdx, Location, Slot, Transaction, TxId};
+
+/// A manual payment order (`submit`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Submission {
+    /// Sending agent id.
+    pub sender: String,
+    /// Receiving agent id.
+    pub receiver: String,
+    /// Amount in cents (> 0).
+    pub amount: i64,
+    /// Ticks from arrival to deadline (≥ 1; default 50).
+    #[serde(
+        default = "default_deadline_offset",
+        deserialize_with = "null_as_deadline_offset"
+    )]
+    pub deadline_offset: i64,
+    /// Priority 0–10 (default 5).
+    #[serde(default = "default_priority", deserialize_with = "null_as_priority")]
+    pub priority: i64,
+}
+
+impl Submission {
+    /// Parse a submission from JSON; problems name the field.
+    pub fn from_json(text: &str) -> Result<Self, SimError> {
+        crate::error::parse_json(text, "transaction", |problem| {
+            SimError::InvalidArgument(format!("invalid transaction: {problem}"))
+        })
+    }
+}
+
+impl Simulation {
+    /// Submit a manual payment order. It arrives at `current_tick()`: it is in Queue 1 at once
+    /// and counts in the next tick's `num_arrivals`. Returns its id.
+    pub fn submit(&mut self, sub: &Submission) -> Result<String, SimError> {
+        if self.is_finished() {
+            return Err(SimError::SimulationFinished {
+                horizon: self.horizon,
+            });
+        }
+        let sender = self.agent(&sub.sender)?;
+        let receiver = self.agent(&sub.receiver)?;
+        if sender == receiver {
+            return Err(SimError::InvalidArgument(format!(
+                "sender and receiver must differ (both {:?})",
+                sub.sender
+            )));
+        }
+        if sub.amount <= 0 {
+            return Err(SimError::InvalidArgument(format!(
+                "amount must be positive (got {})",
+                sub.amount
+            )));
+        }
+        if sub.deadline_offset < 1 {
+            return Err(SimError::InvalidArgument(format!(
+                "deadline_offset must be ≥ 1 tick (got {})",
+                sub.deadline_offset
+            )));
+        }
+        if !(0..=MAX_PRIORITY).contains(&sub.priority) {
+            return Err(SimError::InvalidArgument(format!(
+                "priority must be between 0 and {MAX_PRIORITY} (got {})",
+                sub.priority
+            )));
+        }
+        let deadline = self.tick.saturating_add(sub.deadline_offset as u64);
+        let slot = self.new_order(sender, receiver, sub.amount, deadline, sub.priority as u8);
+        self.pending_manual.push(slot);
+        Ok(self
+            .txs
+            .get(slot)
+            .map(|t| t.id.to_string())
+            .unwrap_or_default())
+    }
+
+    /// Create an order in Queue 1 (the caller places it in the queue).
+    pub(super) fn new_order(
+        &mut self,
+        sender: AgentIdx,
+        receiver: AgentIdx,
+        amount: i64,
+        deadline: u64,
+        priority: u8,
+    ) -> Slot {
+        let id = TxId {
+            seq: self.next_tx_seq,
+            part: 0,
+        };
+        self.next_tx_seq += 1;
+        let slot = self.txs.insert(Transaction {
+            id,
+            sender,
+            receiver,
+            amount,
+            arrival_tick: self.tick,
+            deadline_tick: deadline,
+            priority,
+            location: Location::Queue1,
+            overdue: false,
+            hold_recorded: false,
+        });
+        self.deadlines.push(deadline, id, slot);
+        self.queue1_count[sender as usize] += 1;
+        self.queue1_total += 1;
+        slot
+    }
+
+    /// Step 1: each agent's generated orders in agent order, then the manual submissions.
+    pub(super) fn arrive(&mut self, t: u64) {
+        let mut draws = std::mem::take(&mut self.scratch.draws);
+        for a in 0..self.ids.len() {
+            let Some(stream) = self.arrivals[a].as_mut() else {
+                continue;
+            };
+            stream.draw(&mut draws);
+            let (offset, priority) = (stream.deadline_offset, stream.priority);
+            for d in &draws {
+                let slot = self.new_order(
+                    a as AgentIdx,
+                    d.receiver,
+                    d.amount,
+                    t.saturating_add(offset),
+                    priority,
+                );
+                self.queue1[a].push_back(slot);
+                self.record_arrival(t, slot);
+            }
+        }
+        self.scratch.draws = draws;
+        // Manual submissions arrive after the generated orders.
+        for slot in std::mem::take(&mut self.pending_manual) {
+            if let Some(tx) = self.txs.get(slot) {
+                self.queue1[tx.sender as usize].push_back(slot);
+                self.record_arrival(t, slot);
+            }
+        }
+    }
+
+    fn record_arrival(&mut self, t: u64, slot: Slot) {
+        let Some(tx) = self.txs.get(slot) else { return };
+        self.current.num_arrivals += 1;
+        self.totals.arrivals += 1;
+        self.totals.arrived_value = self.totals.arrived_value.saturating_add(tx.amount);
+        let kind = EventKind::Arrival {
+            tx: tx.id,
+            sender: tx.sender,
+            receiver: tx.receiver,
+            amount: tx.amount,
+            deadline_tick: tx.deadline_tick,
+            priority: tx.priority,
+        };
+        self.events.record(t, kind);
+    }
+}
