@@ -166,7 +166,9 @@ def test_snapshot_and_restore_continue_identically(workload):
     original = Orchestrator.new(workload(num_agents=5, num_days=2))
     original.run(60)
     snapshot = original.snapshot()
-    assert json.loads(snapshot)["schema_version"] == 1
+    document = json.loads(snapshot)
+    assert document["schema_version"] == 2
+    assert document["provenance"] == original.stats()["provenance"]
     for restored in (
         Orchestrator.restore(snapshot),
         Orchestrator.restore(json.loads(snapshot)),

@@ -119,6 +119,22 @@ class AgentStats(_Response):
     costs: Costs
 
 
+class Semantics(_Response):
+    """Versions of the rules that can change results (a later release keeps reading older ones)."""
+
+    offsetting: int
+    random_streams: int
+
+
+class Provenance(_Response):
+    """What produced a result: enough to trace a figure back to its run."""
+
+    engine_version: str = Field(description="Version of the payment-sim core")
+    semantics: Semantics
+    scenario_hash: str = Field(description="sha256 of the normalised machine-format configuration")
+    seed: int
+
+
 class StatsResponse(_Response):
     """Totals since tick 0."""
 
@@ -142,6 +158,7 @@ class StatsResponse(_Response):
     queue2_size: int
     costs: Costs
     agents: list[AgentStats]
+    provenance: Provenance
 
 
 class Event(BaseModel):
