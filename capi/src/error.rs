@@ -222,7 +222,7 @@ mod tests {
                 psim_status::InvalidConfig,
             ),
             (
-                SimError::InvalidArgument("x".into()),
+                SimError::InvalidArgument(payment_sim_core::error::Problem::whole("x")),
                 psim_status::InvalidArgument,
             ),
             (SimError::UnknownAgent("Z".into()), psim_status::NotFound),

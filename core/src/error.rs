@@ -136,9 +136,10 @@ pub enum SimError {
     /// The configuration (or snapshot) breaks one or more rules; every problem is listed.
     #[error("invalid configuration: {}", messages(.0))]
     InvalidConfig(Vec<Problem>),
-    /// An argument is out of range (negative amount, self-payment, priority > 10, …).
+    /// An argument is out of range (negative amount, self-payment, priority > 10, …); the
+    /// problem names the argument or field (`amount`, `ticks`, …).
     #[error("{0}")]
-    InvalidArgument(String),
+    InvalidArgument(Problem),
     /// An agent id that the simulation does not know.
     #[error("unknown agent {0:?}")]
     UnknownAgent(String),
@@ -156,8 +157,18 @@ impl SimError {
     pub fn problems(&self) -> Vec<Problem> {
         match self {
             SimError::InvalidConfig(p) => p.clone(),
+            SimError::InvalidArgument(p) => vec![p.clone()],
             other => vec![Problem::whole(other.to_string())],
         }
+    }
+
+    /// An out-of-range argument or field.
+    pub(crate) fn argument(
+        path: &str,
+        message: String,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        SimError::InvalidArgument(Problem::new(path, message).with_value(value))
     }
 
     /// One configuration problem.

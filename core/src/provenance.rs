@@ -175,9 +175,9 @@ impl Simulation {
         config: SimulationConfig,
         semantics: Semantics,
     ) -> Result<Self, crate::SimError> {
-        semantics
-            .check_supported()
-            .map_err(crate::SimError::InvalidArgument)?;
+        semantics.check_supported().map_err(|message| {
+            crate::SimError::InvalidArgument(crate::error::Problem::new("semantics", message))
+        })?;
         let mut sim = Simulation::new(config)?;
         sim.lineage.semantics = semantics;
         Ok(sim)

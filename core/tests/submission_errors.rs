@@ -32,7 +32,7 @@ fn sub(
 fn invalid(result: Result<String, SimError>, needle: &str) {
     match result {
         Err(SimError::InvalidArgument(msg)) => {
-            assert!(msg.contains(needle), "{msg:?} lacks {needle:?}")
+            assert!(msg.message.contains(needle), "{msg:?} lacks {needle:?}")
         }
         other => panic!("expected InvalidArgument({needle}), got {other:?}"),
     }
@@ -154,4 +154,27 @@ fn submissions_parse_from_json_with_defaults() {
         Submission::from_json(r#"{"sender": "A""#),
         Err(SimError::InvalidJson(_))
     ));
+}
+
+#[test]
+fn every_submission_problem_names_its_field() {
+    let mut s = two(10);
+    let cases = [
+        (sub("A", "B", 0, 5, 5), "amount", json!(0)),
+        (sub("A", "B", 10, 0, 5), "deadline_offset", json!(0)),
+        (sub("A", "B", 10, 5, 11), "priority", json!(11)),
+        (sub("A", "A", 10, 5, 5), "receiver", json!("A")),
+    ];
+    for (submission, path, value) in cases {
+        let problems = s.submit(&submission).unwrap_err().problems();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].path, path, "{problems:?}");
+        assert_eq!(problems[0].value, Some(value), "{problems:?}");
+    }
+    let shape = Submission::from_json(r#"{"sender": "A", "receiver": "B", "amount": "ten"}"#);
+    let problems = shape.unwrap_err().problems();
+    assert_eq!(problems[0].path, "amount", "{problems:?}");
+    assert!(problems[0].message.starts_with("invalid transaction: "), "{problems:?}");
+    let run = s.run(11).unwrap_err().problems();
+    assert_eq!((run[0].path.as_str(), run[0].value.clone()), ("ticks", Some(json!(11))));
 }

@@ -330,9 +330,13 @@ impl Simulation {
         }
         let remaining = self.horizon - self.tick;
         if ticks == 0 || ticks > remaining {
-            return Err(SimError::InvalidArgument(format!(
-                "ticks must be between 1 and the {remaining} remaining in the horizon (got {ticks})"
-            )));
+            return Err(SimError::argument(
+                "ticks",
+                format!(
+                    "ticks must be between 1 and the {remaining} remaining in the horizon (got {ticks})"
+                ),
+                ticks,
+            ));
         }
         let mut summary = RunSummary::default();
         for _ in 0..ticks {

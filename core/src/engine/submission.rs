@@ -12,7 +12,7 @@ use crate::config::{
     MAX_PRIORITY,
 };
 use crate::engine::Simulation;
-use crate::error::SimError;
+use crate::error::{Problem, SimError};
 use crate::events::EventKind;
 use crate::transaction::{AgentIdx, Location, Slot, Transaction, TxId};
 
@@ -40,8 +40,11 @@ pub struct Submission {
 impl Submission {
     /// Parse a submission from JSON; problems name the field.
     pub fn from_json(text: &str) -> Result<Self, SimError> {
-        crate::error::parse_json(text, "transaction", |problem| {
-            SimError::InvalidArgument(format!("invalid transaction: {problem}"))
+        crate::error::parse_json_at(text, "transaction", |problem| {
+            SimError::InvalidArgument(Problem {
+                message: format!("invalid transaction: {}", problem.message),
+                ..problem
+            })
         })
     }
 }
@@ -58,28 +61,38 @@ impl Simulation {
         let sender = self.agent(&sub.sender)?;
         let receiver = self.agent(&sub.receiver)?;
         if sender == receiver {
-            return Err(SimError::InvalidArgument(format!(
-                "sender and receiver must differ (both {:?})",
-                sub.sender
-            )));
+            return Err(SimError::argument(
+                "receiver",
+                format!("sender and receiver must differ (both {:?})", sub.sender),
+                sub.receiver.as_str(),
+            ));
         }
         if sub.amount <= 0 {
-            return Err(SimError::InvalidArgument(format!(
-                "amount must be positive (got {})",
-                sub.amount
-            )));
+            return Err(SimError::argument(
+                "amount",
+                format!("amount must be positive (got {})", sub.amount),
+                sub.amount,
+            ));
         }
         if sub.deadline_offset < 1 {
-            return Err(SimError::InvalidArgument(format!(
-                "deadline_offset must be ≥ 1 tick (got {})",
-                sub.deadline_offset
-            )));
+            return Err(SimError::argument(
+                "deadline_offset",
+                format!(
+                    "deadline_offset must be ≥ 1 tick (got {})",
+                    sub.deadline_offset
+                ),
+                sub.deadline_offset,
+            ));
         }
         if !(0..=MAX_PRIORITY).contains(&sub.priority) {
-            return Err(SimError::InvalidArgument(format!(
-                "priority must be between 0 and {MAX_PRIORITY} (got {})",
-                sub.priority
-            )));
+            return Err(SimError::argument(
+                "priority",
+                format!(
+                    "priority must be between 0 and {MAX_PRIORITY} (got {})",
+                    sub.priority
+                ),
+                sub.priority,
+            ));
         }
         let deadline = self.tick.saturating_add(sub.deadline_offset as u64);
         let slot = self.new_order(sender, receiver, sub.amount, deadline, sub.priority as u8);
