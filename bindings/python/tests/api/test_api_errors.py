@@ -339,6 +339,23 @@ def test_amount_beyond_i64(client, sim):
     assert "amount" in fields_of(error)
 
 
+@pytest.mark.parametrize(
+    ("change", "field", "value"),
+    [
+        ({"amount": 0}, "amount", 0),
+        ({"amount": -5}, "amount", -5),
+        ({"deadline_offset": 0}, "deadline_offset", 0),
+        ({"priority": 11}, "priority", 11),
+        ({"receiver": "BANK_A"}, "receiver", "BANK_A"),
+    ],
+)
+def test_out_of_range_transaction_names_its_field_from_the_core(client, sim, change, field, value):
+    tx = {**TX, "sender": "BANK_A", **change}
+    error = error_of(client.post(f"/simulations/{sim}/transactions", json=tx), 422, "invalid_argument")
+    assert list(fields_of(error)) == [field]
+    assert error["problems"] == [{"path": field, "message": error["message"], "value": value}]
+
+
 @pytest.mark.parametrize("field", ["sender", "receiver"])
 def test_unknown_agent_is_404_naming_the_field(client, sim, field):
     error = error_of(

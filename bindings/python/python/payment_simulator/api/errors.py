@@ -9,7 +9,7 @@ the auth and body-size middleware, an unexpected exception), has this shape::
 
 ``code`` is stable and machine-readable; ``message`` is the library's text where it has one;
 ``fields`` lists the offending fields (empty when none applies). ``problems`` is there when the
-core reported structured problems (an invalid configuration): each with the ``path`` the core
+core reported structured problems (an invalid configuration or argument): each with the ``path`` the core
 gave, its ``message`` and, where the core gives it, the offending ``value``. Field names come
 from the core's paths or from FastAPI's locations, never from reading a message.
 """
@@ -123,7 +123,9 @@ def from_library(error: Exception, *, fields: Iterable[tuple[str, str]] = ()) ->
         return ApiError(409, "simulation_finished", message)
     if isinstance(error, InvalidConfigError):
         return invalid_config(error)
-    if isinstance(error, (InvalidArgumentError, InvalidJsonError, InvalidUtf8Error)):
+    if isinstance(error, InvalidArgumentError):  # the core names the argument in each problem
+        return ApiError(422, "invalid_argument", message, fields, problems=error.problems)
+    if isinstance(error, (InvalidJsonError, InvalidUtf8Error)):
         return ApiError(422, "invalid_argument", message, fields)
     if isinstance(error, (NativePanicError, PoisonedError)):
         return ApiError(500, "engine_error", message)
