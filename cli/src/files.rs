@@ -21,11 +21,13 @@ pub fn load_scenario(path: &Path) -> CliResult<(SimulationConfig, DocumentKind)>
         .map_err(|e| CliError::from_sim(&format!("invalid scenario {}", path.display()), e))
 }
 
-/// Write a file atomically: a temporary file beside it, then a rename, so a failed write
-/// never leaves a half-written state file behind.
+/// Write a file atomically: a temporary file beside it, flushed to disk, then a rename, so a
+/// failed or interrupted write never leaves a half-written file behind.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> CliResult {
     let tmp = temp_path(path);
-    let result = fs::write(&tmp, contents).and_then(|()| fs::rename(&tmp, path));
+    let result = fs::File::create(&tmp)
+        .and_then(|mut file| file.write_all(contents).and_then(|()| file.sync_all()))
+        .and_then(|()| fs::rename(&tmp, path));
     if let Err(e) = result {
         let _ = fs::remove_file(&tmp);
         return Err(CliError::write(path, &e));

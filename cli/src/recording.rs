@@ -136,6 +136,12 @@ impl Recording {
 
     /// Parse a recording; shape problems name their field path.
     pub fn parse(text: &str, name: &str) -> CliResult<Self> {
+        if let Err(deep) = crate::json_depth::check(text) {
+            return Err(CliError::input(format!(
+                "{name} is not a valid recording: {}",
+                deep.message()
+            )));
+        }
         let mut de = serde_json::Deserializer::from_str(text);
         let rec: Recording = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let inner = e.inner();

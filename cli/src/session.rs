@@ -6,18 +6,23 @@
 //!   directory); `tick`, `submit`, `state`, `stats` and `export` use that file when `--state`
 //!   is not given. Without `--output`, `create` writes `.payment-sim/state.json`.
 //! - Beside each state file, `STATE.submissions.jsonl` lists the manual submissions with the
-//!   tick at which they were made (one JSON object per line). `create` starts it empty,
-//!   `submit` appends to it, and `export` turns state + submissions into a recording.
+//!   tick at which they were made (one JSON object per line; see `journal`). `create` and
+//!   `run --save-state` start it empty, `submit` appends to it, and `export` turns state +
+//!   submissions into a recording.
+//! - Every command holds the state file's lock, `STATE.lock`, while it uses the files (see
+//!   `lock`): exclusively to change them, shared to read them.
 
-use std::fs::{self, OpenOptions};
-use std::io::Write;
+use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use payment_sim_core::Simulation;
 
 use crate::error::{CliError, CliResult};
 use crate::files::{ensure_parent, read_text, write_atomic};
+use crate::lock::{self, Mode, StateLock};
 use crate::recording::RecordedSubmission;
+use crate::{journal, json_depth};
 
 /// The file naming the current state file.
 pub const POINTER: &str = ".payment-sim/current";
@@ -59,66 +64,91 @@ pub fn set_current(state: &Path) -> CliResult {
     write_atomic(pointer, text.as_bytes())
 }
 
-/// Restore the simulation stored in a state file.
-pub fn load(state: &Path) -> CliResult<Simulation> {
-    let text = read_text(state)?;
-    Simulation::restore_json(&text).map_err(|e| {
-        CliError::from_sim(&format!("{} is not a valid state file", state.display()), e)
+/// A state file opened under its lock (held until this is dropped).
+pub struct Opened {
+    /// The state file (a symbolic link is followed to its target).
+    pub path: PathBuf,
+    /// The simulation it holds.
+    pub sim: Simulation,
+    text: String,
+    _lock: StateLock,
+}
+
+/// Open the state file `--state` names (or the current one), lock it in `mode` and restore
+/// its simulation. A command that changes the state (`Mode::Exclusive`) first removes a
+/// journal line an interrupted `submit` left behind (see `journal`).
+pub fn open(state: Option<PathBuf>, mode: Mode, timeout: Option<Duration>) -> CliResult<Opened> {
+    let path = existing(&resolve(state)?)?;
+    let lock = lock::acquire(&path, mode, timeout)?;
+    let text = read_text(&path)?;
+    let sim = restore(&path, &text)?;
+    if mode == Mode::Exclusive {
+        journal::repair(&path, &text)?;
+    }
+    Ok(Opened {
+        path,
+        sim,
+        text,
+        _lock: lock,
     })
 }
 
-/// Store a simulation in a state file (atomically).
-pub fn save(state: &Path, sim: &Simulation) -> CliResult {
+impl Opened {
+    /// Save the simulation back (atomically).
+    pub fn save(&self) -> CliResult {
+        write_atomic(&self.path, self.sim.snapshot_json().as_bytes())
+    }
+
+    /// Release the lock; the simulation stays.
+    pub fn release(self) -> Simulation {
+        self.sim
+    }
+
+    /// The submissions journalled beside it that it holds.
+    pub fn journal(&self) -> CliResult<Vec<RecordedSubmission>> {
+        journal::read(&self.path, &self.text)
+    }
+}
+
+/// Write a new state file (for `create` and `run --save-state`) under its lock, with an
+/// empty journal: a new simulation has no manual submissions. The old journal goes first and
+/// the new one comes last, so that an interruption leaves no journal rather than a wrong one.
+pub fn start(state: &Path, sim: &Simulation, timeout: Option<Duration>) -> CliResult {
     ensure_parent(state)?;
-    write_atomic(state, sim.snapshot_json().as_bytes())
+    let path = follow(state).unwrap_or_else(|_| state.to_path_buf());
+    let _lock = lock::acquire(&path, Mode::Exclusive, timeout)?;
+    journal::remove(&path)?;
+    write_atomic(&path, sim.snapshot_json().as_bytes())?;
+    journal::reset(&path)
 }
 
-/// The submission journal beside a state file.
-pub fn journal_path(state: &Path) -> PathBuf {
-    let mut name = state.as_os_str().to_os_string();
-    name.push(".submissions.jsonl");
-    PathBuf::from(name)
+/// An existing state file: a clear error for what is not a file; a symbolic link is followed,
+/// so that the lock, the journal and the saves are those of the file it points to whichever
+/// name a command uses.
+fn existing(state: &Path) -> CliResult<PathBuf> {
+    let meta = fs::metadata(state).map_err(|e| CliError::read(state, &e))?;
+    if meta.is_dir() {
+        return Err(CliError::input(format!(
+            "cannot read {}: it is a directory, not a state file",
+            state.display()
+        )));
+    }
+    follow(state).map_err(|e| CliError::read(state, &e))
 }
 
-/// Start an empty journal (on `create`).
-pub fn reset_journal(state: &Path) -> CliResult {
-    write_atomic(&journal_path(state), b"")
+/// `path`, or the file it points to when it is a symbolic link.
+fn follow(path: &Path) -> std::io::Result<PathBuf> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => fs::canonicalize(path),
+        _ => Ok(path.to_path_buf()),
+    }
 }
 
-/// Append one submission to the journal.
-pub fn append_journal(state: &Path, entry: &RecordedSubmission) -> CliResult {
-    let path = journal_path(state);
-    let mut file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .map_err(|e| CliError::write(&path, &e))?;
-    let mut line = serde_json::to_string(entry).unwrap_or_default();
-    line.push('\n');
-    file.write_all(line.as_bytes())
-        .map_err(|e| CliError::write(&path, &e))
-}
-
-/// Read the journal of a state file.
-pub fn read_journal(state: &Path) -> CliResult<Vec<RecordedSubmission>> {
-    let path = journal_path(state);
-    let text = match fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(CliError::input(format!(
-                "{} has no submission journal ({}); only sessions started with `payment-sim create` can be exported",
-                state.display(),
-                path.display()
-            )))
-        }
-        Err(e) => return Err(CliError::read(&path, &e)),
-    };
-    text.lines()
-        .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(i, line)| {
-            serde_json::from_str(line)
-                .map_err(|e| CliError::input(format!("{} line {}: {e}", path.display(), i + 1)))
-        })
-        .collect()
+/// Restore the simulation of a state file's text.
+fn restore(state: &Path, text: &str) -> CliResult<Simulation> {
+    let invalid = format!("{} is not a valid state file", state.display());
+    if let Err(deep) = json_depth::check(text) {
+        return Err(CliError::input(format!("{invalid}: {}", deep.message())));
+    }
+    Simulation::restore_json(text).map_err(|e| CliError::from_sim(&invalid, e))
 }

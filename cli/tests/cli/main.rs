@@ -6,6 +6,7 @@
 //! Update snapshots after an intended change with `INSTA_UPDATE=always cargo test -p
 //! payment-sim-cli` and review the diff.
 
+mod concurrency;
 mod float_roundtrip;
 mod replay;
 mod run;
