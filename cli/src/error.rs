@@ -51,6 +51,12 @@ impl CliError {
         self
     }
 
+    /// Add a hint line (when there is one).
+    pub fn with_hint(mut self, hint: Option<String>) -> Self {
+        self.details.extend(hint);
+        self
+    }
+
     /// A core error, with `context` saying what was being done. Every core error is caused by
     /// the input (configuration, state file, arguments), so all are exit 2.
     pub fn from_sim(context: &str, err: SimError) -> Self {

@@ -7,18 +7,31 @@ use std::path::{Path, PathBuf};
 use payment_sim_core::{parse_document, DocumentKind, SimulationConfig};
 
 use crate::error::{CliError, CliResult};
+use crate::sniff::{self, Kind};
+
+/// Read a UTF-8 text file, without the byte-order mark some Windows tools put first (RFC
+/// 8259 lets JSON readers ignore it; YAML allows it).
+pub fn read_string(path: &Path) -> io::Result<String> {
+    let text = fs::read_to_string(path)?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
+}
 
 /// Read a text file; a missing or unreadable file is invalid input (exit 2).
 pub fn read_text(path: &Path) -> CliResult<String> {
-    fs::read_to_string(path).map_err(|e| CliError::read(path, &e))
+    read_string(path).map_err(|e| CliError::read(path, &e))
 }
 
 /// Read and validate a scenario (scenario or machine format, YAML or JSON) through the core's
 /// one entry point for configuration documents, as the C API and Python do.
 pub fn load_scenario(path: &Path) -> CliResult<(SimulationConfig, DocumentKind)> {
     let text = read_text(path)?;
-    parse_document(&text)
-        .map_err(|e| CliError::from_sim(&format!("invalid scenario {}", path.display()), e))
+    parse_document(&text).map_err(|e| {
+        CliError::from_sim(&format!("invalid scenario {}", path.display()), e)
+            .with_hint(sniff::hint(path, &text, Kind::Scenario))
+    })
 }
 
 /// Write a file atomically: a temporary file beside it, flushed to disk, then a rename, so a

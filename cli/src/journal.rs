@@ -212,7 +212,7 @@ fn ends_with_newline(path: &Path) -> bool {
 /// holds, in order.
 pub fn read(state: &Path, state_text: &str) -> CliResult<Vec<RecordedSubmission>> {
     let path = path(state);
-    let text = match fs::read_to_string(&path) {
+    let text = match crate::files::read_string(&path) {
         Ok(text) => text,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             return Err(CliError::input(format!(

@@ -14,6 +14,7 @@ mod lock;
 mod recording;
 mod report;
 mod session;
+mod sniff;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -22,7 +22,7 @@ use crate::error::{CliError, CliResult};
 use crate::files::{ensure_parent, read_text, write_atomic};
 use crate::lock::{self, Mode, StateLock};
 use crate::recording::RecordedSubmission;
-use crate::{journal, json_depth};
+use crate::{journal, json_depth, sniff};
 
 /// The file naming the current state file.
 pub const POINTER: &str = ".payment-sim/current";
@@ -44,8 +44,14 @@ pub fn resolve(state: Option<PathBuf>) -> CliResult<PathBuf> {
         }
         Err(e) => return Err(CliError::read(pointer, &e)),
     };
-    let path = PathBuf::from(text.trim_end_matches(['\n', '\r']));
-    if !path.exists() {
+    let name = text.trim_end_matches(['\n', '\r']);
+    if name.is_empty() {
+        return Err(CliError::input(format!(
+            "{POINTER} names no state file; pass --state FILE or run `payment-sim create` again"
+        )));
+    }
+    let path = PathBuf::from(name);
+    if fs::symlink_metadata(&path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
         return Err(CliError::input(format!(
             "the current state file {} (named in {POINTER}) no longer exists; pass --state FILE or run `payment-sim create` again",
             path.display()
@@ -122,14 +128,20 @@ pub fn start(state: &Path, sim: &Simulation, timeout: Option<Duration>) -> CliRe
     journal::reset(&path)
 }
 
-/// An existing state file: a clear error for what is not a file; a symbolic link is followed,
+/// An existing state file: a clear error for what is not a regular file; a symbolic link is followed,
 /// so that the lock, the journal and the saves are those of the file it points to whichever
 /// name a command uses.
 fn existing(state: &Path) -> CliResult<PathBuf> {
     let meta = fs::metadata(state).map_err(|e| CliError::read(state, &e))?;
-    if meta.is_dir() {
+    if !meta.is_file() {
+        // A directory, a device, a pipe (reading one could wait forever).
+        let what = if meta.is_dir() {
+            "a directory"
+        } else {
+            "a special file (a pipe, a device, …)"
+        };
         return Err(CliError::input(format!(
-            "cannot read {}: it is a directory, not a state file",
+            "cannot read {}: it is {what}, not a state file",
             state.display()
         )));
     }
@@ -147,8 +159,13 @@ fn follow(path: &Path) -> std::io::Result<PathBuf> {
 /// Restore the simulation of a state file's text.
 fn restore(state: &Path, text: &str) -> CliResult<Simulation> {
     let invalid = format!("{} is not a valid state file", state.display());
+    if text.trim().is_empty() {
+        return Err(CliError::input(format!("{invalid}: it is empty")));
+    }
     if let Err(deep) = json_depth::check(text) {
         return Err(CliError::input(format!("{invalid}: {}", deep.message())));
     }
-    Simulation::restore_json(text).map_err(|e| CliError::from_sim(&invalid, e))
+    Simulation::restore_json(text).map_err(|e| {
+        CliError::from_sim(&invalid, e).with_hint(sniff::hint(state, text, sniff::Kind::State))
+    })
 }

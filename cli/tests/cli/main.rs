@@ -8,6 +8,8 @@
 
 mod concurrency;
 mod float_roundtrip;
+mod hostile_files;
+mod input_hardening;
 mod replay;
 mod run;
 mod scenarios;
