@@ -37,12 +37,16 @@ pub fn load_scenario(path: &Path) -> CliResult<(SimulationConfig, DocumentKind)>
 /// Write a file atomically: a temporary file beside it, flushed to disk, then a rename, so a
 /// failed or interrupted write never leaves a half-written file behind.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> CliResult {
-    let tmp = temp_path(path);
-    let result = fs::File::create(&tmp)
+    write_via(path, &temp_path(path), contents)
+}
+
+/// [`write_atomic`] through the temporary file `tmp` (which it replaces).
+pub fn write_via(path: &Path, tmp: &Path, contents: &[u8]) -> CliResult {
+    let result = fs::File::create(tmp)
         .and_then(|mut file| file.write_all(contents).and_then(|()| file.sync_all()))
-        .and_then(|()| fs::rename(&tmp, path));
+        .and_then(|()| fs::rename(tmp, path));
     if let Err(e) = result {
-        let _ = fs::remove_file(&tmp);
+        let _ = fs::remove_file(tmp);
         return Err(CliError::write(path, &e));
     }
     Ok(())

@@ -85,7 +85,8 @@ fn next_tx_seq(state_text: &str) -> Option<u64> {
 
 /// Start an empty journal (with a new state file).
 pub fn reset(state: &Path) -> CliResult {
-    crate::files::write_atomic(&path(state), b"")
+    let path = path(state);
+    crate::files::write_via(&path, &crate::session::partial(&path), b"")
 }
 
 /// Remove the journal (before a new state file replaces the old one, so that a crash in

@@ -10,7 +10,8 @@
 //!   `run --save-state` start it empty, `submit` appends to it, and `export` turns state +
 //!   submissions into a recording.
 //! - Every command holds the state file's lock, `STATE.lock`, while it uses the files (see
-//!   `lock`): exclusively to change them, shared to read them.
+//!   `lock`): exclusively to change them, shared to read them. Saves go through
+//!   `STATE.partial` and a rename.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -19,7 +20,7 @@ use std::time::Duration;
 use payment_sim_core::Simulation;
 
 use crate::error::{CliError, CliResult};
-use crate::files::{ensure_parent, read_text, write_atomic};
+use crate::files::{ensure_parent, read_text, write_atomic, write_via};
 use crate::lock::{self, Mode, StateLock};
 use crate::recording::RecordedSubmission;
 use crate::{journal, json_depth, sniff};
@@ -89,6 +90,9 @@ pub fn open(state: Option<PathBuf>, mode: Mode, timeout: Option<Duration>) -> Cl
     let text = read_text(&path)?;
     let sim = restore(&path, &text)?;
     if mode == Mode::Exclusive {
+        // What a command killed while saving left behind.
+        let _ = fs::remove_file(partial(&path));
+        let _ = fs::remove_file(partial(&journal::path(&path)));
         journal::repair(&path, &text)?;
     }
     Ok(Opened {
@@ -102,7 +106,7 @@ pub fn open(state: Option<PathBuf>, mode: Mode, timeout: Option<Duration>) -> Cl
 impl Opened {
     /// Save the simulation back (atomically).
     pub fn save(&self) -> CliResult {
-        write_atomic(&self.path, self.sim.snapshot_json().as_bytes())
+        save(&self.path, &self.sim)
     }
 
     /// Release the lock; the simulation stays.
@@ -123,9 +127,24 @@ pub fn start(state: &Path, sim: &Simulation, timeout: Option<Duration>) -> CliRe
     ensure_parent(state)?;
     let path = follow(state).unwrap_or_else(|_| state.to_path_buf());
     let _lock = lock::acquire(&path, Mode::Exclusive, timeout)?;
+    let _ = fs::remove_file(partial(&path));
     journal::remove(&path)?;
-    write_atomic(&path, sim.snapshot_json().as_bytes())?;
+    save(&path, sim)?;
     journal::reset(&path)
+}
+
+/// Save a state file under its exclusive lock: through `STATE.partial`, a fixed name (only the
+/// lock holder writes it), so a command killed mid-save leaves at most that one file, which the
+/// next save replaces and the next command that changes the state removes.
+fn save(state: &Path, sim: &Simulation) -> CliResult {
+    write_via(state, &partial(state), sim.snapshot_json().as_bytes())
+}
+
+/// `STATE.partial`.
+pub fn partial(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push(".partial");
+    PathBuf::from(name)
 }
 
 /// An existing state file: a clear error for what is not a regular file; a symbolic link is followed,

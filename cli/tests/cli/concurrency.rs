@@ -299,7 +299,8 @@ fn a_lock_timeout_gives_up_and_changes_nothing() {
 
 /// A `submit` killed after writing its journal line but before saving the state (or while
 /// writing the line) leaves a line that is not part of the simulation: `export` leaves it out,
-/// the next command that changes the state removes it, and the session goes on.
+/// the next command that changes the state removes it (and a half-written `STATE.partial`),
+/// and the session goes on.
 #[test]
 fn an_interrupted_submit_is_left_out_then_removed() {
     let dir = workdir(&["four_bank_ring_manual.yaml"]);
@@ -324,10 +325,17 @@ fn an_interrupted_submit_is_left_out_then_removed() {
         "warning: s.json.submissions.jsonl line 3 is not part of the simulation (a submit was interrupted before it saved the state file); it is left out\n"
     );
     assert!(stdout_ok(&run_in(d, &["replay", "rec.json"])).contains("identical"));
+    // A save killed half-way leaves `s.json.partial` (the state file itself is untouched).
+    std::fs::write(
+        d.join("s.json.partial"),
+        "{\"schema_version\":2,\"provenance\"",
+    )
+    .unwrap();
     let out = run_in(d, &["tick", "--state", "s.json"]);
     stdout_ok(&out);
     assert!(String::from_utf8_lossy(&out.stderr).contains("line 3 is not part"));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), good);
+    assert!(!d.join("s.json.partial").exists());
 
     std::fs::write(&path, format!("{good}{{\"tick\":1,\"sen")).unwrap();
     let out = run_in(
