@@ -64,11 +64,24 @@ fn temp_path(path: &Path) -> PathBuf {
 /// Check early that `path` can be written (before a long run whose result would be lost):
 /// create its parent if needed and try the temporary file `write_atomic` will use.
 pub fn check_writable(path: &Path) -> CliResult {
+    not_a_directory(path)?;
     ensure_parent(path)?;
     let tmp = temp_path(path);
     fs::write(&tmp, b"")
         .and_then(|()| fs::remove_file(&tmp))
         .map_err(|e| CliError::write(path, &e))
+}
+
+/// Refuse an output path that is an existing directory (a rename would fail only after the
+/// work is done).
+pub fn not_a_directory(path: &Path) -> CliResult {
+    if path.is_dir() {
+        return Err(CliError::runtime(format!(
+            "cannot write {}: it is a directory",
+            path.display()
+        )));
+    }
+    Ok(())
 }
 
 /// Create the parent directory of an output file when it is missing.

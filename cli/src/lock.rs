@@ -95,10 +95,11 @@ pub fn acquire(state: &Path, mode: Mode, timeout: Option<Duration>) -> CliResult
     }
 }
 
-/// Open (creating it if needed) the lock file. Writers must be able to create it: they are
-/// about to write beside it anyway. A reader in a directory it cannot write opens an existing
-/// lock file read-only, and without one (`None`) reads unlocked: no command of its own user
-/// can be writing there.
+/// Open (creating it if needed) the lock file. A lock file another user created (and this one
+/// may not write) is opened read-only: locking needs no write access. Writers must be able to
+/// create it: they are about to write beside it anyway. A reader in a directory it cannot
+/// write, without a lock file there, reads unlocked (`None`): no command of its own user can
+/// be writing there.
 fn open(path: &Path, mode: Mode) -> CliResult<Option<File>> {
     let created = OpenOptions::new()
         .read(true)
@@ -108,9 +109,14 @@ fn open(path: &Path, mode: Mode) -> CliResult<Option<File>> {
         .open(path);
     match created {
         Ok(file) => Ok(Some(file)),
-        Err(e) if mode == Mode::Shared && read_only(&e) => match File::open(path) {
+        Err(e) if read_only(&e) => match File::open(path) {
             Ok(file) => Ok(Some(file)),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(not_found)
+                if not_found.kind() == io::ErrorKind::NotFound && mode == Mode::Shared =>
+            {
+                Ok(None)
+            }
+            Err(_) if mode == Mode::Exclusive => Err(CliError::write(path, &e)),
             Err(e) => Err(CliError::read(path, &e)),
         },
         Err(e) if mode == Mode::Shared => Err(CliError::read(path, &e)),

@@ -20,7 +20,7 @@ use std::time::Duration;
 use payment_sim_core::Simulation;
 
 use crate::error::{CliError, CliResult};
-use crate::files::{ensure_parent, read_text, write_atomic, write_via};
+use crate::files::{ensure_parent, not_a_directory, read_text, write_atomic, write_via};
 use crate::lock::{self, Mode, StateLock};
 use crate::recording::RecordedSubmission;
 use crate::{journal, json_depth, sniff};
@@ -109,6 +109,28 @@ impl Opened {
         save(&self.path, &self.sim)
     }
 
+    /// Refuse an output file that is one of this state file's own files (`export -o STATE`
+    /// would replace the simulation by its recording).
+    pub fn not_its_own(&self, output: &Path) -> CliResult {
+        let Ok(out) = fs::canonicalize(output) else {
+            return Ok(()); // a new file
+        };
+        let own = [
+            (self.path.clone(), "the state file"),
+            (journal::path(&self.path), "the state file's journal"),
+            (lock::lock_path(&self.path), "the state file's lock file"),
+        ];
+        for (path, what) in own {
+            if fs::canonicalize(&path).is_ok_and(|p| p == out) {
+                return Err(CliError::input(format!(
+                    "--output {} is {what}; write the recording to another file",
+                    output.display()
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// Release the lock; the simulation stays.
     pub fn release(self) -> Simulation {
         self.sim
@@ -124,6 +146,7 @@ impl Opened {
 /// empty journal: a new simulation has no manual submissions. The old journal goes first and
 /// the new one comes last, so that an interruption leaves no journal rather than a wrong one.
 pub fn start(state: &Path, sim: &Simulation, timeout: Option<Duration>) -> CliResult {
+    not_a_directory(state)?;
     ensure_parent(state)?;
     let path = follow(state).unwrap_or_else(|_| state.to_path_buf());
     let _lock = lock::acquire(&path, Mode::Exclusive, timeout)?;

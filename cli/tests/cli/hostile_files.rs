@@ -182,6 +182,18 @@ fn damaged_companions_of_a_state_file() {
     std::fs::remove_dir(d.join("s.json.lock")).unwrap();
     assert_eq!(std::fs::read(d.join("s.json")).unwrap(), state);
 
+    // Outputs that would destroy the session: refused before anything is written.
+    for own in ["s.json", "s.json.submissions.jsonl", "s.json.lock"] {
+        assert_eq!(step(&["export", "--state", "s.json", "-o", own]), 2);
+    }
+    std::fs::create_dir(d.join("a_directory")).unwrap();
+    assert_eq!(step(&["create", "--config", RING, "-o", "a_directory"]), 1);
+    let run = ["run", RING, "--ticks", "2", "--save-state", "a_directory"];
+    assert_eq!(step(&run), 1);
+    assert!(!d.join("a_directory.lock").exists());
+    assert_eq!(std::fs::read(d.join("s.json")).unwrap(), state);
+    assert_eq!(std::fs::read(&journal).unwrap(), b"");
+
     // The pointer to the current simulation: empty, binary, naming a directory.
     let pointer = d.join(".payment-sim/current");
     std::fs::write(&pointer, "\n").unwrap();
