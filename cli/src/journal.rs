@@ -15,7 +15,7 @@
 //! else, and `export` leaves it out; both say so on stderr.
 
 use std::fs::{self, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -206,7 +206,13 @@ pub fn append(state: &Path, entry: &RecordedSubmission, tx: &str) -> CliResult<A
 }
 
 fn ends_with_newline(path: &Path) -> bool {
-    fs::read(path).is_ok_and(|bytes| bytes.ends_with(b"\n"))
+    let mut last = [0u8];
+    fs::File::open(path)
+        .and_then(|mut f| {
+            f.seek(SeekFrom::End(-1))?;
+            f.read_exact(&mut last)
+        })
+        .is_ok_and(|()| last[0] == b'\n')
 }
 
 /// Read the journal of a state file (whose text is `state_text`): every submission the state

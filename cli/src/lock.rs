@@ -10,7 +10,7 @@
 //! - `create`, `tick`, `submit` and `run --save-state` take it **exclusively** for their whole
 //!   read–modify–write; `state`, `stats` and `export` take it **shared** (readers run
 //!   together, never while a writer is between its reads and its writes).
-//! - A command that finds the lock held **waits** (in the order the kernel grants it), and
+//! - A command that finds the lock held **waits** (the kernel wakes it when the lock frees), and
 //!   says so on stderr after [`NOTE_AFTER`]; `--lock-timeout SECONDS` gives up after that long
 //!   instead, with exit 1 and nothing changed (`0`: do not wait at all).
 //! - The lock is released when the command ends, also when it fails or is killed (the kernel

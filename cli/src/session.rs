@@ -77,7 +77,6 @@ pub struct Opened {
     pub path: PathBuf,
     /// The simulation it holds.
     pub sim: Simulation,
-    text: String,
     _lock: StateLock,
 }
 
@@ -85,6 +84,25 @@ pub struct Opened {
 /// its simulation. A command that changes the state (`Mode::Exclusive`) first removes a
 /// journal line an interrupted `submit` left behind (see `journal`).
 pub fn open(state: Option<PathBuf>, mode: Mode, timeout: Option<Duration>) -> CliResult<Opened> {
+    Ok(open_text(state, mode, timeout)?.0)
+}
+
+/// Open the state file to read it with its journal (for `export`): the submissions it holds.
+pub fn open_with_journal(
+    state: Option<PathBuf>,
+    timeout: Option<Duration>,
+) -> CliResult<(Opened, Vec<RecordedSubmission>)> {
+    let (opened, text) = open_text(state, Mode::Shared, timeout)?;
+    let submissions = journal::read(&opened.path, &text)?;
+    Ok((opened, submissions))
+}
+
+/// [`open`], and the state file's text.
+fn open_text(
+    state: Option<PathBuf>,
+    mode: Mode,
+    timeout: Option<Duration>,
+) -> CliResult<(Opened, String)> {
     let path = existing(&resolve(state)?)?;
     let lock = lock::acquire(&path, mode, timeout)?;
     let text = read_text(&path)?;
@@ -95,12 +113,12 @@ pub fn open(state: Option<PathBuf>, mode: Mode, timeout: Option<Duration>) -> Cl
         let _ = fs::remove_file(partial(&journal::path(&path)));
         journal::repair(&path, &text)?;
     }
-    Ok(Opened {
+    let opened = Opened {
         path,
         sim,
-        text,
         _lock: lock,
-    })
+    };
+    Ok((opened, text))
 }
 
 impl Opened {
@@ -135,11 +153,6 @@ impl Opened {
     pub fn release(self) -> Simulation {
         self.sim
     }
-
-    /// The submissions journalled beside it that it holds.
-    pub fn journal(&self) -> CliResult<Vec<RecordedSubmission>> {
-        journal::read(&self.path, &self.text)
-    }
 }
 
 /// Write a new state file (for `create` and `run --save-state`) under its lock, with an
@@ -170,9 +183,9 @@ pub fn partial(path: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// An existing state file: a clear error for what is not a regular file; a symbolic link is followed,
-/// so that the lock, the journal and the saves are those of the file it points to whichever
-/// name a command uses.
+/// An existing state file: a clear error for what is not a regular file; a symbolic link is
+/// followed, so that the lock, the journal and the saves are those of the file it points to
+/// whichever name a command uses.
 fn existing(state: &Path) -> CliResult<PathBuf> {
     let meta = fs::metadata(state).map_err(|e| CliError::read(state, &e))?;
     if !meta.is_file() {

@@ -208,9 +208,8 @@ pub fn stats(args: StateArgs, out: Output) -> CliResult {
 
 /// `payment-sim export --output RECORDING`.
 pub fn export(args: ExportArgs, out: Output) -> CliResult {
-    let opened = session::open(args.state, Mode::Shared, out.lock_timeout)?;
+    let (opened, submissions) = session::open_with_journal(args.state, out.lock_timeout)?;
     opened.not_its_own(&args.output)?;
-    let submissions = opened.journal()?;
     let recording = Recording::capture(&opened.release(), submissions);
     ensure_parent(&args.output)?;
     write_atomic(&args.output, recording.to_json().as_bytes())?;

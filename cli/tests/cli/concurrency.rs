@@ -349,4 +349,14 @@ fn an_interrupted_submit_is_left_out_then_removed() {
     assert_eq!(journal(d).len(), 3);
     let rec = exported_and_replayed(d);
     assert_eq!(rec["submissions"][2]["tick"], 1);
+
+    // A journal edited by hand and saved without its final newline still gets whole lines.
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.trim_end()).unwrap();
+    let submit = [
+        "submit", "--state", "s.json", "-s", "BANK_D", "-r", "BANK_A", "-a", "9",
+    ];
+    stdout_ok(&run_in(d, &submit));
+    assert_eq!(journal(d).len(), 4);
+    exported_and_replayed(d);
 }
