@@ -360,3 +360,60 @@ fn an_interrupted_submit_is_left_out_then_removed() {
     assert_eq!(journal(d).len(), 4);
     exported_and_replayed(d);
 }
+
+/// `kill -9` at arbitrary moments of `submit` and `tick`: whatever was interrupted, the state
+/// file, the journal and the recording stay consistent (every journalled order is in the
+/// state, every order in the state is journalled, the recording replays).
+#[test]
+fn commands_killed_at_any_moment_leave_a_consistent_session() {
+    let dir = workdir(&["four_bank_ring_manual.yaml"]);
+    let d = dir.path();
+    create(d, "four_bank_ring_manual.yaml");
+    let mut seed: u64 = 12345;
+    for i in 0..60 {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let delay = Duration::from_micros((seed >> 33) % 15_000);
+        let mut child = if i % 10 == 9 {
+            spawn(d, &["tick", "--state", "s.json"])
+        } else {
+            let amount = (i + 1).to_string();
+            spawn(
+                d,
+                &[
+                    "submit", "--state", "s.json", "-s", "BANK_A", "-r", "BANK_B", "-a", &amount,
+                ],
+            )
+        };
+        std::thread::sleep(delay);
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    // One more command repairs what the last kill may have left.
+    let out = run_in(
+        d,
+        &[
+            "submit", "--state", "s.json", "-s", "BANK_B", "-r", "BANK_C", "-a", "1",
+        ],
+    );
+    stdout_ok(&out);
+    // The scenario generates no orders: every id the state gave out is a journalled submission,
+    // and every journalled submission has one of them.
+    let state: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("s.json")).unwrap()).unwrap();
+    let given_out = state["next_tx_seq"].as_u64().unwrap() - 1;
+    let ids: Vec<String> = journal(d)
+        .iter()
+        .map(|l| l["tx"].as_str().unwrap().into())
+        .collect();
+    let expected: Vec<String> = (1..=given_out).map(|n| format!("T{n}")).collect();
+    assert_eq!(ids, expected);
+    assert!(given_out > 1);
+    let rec = exported_and_replayed(d);
+    assert_eq!(
+        rec["submissions"].as_array().unwrap().len() as u64,
+        given_out
+    );
+    assert!(!d.join("s.json.partial").exists());
+}
