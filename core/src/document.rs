@@ -8,8 +8,10 @@
 //!
 //! The document is read in one pass straight into the typed structs, never through a
 //! generic value tree: a dense 1,000-bank network has ~10^6 counterparty weights, and a tree
-//! of them would cost several times the text in memory. The top level is read by hand
-//! (`TopLevel`) because its keys decide the shape; everything below it is serde's derive.
+//! of them would cost several times the text in memory. JSON is read by serde_json, YAML by
+//! serde-saphyr (`document/yaml.rs`: the schema, and the limits on nesting and aliases), both
+//! streaming. The top level is read by hand (`TopLevel`) because its keys decide the shape;
+//! everything below it is serde's derive.
 //!
 //! Order of judgement, as everywhere in the project: text that is neither JSON nor YAML is
 //! [`SimError::InvalidJson`] (before any shape problem it might also have); a well-formed
@@ -147,61 +149,35 @@ fn read(text: &str) -> Result<Parsed, SimError> {
             "malformed JSON in the configuration: {json_syntax} (a configuration is JSON or YAML)"
         ))
     };
-    if flow_depth::too_deep(text) {
-        return Err(if looks_like_json {
-            malformed_json()
-        } else {
-            SimError::InvalidJson(format!(
-                "malformed YAML/JSON: collections nested more than {} levels deep",
-                flow_depth::MAX_FLOW_DEPTH
-            ))
-        });
-    }
     let mut trace = Trace::default();
-    let yaml = serde_norway::Deserializer::from_str(text);
-    match (TopLevel { trace: &mut trace }).deserialize(yaml) {
+    match yaml::deserialize_seed(text, TopLevel { trace: &mut trace }) {
         Ok(parsed) => Ok(parsed),
-        Err(e) => match serde_norway::from_str::<IgnoredAny>(text) {
-            Ok(_) => {
-                let message = yaml_message(&e, trace.path.as_deref().unwrap_or_default());
-                Err(shape_problem(trace, message))
-            }
+        Err(e) => match yaml::syntax_error(text) {
+            None => Err(shape_problem(trace, e.to_string())),
             // Text that looks like JSON gets the JSON parser's complaint; the rest the YAML
             // parser's. Both messages name both formats.
-            Err(_) if looks_like_json => Err(malformed_json()),
-            Err(yaml_syntax) => Err(SimError::InvalidJson(format!(
+            Some(_) if looks_like_json => Err(malformed_json()),
+            Some(yaml_syntax) => Err(SimError::InvalidJson(format!(
                 "malformed YAML/JSON: {yaml_syntax}"
             ))),
         },
     }
 }
 
-/// The message of a YAML shape error as it has always read (`<path>: <what>`, the path
-/// serde_path_to_error's). serde_norway frames its messages with its own path, which names
-/// the enclosing value ("agents[0]: unknown field `colour`"), and its position; it has no
-/// accessor for the bare message, so the frame is removed: its path is always a prefix of
-/// the full path at a segment boundary, its position is `location()`.
-fn yaml_message(e: &serde_norway::Error, path: &str) -> String {
-    let text = e.to_string();
-    let text = match e.location() {
-        Some(at) => {
-            let suffix = format!(" at line {} column {}", at.line(), at.column());
-            text.strip_suffix(&suffix).unwrap_or(&text).to_string()
-        }
-        None => text,
+/// Read a YAML document into `T` (no shape decided by keys: `SimulationConfig::from_yaml`),
+/// with the document reader's rules: syntax first ([`SimError::InvalidJson`]), then the
+/// shape, a problem with its path.
+pub(crate) fn read_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, SimError> {
+    let mut path = None;
+    let seed = Tracked {
+        key: "",
+        path: &mut path,
+        marker: PhantomData,
     };
-    let mut prefixes: Vec<&str> = path
-        .char_indices()
-        .filter(|&(i, c)| i > 0 && (c == '.' || c == '['))
-        .map(|(i, _)| &path[..i])
-        .chain([path])
-        .filter(|prefix| !prefix.is_empty())
-        .collect();
-    prefixes.reverse();
-    prefixes
-        .into_iter()
-        .find_map(|prefix| text.strip_prefix(prefix)?.strip_prefix(": "))
-        .map_or_else(|| text.clone(), str::to_string)
+    yaml::deserialize_seed(text, seed).map_err(|e| match yaml::syntax_error(text) {
+        None => SimError::config(Problem::shape_at(path.unwrap_or_default(), e)),
+        Some(syntax) => SimError::InvalidJson(format!("malformed YAML: {syntax}")),
+    })
 }
 
 fn shape_problem(trace: Trace, message: String) -> SimError {
@@ -416,8 +392,8 @@ impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Tracked<'_, T> {
     }
 }
 
-mod flow_depth;
 mod schema;
+mod yaml;
 
 pub use schema::config_schema;
 #[cfg(test)]

@@ -49,11 +49,12 @@ impl SimulationConfig {
         Ok(config)
     }
 
-    /// Parse a YAML document and validate it.
+    /// Parse a YAML document and validate it (read as every configuration document's YAML
+    /// is: [`crate::document`]).
     pub fn from_yaml(text: &str) -> Result<Self, SimError> {
-        let value: serde_norway::Value = serde_norway::from_str(text)
-            .map_err(|e| SimError::InvalidJson(format!("malformed YAML: {e}")))?;
-        Self::from_value(value)
+        let config: SimulationConfig = crate::document::read_yaml(text)?;
+        config.validate()?;
+        Ok(config)
     }
 
     /// Deserialize an already-parsed document and validate it.
