@@ -423,7 +423,7 @@ impl Ledger {
                 tx.overdue = true;
             }
             "end_of_day" => {
-                if (e.tick + 1) % self.ticks_per_day != 0 || !r.end_of_day {
+                if !(e.tick + 1).is_multiple_of(self.ticks_per_day) || !r.end_of_day {
                     return bad("end of day on a tick that is not a day's last");
                 }
             }

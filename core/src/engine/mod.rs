@@ -301,7 +301,7 @@ impl Simulation {
         self.charge_running_costs(); // 6: costs
         self.apply_deadlines(t); // 7: deadlines
         self.compact_deadlines();
-        if (t + 1) % self.ticks_per_day == 0 {
+        if (t + 1).is_multiple_of(self.ticks_per_day) {
             self.end_of_day(t); // 9 (end-of-day part): deadlines
         }
         self.tick += 1; // 9

@@ -288,7 +288,7 @@ impl Oracle {
             }
         }
         // 9. End of day.
-        if (t + 1) % self.ticks_per_day == 0 {
+        if (t + 1).is_multiple_of(self.ticks_per_day) {
             let unsettled = self.queue1.iter().map(Vec::len).sum::<usize>() + self.queue2.len();
             self.out.eod_penalty += self.eod_rate * unsettled as i64;
         }
