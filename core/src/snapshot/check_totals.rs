@@ -38,11 +38,14 @@ impl Restored {
                 ),
             );
         }
-        if wide(self.next_queue2_entry) > created + 1 {
+        // Each transaction enters Queue 2 at most once, and those still in Queue 1 have not
+        // yet: entries so far ≤ transactions created − Queue 1 (kept as the run goes on).
+        let could_have_entered = created - wide(queued1);
+        if wide(self.next_queue2_entry) > could_have_entered + 1 {
             return Err(bad(
                 "next_queue2_entry",
                 format!(
-                    "{} entries into Queue 2 from {created} transactions",
+                    "{} entries into Queue 2, but only {could_have_entered} transactions could have entered (created, not in Queue 1)",
                     self.next_queue2_entry - 1
                 ),
             ));
@@ -75,11 +78,25 @@ impl Restored {
         }
         let drop = sim.config.deadline_mode == DeadlineMode::Drop;
         let marked = self.all().filter(|(_, tx)| tx.overdue).count() as u64;
-        if (drop && t.overdue > 0) || (!drop && t.drops > 0) || t.overdue < marked {
+        // Each transaction (split orders included) is marked at most once, and the live ones
+        // not marked yet have not been: marks ≤ transactions ever created − live unmarked.
+        let unmarked = queued1 + queued2
+            - self
+                .queue2
+                .iter()
+                .chain(self.queue1.iter().flatten())
+                .filter(|tx| tx.overdue)
+                .count() as u64;
+        let ever = created + wide(t.splits);
+        if (drop && t.overdue > 0)
+            || (!drop && t.drops > 0)
+            || t.overdue < marked
+            || wide(t.overdue) + wide(unmarked) > ever
+        {
             return fail(
                 "overdue",
                 format!(
-                    "{} drops and {} overdue marks ({marked} live) in {} mode",
+                    "{} drops and {} overdue marks ({marked} live, {unmarked} live unmarked, of {ever} transactions) in {} mode",
                     t.drops,
                     t.overdue,
                     if drop { "drop" } else { "overdue" }
