@@ -313,7 +313,8 @@ psim_status psim_sim_stats(const psim_sim_t *sim, char **stats_json_out);
  *   by the caller, released with psim_string_free().
  *
  * Which events are recorded depends on the configuration's `event_recording`
- * (`full`, `settlements` or `off`).
+ * (`full`, `settlements` or `off`); events forgotten with psim_sim_events_discard() are not
+ * returned (the list starts after them; `last_seq` is unchanged).
  *
  * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
  *
@@ -343,7 +344,8 @@ psim_status psim_sim_events(const psim_sim_t *sim, uint64_t from_seq, char **eve
  *   page's last `seq` (or `from_seq`, for an empty page) is below `last_seq`.
  *
  * Which events are recorded depends on the configuration's `event_recording`
- * (`full`, `settlements` or `off`).
+ * (`full`, `settlements` or `off`); events forgotten with psim_sim_events_discard() are not
+ * returned.
  *
  * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_INVALID_ARGUMENT
  * (`max_events` is 0; nothing is written); PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
@@ -585,9 +587,12 @@ uint32_t psim_abi_version(void);
  * - `workload_json_out`: receives the workload document (docs/json.md, "Workload")
  *   `{"expected_orders_per_tick", "max_transactions_per_order",
  *   "expected_transactions_per_tick", "live_transactions", "events_held",
- *   "remaining_ticks"}`, owned by the caller, released with psim_string_free(). Expected
- *   transactions count every order as split into its sender's `max_parts` (an order and its
- *   parts are `1 + max_parts` transactions).
+ *   "remaining_ticks", "queue1_parts_at_most"}`, owned by the caller, released with
+ *   psim_string_free(). Expected transactions count every order as split into its sender's
+ *   `max_parts` (an order and its parts are `1 + max_parts` transactions);
+ *   `queue1_parts_at_most` is what the orders waiting in Queue 1 can add when released.
+ *   `ticks × expected_transactions_per_tick + queue1_parts_at_most` is the mean work of a
+ *   run of `ticks` ticks at most (docs/model.md § Validation, "Work per tick").
  *
  * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
  *

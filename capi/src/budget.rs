@@ -17,9 +17,12 @@ use crate::strings::out_arg;
 /// - `workload_json_out`: receives the workload document (docs/json.md, "Workload")
 ///   `{"expected_orders_per_tick", "max_transactions_per_order",
 ///   "expected_transactions_per_tick", "live_transactions", "events_held",
-///   "remaining_ticks"}`, owned by the caller, released with psim_string_free(). Expected
-///   transactions count every order as split into its sender's `max_parts` (an order and its
-///   parts are `1 + max_parts` transactions).
+///   "remaining_ticks", "queue1_parts_at_most"}`, owned by the caller, released with
+///   psim_string_free(). Expected transactions count every order as split into its sender's
+///   `max_parts` (an order and its parts are `1 + max_parts` transactions);
+///   `queue1_parts_at_most` is what the orders waiting in Queue 1 can add when released.
+///   `ticks × expected_transactions_per_tick + queue1_parts_at_most` is the mean work of a
+///   run of `ticks` ticks at most (docs/model.md § Validation, "Work per tick").
 ///
 /// Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
 ///

@@ -50,7 +50,7 @@ fn workload_is_the_cores_document() {
     let text = doc(psim_sim_workload, sim);
     assert_eq!(text, serde_json::to_string(&rust.workload()).unwrap());
     assert!(text.starts_with(
-        r#"{"expected_orders_per_tick":5.0,"max_transactions_per_order":5,"expected_transactions_per_tick":7.0,"live_transactions":0,"events_held":0,"remaining_ticks":40}"#
+        r#"{"expected_orders_per_tick":5.0,"max_transactions_per_order":5,"expected_transactions_per_tick":7.0,"live_transactions":0,"events_held":0,"remaining_ticks":40,"queue1_parts_at_most":0}"#
     ), "{text}");
     run(sim, 7);
     rust.run(7).unwrap();

@@ -43,6 +43,12 @@ pub struct Workload {
     pub events_held: u64,
     /// Ticks left in the horizon.
     pub remaining_ticks: u64,
+    /// The most split parts the orders waiting now in Queue 1 (submissions not yet arrived
+    /// included) can create when they are released: Σ over agents of their orders there ×
+    /// `max_parts` (0 for an agent that does not split). With `expected_transactions_per_tick`
+    /// it bounds the mean of the next tick: a backlog held by a liquidity-aware policy can be
+    /// released, and split, all at once.
+    pub queue1_parts_at_most: u64,
 }
 
 /// The outcome of `run_with_budget`: the run summary of the ticks that ran, how many
@@ -64,12 +70,16 @@ impl Simulation {
         let mut expected_orders = 0.0;
         let mut expected_transactions = 0.0;
         let mut max_per_order = 1u64;
-        for agent in &self.config.agent_configs {
-            let per_order = agent
+        let mut backlog_parts = 0u64;
+        for (a, agent) in self.config.agent_configs.iter().enumerate() {
+            let parts = agent
                 .policy
                 .split()
-                .map_or(1, |s| 1 + s.max_parts.max(0) as u64);
+                .map_or(0, |s| s.max_parts.max(0) as u64);
+            let per_order = 1 + parts;
             max_per_order = max_per_order.max(per_order);
+            backlog_parts =
+                backlog_parts.saturating_add(self.queue1_count[a].saturating_mul(parts));
             if let Some(arrivals) = &agent.arrival_config {
                 expected_orders += arrivals.rate_per_tick;
                 expected_transactions += arrivals.rate_per_tick * per_order as f64;
@@ -82,6 +92,7 @@ impl Simulation {
             live_transactions: self.txs.len() as u64,
             events_held: self.events.events.len() as u64,
             remaining_ticks: self.horizon.saturating_sub(self.tick),
+            queue1_parts_at_most: backlog_parts,
         }
     }
 
@@ -192,13 +203,41 @@ mod tests {
         assert_eq!(w.max_transactions_per_order, 4);
         assert_eq!(w.expected_transactions_per_tick, 4.0 * 4.0 + 0.5);
         assert_eq!((w.live_transactions, w.events_held), (0, 0));
-        assert_eq!(w.remaining_ticks, 50);
+        assert_eq!((w.remaining_ticks, w.queue1_parts_at_most), (50, 0));
         s.run(10).unwrap();
         let w = s.workload();
         assert_eq!(w.remaining_ticks, 40);
         assert_eq!(w.events_held, s.last_event_seq());
         assert_eq!(w.live_transactions, s.live_transactions());
         assert_eq!(sim("", "off").workload().max_transactions_per_order, 1);
+    }
+
+    /// A held backlog released at once: one tick creates no more than the bound of
+    /// docs/model.md § Validation, "Work per tick".
+    #[test]
+    fn one_tick_creates_at_most_the_documented_bound() {
+        let mut s = Simulation::from_json(
+            r#"{"ticks_per_day": 40, "num_days": 1, "rng_seed": 5, "agent_configs": [
+              {"id": "A", "opening_balance": 0, "policy": {"type": "LiquidityAware", "target_buffer": 0,
+                 "urgency_threshold": 2, "split": {"threshold": 10, "max_parts": 6}},
+               "arrival_config": {"rate_per_tick": 3, "distribution": {"type": "Uniform", "min": 20, "max": 900},
+                                  "counterparty_weights": {"B": 1}, "deadline_offset": 12}},
+              {"id": "B", "opening_balance": 100000, "policy": {"type": "Fifo", "split": {"threshold": 50, "max_parts": 3}},
+               "arrival_config": {"rate_per_tick": 2, "distribution": {"type": "Uniform", "min": 20, "max": 900},
+                                  "counterparty_weights": {"A": 1}}}]}"#,
+        )
+        .unwrap();
+        let mut largest_backlog = 0;
+        while !s.is_finished() {
+            let w = s.workload();
+            largest_backlog = largest_backlog.max(w.queue1_parts_at_most);
+            let before = s.transactions_created();
+            let r = s.tick().unwrap();
+            let created = s.transactions_created() - before;
+            let bound = r.num_arrivals * w.max_transactions_per_order + w.queue1_parts_at_most;
+            assert!(created <= bound, "tick {}: {created} > {bound}", r.tick);
+        }
+        assert!(largest_backlog >= 6 * 10, "the backlog never built up");
     }
 
     #[test]
