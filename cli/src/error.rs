@@ -51,6 +51,12 @@ impl CliError {
         self
     }
 
+    /// Add a hint line (when there is one).
+    pub fn with_hint(mut self, hint: Option<String>) -> Self {
+        self.details.extend(hint);
+        self
+    }
+
     /// A core error, with `context` saying what was being done. Every core error is caused by
     /// the input (configuration, state file, arguments), so all are exit 2.
     pub fn from_sim(context: &str, err: SimError) -> Self {
@@ -114,9 +120,17 @@ pub fn io_message(err: &io::Error) -> String {
         io::ErrorKind::InvalidData => "not valid UTF-8 text".to_string(),
         _ => {
             let text = err.to_string();
-            match text.find(" (os error") {
-                Some(i) => text[..i].to_string(),
-                None => text,
+            let text = match text.find(" (os error") {
+                Some(i) => &text[..i],
+                None => &text,
+            };
+            // "Too many levels of symbolic links" → "too many …", to follow the file name.
+            let mut chars = text.chars();
+            match chars.next() {
+                Some(first) if chars.clone().next().is_some_and(char::is_lowercase) => {
+                    first.to_lowercase().chain(chars).collect()
+                }
+                _ => text.to_string(),
             }
         }
     }

@@ -7,27 +7,46 @@ use std::path::{Path, PathBuf};
 use payment_sim_core::{parse_document, DocumentKind, SimulationConfig};
 
 use crate::error::{CliError, CliResult};
+use crate::sniff::{self, Kind};
+
+/// Read a UTF-8 text file, without the byte-order mark some Windows tools put first (RFC
+/// 8259 lets JSON readers ignore it; YAML allows it).
+pub fn read_string(path: &Path) -> io::Result<String> {
+    let text = fs::read_to_string(path)?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
+}
 
 /// Read a text file; a missing or unreadable file is invalid input (exit 2).
 pub fn read_text(path: &Path) -> CliResult<String> {
-    fs::read_to_string(path).map_err(|e| CliError::read(path, &e))
+    read_string(path).map_err(|e| CliError::read(path, &e))
 }
 
 /// Read and validate a scenario (scenario or machine format, YAML or JSON) through the core's
 /// one entry point for configuration documents, as the C API and Python do.
 pub fn load_scenario(path: &Path) -> CliResult<(SimulationConfig, DocumentKind)> {
     let text = read_text(path)?;
-    parse_document(&text)
-        .map_err(|e| CliError::from_sim(&format!("invalid scenario {}", path.display()), e))
+    parse_document(&text).map_err(|e| {
+        CliError::from_sim(&format!("invalid scenario {}", path.display()), e)
+            .with_hint(sniff::hint(path, &text, Kind::Scenario))
+    })
 }
 
-/// Write a file atomically: a temporary file beside it, then a rename, so a failed write
-/// never leaves a half-written state file behind.
+/// Write a file atomically: a temporary file beside it, flushed to disk, then a rename, so a
+/// failed or interrupted write never leaves a half-written file behind.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> CliResult {
-    let tmp = temp_path(path);
-    let result = fs::write(&tmp, contents).and_then(|()| fs::rename(&tmp, path));
+    write_via(path, &temp_path(path), contents)
+}
+
+/// [`write_atomic`] through the temporary file `tmp` (which it replaces).
+pub fn write_via(path: &Path, tmp: &Path, contents: &[u8]) -> CliResult {
+    let result = fs::File::create(tmp)
+        .and_then(|mut file| file.write_all(contents).and_then(|()| file.sync_all()))
+        .and_then(|()| fs::rename(tmp, path));
     if let Err(e) = result {
-        let _ = fs::remove_file(&tmp);
+        let _ = fs::remove_file(tmp);
         return Err(CliError::write(path, &e));
     }
     Ok(())
@@ -45,11 +64,24 @@ fn temp_path(path: &Path) -> PathBuf {
 /// Check early that `path` can be written (before a long run whose result would be lost):
 /// create its parent if needed and try the temporary file `write_atomic` will use.
 pub fn check_writable(path: &Path) -> CliResult {
+    not_a_directory(path)?;
     ensure_parent(path)?;
     let tmp = temp_path(path);
     fs::write(&tmp, b"")
         .and_then(|()| fs::remove_file(&tmp))
         .map_err(|e| CliError::write(path, &e))
+}
+
+/// Refuse an output path that is an existing directory (a rename would fail only after the
+/// work is done).
+pub fn not_a_directory(path: &Path) -> CliResult {
+    if path.is_dir() {
+        return Err(CliError::runtime(format!(
+            "cannot write {}: it is a directory",
+            path.display()
+        )));
+    }
+    Ok(())
 }
 
 /// Create the parent directory of an output file when it is missing.

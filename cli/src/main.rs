@@ -8,12 +8,17 @@ mod error;
 mod events_out;
 mod files;
 mod format;
+mod journal;
+mod json_depth;
+mod lock;
 mod recording;
 mod report;
 mod session;
+mod sniff;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -43,6 +48,10 @@ struct Cli {
     /// Show amounts as raw integer cents instead of currency.
     #[arg(long, global = true)]
     cents: bool,
+    /// Wait at most SECONDS for a state file another payment-sim command is using, then give
+    /// up (exit 1, nothing changed); 0 = do not wait [default: wait until it is free].
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = lock::parse_timeout)]
+    lock_timeout: Option<Duration>,
     #[command(subcommand)]
     command: Command,
 }
@@ -63,6 +72,8 @@ pub struct Output {
     pub format: OutputFormat,
     /// How amounts are shown in tables.
     pub style: Style,
+    /// `--lock-timeout` (None: wait for the state file's lock as long as it takes).
+    pub lock_timeout: Option<Duration>,
 }
 
 impl Output {
@@ -227,6 +238,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         style: Style {
             raw_cents: cli.cents,
         },
+        lock_timeout: cli.lock_timeout,
     };
     match cli.command {
         Command::Run(args) => commands::run::run(args, out),

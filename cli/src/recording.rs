@@ -136,11 +136,27 @@ impl Recording {
 
     /// Parse a recording; shape problems name their field path.
     pub fn parse(text: &str, name: &str) -> CliResult<Self> {
+        if text.trim().is_empty() {
+            return Err(CliError::input(format!(
+                "{name} is not a valid recording: it is empty"
+            )));
+        }
+        if let Err(deep) = crate::json_depth::check(text) {
+            return Err(CliError::input(format!(
+                "{name} is not a valid recording: {}",
+                deep.message()
+            )));
+        }
         let mut de = serde_json::Deserializer::from_str(text);
         let rec: Recording = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let inner = e.inner();
-            if inner.is_syntax() || inner.is_eof() {
+            // A number beyond f64 is valid JSON that no field can hold: say which field.
+            let out_of_range = inner.to_string().starts_with("number out of range");
+            if (inner.is_syntax() && !out_of_range) || inner.is_eof() {
                 CliError::input(format!("{name} is not valid JSON: {inner}"))
+            } else if e.path().iter().next().is_none() {
+                // The document itself (a missing key, not a mapping).
+                CliError::input(format!("{name} is not a valid recording: {inner}"))
             } else {
                 CliError::input(format!(
                     "{name} is not a valid recording: {}: {inner}",

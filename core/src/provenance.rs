@@ -20,8 +20,15 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::config::serde_helpers::mapping_only;
 use crate::engine::Simulation;
 use crate::SimulationConfig;
+
+// Read from JSON objects only, never from lists (see `mapping_only!`).
+mapping_only! {
+    struct Semantics;
+    struct Provenance;
+}
 
 /// Version of the offsetting rules (bilateral and multilateral: which payments are offset,
 /// in which order, with which tie-breaks; `docs/model.md`).
@@ -33,7 +40,7 @@ pub const RANDOM_STREAMS_SEMANTICS: u32 = 1;
 
 /// The versions of the semantics that can change results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct Semantics {
     /// See [`OFFSETTING_SEMANTICS`].
     pub offsetting: u32,
@@ -88,7 +95,7 @@ impl Semantics {
 
 /// Where a result comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct Provenance {
     /// The version of `payment-sim-core` that wrote the document.
     pub engine_version: String,

@@ -5,6 +5,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::config::serde_helpers::mapping_only;
 use crate::config::{null_as_default, null_as_one};
 use crate::config::{
     AgentConfig, ArrivalConfig, CostRates, DeadlineMode, EventRecording, LsmConfig, PolicyConfig,
@@ -12,11 +13,19 @@ use crate::config::{
 };
 use crate::error::{Problem, SimError};
 
+// Read from mappings only, never from lists (see `mapping_only!`).
+mapping_only! {
+    struct Scenario;
+    struct ScenarioSimulation;
+    struct ScenarioAgent;
+}
+
 pub use crate::document::{parse_document, DocumentKind};
 
 /// A scenario file as people write it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
+#[schemars(rename = "Scenario")] // `remote = "Self"` would name the schema `Self`
 pub struct Scenario {
     /// Clock, seed and engine settings.
     pub simulation: ScenarioSimulation,
@@ -33,7 +42,8 @@ pub struct Scenario {
 
 /// The `simulation:` section.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
+#[schemars(rename = "ScenarioSimulation")] // `remote = "Self"` would name the schema `Self`
 pub struct ScenarioSimulation {
     /// Ticks in one business day (≥ 1).
     #[schemars(range(min = 1))]
@@ -61,7 +71,8 @@ fn one() -> i64 {
 
 /// One entry of `agents:`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
+#[schemars(rename = "ScenarioAgent")] // `remote = "Self"` would name the schema `Self`
 pub struct ScenarioAgent {
     /// Unique, non-empty identifier (any UTF-8 text without NUL).
     #[schemars(length(min = 1))]

@@ -154,6 +154,19 @@ fn submissions_parse_from_json_with_defaults() {
         Submission::from_json(r#"{"sender": "A""#),
         Err(SimError::InvalidJson(_))
     ));
+    // A submission is an object: its fields as a list (which serde's derive reads by
+    // position) are refused.
+    for list in [r#"["A", "B", 5]"#, r#"["A", "B", 5, 10, 3]"#, "[]"] {
+        let problems = Submission::from_json(list).unwrap_err().problems();
+        assert_eq!(
+            (problems[0].path.as_str(), problems[0].message.as_str()),
+            (
+                "",
+                "invalid transaction: invalid type: sequence, expected struct Submission at line 1 column 0"
+            ),
+            "{list}"
+        );
+    }
 }
 
 #[test]

@@ -4,13 +4,15 @@ use crate::error::{CliError, CliResult};
 use crate::files::{emit, json, read_text};
 use crate::format::{count, Align, Table};
 use crate::recording::{replay as rerun, Recording};
+use crate::sniff::{self, Kind};
 use crate::{Output, ReplayArgs};
 
 /// `payment-sim replay RECORDING`.
 pub fn replay(args: ReplayArgs, out: Output) -> CliResult {
     let name = args.recording.display().to_string();
     let text = read_text(&args.recording)?;
-    let recording = Recording::parse(&text, &name)?;
+    let recording = Recording::parse(&text, &name)
+        .map_err(|e| e.with_hint(sniff::hint(&args.recording, &text, Kind::Recording)))?;
     let (_, verdict) = rerun(&recording, &name)?;
     if out.json() {
         emit(&json(&verdict))?;

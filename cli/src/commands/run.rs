@@ -153,7 +153,7 @@ pub fn run(args: RunArgs, out: Output) -> CliResult {
         );
     }
     if let Some(path) = &args.save_state {
-        session::save(path, &sim)?;
+        session::start(path, &sim, out.lock_timeout)?;
     }
     if let Some(path) = &args.record {
         write_atomic(

@@ -9,8 +9,11 @@ use super::horizon_words;
 use crate::error::{CliError, CliResult};
 use crate::files::{emit, ensure_parent, json, load_scenario, write_atomic};
 use crate::format::count;
+use crate::lock::Mode;
 use crate::recording::{RecordedSubmission, Recording};
-use crate::{report, session, CreateArgs, ExportArgs, Output, StateArgs, SubmitArgs, TickArgs};
+use crate::{
+    journal, report, session, CreateArgs, ExportArgs, Output, StateArgs, SubmitArgs, TickArgs,
+};
 
 #[derive(Serialize)]
 struct Created {
@@ -61,9 +64,7 @@ pub fn create(args: CreateArgs, out: Output) -> CliResult {
         CliError::from_sim(&format!("invalid scenario {}", args.config.display()), e)
     })?;
     let state = args.output.unwrap_or_else(|| session::DEFAULT_STATE.into());
-    ensure_parent(&state)?;
-    session::save(&state, &sim)?;
-    session::reset_journal(&state)?;
+    session::start(&state, &sim, out.lock_timeout)?;
     session::set_current(&state)?;
     let cfg = sim.config();
     if out.json() {
@@ -89,13 +90,15 @@ pub fn create(args: CreateArgs, out: Output) -> CliResult {
 
 /// `payment-sim tick [N]`.
 pub fn tick(args: TickArgs, out: Output) -> CliResult {
-    let state = session::resolve(args.state)?;
-    let mut sim = session::load(&state)?;
-    let before = sim.last_event_seq();
-    let summary = sim
+    let mut opened = session::open(args.state, Mode::Exclusive, out.lock_timeout)?;
+    let before = opened.sim.last_event_seq();
+    let summary = opened
+        .sim
         .run(args.count)
         .map_err(|e| CliError::from_sim("cannot tick", e))?;
-    session::save(&state, &sim)?;
+    opened.save()?;
+    // Unlocked before printing: a slow reader of the output must not hold up other commands.
+    let sim = opened.release();
     let events = if args.verbose {
         sim.events_since(before)
     } else {
@@ -128,8 +131,7 @@ pub fn tick(args: TickArgs, out: Output) -> CliResult {
 
 /// `payment-sim submit --sender A --receiver B --amount CENTS`.
 pub fn submit(args: SubmitArgs, out: Output) -> CliResult {
-    let state = session::resolve(args.state)?;
-    let mut sim = session::load(&state)?;
+    let mut opened = session::open(args.state, Mode::Exclusive, out.lock_timeout)?;
     let sub = Submission {
         sender: args.sender,
         receiver: args.receiver,
@@ -137,12 +139,18 @@ pub fn submit(args: SubmitArgs, out: Output) -> CliResult {
         deadline_offset: args.deadline,
         priority: args.priority,
     };
-    let now = sim.current_tick();
-    let tx = sim
+    let now = opened.sim.current_tick();
+    let tx = opened
+        .sim
         .submit(&sub)
         .map_err(|e| CliError::from_sim("cannot submit", e))?;
-    session::save(&state, &sim)?;
-    session::append_journal(&state, &RecordedSubmission::new(now, &sub))?;
+    // The journal first, then the state: the journal is never behind (see `journal`).
+    let line = journal::append(&opened.path, &RecordedSubmission::new(now, &sub), &tx)?;
+    if let Err(e) = opened.save() {
+        line.undo();
+        return Err(e);
+    }
+    opened.release();
     let done = Submitted {
         tx,
         deadline_tick: now.saturating_add(sub.deadline_offset as u64),
@@ -169,8 +177,7 @@ pub fn submit(args: SubmitArgs, out: Output) -> CliResult {
 
 /// `payment-sim state`.
 pub fn state(args: StateArgs, out: Output) -> CliResult {
-    let path = session::resolve(args.state)?;
-    let sim = session::load(&path)?;
+    let sim = session::open(args.state, Mode::Shared, out.lock_timeout)?.release();
     let state = sim.state();
     if out.json() {
         return emit(&json(&StateReport {
@@ -184,8 +191,7 @@ pub fn state(args: StateArgs, out: Output) -> CliResult {
 
 /// `payment-sim stats`.
 pub fn stats(args: StateArgs, out: Output) -> CliResult {
-    let path = session::resolve(args.state)?;
-    let sim = session::load(&path)?;
+    let sim = session::open(args.state, Mode::Shared, out.lock_timeout)?.release();
     let stats = sim.statistics();
     if out.json() {
         return emit(&json(&stats));
@@ -202,10 +208,9 @@ pub fn stats(args: StateArgs, out: Output) -> CliResult {
 
 /// `payment-sim export --output RECORDING`.
 pub fn export(args: ExportArgs, out: Output) -> CliResult {
-    let state = session::resolve(args.state)?;
-    let sim = session::load(&state)?;
-    let submissions = session::read_journal(&state)?;
-    let recording = Recording::capture(&sim, submissions);
+    let (opened, submissions) = session::open_with_journal(args.state, out.lock_timeout)?;
+    opened.not_its_own(&args.output)?;
+    let recording = Recording::capture(&opened.release(), submissions);
     ensure_parent(&args.output)?;
     write_atomic(&args.output, recording.to_json().as_bytes())?;
     let done = Exported {

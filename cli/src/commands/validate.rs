@@ -45,7 +45,7 @@ pub fn validate(args: ValidateArgs, out: Output) -> CliResult {
             seed: None,
             problems: Vec::new(),
         };
-        match std::fs::read_to_string(path) {
+        match crate::files::read_string(path) {
             Err(e) => v.problems.push(Problem::whole(format!(
                 "cannot read the file: {}",
                 io_message(&e)

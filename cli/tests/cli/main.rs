@@ -6,7 +6,10 @@
 //! Update snapshots after an intended change with `INSTA_UPDATE=always cargo test -p
 //! payment-sim-cli` and review the diff.
 
+mod concurrency;
 mod float_roundtrip;
+mod hostile_files;
+mod input_hardening;
 mod replay;
 mod run;
 mod scenarios;

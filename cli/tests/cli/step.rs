@@ -288,6 +288,8 @@ fn pending_submissions_are_exported_and_replayed() {
     stdout_ok(&run_in(d, &["replay", "mid.json"]));
 }
 
+/// A state file written by another host (the C ABI, Python) has no journal: the manual
+/// submissions it holds are unknown, so it cannot be exported.
 #[test]
 fn export_needs_a_journal() {
     let dir = workdir(&[RING]);
@@ -296,10 +298,39 @@ fn export_needs_a_journal() {
         d,
         &["run", RING, "--ticks", "3", "--save-state", "saved.json"],
     ));
+    std::fs::remove_file(d.join("saved.json.submissions.jsonl")).unwrap();
     assert_snapshot!(
         "export_without_journal",
         session_in(d, &["export", "-s", "saved.json", "-o", "x.json"])
     );
+}
+
+/// `run --save-state` starts an empty journal (a run makes no manual submissions), replacing
+/// the journal of an earlier session in the same file: the state continues with `submit` and
+/// `tick` and exports to a recording that replays.
+#[test]
+fn a_saved_run_continues_and_exports() {
+    let dir = workdir(&[RING]);
+    let d = dir.path();
+    stdout_ok(&run_in(d, &["create", "--config", RING, "-o", "s.json"]));
+    let submit = [
+        "submit", "--state", "s.json", "-s", "BANK_A", "-r", "BANK_B", "-a", "7",
+    ];
+    stdout_ok(&run_in(d, &submit));
+    stdout_ok(&run_in(
+        d,
+        &["run", RING, "--ticks", "3", "--save-state", "s.json"],
+    ));
+    let journal = std::fs::read_to_string(d.join("s.json.submissions.jsonl")).unwrap();
+    assert_eq!(journal, "");
+    stdout_ok(&run_in(d, &submit));
+    stdout_ok(&run_in(d, &["tick", "2", "--state", "s.json"]));
+    stdout_ok(&run_in(d, &["export", "-s", "s.json", "-o", "rec.json"]));
+    let rec: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("rec.json")).unwrap()).unwrap();
+    assert_eq!(rec["submissions"].as_array().unwrap().len(), 1);
+    assert_eq!(rec["submissions"][0]["tick"], 3);
+    assert!(stdout_ok(&run_in(d, &["replay", "rec.json"])).contains("identical"));
 }
 
 #[test]

@@ -343,3 +343,46 @@ fn ids_must_be_strings_in_yaml_as_in_json() {
     let (config, _) = parse_document(&doc("\"123\"", "B")).unwrap();
     assert_eq!(config.agent_configs[0].id, "123");
 }
+
+/// The readers of the machine format alone (`from_json`, `from_yaml`, `from_value`) refuse a
+/// list where a mapping belongs, as `parse_document` does (`document::tests` has every
+/// position): serde's derive read a struct's fields from a list by position.
+#[test]
+fn a_list_is_not_a_configuration_nor_an_agent() {
+    let agent_list = minimal().replacen(
+        r#"{"id": "A", "opening_balance": 10, "credit_limit": 0, "policy": {"type": "Fifo"}}"#,
+        r#"["A", 10, 0, {"type": "Fifo"}]"#,
+        1,
+    );
+    assert_ne!(agent_list, minimal());
+    let expected = "agent_configs[0]: invalid type: sequence, expected struct AgentConfig";
+    let p = problem_list(&agent_list);
+    assert_eq!(p[0].path, "agent_configs[0]");
+    assert!(
+        p[0].message.starts_with(&format!("{expected} at line ")),
+        "{p:?}"
+    );
+    let p = SimulationConfig::from_yaml(&agent_list)
+        .unwrap_err()
+        .problems();
+    assert_eq!(
+        (p[0].path.as_str(), p[0].message.as_str()),
+        ("agent_configs[0]", expected)
+    );
+    let value: serde_json::Value = serde_json::from_str(&agent_list).unwrap();
+    let p = SimulationConfig::from_value(value).unwrap_err().problems();
+    assert_eq!(
+        (p[0].path.as_str(), p[0].message.as_str()),
+        ("agent_configs[0]", expected)
+    );
+
+    let whole = r#"[100, 1, 1, [{"id": "A", "opening_balance": 10, "policy": {"type": "Fifo"}}]]"#;
+    let p = problem_list(whole);
+    assert_eq!(p[0].path, "");
+    assert!(
+        p[0].message.starts_with(
+            "invalid type: sequence, expected struct SimulationConfig at line 1 column "
+        ),
+        "{p:?}"
+    );
+}

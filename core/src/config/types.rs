@@ -11,10 +11,29 @@ use super::serde_helpers::{
     null_as_true, unique_keys,
 };
 use super::{MAX_LIQUIDITY_RATE_PPM, MAX_PRIORITY, MAX_RATE_PER_TICK, MAX_SPLIT_PARTS};
+use crate::config::serde_helpers::mapping_only;
+
+// Every configuration struct and tagged enum is read from a mapping, never from a list, and
+// every unit enum from a string; each derives with `#[serde(remote = "Self")]` for this (see
+// `mapping_only!`).
+mapping_only! {
+    struct SimulationConfig;
+    struct AgentConfig;
+    internally tagged enum PolicyConfig;
+    struct SplitConfig;
+    struct ArrivalConfig;
+    internally tagged enum AmountDistribution;
+    struct CostRates;
+    struct LsmConfig;
+    unit enum QueueDiscipline;
+    unit enum DeadlineMode;
+    unit enum EventRecording;
+}
 
 /// Complete simulation configuration (machine format).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
+#[schemars(rename = "SimulationConfig")] // `remote = "Self"` would name the schema `Self`
 pub struct SimulationConfig {
     /// Ticks in one business day (≥ 1).
     #[schemars(range(min = 1))]
@@ -51,7 +70,8 @@ pub struct SimulationConfig {
 
 /// One participant's settlement account and behaviour.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
+#[schemars(rename = "AgentConfig")] // `remote = "Self"` would name the schema `Self`
 pub struct AgentConfig {
     /// Unique, non-empty identifier (any UTF-8 text without NUL).
     #[schemars(length(min = 1))]
@@ -72,7 +92,8 @@ pub struct AgentConfig {
 
 /// A cash-management policy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "type", deny_unknown_fields)]
+#[serde(remote = "Self", tag = "type", deny_unknown_fields)]
+#[schemars(rename = "PolicyConfig")] // `remote = "Self"` would name the schema `Self`
 pub enum PolicyConfig {
     /// Release everything, oldest first.
     Fifo {
@@ -113,7 +134,8 @@ impl PolicyConfig {
 
 /// Splitting of released payments larger than `threshold` into at most `max_parts` parts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
+#[schemars(rename = "SplitConfig")] // `remote = "Self"` would name the schema `Self`
 pub struct SplitConfig {
     /// Payments above this amount are split (> 0).
     #[schemars(range(min = 1))]
@@ -125,7 +147,8 @@ pub struct SplitConfig {
 
 /// Poisson arrivals of payment orders for one sender.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
+#[schemars(rename = "ArrivalConfig")] // `remote = "Self"` would name the schema `Self`
 pub struct ArrivalConfig {
     /// Mean number of new orders per tick (Poisson λ).
     #[schemars(extend("exclusiveMinimum" = 0), range(max = MAX_RATE_PER_TICK))]
@@ -151,7 +174,8 @@ pub struct ArrivalConfig {
 
 /// Distribution of generated amounts, in cents (rounded, at least 1).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "type", deny_unknown_fields)]
+#[serde(remote = "Self", tag = "type", deny_unknown_fields)]
+#[schemars(rename = "AmountDistribution")] // `remote = "Self"` would name the schema `Self`
 pub enum AmountDistribution {
     /// Normal(mean, std_dev).
     Normal {
@@ -182,7 +206,8 @@ pub enum AmountDistribution {
 
 /// Cost rates, integer cents. Defaults are the seed's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields, default)]
+#[serde(remote = "Self", deny_unknown_fields, default)]
+#[schemars(rename = "CostRates")] // `remote = "Self"` would name the schema `Self`
 pub struct CostRates {
     /// Overdraft cost in parts per million of the negative balance, per tick.
     #[serde(deserialize_with = "null_as_default")]
@@ -220,7 +245,8 @@ impl Default for CostRates {
 
 /// Liquidity-saving mechanism switches (both on by default).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields, default)]
+#[serde(remote = "Self", deny_unknown_fields, default)]
+#[schemars(rename = "LsmConfig")] // `remote = "Self"` would name the schema `Self`
 pub struct LsmConfig {
     /// Bilateral offsetting of opposite queued payments.
     #[serde(deserialize_with = "null_as_true")]
@@ -243,7 +269,8 @@ impl Default for LsmConfig {
 
 /// Whether a fundable payment may pass a waiting payment of the same sender.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
+#[serde(remote = "Self", rename_all = "snake_case")]
+#[schemars(rename = "QueueDiscipline")] // `remote = "Self"` would name the schema `Self`
 pub enum QueueDiscipline {
     /// A fundable payment settles even if an earlier one of the same sender waits (TARGET2).
     #[default]
@@ -254,7 +281,8 @@ pub enum QueueDiscipline {
 
 /// Treatment of payments unsettled at their deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
+#[serde(remote = "Self", rename_all = "snake_case")]
+#[schemars(rename = "DeadlineMode")] // `remote = "Self"` would name the schema `Self`
 pub enum DeadlineMode {
     /// Remove from its queue and charge the deadline penalty (the seed's behaviour).
     #[default]
@@ -265,7 +293,8 @@ pub enum DeadlineMode {
 
 /// How much of the event stream is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
+#[serde(remote = "Self", rename_all = "snake_case")]
+#[schemars(rename = "EventRecording")] // `remote = "Self"` would name the schema `Self`
 pub enum EventRecording {
     /// Every state change.
     #[default]

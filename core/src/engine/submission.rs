@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::serde_helpers::mapping_only;
 use crate::config::{
     default_deadline_offset, default_priority, null_as_deadline_offset, null_as_priority,
     MAX_PRIORITY,
@@ -16,9 +17,14 @@ use crate::error::{Problem, SimError};
 use crate::events::EventKind;
 use crate::transaction::{AgentIdx, Location, Slot, Transaction, TxId};
 
+// A submission is a JSON object, never a list (see `mapping_only!`).
+mapping_only! {
+    struct Submission;
+}
+
 /// A manual payment order (`submit`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct Submission {
     /// Sending agent id.
     pub sender: String,

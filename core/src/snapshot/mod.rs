@@ -120,6 +120,47 @@ mod tests {
         }
     }
 
+    /// Every object of a snapshot is an object: a list (which serde's derive reads by
+    /// position) is refused, in each version.
+    #[test]
+    fn lists_in_place_of_objects_are_rejected() {
+        let good = snapshot_json();
+        for doc in [good.clone(), as_version(&good, 2), as_v1(&good)] {
+            let value: serde_json::Value = serde_json::from_str(&doc).unwrap();
+            let as_list = |v: &serde_json::Value| {
+                serde_json::Value::Array(v.as_object().unwrap().values().cloned().collect())
+            };
+            for (pointer, what) in [
+                ("", "struct Snapshot"),
+                ("/provenance", "struct Provenance"),
+                ("/provenance/semantics", "struct Semantics"),
+                ("/config", "struct SimulationConfig"),
+                ("/config/lsm", "struct LsmConfig"),
+                ("/totals", "struct Totals"),
+                ("/totals/costs", "struct Costs"),
+                ("/totals/by_mechanism", "struct ByMechanism"),
+                ("/totals/agents/0", "struct AgentTotals"),
+                ("/queue2/0", "struct Transaction"),
+                ("/queue2/0/id", "struct TxId"),
+                ("/events/0/tx", "struct TxId"),
+            ] {
+                let Some(target) = value.pointer(pointer) else {
+                    assert!(pointer.starts_with("/provenance") && !doc.contains("provenance"));
+                    continue;
+                };
+                let mut bad = value.clone();
+                *bad.pointer_mut(pointer).unwrap() = as_list(target);
+                let err = Simulation::restore_json(&bad.to_string())
+                    .unwrap_err()
+                    .to_string();
+                assert!(
+                    err.contains(&format!("invalid type: sequence, expected {what}")),
+                    "{pointer}: {err}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn versions_are_read_as_written_and_newer_ones_refused() {
         let current = snapshot_json();

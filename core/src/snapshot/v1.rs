@@ -10,14 +10,27 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::serde_helpers::mapping_only;
 use crate::SimulationConfig;
+
+// Objects are read from JSON objects only, never from lists (see `mapping_only!`; `Event`,
+// which flattens its kind, is read from an object by serde itself).
+mapping_only! {
+    struct Snapshot;
+    struct TxId;
+    struct Transaction;
+    struct Costs;
+    struct ByMechanism;
+    struct AgentTotals;
+    struct Totals;
+}
 
 /// The `schema_version` of this format.
 pub const VERSION: u32 = 1;
 
 /// A complete simulation state, version 1.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct Snapshot {
     /// Always [`VERSION`].
     pub schema_version: u32,
@@ -48,7 +61,7 @@ pub struct Snapshot {
 
 /// A transaction id: `T<seq>` (`part` 0) or part `T<seq>.<part>` of a split.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct TxId {
     /// Sequence number of the order (1, 2, …).
     pub seq: u64,
@@ -71,7 +84,7 @@ pub enum Location {
 
 /// A live (unsettled, not dropped) transaction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct Transaction {
     /// Its id.
     pub id: TxId,
@@ -99,7 +112,7 @@ pub struct Transaction {
 
 /// Costs by kind (cents).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct Costs {
     /// Overdraft cost.
     pub liquidity: i64,
@@ -117,7 +130,7 @@ pub struct Costs {
 
 /// Settlement counts by mechanism.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct ByMechanism {
     /// At RTGS entry.
     pub rtgs: u64,
@@ -131,7 +144,7 @@ pub struct ByMechanism {
 
 /// One agent's running totals.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct AgentTotals {
     /// Its costs.
     pub costs: Costs,
@@ -147,7 +160,7 @@ pub struct AgentTotals {
 
 /// The running totals since tick 0.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct Totals {
     /// Ticks executed.
     pub ticks_run: u64,

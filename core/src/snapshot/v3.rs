@@ -9,8 +9,14 @@
 use serde::{Deserialize, Serialize};
 
 use super::v2;
+use crate::config::serde_helpers::mapping_only;
 use crate::provenance::Provenance;
 use crate::SimulationConfig;
+
+// Read from a JSON object only, never from a list (see `mapping_only!`).
+mapping_only! {
+    struct Snapshot;
+}
 
 pub use super::v1::{
     AgentTotals, ByMechanism, Costs, Event, EventKind, Location, Mechanism, Totals, Transaction,
@@ -22,7 +28,7 @@ pub const VERSION: u32 = 3;
 
 /// A complete simulation state, version 3.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct Snapshot {
     /// Always [`VERSION`].
     pub schema_version: u32,

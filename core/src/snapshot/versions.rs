@@ -10,6 +10,7 @@
 use serde::Deserialize;
 
 use super::{corrupt, v1, v2, v3};
+use crate::config::serde_helpers::mapping_only;
 use crate::error::{parse_json, SimError};
 
 /// The current document type.
@@ -32,8 +33,14 @@ pub enum Versioned {
 
 /// Only the version, to choose the format (every other field is skipped).
 #[derive(Deserialize)]
+#[serde(remote = "Self")]
 struct VersionOnly {
     schema_version: u64,
+}
+
+// Read from a JSON object only, as every version is (see `mapping_only!`).
+mapping_only! {
+    read-only struct VersionOnly;
 }
 
 impl Versioned {
