@@ -247,7 +247,8 @@ pub unsafe extern "C" fn psim_sim_stats(
 ///   by the caller, released with psim_string_free().
 ///
 /// Which events are recorded depends on the configuration's `event_recording`
-/// (`full`, `settlements` or `off`).
+/// (`full`, `settlements` or `off`); events forgotten with psim_sim_events_discard() are not
+/// returned (the list starts after them; `last_seq` is unchanged).
 ///
 /// Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
 ///
@@ -294,7 +295,8 @@ pub unsafe extern "C" fn psim_sim_events(
 ///   page's last `seq` (or `from_seq`, for an empty page) is below `last_seq`.
 ///
 /// Which events are recorded depends on the configuration's `event_recording`
-/// (`full`, `settlements` or `off`).
+/// (`full`, `settlements` or `off`); events forgotten with psim_sim_events_discard() are not
+/// returned.
 ///
 /// Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_INVALID_ARGUMENT
 /// (`max_events` is 0; nothing is written); PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
