@@ -127,18 +127,19 @@ def test_events_are_paged_without_gaps(client, service_scenario, reference_run):
     assert default["events"] == expected[:1000]
 
 
-def test_an_events_page_asks_the_engine_for_one_more_event_only(client, service_scenario, monkeypatch):
-    from payment_simulator._core import Orchestrator
+def test_an_events_page_reads_one_more_event_only(client, service_scenario, monkeypatch):
+    """Events are stored in the database as they are produced; a page reads limit + 1 rows."""
+    from payment_simulator.api.persistence import Store
 
     calls = []
-    real_events = Orchestrator.events
+    real_events = Store.events
 
-    def spy(self, since=0, limit=None):
-        result = real_events(self, since, limit)
+    def spy(self, sim_id, since, limit):
+        result = real_events(self, sim_id, since, limit)
         calls.append((since, limit, len(result)))
         return result
 
-    monkeypatch.setattr(Orchestrator, "events", spy)
+    monkeypatch.setattr(Store, "events", spy)
     sim = create(client, service_scenario())
     client.post(f"/simulations/{sim}/run?ticks=40")
     everything = client.get(f"/simulations/{sim}/events?limit=10000").json()
@@ -150,7 +151,7 @@ def test_an_events_page_asks_the_engine_for_one_more_event_only(client, service_
     page = client.get(f"/simulations/{sim}/events?since=0&limit=5").json()
     assert page["events"] == everything["events"][:5]
     assert page["has_more"] and page["next_since"] == 5
-    assert calls == [(0, 6, 6)]  # limit + 1 events converted, not the whole log
+    assert calls == [(0, 6, 6)]  # limit + 1 events read, not the whole log
     calls.clear()
 
     # Exactly `limit` events left: a full page, and no more.

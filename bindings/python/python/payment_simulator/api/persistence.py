@@ -2,12 +2,23 @@
 
 For each simulation the database holds its configuration (the machine-format JSON the engine
 was created from), at most one snapshot (``Orchestrator.snapshot()``, zlib-compressed) with
-the sequence number of the last operation it includes, and the log of operations since that
-snapshot. An operation is what changed the simulation: ``run`` (n ticks) or ``submit`` (a
-transaction, as JSON). The engine is deterministic, so the snapshot (or, before the first one,
+the sequence number of the last operation it includes, the log of operations since that
+snapshot, and its recorded events (one row per event, its JSON as the engine rendered it). An
+operation is what changed the simulation: ``run`` (n ticks) or ``submit`` (a transaction, as
+JSON). The engine is deterministic, so the snapshot (or, before the first one,
 the configuration) plus the log rebuilds the simulation exactly; each logged operation also
 records the tick it left the simulation at and the transaction id it returned, and replay
 checks both.
+
+Events leave the engine as they are produced (the service discards them from it once stored),
+so snapshots hold none: ``events_through`` is the last event sequence number the engine had
+reached when the snapshot was taken. Event rows past what the committed operations produce (a
+request that failed after part of its events were written) are pruned when the simulation is
+next loaded (:meth:`Store.prune_events`).
+
+Schema versions: 1 (the first release) had no ``events`` table and no ``events_through``; it is
+upgraded in place on open (its snapshots still hold their events, which move to the table when
+the simulation is first loaded).
 
 One process owns a data directory at a time (an exclusive ``flock`` on ``server.lock``, which
 the kernel releases however the process ends).
@@ -22,14 +33,14 @@ import sqlite3
 import threading
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 DB_FILE = "simulations.sqlite3"
 LOCK_FILE = "server.lock"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 log = logging.getLogger("payment_simulator.api")
 
@@ -40,7 +51,8 @@ CREATE TABLE IF NOT EXISTS simulations (
     engine_version TEXT NOT NULL,
     config         TEXT NOT NULL,
     snapshot       BLOB,
-    snapshot_seq   INTEGER NOT NULL DEFAULT 0
+    snapshot_seq   INTEGER NOT NULL DEFAULT 0,
+    events_through INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS ops (
     sim_id     TEXT NOT NULL REFERENCES simulations(id) ON DELETE CASCADE,
@@ -51,7 +63,15 @@ CREATE TABLE IF NOT EXISTS ops (
     tx_id      TEXT,
     PRIMARY KEY (sim_id, seq)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS events (
+    sim_id TEXT NOT NULL REFERENCES simulations(id) ON DELETE CASCADE,
+    seq    INTEGER NOT NULL,
+    body   TEXT NOT NULL,
+    PRIMARY KEY (sim_id, seq)
+) WITHOUT ROWID;
 """
+#: From version 1: the column snapshots need now that events live in their own table.
+_UPGRADE_FROM_1 = "ALTER TABLE simulations ADD COLUMN events_through INTEGER NOT NULL DEFAULT 0"
 
 
 class DataDirInUseError(RuntimeError):
@@ -83,6 +103,8 @@ class StoredSimulation:
     snapshot: str | None
     snapshot_seq: int
     ops: list[Op]
+    events_through: int = 0  # the last event seq the snapshot's engine had reached
+    stored_events_through: int = 0  # the last event seq in the events table
 
 
 class Store:
@@ -121,6 +143,8 @@ class Store:
                     f"{DB_FILE} has schema version {version}; this payment-sim-api reads up to {SCHEMA_VERSION}"
                 )
             with self._transaction() as db:
+                if version == 1:
+                    db.execute(_UPGRADE_FROM_1)
                 for statement in filter(str.strip, _SCHEMA.split(";")):
                     db.execute(statement)
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
@@ -174,7 +198,8 @@ class Store:
     def load(self, sim_id: str) -> StoredSimulation | None:
         with self._locked():
             row = self._db.execute(
-                "SELECT engine_version, config, snapshot, snapshot_seq FROM simulations WHERE id = ?", (sim_id,)
+                "SELECT engine_version, config, snapshot, snapshot_seq, events_through FROM simulations WHERE id = ?",
+                (sim_id,),
             ).fetchone()
             if row is None:
                 return None
@@ -184,7 +209,8 @@ class Store:
                     "SELECT seq, kind, arg, tick_after, tx_id FROM ops WHERE sim_id = ? ORDER BY seq", (sim_id,)
                 )
             ]
-        engine_version, config, snapshot, snapshot_seq = row
+            stored_events = self._last_event(sim_id)
+        engine_version, config, snapshot, snapshot_seq, events_through = row
         return StoredSimulation(
             sim_id,
             engine_version,
@@ -192,7 +218,24 @@ class Store:
             zlib.decompress(snapshot).decode("utf-8") if snapshot is not None else None,
             snapshot_seq,
             ops,
+            events_through,
+            stored_events,
         )
+
+    def _last_event(self, sim_id: str) -> int:
+        row = self._db.execute("SELECT MAX(seq) FROM events WHERE sim_id = ?", (sim_id,)).fetchone()
+        return row[0] or 0
+
+    def events(self, sim_id: str, since: int, limit: int) -> list[str]:
+        """The JSON text of at most ``limit`` events with ``seq > since``, in order."""
+        with self._locked():
+            return [
+                row[0]
+                for row in self._db.execute(
+                    "SELECT body FROM events WHERE sim_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                    (sim_id, min(since, 2**63 - 1), limit),
+                )
+            ]
 
     # -- writes: each is one committed transaction --
 
@@ -204,25 +247,60 @@ class Store:
                 (sim_id, created, engine_version, config),
             )
 
-    def append(self, sim_id: str, op: Op, snapshot: str | None = None) -> None:
-        """Log ``op``; or, with ``snapshot`` (the state right after ``op``), store the snapshot
-        instead and drop the log it replaces."""
+    def append(
+        self,
+        sim_id: str,
+        op: Op,
+        snapshot: str | None = None,
+        *,
+        events: Sequence[tuple[int, str]] = (),
+        events_through: int = 0,
+    ) -> None:
+        """Log ``op`` with the last ``events`` it produced (``(seq, json)``); or, with
+        ``snapshot`` (the state right after ``op``, whose engine had reached event
+        ``events_through``), store the snapshot instead and drop the log it replaces."""
         blob = zlib.compress(snapshot.encode("utf-8"), 1) if snapshot is not None else None
         with self._locked(), self._transaction() as db:
+            self._insert_events(db, sim_id, events)
             if blob is None:
                 db.execute(
                     "INSERT INTO ops (sim_id, seq, kind, arg, tick_after, tx_id) VALUES (?, ?, ?, ?, ?, ?)",
                     (sim_id, op.seq, op.kind, op.arg, op.tick_after, op.tx_id),
                 )
             else:
-                db.execute("UPDATE simulations SET snapshot = ?, snapshot_seq = ? WHERE id = ?", (blob, op.seq, sim_id))
+                db.execute(
+                    "UPDATE simulations SET snapshot = ?, snapshot_seq = ?, events_through = ? WHERE id = ?",
+                    (blob, op.seq, events_through, sim_id),
+                )
                 db.execute("DELETE FROM ops WHERE sim_id = ? AND seq <= ?", (sim_id, op.seq))
+
+    @staticmethod
+    def _insert_events(db: sqlite3.Connection, sim_id: str, events: Sequence[tuple[int, str]]) -> None:
+        # OR IGNORE: a row already there is the same event (the engine is deterministic).
+        db.executemany(
+            "INSERT OR IGNORE INTO events (sim_id, seq, body) VALUES (?, ?, ?)",
+            ((sim_id, seq, body) for seq, body in events),
+        )
+
+    def add_events(self, sim_id: str, events: Sequence[tuple[int, str]]) -> None:
+        """Store events (``(seq, json)``) ahead of the operation producing them (a long run's
+        earlier slices); rows the operation never commits are pruned on the next load."""
+        if events:
+            with self._locked(), self._transaction() as db:
+                self._insert_events(db, sim_id, events)
+
+    def prune_events(self, sim_id: str, after: int) -> int:
+        """Delete the events with ``seq > after`` (written by an operation that was never
+        committed); how many there were."""
+        with self._locked(), self._transaction() as db:
+            return db.execute("DELETE FROM events WHERE sim_id = ? AND seq > ?", (sim_id, after)).rowcount
 
     def delete(self, sim_id: str) -> bool:
         """Remove a simulation and its log; the freed pages are zeroed and the WAL is folded in
         and truncated, so nothing of it stays on disk."""
         with self._locked():
             with self._transaction() as db:
+                db.execute("DELETE FROM events WHERE sim_id = ?", (sim_id,))
                 db.execute("DELETE FROM ops WHERE sim_id = ?", (sim_id,))
                 deleted = db.execute("DELETE FROM simulations WHERE id = ?", (sim_id,)).rowcount > 0
             try:  # the deletion is committed whatever happens here
