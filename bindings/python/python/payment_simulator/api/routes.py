@@ -1,8 +1,12 @@
 """The endpoints: the seed's (same paths and shapes) plus stats, paged events and long runs.
 
-The engine's blocking calls run in FastAPI's thread pool, so they never stall the event loop
-and different simulations advance in parallel; requests to one simulation first wait their
-turn on the event loop (:class:`~payment_simulator.api.deps.SimulationGate`), holding no thread.
+Nothing slow runs on the event loop. The engine's calls (cffi releases the GIL for the whole
+C call), document parsing (the core's reader for configurations, :mod:`.bodies` for
+transactions) and the rendering of large answers (state, stats and events pages are sent as
+the JSON text the core or the database holds, never parsed and re-encoded) run in FastAPI's
+thread pool; requests to one simulation first wait their turn on the event loop
+(:class:`~payment_simulator.api.deps.SimulationGate`), holding no thread; ``/health`` and the
+list of simulations answer on the loop itself, so they never wait for a thread.
 
 Request bodies are JSON or YAML (``Content-Type: application/yaml``, ``application/x-yaml``,
 ``text/yaml`` or ``text/x-yaml``); any other content type is 415. A configuration body goes to

@@ -62,9 +62,10 @@ class Settings:
     #: Body size of ``POST …/transactions`` in bytes (413 beyond; checked before parsing).
     max_transaction_bytes: int = 64 * 1024
     #: A simulation is snapshotted once the engine time spent on it since its last snapshot
-    #: reaches this multiple of what that snapshot cost (a snapshot is O(history): this keeps
-    #: their cost at most 1/ratio of the engine's, and a restart's replay about ratio snapshots
-    #: long); 0 turns this rule off. In any case it is snapshotted after ...
+    #: reaches this multiple of what that snapshot cost (a snapshot is O(state) — its events
+    #: are in their own table — so this keeps their cost at most 1/ratio of the engine's, and
+    #: a restart's replay about ratio snapshots long); 0 turns this rule off. In any case it is
+    #: snapshotted after ...
     snapshot_cost_ratio: float = 4.0
     #: ... this many logged operations ...
     snapshot_every_ops: int = 10_000
