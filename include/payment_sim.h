@@ -35,7 +35,7 @@
  * `schema_version` of the snapshot document from psim_sim_snapshot(); psim_sim_restore()
  * also reads every earlier version (1 and up), and refuses newer ones.
  */
-#define PSIM_SNAPSHOT_SCHEMA_VERSION 2
+#define PSIM_SNAPSHOT_SCHEMA_VERSION 3
 
 /**
  * Major version of the library (semantic versioning).
@@ -96,7 +96,8 @@ typedef enum {
      */
     PSIM_STATUS_NOT_FOUND = 6,
     /**
-     * Every tick of the horizon has run: no more ticks or submissions.
+     * Every tick of the horizon has run: no more ticks or submissions. Also a restored
+     * simulation whose counters reached the largest value it runs to (the message says which).
      */
     PSIM_STATUS_SIMULATION_FINISHED = 7,
     /**
@@ -575,6 +576,82 @@ const char *psim_version(void);
  * Thread safety: safe from any thread.
  */
 uint32_t psim_abi_version(void);
+
+/**
+ * The expected work per tick and what the simulation holds now, so that a host can refuse
+ * work before it is done.
+ *
+ * - `sim`: the handle.
+ * - `workload_json_out`: receives the workload document (docs/json.md, "Workload")
+ *   `{"expected_orders_per_tick", "max_transactions_per_order",
+ *   "expected_transactions_per_tick", "live_transactions", "events_held",
+ *   "remaining_ticks"}`, owned by the caller, released with psim_string_free(). Expected
+ *   transactions count every order as split into its sender's `max_parts` (an order and its
+ *   parts are `1 + max_parts` transactions).
+ *
+ * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
+ *
+ * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+ * any work is done, and nothing changes.
+ * Thread safety: serialised with every other call on `sim`.
+ *
+ * # Safety
+ * `sim` is NULL or a live handle; `workload_json_out` is NULL or valid for a write.
+ */
+psim_status psim_sim_workload(const psim_sim_t *sim, char **workload_json_out);
+
+/**
+ * Run up to `ticks` ticks, stopping after the first tick at which the transactions created
+ * during the call (orders, generated or submitted, and split parts) reach
+ * `max_transactions`. Ticks stay whole: the last tick may pass the budget by what one tick
+ * creates. With `max_transactions` = UINT64_MAX it is psim_sim_run().
+ *
+ * - `sim`: the handle.
+ * - `ticks`: the most ticks to run, from 1 to the number remaining in the horizon.
+ * - `max_transactions`: the budget, at least 1.
+ * - `summary_json_out`: receives the run summary of the ticks that ran (docs/json.md, "Run
+ *   summary") plus `"transactions_created"` (u64) and `"stopped_by_budget"` (true when the
+ *   budget stopped the run before `ticks` ticks), owned by the caller, released with
+ *   psim_string_free().
+ *
+ * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_INVALID_ARGUMENT (`ticks` is
+ * 0 or more than remain, or `max_transactions` is 0; nothing runs);
+ * PSIM_STATUS_SIMULATION_FINISHED; PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
+ *
+ * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+ * any work is done, and nothing changes.
+ * Thread safety: serialised with every other call on `sim` (the lock is held for the whole
+ * run).
+ *
+ * # Safety
+ * `sim` is NULL or a live handle; `summary_json_out` is NULL or valid for a write.
+ */
+psim_status psim_sim_run_budget(psim_sim_t *sim,
+                                uint64_t ticks,
+                                uint64_t max_transactions,
+                                char **summary_json_out);
+
+/**
+ * Forget the recorded events with a sequence number up to `through_seq`, so that a host that
+ * stored them elsewhere keeps memory and snapshots bounded. Later events keep their numbers;
+ * psim_sim_events() and psim_sim_events_page() then return only the events after the
+ * discarded ones (their `last_seq` is unchanged), and psim_sim_snapshot() holds only the
+ * retained events. Events not recorded yet are not affected (`through_seq` past the last
+ * event discards every event recorded so far); discarding again what is already gone does
+ * nothing. Results, statistics and random draws are unaffected.
+ *
+ * - `sim`: the handle.
+ * - `through_seq`: the last sequence number to forget (0: nothing).
+ *
+ * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
+ *
+ * NULL: `sim` is required; NULL returns PSIM_STATUS_NULL_ARG.
+ * Thread safety: serialised with every other call on `sim`.
+ *
+ * # Safety
+ * `sim` is NULL or a live handle.
+ */
+psim_status psim_sim_events_discard(psim_sim_t *sim, uint64_t through_seq);
 
 /**
  * Read, check and normalise a configuration document: the one entry point for

@@ -28,7 +28,8 @@ pub enum psim_status {
     InvalidArgument = 5,
     /// An agent id that the simulation does not know.
     NotFound = 6,
-    /// Every tick of the horizon has run: no more ticks or submissions.
+    /// Every tick of the horizon has run: no more ticks or submissions. Also a restored
+    /// simulation whose counters reached the largest value it runs to (the message says which).
     SimulationFinished = 7,
     /// An earlier call on this handle panicked; the handle can only be freed.
     Poisoned = 8,
@@ -83,7 +84,10 @@ impl From<SimError> for Failure {
             SimError::InvalidConfig(_) => psim_status::InvalidConfig,
             SimError::InvalidArgument(_) => psim_status::InvalidArgument,
             SimError::UnknownAgent(_) => psim_status::NotFound,
-            SimError::SimulationFinished { .. } => psim_status::SimulationFinished,
+            // A simulation that cannot run further, like one past its horizon.
+            SimError::SimulationFinished { .. } | SimError::CounterLimit { .. } => {
+                psim_status::SimulationFinished
+            }
         };
         Failure {
             status,
@@ -228,6 +232,14 @@ mod tests {
             (SimError::UnknownAgent("Z".into()), psim_status::NotFound),
             (
                 SimError::SimulationFinished { horizon: 3 },
+                psim_status::SimulationFinished,
+            ),
+            (
+                SimError::CounterLimit {
+                    what: "the tick".into(),
+                    value: 1 << 62,
+                    limit: 1 << 61,
+                },
                 psim_status::SimulationFinished,
             ),
         ];

@@ -149,6 +149,18 @@ pub enum SimError {
         /// Length of the horizon in ticks.
         horizon: u64,
     },
+    /// A counter (transaction numbers, event numbers, the tick) is past the largest value at
+    /// which a tick or a submission still starts, so that every snapshot the simulation writes
+    /// can be restored (`engine::RUNNING_COUNTER_LIMIT`). Only a restored state can get there.
+    #[error("the simulation cannot continue: {what} is {value}, above {limit}, the largest at which it still runs (a snapshot holds counters up to 2^62)")]
+    CounterLimit {
+        /// Which counter.
+        what: String,
+        /// Its value.
+        value: u64,
+        /// The limit it passed.
+        limit: u64,
+    },
 }
 
 impl SimError {

@@ -120,10 +120,14 @@ pub(crate) struct Event {
     pub kind: EventKind,
 }
 
-/// The recorded events; sequence numbers are contiguous from 1.
+/// The recorded events; sequence numbers are contiguous from 1. The oldest `discarded` of
+/// them may have been forgotten (`Simulation::discard_events_through`): `events` holds the
+/// rest, numbered `discarded + 1, discarded + 2, …`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct EventLog {
     pub level: EventRecording,
+    /// How many events were recorded and then discarded (the seq of the last of them).
+    pub discarded: u64,
     pub events: Vec<Event>,
 }
 
@@ -131,27 +135,45 @@ impl EventLog {
     pub fn new(level: EventRecording) -> Self {
         EventLog {
             level,
+            discarded: 0,
             events: Vec::new(),
         }
     }
 
     pub fn record(&mut self, tick: u64, kind: EventKind) {
         if kind.kept_at(self.level) {
-            let seq = self.events.len() as u64 + 1;
+            let seq = self.last_seq() + 1;
             self.events.push(Event { seq, tick, kind });
         }
     }
 
-    /// Events with a sequence number greater than `since`.
+    /// Retained events with a sequence number greater than `since`.
     pub fn since(&self, since: u64) -> &[Event] {
-        let start = usize::try_from(since)
+        let start = usize::try_from(since.saturating_sub(self.discarded))
             .unwrap_or(usize::MAX)
             .min(self.events.len());
         &self.events[start..]
     }
 
     pub fn last_seq(&self) -> u64 {
-        self.events.len() as u64
+        self.discarded + self.events.len() as u64
+    }
+
+    /// Forget the events with a sequence number up to `through` (those not recorded yet are
+    /// not affected); returns how many were forgotten. Memory follows: a log that shrank to
+    /// well under its capacity gives the rest back.
+    pub fn discard_through(&mut self, through: u64) -> u64 {
+        let through = through.min(self.last_seq());
+        let n = through.saturating_sub(self.discarded);
+        if n == 0 {
+            return 0;
+        }
+        self.events.drain(..n as usize);
+        self.discarded = through;
+        if self.events.capacity() > 2 * self.events.len() + 1024 {
+            self.events.shrink_to(self.events.len() * 3 / 2);
+        }
+        n
     }
 }
 
@@ -356,6 +378,27 @@ mod tests {
             },
         );
         assert_eq!(off.last_seq(), 0);
+    }
+
+    #[test]
+    fn discarded_events_keep_the_numbering() {
+        let tx = TxId { seq: 1, part: 0 };
+        let mut log = EventLog::new(EventRecording::Full);
+        for t in 0..5 {
+            log.record(t, EventKind::Queued { tx, sender: 0 });
+        }
+        assert_eq!(log.discard_through(2), 2);
+        assert_eq!(log.discard_through(1), 0);
+        assert_eq!((log.discarded, log.events.len(), log.last_seq()), (2, 3, 5));
+        assert_eq!(log.since(0)[0].seq, 3);
+        assert_eq!(log.since(3)[0].seq, 4);
+        assert!(log.since(5).is_empty());
+        log.record(5, EventKind::Queued { tx, sender: 0 });
+        assert_eq!(log.since(0).last().map(|e| e.seq), Some(6));
+        assert_eq!(log.discard_through(u64::MAX), 4);
+        assert_eq!((log.discarded, log.events.len(), log.last_seq()), (6, 0, 6));
+        log.record(6, EventKind::Queued { tx, sender: 0 });
+        assert_eq!(log.since(0)[0].seq, 7);
     }
 
     #[test]

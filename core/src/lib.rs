@@ -56,7 +56,9 @@ mod transaction;
 
 pub use config::SimulationConfig;
 pub use document::{config_schema, normalize_document, parse_document, DocumentKind};
-pub use engine::{Simulation, Submission};
+pub use engine::{
+    BudgetedRunSummary, Simulation, Submission, Workload, MAX_COUNTER, RUNNING_COUNTER_LIMIT,
+};
 pub use error::{Problem, SimError};
 pub use events::{EventRecord, Mechanism};
 pub use provenance::{Provenance, Semantics};

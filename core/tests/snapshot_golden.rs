@@ -45,7 +45,13 @@ fn json(text: &str) -> Value {
 }
 
 /// Fields each document version added, as (version, field) pairs.
-const ADDED: [(u32, &str); 1] = [(2, "provenance")];
+const ADDED: [(u32, &str); 2] = [(2, "provenance"), (3, "events_discarded")];
+
+/// From version 3: `scarce_t37` with its events through [`TRIMMED_THROUGH`] discarded, and
+/// that state continued to the end of its horizon (whose retained events follow on).
+const TRIMMED: (&str, &str) = ("scarce_t37_trimmed", "scarce_end_trimmed");
+const TRIMMED_SINCE: u32 = 3;
+const TRIMMED_THROUGH: u64 = 100;
 
 /// `value` without the top-level fields added after `version`: what a document of that
 /// version can be compared with.
@@ -101,6 +107,49 @@ fn every_version_has_its_goldens() {
             read(version, &format!("{stats}.json"));
         }
         read(version, &format!("{RING}.json"));
+        if version >= TRIMMED_SINCE {
+            for name in [TRIMMED.0, TRIMMED.1] {
+                let text = read(version, &format!("{name}.json"));
+                assert_eq!(json(&text)["schema_version"], version, "v{version}/{name}");
+                assert_eq!(json(&text)["events_discarded"], TRIMMED_THROUGH);
+            }
+        }
+    }
+}
+
+/// A state whose oldest events were discarded restores, continues to the same state as the
+/// untrimmed one (events aside: it holds only those after the discarded ones, numbered as
+/// before), and survives restore → snapshot byte for byte.
+#[test]
+fn a_state_with_discarded_events_restores_and_continues_identically() {
+    for version in TRIMMED_SINCE..=CURRENT_VERSION {
+        let (mid, end) = TRIMMED;
+        let mut sim = restore(version, mid);
+        let full = restore(version, "scarce_t37");
+        assert_eq!(sim.events_since(0), full.events_since(TRIMMED_THROUGH));
+        assert_eq!(sim.last_event_seq(), full.last_event_seq());
+        sim.run_to_end().unwrap();
+        let end_text = read(version, &format!("{end}.json"));
+        let mut expected = as_of(version, json(&end_text));
+        let mut actual = as_of(version, json(&sim.snapshot_json()));
+        assert!(expected == actual, "v{version}: {mid} continued ≠ {end}");
+        let untrimmed = restore(version, "scarce_end");
+        assert_eq!(sim.events_since(0), untrimmed.events_since(TRIMMED_THROUGH));
+        assert_eq!(stats_value(&sim), stats_value(&untrimmed));
+        for v in [&mut expected, &mut actual] {
+            v.as_object_mut().unwrap().remove("events");
+        }
+        let mut untrimmed = as_of(version, json(&untrimmed.snapshot_json()));
+        untrimmed.as_object_mut().unwrap().remove("events");
+        untrimmed["events_discarded"] = TRIMMED_THROUGH.into();
+        assert_eq!(untrimmed, actual);
+        if version == CURRENT_VERSION {
+            for name in [mid, end] {
+                let text = with_this_engine(&read(version, &format!("{name}.json")));
+                let again = Simulation::restore_json(&text).unwrap().snapshot_json();
+                assert!(again == text, "v{version}/{name}.json changed");
+            }
+        }
     }
 }
 
@@ -223,6 +272,22 @@ fn bless() {
     }
     let ring = restore(OLDEST_VERSION, RING);
     fs::write(out.join(format!("{RING}.json")), ring.snapshot_json()).unwrap();
+    let mut trimmed = restore(OLDEST_VERSION, "scarce_t37");
+    assert_eq!(
+        trimmed.discard_events_through(TRIMMED_THROUGH),
+        TRIMMED_THROUGH
+    );
+    fs::write(
+        out.join(format!("{}.json", TRIMMED.0)),
+        trimmed.snapshot_json(),
+    )
+    .unwrap();
+    trimmed.run_to_end().unwrap();
+    fs::write(
+        out.join(format!("{}.json", TRIMMED.1)),
+        trimmed.snapshot_json(),
+    )
+    .unwrap();
     eprintln!(
         "wrote the goldens of version {CURRENT_VERSION} to {}",
         out.display()

@@ -174,7 +174,13 @@ fn every_submission_problem_names_its_field() {
     let shape = Submission::from_json(r#"{"sender": "A", "receiver": "B", "amount": "ten"}"#);
     let problems = shape.unwrap_err().problems();
     assert_eq!(problems[0].path, "amount", "{problems:?}");
-    assert!(problems[0].message.starts_with("invalid transaction: "), "{problems:?}");
+    assert!(
+        problems[0].message.starts_with("invalid transaction: "),
+        "{problems:?}"
+    );
     let run = s.run(11).unwrap_err().problems();
-    assert_eq!((run[0].path.as_str(), run[0].value.clone()), ("ticks", Some(json!(11))));
+    assert_eq!(
+        (run[0].path.as_str(), run[0].value.clone()),
+        ("ticks", Some(json!(11)))
+    );
 }

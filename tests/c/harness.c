@@ -7,7 +7,8 @@
  * bounded pages), snapshot/restore continuing identically, every error status (NULL
  * arguments, bad JSON, bad UTF-8, invalid configuration, unknown agent, invalid argument,
  * finished simulation, panic, poisoned handle), configuration documents in either shape with
- * their structured problems (psim_config_normalize, psim_last_error_json), free(NULL) and
+ * their structured problems (psim_config_normalize, psim_last_error_json), budgets (expected
+ * work, budgeted runs, discarded events and their snapshots), free(NULL) and
  * string_free(NULL), thousands of create/tick/free cycles, two threads on two handles and two
  * threads on one handle.
  *
@@ -821,6 +822,86 @@ static void test_config_documents(void) {
     CHECK_STATUS(psim_config_schema(NULL), PSIM_STATUS_NULL_ARG);
 }
 
+/* ----- budgets: expected work, budgeted runs, discarded events ----------------------------- */
+
+static void test_budgets(void) {
+    static char config[8192];
+    psim_sim_t *sim, *restored = NULL;
+    char marker = 0;
+    char *json = NULL, *snapshot = NULL, *a = NULL, *b = NULL, *out = &marker;
+    long long last, ticks_run;
+
+    seed_workload(config, sizeof config, 50, 1, 3);
+    sim = new_sim(config);
+
+    /* Expected work: ten agents at 0.5 orders per tick, no splitting. */
+    CHECK_OK(psim_sim_workload(sim, &json));
+    CHECK(contains(json, "{\"expected_orders_per_tick\":5.0,\"max_transactions_per_order\":1,"
+                         "\"expected_transactions_per_tick\":5.0,\"live_transactions\":0,"
+                         "\"events_held\":0,\"remaining_ticks\":50}"));
+    psim_string_free(json);
+
+    /* A budget of 12 transactions stops the run after the tick that reaches it. */
+    CHECK_OK(psim_sim_run_budget(sim, 50, 12, &json));
+    ticks_run = json_int(json, "ticks_run");
+    CHECK(ticks_run >= 1 && ticks_run < 50);
+    CHECK(json_int(json, "transactions_created") >= 12);
+    CHECK(contains(json, ",\"stopped_by_budget\":true}"));
+    psim_string_free(json);
+    CHECK_OK(psim_sim_run_budget(sim, 5, UINT64_MAX, &json));
+    CHECK(json_int(json, "ticks_run") == 5 && contains(json, "\"stopped_by_budget\":false"));
+    psim_string_free(json);
+    CHECK_STATUS(psim_sim_run_budget(sim, 1, 0, &out), PSIM_STATUS_INVALID_ARGUMENT);
+    CHECK(strcmp(psim_last_error(), "max_transactions must be at least 1 (got 0)") == 0);
+    CHECK_STATUS(psim_sim_run_budget(sim, 0, 1, &out), PSIM_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(psim_sim_run_budget(NULL, 1, 1, &out), PSIM_STATUS_NULL_ARG);
+    CHECK_STATUS(psim_sim_run_budget(sim, 1, 1, NULL), PSIM_STATUS_NULL_ARG);
+    CHECK_STATUS(psim_sim_workload(NULL, &out), PSIM_STATUS_NULL_ARG);
+    CHECK_STATUS(psim_sim_workload(sim, NULL), PSIM_STATUS_NULL_ARG);
+    CHECK_STATUS(psim_sim_events_discard(NULL, 1), PSIM_STATUS_NULL_ARG);
+    CHECK(out == &marker);
+
+    /* Discarding events: later ones keep their numbers, snapshots hold only the rest. */
+    CHECK_OK(psim_sim_events(sim, 0, &json));
+    last = json_int(json, "last_seq");
+    CHECK(last > 10);
+    psim_string_free(json);
+    CHECK_OK(psim_sim_events_discard(sim, 10));
+    CHECK_OK(psim_sim_events_discard(sim, 3));
+    CHECK_OK(psim_sim_events(sim, 0, &json));
+    CHECK(json_int(json, "last_seq") == last);
+    CHECK(contains(json, "\"events\":[{\"seq\":11,"));
+    CHECK(count_events(json) == last - 10);
+    psim_string_free(json);
+    CHECK_OK(psim_sim_workload(sim, &json));
+    CHECK(json_int(json, "events_held") == last - 10);
+    psim_string_free(json);
+    CHECK_OK(psim_sim_snapshot(sim, &snapshot));
+    CHECK(json_int(snapshot, "schema_version") == 3 && json_int(snapshot, "events_discarded") == 10);
+    CHECK_OK(psim_sim_restore(snapshot, &restored));
+    psim_string_free(snapshot);
+    if (restored == NULL) {
+        psim_sim_free(sim);
+        return;
+    }
+    CHECK_OK(psim_sim_events_discard(sim, UINT64_MAX));
+    CHECK_OK(psim_sim_events(sim, 0, &json));
+    CHECK(json_int(json, "last_seq") == last && contains(json, "\"events\":[]"));
+    psim_string_free(json);
+    CHECK_OK(psim_sim_run(sim, 10, &a));
+    CHECK_OK(psim_sim_run(restored, 10, &b));
+    CHECK(a && b && strcmp(a, b) == 0);
+    psim_string_free(a);
+    psim_string_free(b);
+    CHECK_OK(psim_sim_events(sim, (uint64_t)last, &a));
+    CHECK_OK(psim_sim_events(restored, (uint64_t)last, &b));
+    CHECK(a && b && strcmp(a, b) == 0 && json_int(a, "seq") == last + 1);
+    psim_string_free(a);
+    psim_string_free(b);
+    psim_sim_free(restored);
+    psim_sim_free(sim);
+}
+
 struct test {
     const char *name;
     void (*run)(void);
@@ -839,6 +920,7 @@ int main(int argc, char **argv) {
         {"null_arguments", test_null_arguments},
         {"bad_input", test_bad_input},
         {"config_documents", test_config_documents},
+        {"budgets", test_budgets},
         {"panic_poisons_the_handle", test_panic_poisons_the_handle},
         {"create_tick_free_cycles", test_cycles},
         {"two_threads_two_handles", test_two_threads_two_handles},

@@ -12,9 +12,11 @@
 //! | `costs`                   | step 6, and every charge                                     |
 //! | `deadlines`               | step 7, the deadline index, end of day (step 9)              |
 //! | `skip_work`               | memos of failed attempts, and `invalidate`                   |
+//! | `budget`                  | expected work, budgeted runs, discarding events, counter bound |
 //!
 //! Step 8 (events) is not a step of its own: every step records its events as it goes.
 
+mod budget;
 mod costs;
 mod deadlines;
 mod ledger;
@@ -38,6 +40,7 @@ use deadlines::DeadlineIndex;
 use ledger::Ledger;
 use skip_work::SkipWork;
 
+pub use budget::{BudgetedRunSummary, Workload, MAX_COUNTER, RUNNING_COUNTER_LIMIT};
 pub(crate) use costs::Charge;
 pub(crate) use skip_work::{Change, PairMemo};
 pub use submission::Submission;
@@ -288,6 +291,7 @@ impl Simulation {
                 horizon: self.horizon,
             });
         }
+        self.check_counters()?;
         let t = self.tick;
         self.current = TickResult {
             tick: t,
@@ -323,6 +327,18 @@ impl Simulation {
     /// Execute `ticks` ticks and return their summary (no per-tick output is built).
     /// Asking for more ticks than remain is an error and runs nothing.
     pub fn run(&mut self, ticks: u64) -> Result<RunSummary, SimError> {
+        self.check_run_length(ticks)?;
+        let mut summary = RunSummary::default();
+        for _ in 0..ticks {
+            let r = self.tick()?;
+            summary.add(&r);
+            summary.last = r;
+        }
+        Ok(summary)
+    }
+
+    /// `ticks` is between 1 and the ticks remaining (and some remain).
+    fn check_run_length(&self, ticks: u64) -> Result<(), SimError> {
         if self.is_finished() {
             return Err(SimError::SimulationFinished {
                 horizon: self.horizon,
@@ -338,13 +354,7 @@ impl Simulation {
                 ticks,
             ));
         }
-        let mut summary = RunSummary::default();
-        for _ in 0..ticks {
-            let r = self.tick()?;
-            summary.add(&r);
-            summary.last = r;
-        }
-        Ok(summary)
+        Ok(())
     }
 
     /// Run every remaining tick (a no-op summary when already finished).

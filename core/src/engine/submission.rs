@@ -58,6 +58,7 @@ impl Simulation {
                 horizon: self.horizon,
             });
         }
+        self.check_counters()?;
         let sender = self.agent(&sub.sender)?;
         let receiver = self.agent(&sub.receiver)?;
         if sender == receiver {

@@ -5,8 +5,8 @@
 use super::corrupt;
 use super::parts::{event_from_doc, event_to_doc, totals_from_doc, totals_to_doc};
 use super::parts::{tx_from_doc, tx_to_doc};
-use super::v2::{self as doc, Snapshot};
-use crate::engine::Simulation;
+use super::v3::{self as doc, Snapshot};
+use crate::engine::{Simulation, MAX_COUNTER};
 use crate::error::SimError;
 use crate::events::Event;
 use crate::settlement::queue2::{Q2Key, Queued};
@@ -46,6 +46,7 @@ impl Simulation {
             pending_manual: self.pending_manual.iter().filter_map(live).collect(),
             queue2,
             totals: totals_to_doc(&self.totals),
+            events_discarded: self.events.discarded,
             events: self.events.events.iter().map(event_to_doc).collect(),
         }
     }
@@ -77,14 +78,18 @@ impl Simulation {
         }
         // Counters grow by one per transaction, entry or tick; one near the top of u64 can only
         // come from a damaged document, and would overflow as the simulation continues.
-        let counters = [snapshot.next_tx_seq, snapshot.next_queue2_entry];
+        let counters = [
+            snapshot.next_tx_seq,
+            snapshot.next_queue2_entry,
+            snapshot.events_discarded,
+        ];
         if let Some(c) = counters
             .into_iter()
             .chain(totals.counters())
-            .find(|&c| c > MAX_RESTORED_COUNTER)
+            .find(|&c| c > MAX_COUNTER)
         {
             return Err(corrupt(format!(
-                "counter {c} is out of range (at most {MAX_RESTORED_COUNTER})"
+                "counter {c} is out of range (at most {MAX_COUNTER})"
             )));
         }
         if snapshot.tick > sim.horizon {
@@ -134,15 +139,19 @@ impl Simulation {
         sim.next_tx_seq = snapshot.next_tx_seq;
         sim.ledger.restore_balances(snapshot.balances);
         sim.totals = totals;
+        sim.events.discarded = snapshot.events_discarded;
         sim.events.events = snapshot.events.into_iter().map(event_from_doc).collect();
+        let first = snapshot.events_discarded;
         if sim
             .events
             .events
             .iter()
             .enumerate()
-            .any(|(i, e)| e.seq != i as u64 + 1)
+            .any(|(i, e)| e.seq != first + i as u64 + 1)
         {
-            return Err(corrupt("event sequence numbers must run 1, 2, 3, …"));
+            return Err(corrupt(
+                "event sequence numbers must run events_discarded + 1, + 2, + 3, …",
+            ));
         }
         let names_unknown_agent =
             |e: &Event| e.kind.agents().iter().flatten().any(|&a| a as usize >= n);
@@ -224,9 +233,6 @@ impl Simulation {
         slot
     }
 }
-
-/// Largest counter (sequence numbers, statistics counts) a restored snapshot may carry.
-const MAX_RESTORED_COUNTER: u64 = 1 << 62;
 
 fn check(
     tx: &Transaction,

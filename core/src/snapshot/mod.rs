@@ -1,7 +1,7 @@
 //! Snapshots: the whole state of a simulation as one versioned JSON document, and the restore
 //! that continues bit-for-bit (random streams included).
 //!
-//! - [`v1`], [`v2`]: the document formats, one module per `schema_version`, as explicit types
+//! - [`v1`], [`v2`], [`v3`]: the document formats, one module per `schema_version`, as explicit types
 //!   that do not derive from the engine's (so the engine can change without changing a byte
 //!   of a document, and an old document keeps being read as it was written).
 //! - `versions`: reading any supported version and migrating it to the current one.
@@ -15,6 +15,7 @@ mod convert;
 mod parts;
 pub mod v1;
 pub mod v2;
+pub mod v3;
 mod versions;
 
 pub use versions::{Versioned, CURRENT_VERSION, OLDEST_VERSION};
@@ -72,19 +73,27 @@ mod tests {
         sim.snapshot_json()
     }
 
-    /// The same document in version 1: no provenance.
-    fn as_v1(current: &str) -> String {
+    /// The same document in version 1 (no provenance, nothing discarded) or 2 (nothing
+    /// discarded).
+    fn as_version(current: &str, version: u32) -> String {
         let mut doc: serde_json::Value = serde_json::from_str(current).unwrap();
         let map = doc.as_object_mut().unwrap();
-        map.remove("provenance");
-        map.insert("schema_version".into(), 1.into());
+        assert_eq!(map.remove("events_discarded"), Some(0.into()));
+        if version < 2 {
+            map.remove("provenance");
+        }
+        map.insert("schema_version".into(), version.into());
         serde_json::to_string(&doc).unwrap()
+    }
+
+    fn as_v1(current: &str) -> String {
+        as_version(current, 1)
     }
 
     #[test]
     fn unknown_fields_anywhere_in_a_snapshot_are_rejected() {
         let good = snapshot_json();
-        for doc in [good.clone(), as_v1(&good)] {
+        for doc in [good.clone(), as_version(&good, 2), as_v1(&good)] {
             assert!(Simulation::restore_json(&doc).is_ok());
             for (anchor, what) in [
                 ("\"amount\":9", "queue2 transaction"),
@@ -108,39 +117,46 @@ mod tests {
     #[test]
     fn versions_are_read_as_written_and_newer_ones_refused() {
         let current = snapshot_json();
-        assert!(current.starts_with(r#"{"schema_version":2,"provenance":{"#));
+        assert!(current.starts_with(r#"{"schema_version":3,"provenance":{"#));
         let v1 = as_v1(&current);
+        let v2 = as_version(&current, 2);
         assert!(matches!(Versioned::parse(&v1).unwrap(), Versioned::V1(_)));
+        assert!(matches!(Versioned::parse(&v2).unwrap(), Versioned::V2(_)));
         assert!(matches!(
             Versioned::parse(&current).unwrap(),
-            Versioned::V2(_)
+            Versioned::V3(_)
         ));
-        assert_eq!(
-            Simulation::restore_json(&v1).unwrap().snapshot_json(),
-            current
-        );
+        for old in [&v1, &v2] {
+            assert_eq!(
+                Simulation::restore_json(old).unwrap().snapshot_json(),
+                current
+            );
+        }
         for (version, expected) in [
             (
-                "3",
-                "snapshot: schema_version 3 is newer than this engine reads: payment-sim-core",
+                "4",
+                "snapshot: schema_version 4 is newer than this engine reads: payment-sim-core",
             ),
             ("0", "snapshot: schema_version 0 is not a snapshot version"),
         ] {
             let doc = current.replacen(
-                "\"schema_version\":2",
+                "\"schema_version\":3",
                 &format!("\"schema_version\":{version}"),
                 1,
             );
             let err = Simulation::restore_json(&doc).unwrap_err().to_string();
             assert!(
-                err.contains(expected) && err.contains("reads snapshot schema_version 1 to 2"),
+                err.contains(expected) && err.contains("reads snapshot schema_version 1 to 3"),
                 "{err}"
             );
         }
-        // A version 1 document with version 2's fields is not quietly accepted.
-        let mixed = current.replacen("\"schema_version\":2", "\"schema_version\":1", 1);
+        // An older document with a later version's fields is not quietly accepted.
+        let mixed = as_v1(&current).replacen("\"tick\":", "\"provenance\":{},\"tick\":", 1);
         let err = Simulation::restore_json(&mixed).unwrap_err().to_string();
         assert!(err.contains("unknown field `provenance`"), "{err}");
+        let mixed = current.replacen("\"schema_version\":3", "\"schema_version\":2", 1);
+        let err = Simulation::restore_json(&mixed).unwrap_err().to_string();
+        assert!(err.contains("unknown field `events_discarded`"), "{err}");
         // A future document that is also of another shape is refused for its version.
         let future = r#"{"schema_version":7,"hologram":true}"#;
         let err = Simulation::restore_json(future).unwrap_err().to_string();

@@ -1,4 +1,6 @@
-//! Snapshot document, version 2 (current): version 1 plus the [`Provenance`] of the state.
+//! Snapshot document, version 2: version 1 plus the [`Provenance`] of the state.
+//!
+//! **Frozen** since version 3 (which adds `events_discarded`).
 //!
 //! The parts that did not change are version 1's types, re-exported here, so that a reader of
 //! this module sees the whole format. When the next version changes one of them, that version

@@ -9,13 +9,13 @@
 
 use serde::Deserialize;
 
-use super::{corrupt, v1, v2};
+use super::{corrupt, v1, v2, v3};
 use crate::error::{parse_json, SimError};
 
 /// The current document type.
-pub type Current = v2::Snapshot;
+pub type Current = v3::Snapshot;
 /// The current `schema_version`.
-pub const CURRENT_VERSION: u32 = v2::VERSION;
+pub const CURRENT_VERSION: u32 = v3::VERSION;
 /// The oldest `schema_version` this engine reads.
 pub const OLDEST_VERSION: u32 = v1::VERSION;
 
@@ -26,6 +26,8 @@ pub enum Versioned {
     V1(v1::Snapshot),
     /// Version 2 (provenance).
     V2(v2::Snapshot),
+    /// Version 3 (discarded events).
+    V3(v3::Snapshot),
 }
 
 /// Only the version, to choose the format (every other field is skipped).
@@ -41,7 +43,7 @@ impl Versioned {
         // The common case, a current document, is parsed once; only when that fails or the
         // version differs is the version looked at on its own.
         let current = match parse_json::<Current>(text, "snapshot", corrupt) {
-            Ok(doc) if doc.schema_version == CURRENT_VERSION => return Ok(Versioned::V2(doc)),
+            Ok(doc) if doc.schema_version == CURRENT_VERSION => return Ok(Versioned::V3(doc)),
             Err(SimError::InvalidJson(e)) => return Err(SimError::InvalidJson(e)),
             other => other,
         };
@@ -54,10 +56,13 @@ impl Versioned {
             v if v == u64::from(v1::VERSION) => {
                 parse_json(text, "snapshot", corrupt).map(Versioned::V1)
             }
+            v if v == u64::from(v2::VERSION) => {
+                parse_json(text, "snapshot", corrupt).map(Versioned::V2)
+            }
             // A document that says it is current but did not parse as such.
-            v if v == u64::from(v2::VERSION) => Err(current
+            v if v == u64::from(v3::VERSION) => Err(current
                 .err()
-                .unwrap_or_else(|| corrupt("schema_version 2 was not read as version 2"))),
+                .unwrap_or_else(|| corrupt("schema_version 3 was not read as version 3"))),
             newer if newer > u64::from(CURRENT_VERSION) => Err(corrupt(format!(
                 "schema_version {newer} is newer than this engine reads: payment-sim-core {} reads snapshot schema_version {OLDEST_VERSION} to {CURRENT_VERSION}; restore it with a later release",
                 crate::VERSION
@@ -74,6 +79,7 @@ impl Versioned {
         match self {
             Versioned::V1(_) => v1::VERSION,
             Versioned::V2(_) => v2::VERSION,
+            Versioned::V3(_) => v3::VERSION,
         }
     }
 
@@ -83,7 +89,8 @@ impl Versioned {
         loop {
             doc = match doc {
                 Versioned::V1(d) => Versioned::V2(v2::Snapshot::from_v1(d)),
-                Versioned::V2(d) => return d,
+                Versioned::V2(d) => Versioned::V3(v3::Snapshot::from_v2(d)),
+                Versioned::V3(d) => return d,
             }
         }
     }
