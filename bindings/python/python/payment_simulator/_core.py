@@ -360,6 +360,16 @@ class Orchestrator:
             raise InvalidArgumentError(f"limit must be at least 1 (got {limit})")
         return self._call_json(lib.psim_sim_events_page, since, limit)["events"]
 
+    def events_json(self, since: int = 0, limit: int = 1000) -> str:
+        """A page of :meth:`events` as the core's JSON text, unparsed:
+        ``{"schema_version", "last_seq", "events": [...]}`` (``last_seq``: the newest event
+        recorded, whatever the page holds). For a host that stores or forwards events as they
+        are, at no Python cost per event."""
+        since, limit = _u64(since, "since"), _u64(limit, "limit")
+        if limit < 1:
+            raise InvalidArgumentError(f"limit must be at least 1 (got {limit})")
+        return self._call_str(lib.psim_sim_events_page, since, limit)
+
     def snapshot(self) -> str:
         """The whole simulation as a JSON document, for :meth:`restore`."""
         return self._call_str(lib.psim_sim_snapshot)

@@ -42,7 +42,8 @@ def engine_of(client, sim: str):
 
 def stored_event_count(data_dir, sim: str) -> int:
     with sqlite3.connect(data_dir / "simulations.sqlite3") as db:
-        return db.execute("SELECT COUNT(*) FROM events WHERE sim_id = ?", (sim,)).fetchone()[0]
+        row = db.execute("SELECT SUM(last_seq - first_seq + 1) FROM event_blocks WHERE sim_id = ?", (sim,)).fetchone()
+        return row[0] or 0
 
 
 def test_events_page_from_the_database_as_they_did_from_the_engine(
@@ -76,9 +77,9 @@ def test_a_long_run_holds_about_max_events_in_memory(make_client, service_scenar
     drained: list[int] = []
     real_drain = runner.drain
 
-    def counting_drain(orchestrator, skip_through=0):
+    def counting_drain(orchestrator, *args):
         drained.append(orchestrator.workload()["events_held"])
-        return real_drain(orchestrator, skip_through)
+        return real_drain(orchestrator, *args)
 
     monkeypatch.setattr(runner, "drain", counting_drain)
     client = make_client(max_events_in_memory=100)
@@ -173,3 +174,36 @@ def test_a_version_1_database_is_upgraded_and_its_events_move_out_of_the_snapsho
     events = all_events(client, sim)
     assert events and stored_event_count(data, sim) == len(events)
     assert engine_of(client, sim).workload()["events_held"] == 0
+
+
+def test_drain_takes_blocks_of_consecutive_events_and_skips_stored_ones(service_scenario):
+    from payment_simulator._core import Orchestrator
+    from payment_simulator.api import runner
+
+    with Orchestrator.new(service_scenario()) as sim, Orchestrator.new(service_scenario()) as whole:
+        sim.run(60)
+        whole.run(60)
+        everything = whole.events()
+        assert len(everything) > 2 * runner.ENGINE_PAGE // 10
+        blocks, through = runner.drain(sim, 0, skip_through=5)
+        assert through == everything[-1]["seq"] and sim.workload()["events_held"] == 0
+        assert blocks[0][0] == 6 and all(b[0] == a[1] + 1 for a, b in zip(blocks, blocks[1:]))
+        assert [e for _, _, body in blocks for e in json.loads(body)] == everything[5:]
+        assert runner.drain(sim, through) == ([], through)  # nothing more held
+
+
+def test_pruning_trims_a_block_that_straddles_the_committed_end(tmp_path):
+    from payment_simulator.api.persistence import Store
+
+    store = Store(tmp_path / "prune")
+    try:
+        store.create("s", "{}", "test")
+        events = [{"seq": n, "tick": 0, "type": "end_of_day"} for n in range(1, 11)]
+        block = lambda a, b: (a, b, json.dumps(events[a - 1 : b]))  # noqa: E731
+        store.add_events("s", [block(1, 4), block(5, 8), block(9, 10)])
+        assert store.prune_events("s", 6) == 2
+        assert store.events("s", 0, 100) == events[:6]
+        assert store.load("s").stored_events_through == 6
+        assert store.events("s", 2, 3) == events[2:5]
+    finally:
+        store.close()

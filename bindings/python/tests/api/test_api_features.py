@@ -319,7 +319,7 @@ def test_requests_to_one_simulation_wait_without_holding_threads(client, service
 
     busy, idle = create(client, service_scenario()), create(client, service_scenario(seed=9))
     service = service_of(client.app)
-    real_state = service.state
+    real_state = service.state_json
     inside = {busy: 0, idle: 0}
     peak = {busy: 0, idle: 0}
     guard = threading.Lock()
@@ -335,7 +335,7 @@ def test_requests_to_one_simulation_wait_without_holding_threads(client, service
             with guard:
                 inside[sim_id] -= 1
 
-    service.state = slow_state
+    service.state_json = slow_state
     try:
         with ThreadPoolExecutor(24) as pool:
             flood = [pool.submit(client.get, f"/simulations/{busy}/state") for _ in range(20)]
@@ -345,7 +345,7 @@ def test_requests_to_one_simulation_wait_without_holding_threads(client, service
             idle_latency = time.perf_counter() - started
             assert [f.result().status_code for f in flood] == [200] * 20
     finally:
-        service.state = real_state
+        service.state_json = real_state
     assert peak[busy] == 1
     assert idle_latency < 0.3  # not queued behind the 20 × 20 ms of the busy one
     assert client.app.state.psim_gate._slots == {}  # no lock left behind

@@ -3,7 +3,9 @@
 For each simulation the database holds its configuration (the machine-format JSON the engine
 was created from), at most one snapshot (``Orchestrator.snapshot()``, zlib-compressed) with
 the sequence number of the last operation it includes, the log of operations since that
-snapshot, and its recorded events (one row per event, its JSON as the engine rendered it). An
+snapshot, and its recorded events (in blocks: a row per run of consecutive events, their JSON
+array as the engine rendered it, zlib-compressed, so storing them costs no Python work per
+event and about 15 bytes of disk each). An
 operation is what changed the simulation: ``run`` (n ticks) or ``submit`` (a transaction, as
 JSON). The engine is deterministic, so the snapshot (or, before the first one,
 the configuration) plus the log rebuilds the simulation exactly; each logged operation also
@@ -16,7 +18,7 @@ reached when the snapshot was taken. Event rows past what the committed operatio
 request that failed after part of its events were written) are pruned when the simulation is
 next loaded (:meth:`Store.prune_events`).
 
-Schema versions: 1 (the first release) had no ``events`` table and no ``events_through``; it is
+Schema versions: 1 (the first release) had no ``event_blocks`` and no ``events_through``; it is
 upgraded in place on open (its snapshots still hold their events, which move to the table when
 the simulation is first loaded).
 
@@ -27,6 +29,7 @@ the kernel releases however the process ends).
 from __future__ import annotations
 
 import fcntl
+import json
 import logging
 import os
 import sqlite3
@@ -37,10 +40,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 DB_FILE = "simulations.sqlite3"
 LOCK_FILE = "server.lock"
 SCHEMA_VERSION = 2
+_I64_MAX = 2**63 - 1
 
 log = logging.getLogger("payment_simulator.api")
 
@@ -63,11 +68,12 @@ CREATE TABLE IF NOT EXISTS ops (
     tx_id      TEXT,
     PRIMARY KEY (sim_id, seq)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS events (
-    sim_id TEXT NOT NULL REFERENCES simulations(id) ON DELETE CASCADE,
-    seq    INTEGER NOT NULL,
-    body   TEXT NOT NULL,
-    PRIMARY KEY (sim_id, seq)
+CREATE TABLE IF NOT EXISTS event_blocks (
+    sim_id    TEXT NOT NULL REFERENCES simulations(id) ON DELETE CASCADE,
+    first_seq INTEGER NOT NULL,
+    last_seq  INTEGER NOT NULL,
+    body      BLOB NOT NULL,
+    PRIMARY KEY (sim_id, first_seq)
 ) WITHOUT ROWID;
 """
 #: From version 1: the column snapshots need now that events live in their own table.
@@ -80,6 +86,18 @@ class DataDirInUseError(RuntimeError):
 
 class StorageError(RuntimeError):
     """The database refused a read or write (disk full, I/O error, corrupt file, …)."""
+
+
+#: Consecutive events: ``(first_seq, last_seq, JSON array of them)``.
+EventBlock = tuple[int, int, str]
+
+
+def _pack(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8"), 1)
+
+
+def _unpack(blob: bytes) -> str:
+    return zlib.decompress(blob).decode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -104,7 +122,7 @@ class StoredSimulation:
     snapshot_seq: int
     ops: list[Op]
     events_through: int = 0  # the last event seq the snapshot's engine had reached
-    stored_events_through: int = 0  # the last event seq in the events table
+    stored_events_through: int = 0  # the last event seq in the event_blocks table
 
 
 class Store:
@@ -223,19 +241,25 @@ class Store:
         )
 
     def _last_event(self, sim_id: str) -> int:
-        row = self._db.execute("SELECT MAX(seq) FROM events WHERE sim_id = ?", (sim_id,)).fetchone()
+        row = self._db.execute("SELECT MAX(last_seq) FROM event_blocks WHERE sim_id = ?", (sim_id,)).fetchone()
         return row[0] or 0
 
-    def events(self, sim_id: str, since: int, limit: int) -> list[str]:
-        """The JSON text of at most ``limit`` events with ``seq > since``, in order."""
+    def events(self, sim_id: str, since: int, limit: int) -> list[dict[str, Any]]:
+        """At most ``limit`` events with ``seq > since``, in order. Stored sequence numbers are
+        contiguous, so these are the events numbered since + 1 … since + limit: only the
+        blocks holding them are read and parsed."""
+        since = min(since, _I64_MAX)
+        last = min(since + limit, _I64_MAX)
         with self._locked():
-            return [
+            bodies = [
                 row[0]
                 for row in self._db.execute(
-                    "SELECT body FROM events WHERE sim_id = ? AND seq > ? ORDER BY seq LIMIT ?",
-                    (sim_id, min(since, 2**63 - 1), limit),
+                    "SELECT body FROM event_blocks WHERE sim_id = ? AND last_seq > ? AND first_seq <= ? "
+                    "ORDER BY first_seq",
+                    (sim_id, since, last),
                 )
             ]
+        return [e for body in bodies for e in json.loads(_unpack(body)) if since < e["seq"] <= last]
 
     # -- writes: each is one committed transaction --
 
@@ -253,10 +277,10 @@ class Store:
         op: Op,
         snapshot: str | None = None,
         *,
-        events: Sequence[tuple[int, str]] = (),
+        events: Sequence[EventBlock] = (),
         events_through: int = 0,
     ) -> None:
-        """Log ``op`` with the last ``events`` it produced (``(seq, json)``); or, with
+        """Log ``op`` with the last ``events`` it produced (event blocks); or, with
         ``snapshot`` (the state right after ``op``, whose engine had reached event
         ``events_through``), store the snapshot instead and drop the log it replaces."""
         blob = zlib.compress(snapshot.encode("utf-8"), 1) if snapshot is not None else None
@@ -275,32 +299,44 @@ class Store:
                 db.execute("DELETE FROM ops WHERE sim_id = ? AND seq <= ?", (sim_id, op.seq))
 
     @staticmethod
-    def _insert_events(db: sqlite3.Connection, sim_id: str, events: Sequence[tuple[int, str]]) -> None:
-        # OR IGNORE: a row already there is the same event (the engine is deterministic).
+    def _insert_events(db: sqlite3.Connection, sim_id: str, blocks: Sequence[EventBlock]) -> None:
+        # OR IGNORE: a block already there holds the same events (the engine is deterministic).
         db.executemany(
-            "INSERT OR IGNORE INTO events (sim_id, seq, body) VALUES (?, ?, ?)",
-            ((sim_id, seq, body) for seq, body in events),
+            "INSERT OR IGNORE INTO event_blocks (sim_id, first_seq, last_seq, body) VALUES (?, ?, ?, ?)",
+            ((sim_id, first, last, _pack(body)) for first, last, body in blocks),
         )
 
-    def add_events(self, sim_id: str, events: Sequence[tuple[int, str]]) -> None:
-        """Store events (``(seq, json)``) ahead of the operation producing them (a long run's
-        earlier slices); rows the operation never commits are pruned on the next load."""
-        if events:
+    def add_events(self, sim_id: str, blocks: Sequence[EventBlock]) -> None:
+        """Store event blocks ahead of the operation producing them (a long run's earlier
+        slices); blocks the operation never commits are pruned on the next load."""
+        if blocks:
             with self._locked(), self._transaction() as db:
-                self._insert_events(db, sim_id, events)
+                self._insert_events(db, sim_id, blocks)
 
     def prune_events(self, sim_id: str, after: int) -> int:
         """Delete the events with ``seq > after`` (written by an operation that was never
-        committed); how many there were."""
+        committed); how many blocks held them."""
         with self._locked(), self._transaction() as db:
-            return db.execute("DELETE FROM events WHERE sim_id = ? AND seq > ?", (sim_id, after)).rowcount
+            straddling = db.execute(
+                "SELECT first_seq, body FROM event_blocks WHERE sim_id = ? AND first_seq <= ? AND last_seq > ?",
+                (sim_id, after, after),
+            ).fetchall()
+            for first, body in straddling:  # keep its events up to `after`
+                kept = [e for e in json.loads(_unpack(body)) if e["seq"] <= after]
+                text = json.dumps(kept, ensure_ascii=False, separators=(",", ":"))
+                db.execute(
+                    "UPDATE event_blocks SET last_seq = ?, body = ? WHERE sim_id = ? AND first_seq = ?",
+                    (after, _pack(text), sim_id, first),
+                )
+            deleted = db.execute("DELETE FROM event_blocks WHERE sim_id = ? AND first_seq > ?", (sim_id, after))
+            return deleted.rowcount + len(straddling)
 
     def delete(self, sim_id: str) -> bool:
         """Remove a simulation and its log; the freed pages are zeroed and the WAL is folded in
         and truncated, so nothing of it stays on disk."""
         with self._locked():
             with self._transaction() as db:
-                db.execute("DELETE FROM events WHERE sim_id = ?", (sim_id,))
+                db.execute("DELETE FROM event_blocks WHERE sim_id = ?", (sim_id,))
                 db.execute("DELETE FROM ops WHERE sim_id = ?", (sim_id,))
                 deleted = db.execute("DELETE FROM simulations WHERE id = ?", (sim_id,)).rowcount > 0
             try:  # the deletion is committed whatever happens here
@@ -317,4 +353,4 @@ class Store:
                 self._release_lock()
 
 
-__all__ = ["Store", "Op", "StoredSimulation", "StorageError", "DataDirInUseError", "DB_FILE", "LOCK_FILE"]
+__all__ = ["Store", "Op", "EventBlock", "StoredSimulation", "StorageError", "DataDirInUseError", "DB_FILE", "LOCK_FILE"]

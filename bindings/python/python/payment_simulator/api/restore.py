@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .._core import Orchestrator, native_version
 from .persistence import Store, StoredSimulation
-from .runner import Bounds, advance, drain
+from .runner import Blocks, Bounds, advance, drain
 
 log = logging.getLogger("payment_simulator.api")
 
@@ -45,16 +45,15 @@ def rebuild(store: Store, stored: StoredSimulation, event_cap: int) -> Rebuilt:
     else:
         orchestrator = Orchestrator.new(json.loads(stored.config))
         through = 0
-    skip = stored.stored_events_through  # rows up to here are in the table already
+    skip = stored.stored_events_through  # events up to here are in the database already
 
-    def spill(rows: list[tuple[int, str]]) -> None:
-        store.add_events(stored.sim_id, rows)
+    def spill(blocks: Blocks) -> None:
+        store.add_events(stored.sim_id, blocks)
 
     def take_events() -> None:
         nonlocal through
-        rows, last = drain(orchestrator, skip)
-        spill(rows)
-        through = last if last is not None else through
+        blocks, through = drain(orchestrator, through, skip)
+        spill(blocks)
 
     try:
         take_events()  # an old snapshot's history
@@ -64,9 +63,9 @@ def rebuild(store: Store, stored: StoredSimulation, event_cap: int) -> Rebuilt:
                 raise RestoreError(f"operation log has a gap: expected #{expected_seq}, found #{op.seq}")
             expected_seq += 1
             if op.kind == "run":
-                done = advance(orchestrator, int(op.arg), Bounds(event_cap), spill, skip)
-                spill(done.rows)
-                through = done.events_through if done.events_through is not None else through
+                done = advance(orchestrator, int(op.arg), Bounds(event_cap), spill, through, skip)
+                spill(done.blocks)
+                through = done.events_through
             else:
                 tx_id = orchestrator.submit_transaction(json.loads(op.arg))
                 if tx_id != op.tx_id:

@@ -2,7 +2,7 @@
 
 A long run is cut into slices so that the engine never holds much more than
 ``Settings.max_events_in_memory`` events: after each slice its events are taken out of the
-engine (``Orchestrator.events``), handed over as ``(seq, json)`` rows, and discarded from it
+engine (``Orchestrator.events_json``), handed over as blocks of their JSON, and discarded from it
 (``Orchestrator.discard_events``). Each slice is a budgeted run (``Orchestrator.run(ticks,
 max_transactions=…)``), so the number of transactions a slice — and a whole request — creates
 is bounded whatever the random draws; ticks are never cut.
@@ -19,14 +19,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._core import Orchestrator
+from .persistence import EventBlock
 
 #: At most this many events per created transaction: an order records arrival, held, released,
 #: split (when split), and — itself or each of its parts — queued, settled or dropped, overdue
 #: (7 in all; one more for margin). Plus one end-of-day event per tick at most.
 EVENTS_PER_TRANSACTION = 8
-#: Events taken from the engine per call: its JSON (~1 MB) is parsed in one step holding the
-#: GIL, so this bounds how long a drain can keep the event loop waiting.
-ENGINE_PAGE = 10_000
+#: Events taken from the engine per call, and stored as one block: the core renders them, Python
+#: only cuts its JSON array out of the page, so a block costs no Python work per event; reading
+#: one back parses at most this many events.
+ENGINE_PAGE = 1_000
 
 _I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
 _SUMMED = (
@@ -45,28 +47,50 @@ _SUMMED = (
     "total_cost",
 )
 
-Rows = list[tuple[int, str]]
+Blocks = list[EventBlock]
+_EVENTS_KEY = '"events":'
 
 
-def _event_json(event: dict[str, Any]) -> str:
-    return json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+def _compact(events: list[dict[str, Any]]) -> str:
+    return json.dumps(events, ensure_ascii=False, separators=(",", ":"))
 
 
-def drain(orchestrator: Orchestrator, skip_through: int = 0) -> tuple[Rows, int | None]:
-    """Take every event the engine holds out of it: the rows with ``seq > skip_through`` (those
-    at or below it are stored already) and the last sequence number taken (None: it held none)."""
-    rows: Rows = []
-    last: int | None = None
+def _page(text: str) -> tuple[int, str]:
+    """``(last_seq, JSON array of the events)`` of the core's events page, cutting the array out
+    of the text (the core writes ``events`` last) rather than parsing it."""
+    at = text.find(_EVENTS_KEY)
+    if at >= 0:
+        array = text[at + len(_EVENTS_KEY) :].rstrip()
+        if array.endswith("}"):
+            array = array[:-1].rstrip()
+            if array.startswith("[") and array.endswith("]"):
+                return int(json.loads(text[:at] + '"events":[]}')["last_seq"]), array
+    document = json.loads(text)  # another layout: parse it after all
+    return int(document["last_seq"]), _compact(document["events"])
+
+
+def drain(orchestrator: Orchestrator, through: int, skip_through: int = 0) -> tuple[Blocks, int]:
+    """Take every event the engine holds after ``through`` (the last one already taken) out of
+    it, as blocks of consecutive events; returns them (less those with ``seq <=
+    skip_through``, stored already) and the new ``through``. Recorded sequence numbers are
+    contiguous, so a page of ``k`` events after ``through`` is ``through + 1 … through + k``."""
+    blocks: Blocks = []
     while True:
-        page = orchestrator.events(0, limit=ENGINE_PAGE)  # since 0: from the first one it holds
-        if not page:
-            break
-        last = page[-1]["seq"]
-        rows.extend((e["seq"], _event_json(e)) for e in page if e["seq"] > skip_through)
+        last_seq, array = _page(orchestrator.events_json(through, ENGINE_PAGE))
+        if last_seq <= through:
+            return blocks, through
+        first, last = through + 1, min(through + ENGINE_PAGE, last_seq)
+        if array.count('"seq":') != last - first + 1:  # (a key: a string value would escape its quotes)
+            raise RuntimeError(f"events {first}–{last} are not the page the engine gave")
+        if last > skip_through:
+            if first <= skip_through:  # partly stored: keep the rest
+                array = _compact([e for e in json.loads(array) if e["seq"] > skip_through])
+                first = skip_through + 1
+            blocks.append((first, last, array))
         orchestrator.discard_events(last)
-        if len(page) < ENGINE_PAGE:
-            break
-    return rows, last
+        through = last
+        if last == last_seq:  # that was all of them
+            return blocks, through
 
 
 @dataclass(frozen=True)
@@ -82,11 +106,11 @@ class Bounds:
 @dataclass
 class Advance:
     """What an advance did: the run summary over every slice (with ``stopped_by_budget``), the
-    events of the last slice still to store, and the last event sequence number drained."""
+    events of the last slice still to store, and the last event sequence number taken."""
 
     summary: dict[str, Any]
-    rows: Rows
-    events_through: int | None
+    blocks: Blocks
+    events_through: int
 
 
 def _merge(total: dict[str, Any] | None, part: dict[str, Any]) -> dict[str, Any]:
@@ -112,22 +136,24 @@ def advance(
     orchestrator: Orchestrator,
     ticks: int,
     bounds: Bounds,
-    spill: Callable[[Rows], None],
+    spill: Callable[[Blocks], None],
+    through: int,
     skip_through: int = 0,
+    workload: dict[str, Any] | None = None,
 ) -> Advance:
     """Run up to ``ticks`` ticks in slices of about ``bounds.event_cap`` events. The events of
     every slice but the last go to ``spill`` as soon as the slice is done; the last slice's
-    are returned (the caller stores them with the operation). Stops early — ``summary
-    ["stopped_by_budget"]`` — once ``bounds.budget`` transactions are created or the engine
-    holds ``bounds.live_cap`` unsettled ones; at least one tick runs."""
-    workload = orchestrator.workload()
+    are returned (the caller stores them with the operation). ``through`` is the last event
+    already taken from the engine. Stops early — ``summary["stopped_by_budget"]`` — once
+    ``bounds.budget`` transactions are created or the engine holds ``bounds.live_cap``
+    unsettled ones; at least one tick runs. ``workload``: the engine's, if the caller has it."""
+    workload = workload or orchestrator.workload()
     per_order = int(workload["max_transactions_per_order"])
     per_tick = float(workload["expected_transactions_per_tick"])
     slice_ticks = max(1, math.floor(bounds.event_cap / (EVENTS_PER_TRANSACTION * per_tick + 1)))
     slice_budget = max(1, bounds.event_cap // EVENTS_PER_TRANSACTION)
     total: dict[str, Any] | None = None
-    rows: Rows = []
-    through: int | None = None
+    blocks: Blocks = []
     created = 0
     stopped = False
     live = int(workload["live_transactions"])
@@ -141,10 +167,9 @@ def advance(
         part = orchestrator.run(min(left, slice_ticks), max_transactions=max(1, budget))
         total = _merge(total, part)
         created += created_at_most(part, per_order)
-        if rows:
-            spill(rows)
-        rows, last = drain(orchestrator, skip_through)
-        through = last if last is not None else through
+        if blocks:
+            spill(blocks)
+        blocks, through = drain(orchestrator, through, skip_through)
         if total["ticks_run"] >= ticks:
             break
         if bounds.budget is not None and created >= bounds.budget:
@@ -156,7 +181,8 @@ def advance(
                 stopped = True
                 break
     total["stopped_by_budget"] = stopped
-    return Advance(total, rows, through)
+    total.pop("transactions_created", None)  # of the last slice only: not the request's
+    return Advance(total, blocks, through)
 
 
-__all__ = ["Advance", "Bounds", "Rows", "advance", "drain", "created_at_most", "EVENTS_PER_TRANSACTION"]
+__all__ = ["Advance", "Blocks", "Bounds", "advance", "drain", "created_at_most", "EVENTS_PER_TRANSACTION"]

@@ -38,7 +38,7 @@ from .budgets import creation_error, live_error, request_error
 from .errors import ApiError, from_library, invalid_config
 from .persistence import Op, StorageError, Store
 from .restore import RestoreError, rebuild
-from .runner import Bounds, Rows, advance, drain
+from .runner import Blocks, Bounds, advance, drain
 from .settings import Settings
 
 log = logging.getLogger("payment_simulator.api")
@@ -156,12 +156,12 @@ class SimulationService:
         *,
         ticks: int = 0,
         tx_id: str | None = None,
-        rows: Rows = (),
+        blocks: Blocks = (),
         events_through: int | None = None,
     ) -> None:
         """Store the operation just made (under entry.lock; it began at ``started``) with the
-        last events it produced (``rows``, already out of the engine), with a snapshot instead
-        when one is due (see Settings.snapshot_cost_ratio)."""
+        last events it produced (``blocks``, already out of the engine), with a snapshot
+        instead when one is due (see Settings.snapshot_cost_ratio)."""
         orchestrator = entry.orchestrator
         through = events_through if events_through is not None else entry.events_through
         op = Op(entry.next_seq, kind, arg, orchestrator.current_tick(), tx_id)
@@ -176,10 +176,10 @@ class SimulationService:
             if snapshot_due:
                 snapshot_started = time.perf_counter()
                 snapshot = orchestrator.snapshot()
-                self.store.append(entry.sim_id, op, snapshot, events=rows, events_through=through)
+                self.store.append(entry.sim_id, op, snapshot, events=blocks, events_through=through)
                 entry.snapshot_cost = time.perf_counter() - snapshot_started
             else:
-                self.store.append(entry.sim_id, op, events=rows)
+                self.store.append(entry.sim_id, op, events=blocks)
         except Exception as e:
             # Memory is now ahead of disk: drop it, so the next request rebuilds the stored state.
             entry.orchestrator = None
@@ -306,7 +306,8 @@ class SimulationService:
         """Run up to n ticks within the budgets, store them, and return the run summary (with
         ``stopped_by_budget``)."""
         self._check_ticks(entry, n, name)
-        refused = request_error(self.settings, n, name, entry.orchestrator.workload())
+        workload = entry.orchestrator.workload()
+        refused = request_error(self.settings, n, name, workload)
         if refused is not None:
             raise refused
         started = time.perf_counter()
@@ -315,10 +316,11 @@ class SimulationService:
             limits.max_events_in_memory, limits.max_transactions_per_request, limits.max_live_transactions
         )
         with self._changing(entry) as orchestrator:
-            done = advance(orchestrator, n, bounds, lambda rows: self.store.add_events(entry.sim_id, rows))
+            spill = lambda blocks: self.store.add_events(entry.sim_id, blocks)  # noqa: E731
+            done = advance(orchestrator, n, bounds, spill, entry.events_through, workload=workload)
             ticks = done.summary["ticks_run"]
             self._commit(
-                entry, "run", str(ticks), started, ticks=ticks, rows=done.rows, events_through=done.events_through
+                entry, "run", str(ticks), started, ticks=ticks, blocks=done.blocks, events_through=done.events_through
             )
         if done.summary["stopped_by_budget"]:
             log.info("simulation %s: stopped by its budget after %d of %d ticks", entry.sim_id, ticks, n)
@@ -362,8 +364,8 @@ class SimulationService:
                 raise from_library(e, fields=[(p["path"], p["message"]) for p in e.problems]) from None
             tx_json = json.dumps(dict(tx), separators=(",", ":"), ensure_ascii=False)
             with self._changing(entry):
-                rows, last = drain(orchestrator)
-                self._commit(entry, "submit", tx_json, started, tx_id=tx_id, rows=rows, events_through=last)
+                blocks, through = drain(orchestrator, entry.events_through)
+                self._commit(entry, "submit", tx_json, started, tx_id=tx_id, blocks=blocks, events_through=through)
             return tx_id
 
     def state(self, sim_id: str) -> dict:
@@ -386,18 +388,16 @@ class SimulationService:
 
     def events_json(self, sim_id: str, since: int = 0, limit: int = 1000) -> bytes:
         """A page of events as the JSON text of ``GET …/events``: ``{"events", "next_since",
-        "has_more"}``. Events live in the database (the engine holds none between requests),
-        stored as the engine rendered them, so a page is joined text, never re-encoded."""
+        "has_more"}``. Events live in the database (the engine holds none between requests)."""
         # One more than the page, so has_more is known without reading the rest of the log.
         with self._using(sim_id) as entry:
             try:
-                rows = self.store.events(entry.sim_id, since, limit + 1)
+                events = self.store.events(entry.sim_id, since, limit + 1)
             except StorageError as e:
                 raise _storage_failed(e) from e
-        page = rows[:limit]
-        next_since = json.loads(page[-1])["seq"] if page else since
-        has_more = "true" if len(rows) > limit else "false"
-        return f'{{"events":[{",".join(page)}],"next_since":{next_since},"has_more":{has_more}}}'.encode()
+        page = events[:limit]
+        answer = {"events": page, "next_since": page[-1]["seq"] if page else since, "has_more": len(events) > limit}
+        return json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode()
 
     def events(self, sim_id: str, since: int = 0, limit: int = 1000) -> dict:
         """:meth:`events_json` as a dict."""
