@@ -301,10 +301,12 @@ class Store:
     @staticmethod
     def _insert_events(db: sqlite3.Connection, sim_id: str, blocks: Sequence[EventBlock]) -> None:
         # OR IGNORE: a block already there holds the same events (the engine is deterministic).
-        db.executemany(
-            "INSERT OR IGNORE INTO event_blocks (sim_id, first_seq, last_seq, body) VALUES (?, ?, ?, ?)",
-            ((sim_id, first, last, _pack(body)) for first, last, body in blocks),
-        )
+        sql = "INSERT OR IGNORE INTO event_blocks (sim_id, first_seq, last_seq, body) VALUES (?, ?, ?, ?)"
+        if len(blocks) == 1:  # the usual case: one request's events
+            first, last, body = blocks[0]
+            db.execute(sql, (sim_id, first, last, _pack(body)))
+        elif blocks:
+            db.executemany(sql, ((sim_id, first, last, _pack(body)) for first, last, body in blocks))
 
     def add_events(self, sim_id: str, blocks: Sequence[EventBlock]) -> None:
         """Store event blocks ahead of the operation producing them (a long run's earlier

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .._core import Orchestrator, native_version
 from .persistence import Store, StoredSimulation
-from .runner import Blocks, Bounds, advance, drain
+from .runner import ENGINE_PAGE, Blocks, Bounds, advance, drain
 
 log = logging.getLogger("payment_simulator.api")
 
@@ -26,7 +26,7 @@ class RestoreError(RuntimeError):
 @dataclass
 class Rebuilt:
     orchestrator: Orchestrator
-    events_through: int  # the last event sequence number the engine reached
+    events_through: int  # the last event sequence number the engine reached (all of them stored)
 
 
 def rebuild(store: Store, stored: StoredSimulation, event_cap: int) -> Rebuilt:
@@ -50,13 +50,13 @@ def rebuild(store: Store, stored: StoredSimulation, event_cap: int) -> Rebuilt:
     def spill(blocks: Blocks) -> None:
         store.add_events(stored.sim_id, blocks)
 
-    def take_events() -> None:
+    def take_events(min_events: int = ENGINE_PAGE) -> None:
         nonlocal through
-        blocks, through = drain(orchestrator, through, skip)
+        blocks, through = drain(orchestrator, through, skip, min_events)
         spill(blocks)
 
     try:
-        take_events()  # an old snapshot's history
+        take_events(0)  # an old snapshot's history
         expected_seq = stored.snapshot_seq + 1
         for op in stored.ops:
             if op.seq != expected_seq:
@@ -75,6 +75,7 @@ def rebuild(store: Store, stored: StoredSimulation, event_cap: int) -> Rebuilt:
                 raise RestoreError(
                     f"operation #{op.seq} replayed to tick {orchestrator.current_tick()}, logged at {op.tick_after}"
                 )
+        take_events(0)  # all of them: `through` is then the end of the committed history
         pruned = store.prune_events(stored.sim_id, through)
         if pruned:
             log.info("simulation %s: %d event(s) of an uncommitted change removed", stored.sim_id, pruned)

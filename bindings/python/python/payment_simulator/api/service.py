@@ -38,7 +38,7 @@ from .budgets import creation_error, live_error, request_error
 from .errors import ApiError, from_library, invalid_config
 from .persistence import Op, StorageError, Store
 from .restore import RestoreError, rebuild
-from .runner import Blocks, Bounds, advance, drain
+from .runner import ENGINE_PAGE, Blocks, Bounds, advance, drain
 from .settings import Settings
 
 log = logging.getLogger("payment_simulator.api")
@@ -70,7 +70,8 @@ class _Entry:
         self.ticks_since = 0  # ticks run since the last snapshot
         self.work_since = 0.0  # engine seconds spent on changes since the last snapshot
         self.snapshot_cost = 0.0  # seconds the last snapshot took (estimated after a restart)
-        self.events_through = 0  # the last event moved from the engine to the database
+        self.events_through = 0  # the last event moved from the engine to the database (the
+        # engine holds those after it, fewer than runner.ENGINE_PAGE between requests)
 
 
 def _not_found(sim_id: str) -> ApiError:
@@ -364,7 +365,7 @@ class SimulationService:
                 raise from_library(e, fields=[(p["path"], p["message"]) for p in e.problems]) from None
             tx_json = json.dumps(dict(tx), separators=(",", ":"), ensure_ascii=False)
             with self._changing(entry):
-                blocks, through = drain(orchestrator, entry.events_through)
+                blocks, through = drain(orchestrator, entry.events_through, min_events=ENGINE_PAGE)
                 self._commit(entry, "submit", tx_json, started, tx_id=tx_id, blocks=blocks, events_through=through)
             return tx_id
 
@@ -388,13 +389,17 @@ class SimulationService:
 
     def events_json(self, sim_id: str, since: int = 0, limit: int = 1000) -> bytes:
         """A page of events as the JSON text of ``GET …/events``: ``{"events", "next_since",
-        "has_more"}``. Events live in the database (the engine holds none between requests)."""
+        "has_more"}``. The database holds every event up to ``entry.events_through``; the
+        engine the few after it (fewer than a block, see runner.drain)."""
         # One more than the page, so has_more is known without reading the rest of the log.
-        with self._using(sim_id) as entry:
+        wanted = limit + 1
+        with self._using(sim_id) as entry, self._engine_errors(entry):
             try:
-                events = self.store.events(entry.sim_id, since, limit + 1)
+                events = self.store.events(entry.sim_id, since, wanted) if since < entry.events_through else []
             except StorageError as e:
                 raise _storage_failed(e) from e
+            if len(events) < wanted:
+                events += entry.orchestrator.events(max(since, entry.events_through), limit=wanted - len(events))
         page = events[:limit]
         answer = {"events": page, "next_since": page[-1]["seq"] if page else since, "has_more": len(events) > limit}
         return json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode()
