@@ -96,7 +96,7 @@ impl EventKind {
         }
     }
 
-    fn kept_at(&self, level: EventRecording) -> bool {
+    pub(crate) fn kept_at(&self, level: EventRecording) -> bool {
         match level {
             EventRecording::Full => true,
             EventRecording::Off => false,

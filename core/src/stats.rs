@@ -188,28 +188,6 @@ impl Totals {
         }
     }
 
-    /// Every count that only ever grows by small steps (range-checked on restore).
-    pub(crate) fn counters(&self) -> impl Iterator<Item = u64> + '_ {
-        let m = &self.by_mechanism;
-        [
-            self.ticks_run,
-            self.arrivals,
-            self.extra_parts,
-            self.settlements,
-            m.rtgs,
-            m.queue,
-            m.bilateral,
-            m.multilateral,
-            self.drops,
-            self.overdue,
-            self.splits,
-            self.day_settlements,
-            self.day_drops,
-        ]
-        .into_iter()
-        .chain(self.agents.iter().map(|a| a.sent_count))
-    }
-
     pub(crate) fn statistics(
         &self,
         ids: &[String],

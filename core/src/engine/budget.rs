@@ -88,7 +88,9 @@ impl Simulation {
     /// Transactions created since the start: orders, and the parts of every split order.
     fn transactions_created(&self) -> u64 {
         let t = &self.totals;
-        t.arrivals + t.splits + t.extra_parts
+        t.arrivals
+            .saturating_add(t.splits)
+            .saturating_add(t.extra_parts)
     }
 
     /// Run up to `ticks` ticks (1 to the number remaining), stopping after the first tick at
@@ -133,14 +135,14 @@ impl Simulation {
 
     /// The first of the engine's counters past [`RUNNING_COUNTER_LIMIT`], if any. The others
     /// are bounded by these: every count of the statistics and every Queue 2 entry number by
-    /// the transactions created (a restore checks those relations).
+    /// the transactions created (a restore checks those relations), peaks by the largest of
+    /// their restored value and the live transactions.
     fn exhausted_counter(&self) -> Option<(&'static str, u64)> {
-        let t = &self.totals;
         [
             ("the next transaction number", self.next_tx_seq),
             (
                 "the number of transactions created",
-                t.arrivals.saturating_add(t.extra_parts),
+                self.transactions_created(),
             ),
             ("the last event number", self.events.last_seq()),
             ("the tick", self.tick),

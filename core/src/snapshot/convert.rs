@@ -2,13 +2,13 @@
 //! all-or-nothing. This is the only snapshot code that knows the simulation's fields; the
 //! values inside (transactions, events, totals) are converted in `parts`.
 
+use super::check::{bad, Restored};
 use super::corrupt;
 use super::parts::{event_from_doc, event_to_doc, totals_from_doc, totals_to_doc};
 use super::parts::{tx_from_doc, tx_to_doc};
 use super::v3::{self as doc, Snapshot};
-use crate::engine::{Simulation, MAX_COUNTER};
+use crate::engine::Simulation;
 use crate::error::SimError;
-use crate::events::Event;
 use crate::settlement::queue2::{Q2Key, Queued};
 use crate::transaction::{Location, Transaction};
 
@@ -52,7 +52,8 @@ impl Simulation {
     }
 
     /// Rebuild a simulation from a snapshot; it continues exactly as the original would, under
-    /// the semantics the snapshot was written under.
+    /// the semantics the snapshot was written under. Every consistency rule (`check`) is
+    /// checked before anything is installed; the first broken one is the error.
     pub fn restore(snapshot: Snapshot) -> Result<Self, SimError> {
         if snapshot.schema_version != doc::VERSION {
             return Err(corrupt(format!(
@@ -65,157 +66,112 @@ impl Simulation {
         semantics
             .check_supported()
             .map_err(|e| corrupt(format!("provenance.{e}")))?;
-        let mut sim = Simulation::new(snapshot.config)?;
+        let Snapshot {
+            config,
+            tick,
+            next_tx_seq,
+            next_queue2_entry,
+            balances,
+            arrival_stream_positions,
+            queue1,
+            pending_manual,
+            queue2,
+            totals,
+            events_discarded,
+            events,
+            ..
+        } = snapshot;
+        let mut sim = Simulation::new(config)?;
         sim.lineage.semantics = semantics;
-        let totals = totals_from_doc(snapshot.totals);
-        let n = sim.ids.len();
-        if snapshot.balances.len() != n
-            || snapshot.queue1.len() != n
-            || snapshot.arrival_stream_positions.len() != n
-            || totals.agents.len() != n
-        {
-            return Err(corrupt(format!("per-agent lists must have {n} entries")));
-        }
-        // Counters grow by one per transaction, entry or tick; one near the top of u64 can only
-        // come from a damaged document, and would overflow as the simulation continues.
-        let counters = [
-            snapshot.next_tx_seq,
-            snapshot.next_queue2_entry,
-            snapshot.events_discarded,
-        ];
-        if let Some(c) = counters
-            .into_iter()
-            .chain(totals.counters())
-            .find(|&c| c > MAX_COUNTER)
-        {
-            return Err(corrupt(format!(
-                "counter {c} is out of range (at most {MAX_COUNTER})"
-            )));
-        }
-        if snapshot.tick > sim.horizon {
-            return Err(corrupt(format!(
-                "tick {} is past the horizon {}",
-                snapshot.tick, sim.horizon
-            )));
-        }
-        let opening: i128 = sim.ledger.balances().iter().map(|&b| b as i128).sum();
-        let now: i128 = snapshot.balances.iter().map(|&b| b as i128).sum();
-        if opening != now {
-            return Err(corrupt(format!(
-                "balances sum to {now}, not to the opening total {opening}"
-            )));
-        }
-        for (i, (&b, &c)) in snapshot
-            .balances
-            .iter()
-            .zip(sim.ledger.credit_limits())
-            .enumerate()
-        {
-            if (b as i128) < -(c as i128) {
-                return Err(corrupt(format!(
-                    "balance {b} of {:?} is below its credit limit",
-                    sim.ids[i]
-                )));
-            }
-        }
-        for (pos, stream) in snapshot
-            .arrival_stream_positions
-            .iter()
-            .zip(sim.arrivals.iter_mut())
-        {
+        let restored = Restored {
+            tick,
+            next_tx_seq,
+            next_queue2_entry,
+            balances,
+            positions: arrival_stream_positions,
+            queue1: queue1
+                .into_iter()
+                .map(|q| q.into_iter().map(tx_from_doc).collect())
+                .collect(),
+            pending: pending_manual.into_iter().map(tx_from_doc).collect(),
+            queue2: queue2.into_iter().map(tx_from_doc).collect(),
+            totals: totals_from_doc(totals),
+            events_discarded,
+            events: events.into_iter().map(event_from_doc).collect(),
+        };
+        restored.check(&sim)?;
+        sim.install(restored)?;
+        Ok(sim)
+    }
+
+    /// Install a checked snapshot into a fresh simulation of its configuration.
+    fn install(&mut self, r: Restored) -> Result<(), SimError> {
+        for (i, (pos, stream)) in r.positions.iter().zip(self.arrivals.iter_mut()).enumerate() {
+            let path = format!("arrival_stream_positions[{i}]");
             match (pos, stream) {
                 (None, None) => {}
-                (Some(p), Some(s)) => s.set_word_pos(p.parse::<u128>().map_err(|_| {
-                    corrupt(format!("arrival stream position {p:?} is not a number"))
-                })?),
+                (Some(p), Some(s)) => {
+                    // Only the canonical decimal of a position the stream can hold reads back
+                    // as itself (ChaCha's counter wraps at 2^68 words).
+                    let n = p.parse::<u128>().ok().filter(|n| n.to_string() == *p);
+                    let Some(n) = n else {
+                        return Err(bad(
+                            path,
+                            format!("arrival stream position {p:?} is not a number"),
+                        ));
+                    };
+                    s.set_word_pos(n);
+                    if s.word_pos() != n {
+                        return Err(bad(
+                            path,
+                            format!("arrival stream position {p} is out of range"),
+                        ));
+                    }
+                }
                 _ => {
-                    return Err(corrupt(
-                        "arrival stream positions do not match the configuration",
+                    return Err(bad(
+                        path,
+                        "arrival stream positions do not match the agents with arrivals",
                     ))
                 }
             }
         }
-        sim.tick = snapshot.tick;
-        sim.next_tx_seq = snapshot.next_tx_seq;
-        sim.ledger.restore_balances(snapshot.balances);
-        sim.totals = totals;
-        sim.events.discarded = snapshot.events_discarded;
-        sim.events.events = snapshot.events.into_iter().map(event_from_doc).collect();
-        let first = snapshot.events_discarded;
-        if sim
-            .events
-            .events
-            .iter()
-            .enumerate()
-            .any(|(i, e)| e.seq != first + i as u64 + 1)
-        {
-            return Err(corrupt(
-                "event sequence numbers must run events_discarded + 1, + 2, + 3, …",
-            ));
-        }
-        let names_unknown_agent =
-            |e: &Event| e.kind.agents().iter().flatten().any(|&a| a as usize >= n);
-        if let Some(e) = sim.events.events.iter().find(|e| names_unknown_agent(e)) {
-            return Err(corrupt(format!(
-                "event {} names an agent index out of range",
-                e.seq
-            )));
-        }
-        for (a, queue) in snapshot.queue1.into_iter().enumerate() {
+        self.tick = r.tick;
+        self.next_tx_seq = r.next_tx_seq;
+        self.ledger.restore_balances(r.balances);
+        self.totals = r.totals;
+        self.events.discarded = r.events_discarded;
+        self.events.events = r.events;
+        for (a, queue) in r.queue1.into_iter().enumerate() {
             for tx in queue {
-                let tx = tx_from_doc(tx);
-                check(&tx, n, snapshot.next_tx_seq, Some(a))?;
-                let slot = sim.place(tx);
-                sim.queue1[a].push_back(slot);
+                let slot = self.place(tx);
+                self.queue1[a].push_back(slot);
             }
         }
-        for tx in snapshot.pending_manual {
-            let tx = tx_from_doc(tx);
-            check(&tx, n, snapshot.next_tx_seq, None)?;
-            if tx.location != Location::Queue1 {
-                return Err(corrupt(format!(
-                    "pending transaction {} is not marked as in Queue 1",
-                    tx.id
-                )));
-            }
-            let slot = sim.place(tx);
-            sim.pending_manual.push(slot);
+        for tx in r.pending {
+            let slot = self.place(tx);
+            self.pending_manual.push(slot);
         }
-        let mut entries_seen = std::collections::BTreeSet::new();
-        for tx in snapshot.queue2 {
-            let tx = tx_from_doc(tx);
-            check(&tx, n, snapshot.next_tx_seq, None)?;
+        for tx in r.queue2 {
             let Location::Queue2 { entry } = tx.location else {
-                return Err(corrupt(format!(
-                    "transaction {} in queue2 is not marked as queued",
-                    tx.id
-                )));
+                continue; // checked: every Queue 2 transaction is marked as queued
             };
-            if entry >= snapshot.next_queue2_entry {
-                return Err(corrupt(format!(
-                    "queue2 entry {entry} is not below next_queue2_entry"
-                )));
-            }
             let (sender, receiver, amount, priority) =
                 (tx.sender, tx.receiver, tx.amount, tx.priority);
-            let key = Q2Key::new(priority, entry);
-            if !entries_seen.insert(entry) {
-                return Err(corrupt(format!("queue2 entry {entry} appears twice")));
-            }
-            let slot = sim.place(tx);
-            sim.queue2.insert_with_entry(
+            let slot = self.place(tx);
+            self.queue2.insert_with_entry(
                 sender,
                 Queued {
-                    key,
+                    key: Q2Key::new(priority, entry),
                     slot,
                     receiver,
                     amount,
                 },
             );
         }
-        sim.queue2.next_entry = sim.queue2.next_entry.max(snapshot.next_queue2_entry);
-        sim.invalidate_all();
-        Ok(sim)
+        self.queue2.next_entry = r.next_queue2_entry;
+        self.invalidate_all();
+        Ok(())
     }
 
     /// Store a restored transaction and index its deadline; counts it in Queue 1 if it is there.
@@ -232,31 +188,4 @@ impl Simulation {
         }
         slot
     }
-}
-
-fn check(
-    tx: &Transaction,
-    agents: usize,
-    next_tx_seq: u64,
-    queue1_of: Option<usize>,
-) -> Result<(), SimError> {
-    let bad = |what: &str| Err(corrupt(format!("transaction {}: {what}", tx.id)));
-    if tx.id.seq == 0 || tx.id.seq >= next_tx_seq {
-        return bad("id is not below next_tx_seq");
-    }
-    if tx.sender as usize >= agents || tx.receiver as usize >= agents || tx.sender == tx.receiver {
-        return bad("sender/receiver out of range");
-    }
-    if tx.amount <= 0 {
-        return bad("amount must be positive");
-    }
-    if tx.priority as i64 > crate::config::MAX_PRIORITY {
-        return bad("priority above 10");
-    }
-    if let Some(a) = queue1_of {
-        if tx.sender as usize != a || tx.location != Location::Queue1 {
-            return bad("listed in the wrong Queue 1");
-        }
-    }
-    Ok(())
 }

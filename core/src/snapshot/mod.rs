@@ -6,11 +6,17 @@
 //!   of a document, and an old document keeps being read as it was written).
 //! - `versions`: reading any supported version and migrating it to the current one.
 //! - `convert`: the simulation ⇄ current document conversion (the only code here that knows
-//!   the simulation's fields) and the consistency checks of a restore; `parts`: the same for
-//!   the values inside (transactions, events, running totals).
+//!   the simulation's fields); `parts`: the same for the values inside (transactions, events,
+//!   running totals).
+//! - `check`, `check_totals`, `check_events`: the consistency rules a restore enforces before it installs
+//!   anything (a transaction in one place only, counters the engine can save again, totals
+//!   and events that agree with the state).
 //!
 //! A restore either returns a complete simulation or an error; nothing is half-applied.
 
+mod check;
+mod check_events;
+mod check_totals;
 mod convert;
 mod parts;
 pub mod v1;
