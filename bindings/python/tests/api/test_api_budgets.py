@@ -167,3 +167,34 @@ def test_a_tick_must_fit_in_the_request_budget(make_client, error_of):
     client = make_client(max_transactions_per_request=30)
     error = error_of(client.post("/simulations", json=busy(40)), 422, "work_limit")
     assert "max_transactions_per_request (PSIM_MAX_TRANSACTIONS_PER_REQUEST) of 30" in error["message"]
+
+
+def test_configuration_documents_are_read_a_few_at_a_time(make_client, monkeypatch):
+    """The core's reader needs ~12× a YAML body while it works: at most
+    max_concurrent_creations bodies are read at once, the others wait (holding no thread)."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from payment_simulator.api.deps import service_of
+
+    client = make_client(max_concurrent_creations=2)
+    service = service_of(client.app)
+    real = service.create_from_body
+    inside, peak, guard = [0], [0], threading.Lock()
+
+    def slow(body):
+        with guard:
+            inside[0] += 1
+            peak[0] = max(peak[0], inside[0])
+        try:
+            time.sleep(0.05)
+            return real(body)
+        finally:
+            with guard:
+                inside[0] -= 1
+
+    monkeypatch.setattr(service, "create_from_body", slow)
+    with ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(lambda _: client.post("/simulations", json=BYSTANDER).status_code, range(8)))
+    assert codes == [200] * 8 and peak[0] == 2

@@ -35,6 +35,7 @@ _LIMIT_HELP = {
     "max_run_ticks": "ticks of POST .../run",
     "max_body_bytes": "request body size",
     "max_transaction_bytes": "body size of POST .../transactions",
+    "max_concurrent_creations": "POST /simulations bodies read at once (the others wait)",
     "snapshot_cost_ratio": "snapshot once engine time since the last snapshot is this multiple of its cost (0: off)",
     "snapshot_every_ops": "... or at the latest after this many logged changes",
     "snapshot_every_ticks": "... or this many ticks since its last snapshot",

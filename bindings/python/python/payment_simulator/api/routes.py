@@ -130,13 +130,14 @@ _CONFIG_BODY = {
     openapi_extra=_CONFIG_BODY,
     summary="Create a simulation",
 )
-async def create_simulation(request: Request, service: Service) -> dict:
+async def create_simulation(request: Request, service: Service, gate: Gate) -> dict:
     """Create a simulation from a configuration: a scenario (`simulation` / `agents` / `costs` /
     `lsm`) or the machine format, as JSON or YAML. The core reads and checks it; a 422 lists
     every problem with its path. It is stored before its id is returned."""
     body_format(request)  # 415 for anything but JSON or YAML; the core tells the two apart
     raw = await request.body()
-    return {"simulation_id": await run_in_threadpool(service.create_from_body, raw)}
+    async with gate.documents(settings_of(request.app).max_concurrent_creations):
+        return {"simulation_id": await run_in_threadpool(service.create_from_body, raw)}
 
 
 # Cheap routes run on the event loop itself: they never wait for a worker thread, so they answer

@@ -61,6 +61,9 @@ class Settings:
     max_body_bytes: int = 8 * 1024 * 1024
     #: Body size of ``POST …/transactions`` in bytes (413 beyond; checked before parsing).
     max_transaction_bytes: int = 64 * 1024
+    #: ``POST /simulations`` bodies read at once; more wait their turn (the core's reader needs
+    #: up to ~12× a YAML document's size while it works: this bounds that memory).
+    max_concurrent_creations: int = 2
     #: A simulation is snapshotted once the engine time spent on it since its last snapshot
     #: reaches this multiple of what that snapshot cost (a snapshot is O(state) — its events
     #: are in their own table — so this keeps their cost at most 1/ratio of the engine's, and
