@@ -22,6 +22,7 @@ about ``max_events_in_memory`` events at most and a snapshot none.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
@@ -317,7 +318,7 @@ class SimulationService:
             limits.max_events_in_memory, limits.max_transactions_per_request, limits.max_live_transactions
         )
         with self._changing(entry) as orchestrator:
-            spill = lambda blocks: self.store.add_events(entry.sim_id, blocks)  # noqa: E731
+            spill = functools.partial(self.store.add_events, entry.sim_id)  # a long run's earlier slices
             done = advance(orchestrator, n, bounds, spill, entry.events_through, workload=workload)
             ticks = done.summary["ticks_run"]
             self._commit(
