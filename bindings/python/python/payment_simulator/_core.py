@@ -291,9 +291,39 @@ class Orchestrator:
 
     # -- beyond the seed --
 
-    def run(self, ticks: int) -> dict:
-        """Run ``ticks`` ticks in one call; the summary (``ticks_run``, sums, ``last``)."""
-        return self._call_json(lib.psim_sim_run, _u64(ticks, "ticks"))
+    def run(self, ticks: int, max_transactions: int | None = None) -> dict:
+        """Run ``ticks`` ticks in one call; the summary (``ticks_run``, sums, ``last``).
+
+        With ``max_transactions`` (at least 1) the run is budgeted (``psim_sim_run_budget``):
+        it stops after the first tick whose cumulative created transactions (orders and split
+        parts) reach the budget, so a run cannot do unbounded work whatever the random draws;
+        ticks stay whole, and the summary's ``stopped_by_budget`` says whether it stopped early
+        (``ticks_run`` then counts the ticks that did run). :meth:`workload` tells beforehand
+        what a tick is expected to create."""
+        ticks = _u64(ticks, "ticks")
+        if max_transactions is None:
+            return self._call_json(lib.psim_sim_run, ticks)
+        max_transactions = _u64(max_transactions, "max_transactions")
+        if max_transactions < 1:
+            raise InvalidArgumentError(f"max_transactions must be at least 1 (got {max_transactions})")
+        return self._call_json(lib.psim_sim_run_budget, ticks, max_transactions)
+
+    def workload(self) -> dict:
+        """What the simulation is expected to create, and holds, right now
+        (``psim_sim_workload``): ``expected_orders_per_tick``, ``max_transactions_per_order``,
+        ``expected_transactions_per_tick`` (split parts counted at their maximum),
+        ``live_transactions``, ``events_held`` and ``remaining_ticks``. A host multiplies
+        ``expected_transactions_per_tick`` by the ticks it means to run to refuse work before
+        doing it, then bounds the run itself with ``run(ticks, max_transactions=…)``."""
+        return self._call_json(lib.psim_sim_workload)
+
+    def discard_events(self, through_seq: int) -> None:
+        """Forget the recorded events with ``seq <= through_seq`` (``psim_sim_events_discard``),
+        for a host that has stored them elsewhere: memory and snapshots stay bounded. Later
+        events keep their numbers; :meth:`events` then starts after the discarded ones."""
+        through_seq = _u64(through_seq, "through_seq")
+        with self._lock:
+            _check(lib.psim_sim_events_discard(self._live_handle(), through_seq))
 
     def state(self) -> dict:
         """``{"tick", "day", "agents": [...], "queue2_size"}``, agents in configuration order."""
@@ -302,6 +332,14 @@ class Orchestrator:
     def stats(self) -> dict:
         """Totals since the start: arrivals, settlements by mechanism, costs, delays, peaks."""
         return self._call_json(lib.psim_sim_stats)
+
+    def state_json(self) -> str:
+        """:meth:`state` as the core's JSON text, unparsed (for a host that passes it on)."""
+        return self._call_str(lib.psim_sim_state)
+
+    def stats_json(self) -> str:
+        """:meth:`stats` as the core's JSON text, unparsed (for a host that passes it on)."""
+        return self._call_str(lib.psim_sim_stats)
 
     def horizon(self) -> int:
         """Length of the run in ticks (ticks_per_day × num_days)."""
@@ -321,6 +359,16 @@ class Orchestrator:
         if limit < 1:
             raise InvalidArgumentError(f"limit must be at least 1 (got {limit})")
         return self._call_json(lib.psim_sim_events_page, since, limit)["events"]
+
+    def events_json(self, since: int = 0, limit: int = 1000) -> str:
+        """A page of :meth:`events` as the core's JSON text, unparsed:
+        ``{"schema_version", "last_seq", "events": [...]}`` (``last_seq``: the newest event
+        recorded, whatever the page holds). For a host that stores or forwards events as they
+        are, at no Python cost per event."""
+        since, limit = _u64(since, "since"), _u64(limit, "limit")
+        if limit < 1:
+            raise InvalidArgumentError(f"limit must be at least 1 (got {limit})")
+        return self._call_str(lib.psim_sim_events_page, since, limit)
 
     def snapshot(self) -> str:
         """The whole simulation as a JSON document, for :meth:`restore`."""

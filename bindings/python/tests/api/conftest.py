@@ -20,6 +20,12 @@ _SETTINGS_ENV = (
     "PSIM_MAX_TICKS_PER_REQUEST",
     "PSIM_MAX_RUN_TICKS",
     "PSIM_MAX_BODY_BYTES",
+    "PSIM_MAX_TRANSACTION_BYTES",
+    "PSIM_MAX_TRANSACTIONS_PER_TICK",
+    "PSIM_MAX_TRANSACTIONS_PER_REQUEST",
+    "PSIM_MAX_LIVE_TRANSACTIONS",
+    "PSIM_MAX_EVENTS_IN_MEMORY",
+    "PSIM_MAX_CONCURRENT_CREATIONS",
     "PSIM_SNAPSHOT_EVERY_OPS",
     "PSIM_SNAPSHOT_EVERY_TICKS",
     "PSIM_SYNC",
@@ -68,3 +74,24 @@ def make_client(tmp_path):
 @pytest.fixture
 def client(make_client):
     return make_client()
+
+
+def check_error(response, status: int, code: str) -> dict:
+    """The response's error, after checking its status, code and the one error shape."""
+    from payment_simulator.api.models import ErrorBody
+
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    ErrorBody.model_validate(body)
+    assert set(body) == {"error"}
+    error = body["error"]
+    assert (error["status"], error["code"]) == (status, code), error
+    assert error["message"]
+    return error
+
+
+@pytest.fixture(name="error_of")
+def error_of_fixture():
+    """``error_of(response, status, code)``: the error body, its shape checked."""
+    return check_error

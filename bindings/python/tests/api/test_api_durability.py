@@ -5,7 +5,6 @@ detected, never silently replayed. (tests/service/ does the same across kill -9.
 
 from __future__ import annotations
 
-import itertools
 import sqlite3
 
 import pytest
@@ -173,8 +172,9 @@ def test_service_rebuilds_lazily(tmp_path, service_scenario):
 
 
 def test_snapshots_follow_their_cost(tmp_path, service_scenario):
-    """With the cost rule, a long history is snapshotted ever less often: the snapshots' total
-    cost stays a fraction of the engine's work, yet the log to replay stays short."""
+    """With the cost rule, snapshots are taken once the work since the last one is worth it:
+    not after every change, yet often enough that the log to replay stays short. (Snapshots
+    hold no events since issue 10, so their cost follows the state, not the history.)"""
     from payment_simulator.api import Settings
     from payment_simulator.config import SimulationConfig
 
@@ -187,9 +187,7 @@ def test_snapshots_follow_their_cost(tmp_path, service_scenario):
             entry = service._entries[sim]
             if entry.ops_since == 0:
                 snapshots.append(entry.next_seq - 1)
-        gaps = [b - a for a, b in itertools.pairwise(snapshots)]
-        assert 3 <= len(snapshots) < 300
-        assert gaps[-1] >= gaps[0]  # intervals grow with the history
+        assert 3 <= len(snapshots) < 600
         stored = service.store.load(sim)
         assert stored.snapshot_seq == snapshots[-1] and len(stored.ops) == 600 - snapshots[-1]
     finally:

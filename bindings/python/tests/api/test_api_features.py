@@ -127,39 +127,57 @@ def test_events_are_paged_without_gaps(client, service_scenario, reference_run):
     assert default["events"] == expected[:1000]
 
 
-def test_an_events_page_asks_the_engine_for_one_more_event_only(client, service_scenario, monkeypatch):
+def test_an_events_page_reads_one_more_event_only(client, service_scenario, monkeypatch):
+    """Events are in the database (in blocks) but for the last few, still in the engine; a
+    page reads limit + 1 of them, from either or both, never the whole log."""
     from payment_simulator._core import Orchestrator
+    from payment_simulator.api.deps import service_of
+    from payment_simulator.api.persistence import Store
 
     calls = []
-    real_events = Orchestrator.events
+    real_store_events, real_engine_events = Store.events, Orchestrator.events
 
-    def spy(self, since=0, limit=None):
-        result = real_events(self, since, limit)
-        calls.append((since, limit, len(result)))
+    def store_spy(self, sim_id, since, limit):
+        result = real_store_events(self, sim_id, since, limit)
+        calls.append(("store", since, limit, len(result)))
         return result
 
-    monkeypatch.setattr(Orchestrator, "events", spy)
-    sim = create(client, service_scenario())
-    client.post(f"/simulations/{sim}/run?ticks=40")
+    def engine_spy(self, since=0, limit=None):
+        result = real_engine_events(self, since, limit)
+        calls.append(("engine", since, limit, len(result)))
+        return result
+
+    monkeypatch.setattr(Store, "events", store_spy)
+    monkeypatch.setattr(Orchestrator, "events", engine_spy)
+    sim = create(client, service_scenario(num_days=20))
+    client.post(f"/simulations/{sim}/run?ticks=400")  # its events go to the database
+    client.post(f"/simulations/{sim}/tick?n=3")  # these few stay in the engine
     everything = client.get(f"/simulations/{sim}/events?limit=10000").json()
     assert not everything["has_more"]
     total = len(everything["events"])
-    assert total > 100
+    through = service_of(client.app)._entries[sim].events_through
+    assert 2_000 < through <= total - 4
     calls.clear()
 
     page = client.get(f"/simulations/{sim}/events?since=0&limit=5").json()
     assert page["events"] == everything["events"][:5]
     assert page["has_more"] and page["next_since"] == 5
-    assert calls == [(0, 6, 6)]  # limit + 1 events converted, not the whole log
+    assert calls == [("store", 0, 6, 6)]  # limit + 1 events read, not the whole log
     calls.clear()
 
-    # Exactly `limit` events left: a full page, and no more.
+    # Exactly `limit` events left: a full page, and no more (the newest are in the engine).
     page = client.get(f"/simulations/{sim}/events?since={total - 3}&limit=3").json()
     assert page["events"] == everything["events"][-3:]
     assert not page["has_more"] and page["next_since"] == total
     page = client.get(f"/simulations/{sim}/events?since={total - 4}&limit=3").json()
     assert page["has_more"] and page["next_since"] == total - 1
-    assert calls == [(total - 3, 4, 3), (total - 4, 4, 4)]
+    assert calls == [("engine", total - 3, 4, 3), ("engine", total - 4, 4, 4)]
+    calls.clear()
+
+    # Across the boundary: the database's last events, then the engine's first.
+    page = client.get(f"/simulations/{sim}/events?since={through - 2}&limit=4").json()
+    assert page["events"] == everything["events"][through - 2 : through + 2]
+    assert calls == [("store", through - 2, 5, 2), ("engine", through, 3, 3)]
 
 
 def test_listing_health_and_delete(client, service_scenario):
@@ -318,7 +336,7 @@ def test_requests_to_one_simulation_wait_without_holding_threads(client, service
 
     busy, idle = create(client, service_scenario()), create(client, service_scenario(seed=9))
     service = service_of(client.app)
-    real_state = service.state
+    real_state = service.state_json
     inside = {busy: 0, idle: 0}
     peak = {busy: 0, idle: 0}
     guard = threading.Lock()
@@ -334,7 +352,7 @@ def test_requests_to_one_simulation_wait_without_holding_threads(client, service
             with guard:
                 inside[sim_id] -= 1
 
-    service.state = slow_state
+    service.state_json = slow_state
     try:
         with ThreadPoolExecutor(24) as pool:
             flood = [pool.submit(client.get, f"/simulations/{busy}/state") for _ in range(20)]
@@ -344,7 +362,7 @@ def test_requests_to_one_simulation_wait_without_holding_threads(client, service
             idle_latency = time.perf_counter() - started
             assert [f.result().status_code for f in flood] == [200] * 20
     finally:
-        service.state = real_state
+        service.state_json = real_state
     assert peak[busy] == 1
     assert idle_latency < 0.3  # not queued behind the 20 × 20 ms of the busy one
     assert client.app.state.psim_gate._slots == {}  # no lock left behind

@@ -1,4 +1,4 @@
-"""A normalise / create / tick / run / snapshot / restore / free loop for LeakSanitizer
+"""A normalise / create / tick / run (budgeted too) / discard / snapshot / restore / free loop for LeakSanitizer
 (run_lsan.sh).
 
 Not a pytest module: LeakSanitizer must be preloaded into the Python process itself, and
@@ -42,6 +42,8 @@ def main(rounds: int) -> int:
         orch.run(10)
         orch.submit_transaction({"sender": "A", "receiver": "B", "amount": 5})
         orch.state(), orch.stats(), orch.events(), orch.get_agent_ids(), orch.get_agent_balance("A")
+        orch.workload(), orch.run(5, max_transactions=3), orch.events_json(0, 10), orch.state_json()
+        orch.discard_events(orch.events(0, limit=1)[0]["seq"] if orch.events(0, limit=1) else 0)
         with Orchestrator.restore(orch.snapshot()) as copy:
             copy.tick()
         try:  # failures allocate an error message in the library

@@ -33,6 +33,14 @@ def test_create_from_each_form(manager, config):
     assert manager.list() == manager.list_simulations() == ids
 
 
+def test_budgeted_runs_through_the_manager(manager, workload):
+    sim = manager.create(workload(num_agents=4, rate=2.0))
+    assert manager.workload(sim)["expected_orders_per_tick"] == pytest.approx(8.0)
+    summary = manager.run(sim, 50, max_transactions=40)
+    assert summary["stopped_by_budget"] and summary["ticks_run"] < 50
+    assert manager.get_state(sim)["tick"] == summary["ticks_run"]
+
+
 def test_invalid_scenarios_fail_before_the_library(manager):
     with pytest.raises(InvalidConfigError):
         manager.create({**SCENARIO, "agents": []})

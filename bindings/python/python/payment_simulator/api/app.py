@@ -13,7 +13,7 @@ from .. import __version__
 from .auth import PUBLIC_PATHS, GuardMiddleware
 from .deps import init_state, reset_service, service_of, settings_of
 from .errors import install_error_handlers
-from .openapi import add_config_schema
+from .openapi import add_config_schema, add_links
 from .routes import router
 from .settings import Settings
 
@@ -41,6 +41,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     if app.openapi_schema is None:
         schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
         add_config_schema(schema)  # the body of POST /simulations: the core's own schema
+        add_links(schema)  # how the simulation id flows between operations
         schema.setdefault("components", {})["securitySchemes"] = {
             "bearerAuth": {"type": "http", "scheme": "bearer", "description": "Only when PSIM_API_TOKEN is set"}
         }

@@ -30,6 +30,16 @@ class SimulationGate:
 
     def __init__(self) -> None:
         self._slots: dict[str, list] = {}  # id -> [asyncio.Lock, requests using it]; loop-only
+        self._documents: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
+
+    def documents(self, limit: int) -> asyncio.Semaphore:
+        """The slots for reading configuration documents (``limit`` at once): the core's reader
+        needs up to ~12× a document's size while it works, so these wait on the event loop
+        rather than add up in memory. (One per event loop: an app may outlive its loop.)"""
+        loop = asyncio.get_running_loop()
+        if self._documents is None or self._documents[0] is not loop:
+            self._documents = (loop, asyncio.Semaphore(limit))
+        return self._documents[1]
 
     async def run(self, sim_id: str, fn: Callable[..., T], *args: Any) -> T:
         slot = self._slots.get(sim_id)

@@ -17,7 +17,7 @@ from the core's paths or from FastAPI's locations, never from reading a message.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -179,13 +179,28 @@ async def _on_validation_error(request: Request, error: RequestValidationError) 
     return error_response(ApiError(422, code, f"invalid {what}: {summary}", fields))
 
 
+def _routes(routes: Iterable[Any]) -> Iterator[Any]:
+    """Every route, descending into included routers (FastAPI ≥ 0.16x keeps an included
+    router as one entry of ``app.routes``, holding the original router)."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            yield from _routes(inner.routes)
+        else:
+            yield route
+
+
 def _allowed_methods(request: Request) -> list[str]:
     """Every method some route serves at this path (Starlette names only the first route's)."""
     methods: set[str] = set()
-    scope = {**request.scope, "method": "GET"}
-    for route in request.app.routes:
-        if getattr(route, "methods", None) and route.matches(scope)[0] != Match.NONE:
-            methods |= set(route.methods)
+    for route in _routes(request.app.routes):
+        route_methods = getattr(route, "methods", None)
+        if not route_methods:
+            continue
+        # Match with a method the route serves: a mismatch of method alone is a PARTIAL match.
+        scope = {**request.scope, "method": next(iter(route_methods))}
+        if route.matches(scope)[0] == Match.FULL:
+            methods |= set(route_methods)
     return sorted(methods)
 
 

@@ -51,6 +51,14 @@ class TickResponse(_Response):
     end_of_day: bool
 
 
+class TickRequestResponse(TickResponse):
+    """The last tick's result of ``POST …/tick``; when a budget stopped the request early (see
+    the README, "Budgets"), also how many ticks ran. Those ticks are stored."""
+
+    ticks_run: int | None = Field(default=None, description="Only when stopped early: the ticks that ran")
+    stopped_by_budget: bool | None = Field(default=None, description="Only when stopped early: true")
+
+
 class RunResponse(_Response):
     """Sums over the ticks of a run, and the last tick's result."""
 
@@ -71,6 +79,10 @@ class RunResponse(_Response):
     total_eod_penalty: int
     total_cost: int
     last: TickResponse
+    stopped_by_budget: bool | None = Field(
+        default=None,
+        description="Only when a budget stopped the run before `ticks` ticks: true (`ticks_run` ran and are stored)",
+    )
 
 
 class AgentState(_Response):

@@ -4,6 +4,11 @@
 schema the core generates from its own types (``psim_config_schema``, also committed as
 docs/config.schema.json), never by a Python restatement of it. The schema's definitions become
 components; the document itself is ``SimulationConfig``.
+
+Links say how operations chain (OpenAPI 3 ``links``): the id ``POST /simulations`` returns
+feeds every ``/simulations/{simulation_id}…`` operation, and each of those feeds the others
+with the id of its own path. Clients and generators read them; schemathesis uses them for its
+stateful sequences (create, submit, tick, read, delete, …).
 """
 
 from __future__ import annotations
@@ -58,4 +63,31 @@ def add_config_schema(openapi: dict[str, Any]) -> None:
     components.update(config_components(config_schema(), set(components)))
 
 
-__all__ = ["add_config_schema", "config_components", "ROOT_NAME"]
+def add_links(openapi: dict[str, Any]) -> None:
+    """Link every operation that yields a simulation id to every operation taking one."""
+    consumers = {
+        operation["operationId"]: (method, path)
+        for path, operations in openapi.get("paths", {}).items()
+        if "{simulation_id}" in path
+        for method, operation in operations.items()
+        if "operationId" in operation
+    }
+
+    def link(source: str) -> dict[str, Any]:
+        return {
+            f"{method.upper()} {path}": {"operationId": op_id, "parameters": {"simulation_id": source}}
+            for op_id, (method, path) in consumers.items()
+        }
+
+    for path, operations in openapi.get("paths", {}).items():
+        for method, operation in operations.items():
+            ok = operation.get("responses", {}).get("200")
+            if ok is None:
+                continue
+            if path == "/simulations" and method == "post":
+                ok["links"] = link("$response.body#/simulation_id")
+            elif "{simulation_id}" in path and method != "delete":
+                ok["links"] = link("$request.path.simulation_id")
+
+
+__all__ = ["add_config_schema", "add_links", "config_components", "ROOT_NAME"]

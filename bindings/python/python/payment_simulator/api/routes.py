@@ -1,8 +1,12 @@
 """The endpoints: the seed's (same paths and shapes) plus stats, paged events and long runs.
 
-The engine's blocking calls run in FastAPI's thread pool, so they never stall the event loop
-and different simulations advance in parallel; requests to one simulation first wait their
-turn on the event loop (:class:`~payment_simulator.api.deps.SimulationGate`), holding no thread.
+Nothing slow runs on the event loop. The engine's calls (cffi releases the GIL for the whole
+C call), document parsing (the core's reader for configurations, :mod:`.bodies` for
+transactions) and the rendering of large answers (state, stats and events pages are sent as
+the JSON text the core or the database holds, never parsed and re-encoded) run in FastAPI's
+thread pool; requests to one simulation first wait their turn on the event loop
+(:class:`~payment_simulator.api.deps.SimulationGate`), holding no thread; ``/health`` and the
+list of simulations answer on the loop itself, so they never wait for a thread.
 
 Request bodies are JSON or YAML (``Content-Type: application/yaml``, ``application/x-yaml``,
 ``text/yaml`` or ``text/x-yaml``); any other content type is 415. A configuration body goes to
@@ -20,7 +24,8 @@ from starlette.concurrency import run_in_threadpool
 
 from .._core import native_version
 from .bodies import YAML_TYPES, body_format, read_transaction
-from .deps import SimulationGate, get_gate, get_service
+from .deps import SimulationGate, get_gate, get_service, settings_of
+from .errors import ApiError
 from .models import (
     CreateSimulationResponse,
     DeleteResponse,
@@ -32,7 +37,7 @@ from .models import (
     StateResponse,
     StatsResponse,
     SubmitTransactionResponse,
-    TickResponse,
+    TickRequestResponse,
     TransactionSpec,
 )
 from .service import SimulationService
@@ -73,8 +78,11 @@ class BodyRoute(APIRoute):
         async def route_handler(request: Request) -> Response:
             fmt = body_format(request)
             raw = await request.body()
-            if raw:
-                request = _ParsedBodyRequest(request, read_transaction(raw, fmt))
+            limit = settings_of(request.app).max_transaction_bytes
+            if len(raw) > limit:
+                raise ApiError(413, "body_too_large", f"a transaction body is at most {limit} bytes (got {len(raw)})")
+            if raw:  # parsed off the event loop: a YAML body costs Python time
+                request = _ParsedBodyRequest(request, await run_in_threadpool(read_transaction, raw, fmt))
             return await handler(request)
 
         return route_handler
@@ -92,6 +100,12 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         503: "The change could not be stored, so it was not made",
     }
     return {code: {"model": ErrorBody, "description": descriptions[code]} for code in (401, *codes)}
+
+
+def _json(body: bytes) -> Response:
+    """An answer rendered in the worker thread (the core's JSON, or stored events joined):
+    large documents are neither parsed nor encoded on the event loop."""
+    return Response(body, media_type="application/json")
 
 
 router = APIRouter(route_class=BodyRoute)
@@ -116,23 +130,27 @@ _CONFIG_BODY = {
     openapi_extra=_CONFIG_BODY,
     summary="Create a simulation",
 )
-async def create_simulation(request: Request, service: Service) -> dict:
+async def create_simulation(request: Request, service: Service, gate: Gate) -> dict:
     """Create a simulation from a configuration: a scenario (`simulation` / `agents` / `costs` /
     `lsm`) or the machine format, as JSON or YAML. The core reads and checks it; a 422 lists
     every problem with its path. It is stored before its id is returned."""
     body_format(request)  # 415 for anything but JSON or YAML; the core tells the two apart
     raw = await request.body()
-    return {"simulation_id": await run_in_threadpool(service.create_from_body, raw)}
+    async with gate.documents(settings_of(request.app).max_concurrent_creations):
+        return {"simulation_id": await run_in_threadpool(service.create_from_body, raw)}
 
 
+# Cheap routes run on the event loop itself: they never wait for a worker thread, so they answer
+# however busy the pool is.
 @router.get("/simulations", response_model=SimulationList, responses=_errors(), summary="List simulations")
-def list_simulations(service: Service) -> dict:
+async def list_simulations(service: Service) -> dict:
     return {"simulations": service.list_ids()}
 
 
 @router.post(
     "/simulations/{simulation_id}/tick",
-    response_model=TickResponse,
+    response_model=TickRequestResponse,
+    response_model_exclude_none=True,
     responses=_errors(404, 409, 422, 500, 503),
     summary="Advance n ticks",
 )
@@ -144,13 +162,15 @@ async def advance_tick(
         int, Query(ge=1, le=U64_MAX, description="Ticks to run (at most max_ticks_per_request, 1000 by default)")
     ] = 1,
 ) -> dict:
-    """Run `n` ticks; the last tick's result. 409 once the horizon is reached."""
+    """Run `n` ticks; the last tick's result. 409 once the horizon is reached; 422 `work_budget`
+    when the ticks are expected to create more transactions than one request may."""
     return await gate.run(simulation_id, service.tick, simulation_id, n)
 
 
 @router.post(
     "/simulations/{simulation_id}/run",
     response_model=RunResponse,
+    response_model_exclude_none=True,
     responses=_errors(404, 409, 422, 500, 503),
     summary="Advance many ticks",
 )
@@ -162,7 +182,9 @@ async def run_ticks(
         int, Query(ge=1, le=U64_MAX, description="Ticks to run (at most max_run_ticks, 100000 by default)")
     ],
 ) -> dict:
-    """Run `ticks` ticks in one engine call; sums over them and the last tick's result."""
+    """Run `ticks` ticks; sums over them and the last tick's result. 422 `work_budget` when they
+    are expected to create more transactions than one request may; `stopped_by_budget` when
+    the random draws reached that budget before the last tick (the ticks that ran are stored)."""
     return await gate.run(simulation_id, service.run, simulation_id, ticks)
 
 
@@ -172,8 +194,8 @@ async def run_ticks(
     responses=_errors(404, 422, 500),
     summary="Current state",
 )
-async def get_state(simulation_id: SimulationId, service: Service, gate: Gate) -> dict:
-    return await gate.run(simulation_id, service.state, simulation_id)
+async def get_state(simulation_id: SimulationId, service: Service, gate: Gate) -> Response:
+    return _json(await gate.run(simulation_id, service.state_json, simulation_id))
 
 
 @router.get(
@@ -182,8 +204,8 @@ async def get_state(simulation_id: SimulationId, service: Service, gate: Gate) -
     responses=_errors(404, 422, 500),
     summary="Statistics since tick 0",
 )
-async def get_stats(simulation_id: SimulationId, service: Service, gate: Gate) -> dict:
-    return await gate.run(simulation_id, service.stats, simulation_id)
+async def get_stats(simulation_id: SimulationId, service: Service, gate: Gate) -> Response:
+    return _json(await gate.run(simulation_id, service.stats_json, simulation_id))
 
 
 @router.get(
@@ -199,9 +221,9 @@ async def get_events(
     gate: Gate,
     since: Annotated[int, Query(ge=0, le=U64_MAX, description="Only events with seq > since")] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_EVENTS_PAGE, description="Page size")] = 1000,
-) -> dict:
+) -> Response:
     """Events in sequence order; pass `next_since` back as `since` while `has_more`."""
-    return await gate.run(simulation_id, service.events, simulation_id, since, limit)
+    return _json(await gate.run(simulation_id, service.events_json, simulation_id, since, limit))
 
 
 @router.post(
@@ -230,7 +252,7 @@ async def delete_simulation(simulation_id: SimulationId, service: Service, gate:
 
 
 @router.get("/health", response_model=HealthResponse, summary="Liveness (never needs the token)")
-def health_check(service: Service) -> dict:
+async def health_check(service: Service) -> dict:
     return {"status": "healthy", "version": native_version(), "simulations": len(service)}
 
 

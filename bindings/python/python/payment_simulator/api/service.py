@@ -12,13 +12,19 @@ client saw acknowledged is exactly what a restart rebuilds. A created simulation
 before its id is returned; a deleted one is gone from disk before the 200.
 
 Simulations found on disk at start are rebuilt lazily, on first use (snapshot + log replay).
+
+**Bounded work and memory.** A tick or run request is refused before any work when it is
+expected to create more transactions than ``max_transactions_per_request`` (:mod:`.budgets`,
+from the core's own figures), and it runs budgeted and in slices (:mod:`.runner`): events move
+to the database as each slice ends and are discarded from the engine, so a simulation holds
+about ``max_events_in_memory`` events at most and a snapshot none.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
-import math
 import threading
 import time
 import uuid
@@ -29,15 +35,14 @@ from typing import Any
 from .._core import Orchestrator, native_version
 from ..config import SimulationConfig
 from ..errors import InvalidArgumentError, InvalidConfigError, InvalidJsonError, InvalidUtf8Error, UnknownAgentError
+from .budgets import creation_error, live_error, request_error
 from .errors import ApiError, from_library, invalid_config
 from .persistence import Op, StorageError, Store
+from .restore import RestoreError, rebuild
+from .runner import ENGINE_PAGE, Blocks, Bounds, advance, drain
 from .settings import Settings
 
 log = logging.getLogger("payment_simulator.api")
-
-
-class RestoreError(RuntimeError):
-    """A stored simulation could not be rebuilt (corrupt data, or an engine that replays differently)."""
 
 
 class _Entry:
@@ -52,6 +57,7 @@ class _Entry:
         "ticks_since",
         "work_since",
         "snapshot_cost",
+        "events_through",
     )
 
     def __init__(self, sim_id: str, orchestrator: Orchestrator | None = None):
@@ -65,6 +71,8 @@ class _Entry:
         self.ticks_since = 0  # ticks run since the last snapshot
         self.work_since = 0.0  # engine seconds spent on changes since the last snapshot
         self.snapshot_cost = 0.0  # seconds the last snapshot took (estimated after a restart)
+        self.events_through = 0  # the last event moved from the engine to the database (the
+        # engine holds those after it, fewer than runner.ENGINE_PAGE between requests)
 
 
 def _not_found(sim_id: str) -> ApiError:
@@ -124,11 +132,15 @@ class SimulationService:
             raise _not_found(entry.sim_id)
         started = time.perf_counter()
         try:
-            orchestrator = self._replay(stored)
+            rebuilt = rebuild(self.store, stored, self.settings.max_events_in_memory)
+        except StorageError as e:
+            raise _storage_failed(e) from e
         except Exception as e:
             log.error("simulation %s cannot be restored: %s", entry.sim_id, e)
             raise ApiError(500, "restore_failed", f"simulation {entry.sim_id!r} cannot be restored: {e}") from e
+        orchestrator = rebuilt.orchestrator
         entry.orchestrator = orchestrator
+        entry.events_through = rebuilt.events_through
         entry.horizon = orchestrator.horizon()
         last_seq = stored.ops[-1].seq if stored.ops else stored.snapshot_seq
         entry.next_seq = last_seq + 1
@@ -137,47 +149,23 @@ class SimulationService:
         # A restore costs about what a snapshot does; count the replay as work since it.
         entry.snapshot_cost = entry.work_since = time.perf_counter() - started
 
-    @staticmethod
-    def _replay(stored) -> Orchestrator:
-        if stored.ops and stored.engine_version != native_version():
-            log.warning(
-                "simulation %s was logged by engine %s and is replayed by %s",
-                stored.sim_id,
-                stored.engine_version,
-                native_version(),
-            )
-        if stored.snapshot is not None:
-            orchestrator = Orchestrator.restore(stored.snapshot)
-        else:
-            orchestrator = Orchestrator.new(json.loads(stored.config))
-        try:
-            expected_seq = stored.snapshot_seq + 1
-            for op in stored.ops:
-                if op.seq != expected_seq:
-                    raise RestoreError(f"operation log has a gap: expected #{expected_seq}, found #{op.seq}")
-                expected_seq += 1
-                if op.kind == "run":
-                    n = int(op.arg)
-                    orchestrator.tick() if n == 1 else orchestrator.run(n)  # as it ran the first time
-                else:
-                    tx_id = orchestrator.submit_transaction(json.loads(op.arg))
-                    if tx_id != op.tx_id:
-                        raise RestoreError(f"operation #{op.seq} replayed as {tx_id!r}, logged as {op.tx_id!r}")
-                if orchestrator.current_tick() != op.tick_after:
-                    raise RestoreError(
-                        f"operation #{op.seq} replayed to tick {orchestrator.current_tick()}, logged at {op.tick_after}"
-                    )
-        except BaseException:
-            orchestrator.close()
-            raise
-        return orchestrator
-
     def _commit(
-        self, entry: _Entry, kind: str, arg: str, started: float, *, ticks: int = 0, tx_id: str | None = None
+        self,
+        entry: _Entry,
+        kind: str,
+        arg: str,
+        started: float,
+        *,
+        ticks: int = 0,
+        tx_id: str | None = None,
+        blocks: Blocks = (),
+        events_through: int | None = None,
     ) -> None:
-        """Store the operation just made (under entry.lock; it began at ``started``), with a
-        snapshot instead when one is due (see Settings.snapshot_cost_ratio)."""
+        """Store the operation just made (under entry.lock; it began at ``started``) with the
+        last events it produced (``blocks``, already out of the engine), with a snapshot
+        instead when one is due (see Settings.snapshot_cost_ratio)."""
         orchestrator = entry.orchestrator
+        through = events_through if events_through is not None else entry.events_through
         op = Op(entry.next_seq, kind, arg, orchestrator.current_tick(), tx_id)
         entry.work_since += time.perf_counter() - started
         ratio = self.settings.snapshot_cost_ratio
@@ -189,10 +177,11 @@ class SimulationService:
         try:
             if snapshot_due:
                 snapshot_started = time.perf_counter()
-                self.store.append(entry.sim_id, op, orchestrator.snapshot())
+                snapshot = orchestrator.snapshot()
+                self.store.append(entry.sim_id, op, snapshot, events=blocks, events_through=through)
                 entry.snapshot_cost = time.perf_counter() - snapshot_started
             else:
-                self.store.append(entry.sim_id, op)
+                self.store.append(entry.sim_id, op, events=blocks)
         except Exception as e:
             # Memory is now ahead of disk: drop it, so the next request rebuilds the stored state.
             entry.orchestrator = None
@@ -201,6 +190,7 @@ class SimulationService:
                 raise _storage_failed(e) from e
             raise  # the engine failed to snapshot: its own error (500)
         entry.next_seq += 1
+        entry.events_through = through
         if snapshot_due:
             entry.ops_since = entry.ticks_since = 0
             entry.work_since = 0.0
@@ -246,23 +236,6 @@ class SimulationService:
                 config = SimulationConfig.model_validate(config)
             except InvalidConfigError as e:
                 raise invalid_config(e) from None
-        agents = len(config.agents)
-        if agents > self.settings.max_agents:
-            raise ApiError(
-                422,
-                "agent_limit",
-                f"this server takes at most {self.settings.max_agents} agents per simulation (got {agents})",
-                [("agents", f"at most {self.settings.max_agents} agents (got {agents})")],
-            )
-        rate = math.fsum(a.arrival_config.rate_per_tick for a in config.agents if a.arrival_config)
-        if rate > self.settings.max_arrival_rate:
-            raise ApiError(
-                422,
-                "arrival_limit",
-                f"this server takes at most {self.settings.max_arrival_rate:g} expected arrivals per tick "
-                f"(the sum of rate_per_tick; got {rate:g})",
-                [("agents", f"sum of arrival_config.rate_per_tick must be at most {self.settings.max_arrival_rate:g}")],
-            )
         with self._lock:
             if len(self._entries) + self._reserved >= self.settings.max_simulations:
                 raise ApiError(
@@ -272,13 +245,21 @@ class SimulationService:
                 )
             self._reserved += 1
         try:
-            orchestrator = Orchestrator.new(config)  # the core's machine JSON, as it gave it
-            sim_id = str(uuid.uuid4())
+            # The core's machine JSON, as it gave it; the limits are checked on the engine's own
+            # figures (no Python views of a configuration that may be megabytes long).
+            orchestrator = Orchestrator.new(config)
             try:
+                refused = creation_error(self.settings, len(orchestrator.get_agent_ids()), orchestrator.workload())
+                if refused is not None:
+                    raise refused
+                sim_id = str(uuid.uuid4())
                 self.store.create(sim_id, config.to_json(), native_version())
             except StorageError as e:
                 orchestrator.close()
                 raise _storage_failed(e) from e
+            except BaseException:
+                orchestrator.close()
+                raise
             with self._lock:
                 self._entries[sim_id] = _Entry(sim_id, orchestrator)
         finally:
@@ -288,7 +269,9 @@ class SimulationService:
 
     def _check_ticks(self, entry: _Entry, n: int, name: str) -> None:
         remaining = entry.horizon - entry.orchestrator.current_tick()
-        if 0 < remaining < n:  # remaining == 0: the library's SimulationFinishedError (409)
+        if remaining == 0:
+            entry.orchestrator.tick()  # raises the library's SimulationFinishedError (409); changes nothing
+        if remaining < n:
             raise ApiError(
                 409,
                 "beyond_horizon",
@@ -305,29 +288,73 @@ class SimulationService:
                 [(name, f"at most {limit}")],
             )
 
+    @contextmanager
+    def _changing(self, entry: _Entry) -> Iterator[Orchestrator]:
+        """The block changes the engine: if it fails before its commit, memory may be ahead of
+        disk, so the engine is dropped and rebuilt from disk on next use (events already
+        written for the change are pruned then)."""
+        orchestrator = entry.orchestrator
+        try:
+            yield orchestrator
+        except BaseException as e:
+            if entry.orchestrator is orchestrator:
+                entry.orchestrator = None
+                orchestrator.close()
+            if isinstance(e, StorageError):
+                raise _storage_failed(e) from e
+            raise
+
+    def _advance(self, entry: _Entry, n: int, name: str) -> dict:
+        """Run up to n ticks within the budgets, store them, and return the run summary (with
+        ``stopped_by_budget``)."""
+        self._check_ticks(entry, n, name)
+        workload = entry.orchestrator.workload()
+        refused = request_error(self.settings, n, name, workload)
+        if refused is not None:
+            raise refused
+        started = time.perf_counter()
+        limits = self.settings
+        bounds = Bounds(
+            limits.max_events_in_memory, limits.max_transactions_per_request, limits.max_live_transactions
+        )
+        with self._changing(entry) as orchestrator:
+            spill = functools.partial(self.store.add_events, entry.sim_id)  # a long run's earlier slices
+            done = advance(orchestrator, n, bounds, spill, entry.events_through, workload=workload)
+            ticks = done.summary["ticks_run"]
+            self._commit(
+                entry, "run", str(ticks), started, ticks=ticks, blocks=done.blocks, events_through=done.events_through
+            )
+        if done.summary["stopped_by_budget"]:
+            log.info("simulation %s: stopped by its budget after %d of %d ticks", entry.sim_id, ticks, n)
+        return done.summary
+
     def tick(self, sim_id: str, n: int = 1) -> dict:
-        """Run n ticks; the last tick's result."""
+        """Run n ticks; the last tick's result (with ``ticks_run`` and ``stopped_by_budget``
+        when a budget stopped it early)."""
         self._check_limit(n, self.settings.max_ticks_per_request, "n")
         with self._using(sim_id) as entry, self._engine_errors(entry):
-            self._check_ticks(entry, n, "n")
-            started = time.perf_counter()
-            result = entry.orchestrator.tick() if n == 1 else entry.orchestrator.run(n)["last"]
-            self._commit(entry, "run", str(n), started, ticks=n)
+            summary = self._advance(entry, n, "n")
+            result = dict(summary["last"])
+            if summary["stopped_by_budget"]:
+                result.update(ticks_run=summary["ticks_run"], stopped_by_budget=True)
             return result
 
     def run(self, sim_id: str, ticks: int) -> dict:
-        """Run ``ticks`` ticks; the summary over them."""
+        """Run ``ticks`` ticks; the summary over them (with ``stopped_by_budget: true`` when a
+        budget stopped it early: ``ticks_run`` ran)."""
         self._check_limit(ticks, self.settings.max_run_ticks, "ticks")
         with self._using(sim_id) as entry, self._engine_errors(entry):
-            self._check_ticks(entry, ticks, "ticks")
-            started = time.perf_counter()
-            summary = entry.orchestrator.run(ticks)
-            self._commit(entry, "run", str(ticks), started, ticks=ticks)
-            return summary
+            summary = self._advance(entry, ticks, "ticks")
+            if not summary.pop("stopped_by_budget"):
+                return summary
+            return {**summary, "stopped_by_budget": True}
 
     def submit(self, sim_id: str, tx: Mapping[str, Any]) -> str:
         with self._using(sim_id) as entry, self._engine_errors(entry):
             orchestrator = entry.orchestrator
+            live = int(orchestrator.workload()["live_transactions"])
+            if live >= self.settings.max_live_transactions:
+                raise live_error(self.settings, live)
             started = time.perf_counter()
             try:
                 tx_id = orchestrator.submit_transaction(tx)
@@ -338,27 +365,49 @@ class SimulationService:
             except InvalidArgumentError as e:  # the core names the field in each problem's path
                 raise from_library(e, fields=[(p["path"], p["message"]) for p in e.problems]) from None
             tx_json = json.dumps(dict(tx), separators=(",", ":"), ensure_ascii=False)
-            self._commit(entry, "submit", tx_json, started, tx_id=tx_id)
+            with self._changing(entry):
+                blocks, through = drain(orchestrator, entry.events_through, min_events=ENGINE_PAGE)
+                self._commit(entry, "submit", tx_json, started, tx_id=tx_id, blocks=blocks, events_through=through)
             return tx_id
 
     def state(self, sim_id: str) -> dict:
-        with self._using(sim_id) as entry, self._engine_errors(entry):
-            return entry.orchestrator.state()
+        return json.loads(self.state_json(sim_id))
 
     def stats(self, sim_id: str) -> dict:
+        return json.loads(self.stats_json(sim_id))
+
+    # The answers of GET …/state and …/stats are the core's JSON text as it is: parsing and
+    # re-encoding (let alone validating) a 10,000-agent document would hold the GIL for
+    # ~0.1 s, and the event loop with it. (The response models describe exactly that text.)
+
+    def state_json(self, sim_id: str) -> bytes:
         with self._using(sim_id) as entry, self._engine_errors(entry):
-            return entry.orchestrator.stats()
+            return entry.orchestrator.state_json().encode()
+
+    def stats_json(self, sim_id: str) -> bytes:
+        with self._using(sim_id) as entry, self._engine_errors(entry):
+            return entry.orchestrator.stats_json().encode()
+
+    def events_json(self, sim_id: str, since: int = 0, limit: int = 1000) -> bytes:
+        """A page of events as the JSON text of ``GET …/events``: ``{"events", "next_since",
+        "has_more"}``. The database holds every event up to ``entry.events_through``; the
+        engine the few after it (fewer than a block, see runner.drain)."""
+        # One more than the page, so has_more is known without reading the rest of the log.
+        wanted = limit + 1
+        with self._using(sim_id) as entry, self._engine_errors(entry):
+            try:
+                events = self.store.events(entry.sim_id, since, wanted) if since < entry.events_through else []
+            except StorageError as e:
+                raise _storage_failed(e) from e
+            if len(events) < wanted:
+                events += entry.orchestrator.events(max(since, entry.events_through), limit=wanted - len(events))
+        page = events[:limit]
+        answer = {"events": page, "next_since": page[-1]["seq"] if page else since, "has_more": len(events) > limit}
+        return json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode()
 
     def events(self, sim_id: str, since: int = 0, limit: int = 1000) -> dict:
-        # One more than the page, so has_more is known without converting the rest of the log.
-        with self._using(sim_id) as entry, self._engine_errors(entry):
-            events = entry.orchestrator.events(since, limit=limit + 1)
-        page = events[:limit]
-        return {
-            "events": page,
-            "next_since": page[-1]["seq"] if page else since,
-            "has_more": len(events) > limit,
-        }
+        """:meth:`events_json` as a dict."""
+        return json.loads(self.events_json(sim_id, since, limit))
 
     def delete(self, sim_id: str) -> None:
         with self._lock:

@@ -38,16 +38,37 @@ class Settings:
     #: Expected arrivals per tick, the sum of the agents' ``rate_per_tick`` (422 ``arrival_limit``):
     #: with the tick limits it bounds the work one request can ask for.
     max_arrival_rate: float = 10_000.0
+    #: Expected transactions created per tick — orders plus split parts counted at their
+    #: maximum (``Orchestrator.workload()``) — of one simulation (422 ``work_limit`` at creation;
+    #: ``max_transactions_per_request`` too, when lower: a simulation must be able to run a tick).
+    max_transactions_per_tick: int = 100_000
+    #: Transactions one request may create: ``POST …/tick`` and ``…/run`` are refused before
+    #: any work (422 ``work_budget``) when ticks × expected transactions per tick exceed it, and
+    #: run under it (``psim_sim_run_budget``), so the random tail cannot exceed it either.
+    max_transactions_per_request: int = 1_000_000
+    #: Unsettled transactions one simulation may hold (its memory): a change is refused
+    #: (409 ``transaction_limit``) once it holds this many, and a run stops when it gets there.
+    max_live_transactions: int = 1_000_000
+    #: Events one simulation holds in memory: events move to the database as they are
+    #: produced, a long run in slices of about this many events (a tick is never cut, so one
+    #: tick's events may go beyond it).
+    max_events_in_memory: int = 100_000
     #: ``n`` of ``POST /simulations/{id}/tick`` (422 ``tick_limit`` beyond).
     max_ticks_per_request: int = 1000
     #: ``ticks`` of ``POST /simulations/{id}/run`` (422 ``tick_limit`` beyond).
     max_run_ticks: int = 100_000
     #: Request body size in bytes (413 beyond).
     max_body_bytes: int = 8 * 1024 * 1024
+    #: Body size of ``POST …/transactions`` in bytes (413 beyond; checked before parsing).
+    max_transaction_bytes: int = 64 * 1024
+    #: ``POST /simulations`` bodies read at once; more wait their turn (the core's reader needs
+    #: up to ~12× a YAML document's size while it works: this bounds that memory).
+    max_concurrent_creations: int = 2
     #: A simulation is snapshotted once the engine time spent on it since its last snapshot
-    #: reaches this multiple of what that snapshot cost (a snapshot is O(history): this keeps
-    #: their cost at most 1/ratio of the engine's, and a restart's replay about ratio snapshots
-    #: long); 0 turns this rule off. In any case it is snapshotted after ...
+    #: reaches this multiple of what that snapshot cost (a snapshot is O(state) — its events
+    #: are in their own table — so this keeps their cost at most 1/ratio of the engine's, and
+    #: a restart's replay about ratio snapshots long); 0 turns this rule off. In any case it is
+    #: snapshotted after ...
     snapshot_cost_ratio: float = 4.0
     #: ... this many logged operations ...
     snapshot_every_ops: int = 10_000

@@ -75,10 +75,16 @@ class SimulationManager:
             # One boundary crossing for many ticks; run()'s summary carries the last result.
             return orchestrator.tick() if n == 1 else orchestrator.run(n)["last"]
 
-    def run(self, sim_id: str, ticks: int) -> dict:
-        """Run ``ticks`` ticks; the run summary (sums over the run and ``last``)."""
+    def run(self, sim_id: str, ticks: int, max_transactions: int | None = None) -> dict:
+        """Run ``ticks`` ticks; the run summary (sums over the run and ``last``). With
+        ``max_transactions``, a budgeted run (see ``Orchestrator.run``)."""
         with self._using(sim_id) as orchestrator:
-            return orchestrator.run(ticks)
+            return orchestrator.run(ticks, max_transactions)
+
+    def workload(self, sim_id: str) -> dict:
+        """The simulation's expected work per tick and what it holds (``Orchestrator.workload``)."""
+        with self._using(sim_id) as orchestrator:
+            return orchestrator.workload()
 
     def get_state(self, sim_id: str) -> dict:
         with self._using(sim_id) as orchestrator:
