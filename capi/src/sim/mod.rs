@@ -1,0 +1,17 @@
+//! The `psim_sim_*` exports: create, drive, query, snapshot and free a simulation.
+//!
+//! Each export checks its arguments in parameter order (a NULL handle, string or
+//! out-parameter is `PSIM_STATUS_NULL_ARG` before any work is done), runs inside the panic
+//! boundary, and writes its out-parameter only on success.
+//!
+//! One file per concept; declared in the order of the generated header (cbindgen follows it).
+
+mod lifecycle;
+mod queries;
+mod scalars;
+mod snapshots;
+
+pub use lifecycle::*;
+pub use queries::*;
+pub use scalars::*;
+pub use snapshots::*;
