@@ -167,7 +167,7 @@ impl Restored {
         match e.kind {
             EventKind::EndOfDay { day, .. } => {
                 let tpd = sim.ticks_per_day;
-                if (e.tick + 1) % tpd != 0 || day != e.tick / tpd {
+                if !(e.tick + 1).is_multiple_of(tpd) || day != e.tick / tpd {
                     return Err(format!("day {day} does not end at tick {}", e.tick));
                 }
             }
