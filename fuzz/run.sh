@@ -12,8 +12,6 @@
 #                   safe Rust, and without ASan they run ~6x more inputs]
 #   FUZZ_TOOLCHAIN  the toolchain cargo-fuzz runs under [+nightly]
 #   FUZZ_ARGS       more libFuzzer flags, e.g. "-fork=1 -ignore_crashes=1" to go on after a crash
-#   PSIM_FUZZ_SKIP_KNOWN=1  skip inputs of the bug classes already tracked and not yet fixed
-#                   (`known_issue` in fuzz/src/lib.rs), so a campaign looks past them
 #
 # Prints executions per target and exits 1 when any target found a crash (panic, timeout,
 # out-of-memory); the input is saved under fuzz/artifacts/<target>/, the log under

@@ -9,10 +9,10 @@
 //! byte for byte. The tests do not prescribe *how* a fix refuses (which error, at restore or
 //! earlier), only that nothing inconsistent gets through.
 //!
-//! A test whose bug is not fixed yet is `#[ignore]`d with the issue that tracks it, so the
-//! suite stays green; `cargo test --test fuzz_regressions -- --ignored` runs them.
+//! Every bug found so far is fixed (restore checks the whole snapshot). A test for a bug not
+//! yet fixed is committed `#[ignore]`d with the issue that tracks it, so the suite stays green.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use payment_sim_core::Simulation;
 
@@ -90,20 +90,8 @@ fn refused_or_valid(text: &str) {
         let id = tx_name(tx.id.seq, tx.id.part);
         assert!(live.insert(id.clone()), "transaction {id} is in two places");
     }
-    let mut settled = HashSet::new();
-    for e in sim.events_since(0) {
-        if e.kind == "settled" {
-            let id = e.tx.clone().unwrap();
-            assert!(
-                !live.contains(&id),
-                "the event log says live transaction {id} has already settled (event {})",
-                e.seq
-            );
-            assert!(
-                settled.insert(id.clone()),
-                "the event log says {id} settled twice"
-            );
-        }
+    if let Some(id) = settled_once(&sim).intersection(&live).next() {
+        panic!("the event log says live transaction {id} has already settled");
     }
     assert_restores_again(&sim);
     assert_eq!(balance_total(&sim), opening_total(&sim));
@@ -120,15 +108,20 @@ fn refused_or_valid(text: &str) {
             "balances do not conserve"
         );
     }
-    let mut settled: HashMap<String, u32> = HashMap::new();
+    settled_once(&sim);
+    assert_restores_again(&sim);
+}
+
+/// The ids the event log records as settled, asserting that none settles twice.
+fn settled_once(sim: &Simulation) -> HashSet<String> {
+    let mut settled = HashSet::new();
     for e in sim.events_since(0) {
         if e.kind == "settled" {
-            let n = settled.entry(e.tx.clone().unwrap()).or_default();
-            *n += 1;
-            assert!(*n == 1, "transaction {} settled twice", e.tx.unwrap());
+            let id = e.tx.unwrap();
+            assert!(settled.insert(id.clone()), "transaction {id} settled twice");
         }
     }
-    assert_restores_again(&sim);
+    settled
 }
 
 /// The golden snapshot these inputs are made from: `scarce_liquidity.yaml` after 37 ticks
@@ -141,7 +134,6 @@ const SETTLED_T66: &str = r#""type":"settled","tx":{"seq":66,"part":0}"#;
 
 /// snapshot_restore: one digit of an event changed, so the log says that T67 — still
 /// waiting in Queue 2 — settled at tick 34. Restore accepted it; T67 then settles (again).
-// Unfixed: issue 10, item 4 ("events that contradict state" must be refused by restore).
 #[test]
 fn an_event_log_saying_a_queued_payment_settled_is_refused() {
     let text = edit(
@@ -154,7 +146,6 @@ fn an_event_log_saying_a_queued_payment_settled_is_refused() {
 
 /// snapshot_restore: the same event names T76, an id not issued yet (next_tx_seq is 70);
 /// T76 arrives at tick 38 and settles at tick 39, and the log has it settled twice.
-// Unfixed: issue 10, item 4 ("events that contradict state").
 #[test]
 fn an_event_naming_a_transaction_not_issued_yet_is_refused() {
     let text = edit(
@@ -168,7 +159,6 @@ fn an_event_naming_a_transaction_not_issued_yet_is_refused() {
 /// snapshot_mutate: next_tx_seq set to 2^62, the largest value restore accepts. The run
 /// issues ids past it, and the engine then refuses its own snapshot ("counter … out of
 /// range") — a state file the CLI saves and cannot read.
-// Unfixed: issue 10, item 4 ("counters beyond what the engine can save again").
 #[test]
 fn a_counter_at_the_restore_limit_is_refused_or_stays_restorable() {
     let text = edit(
@@ -182,7 +172,6 @@ fn a_counter_at_the_restore_limit_is_refused_or_stays_restorable() {
 /// snapshot_restore: the settled event of T66 renamed T64, which settled at tick 33 — the
 /// restored log has T64 settling twice (the fuzzer's input did this to a small run's snapshot:
 /// T11's settlement renamed T10).
-// Unfixed: issue 10, item 4 ("events that contradict state").
 #[test]
 fn an_event_log_with_a_payment_settled_twice_is_refused() {
     let text = edit(
@@ -206,7 +195,6 @@ fn the_unedited_input_is_valid() {
 /// at tick 12 with transaction T1, waiting in Queue 2, copied into its sender's Queue 1 as
 /// well (written by `make fuzz-decode`). Restore accepted it; T1 is then dropped twice at its
 /// deadline (two drop events, two penalties) — with more liquidity it settles twice.
-// Unfixed: issue 10, item 4 ("a transaction in more than one place").
 #[test]
 fn a_transaction_in_queue1_and_queue2_is_refused() {
     refused_or_valid(&input("snapshot_mutate-in_queue1_and_queue2.json"));

@@ -20,9 +20,6 @@ fuzz_target!(|data: &[u8]| {
     let Ok(mut sim) = Simulation::restore_json(text) else {
         return;
     };
-    if payment_sim_fuzz::skip_known() && payment_sim_fuzz::known_issue(&sim).is_some() {
-        return;
-    }
     assert_restored_consistent(&sim);
     assert_snapshot_stable(&sim);
     assert_conserves(&sim);
