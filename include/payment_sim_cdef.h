@@ -650,6 +650,33 @@ psim_status psim_sim_run_budget(psim_sim_t *sim,
 psim_status psim_sim_events_discard(psim_sim_t *sim, uint64_t through_seq);
 
 /**
+ * The summary of two consecutive runs as one: `first_json` then `then_json`, each a summary
+ * from psim_sim_run_budget(), the second of the ticks right after the
+ * first. Counts and costs add up (saturating as in a run), `first_tick` is the first's,
+ * `last_tick` and `last` the second's, `transactions_created` adds up and
+ * `stopped_by_budget` is the second's. A host that runs in slices, storing events between
+ * them, reports the whole run with it instead of adding the fields itself.
+ *
+ * - `first_json`, `then_json`: run summaries, borrowed.
+ * - `merged_json_out`: receives the merged summary, owned by the caller, released with
+ *   psim_string_free().
+ *
+ * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_INVALID_UTF8;
+ * PSIM_STATUS_INVALID_JSON (not JSON); PSIM_STATUS_INVALID_ARGUMENT (not a run summary);
+ * PSIM_STATUS_PANIC.
+ *
+ * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG.
+ * Thread safety: safe from any thread (no handle).
+ *
+ * # Safety
+ * `first_json` and `then_json` are NULL or NUL-terminated strings; `merged_json_out` is
+ * NULL or valid for a write.
+ */
+psim_status psim_run_summary_merge(const char *first_json,
+                                   const char *then_json,
+                                   char **merged_json_out);
+
+/**
  * Read, check and normalise a configuration document: the one entry point for
  * configuration documents, the reader psim_sim_new() uses too.
  *

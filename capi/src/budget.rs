@@ -8,7 +8,9 @@ use std::ffi::c_char;
 use crate::documents::to_json;
 use crate::handle::{psim_sim_t, PsimSim};
 use crate::psim_status;
-use crate::strings::out_arg;
+use crate::strings::{out_arg, str_arg};
+
+use payment_sim_core::BudgetedRunSummary;
 
 /// The expected work per tick and what the simulation holds now, so that a host can refuse
 /// work before it is done.
@@ -116,5 +118,44 @@ pub unsafe extern "C" fn psim_sim_events_discard(
             s.discard_events_through(through_seq);
             Ok(())
         })
+    })
+}
+
+/// The summary of two consecutive runs as one: `first_json` then `then_json`, each a summary
+/// from psim_sim_run_budget(), the second of the ticks right after the
+/// first. Counts and costs add up (saturating as in a run), `first_tick` is the first's,
+/// `last_tick` and `last` the second's, `transactions_created` adds up and
+/// `stopped_by_budget` is the second's. A host that runs in slices, storing events between
+/// them, reports the whole run with it instead of adding the fields itself.
+///
+/// - `first_json`, `then_json`: run summaries, borrowed.
+/// - `merged_json_out`: receives the merged summary, owned by the caller, released with
+///   psim_string_free().
+///
+/// Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_INVALID_UTF8;
+/// PSIM_STATUS_INVALID_JSON (not JSON); PSIM_STATUS_INVALID_ARGUMENT (not a run summary);
+/// PSIM_STATUS_PANIC.
+///
+/// NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG.
+/// Thread safety: safe from any thread (no handle).
+///
+/// # Safety
+/// `first_json` and `then_json` are NULL or NUL-terminated strings; `merged_json_out` is
+/// NULL or valid for a write.
+#[no_mangle]
+pub unsafe extern "C" fn psim_run_summary_merge(
+    first_json: *const c_char,
+    then_json: *const c_char,
+    merged_json_out: *mut *mut c_char,
+) -> psim_status {
+    const F: &str = "psim_run_summary_merge";
+    ffi_boundary!("psim_run_summary_merge", {
+        let first = unsafe { str_arg(F, "first_json", first_json) }?;
+        let then = unsafe { str_arg(F, "then_json", then_json) }?;
+        let out = out_arg(F, "merged_json_out", merged_json_out)?;
+        let first = BudgetedRunSummary::from_json(first)?;
+        let then = BudgetedRunSummary::from_json(then)?;
+        let json = to_json(&first.then(&then))?;
+        unsafe { out.write_string(json) }
     })
 }

@@ -17,7 +17,7 @@
 //! | `documents` | the JSON documents the library adds around core types (the events document) |
 //! | `sim` | the `psim_sim_*` exports |
 //! | `config` | the `psim_config_*` exports: configuration documents without a simulation |
-//! | `budget` | work budgets: [`psim_sim_workload`], [`psim_sim_run_budget`], [`psim_sim_events_discard`] |
+//! | `budget` | work budgets: [`psim_sim_workload`], [`psim_sim_run_budget`], [`psim_sim_events_discard`], [`psim_run_summary_merge`] |
 //!
 //! The generated header is `include/payment_sim.h` (cbindgen, see `build.rs`); the guide is
 //! `docs/c-api.md` and the JSON documents are described in `docs/json.md`.
@@ -38,7 +38,9 @@ mod version;
 mod budget;
 mod config;
 
-pub use budget::{psim_sim_events_discard, psim_sim_run_budget, psim_sim_workload};
+pub use budget::{
+    psim_run_summary_merge, psim_sim_events_discard, psim_sim_run_budget, psim_sim_workload,
+};
 pub use config::{psim_config_normalize, psim_config_schema};
 pub use documents::{EventsDocument, PSIM_EVENTS_SCHEMA_VERSION, PSIM_SNAPSHOT_SCHEMA_VERSION};
 pub use error::{psim_last_error, psim_last_error_json, psim_status};

@@ -50,7 +50,7 @@ fn workload_is_the_cores_document() {
     let text = doc(psim_sim_workload, sim);
     assert_eq!(text, serde_json::to_string(&rust.workload()).unwrap());
     assert!(text.starts_with(
-        r#"{"expected_orders_per_tick":5.0,"max_transactions_per_order":5,"expected_transactions_per_tick":7.0,"live_transactions":0,"events_held":0,"remaining_ticks":40,"queue1_parts_at_most":0}"#
+        r#"{"expected_orders_per_tick":5.0,"max_transactions_per_order":5,"expected_transactions_per_tick":7.0,"live_transactions":0,"events_held":0,"remaining_ticks":40,"queue1_parts_at_most":0,"max_events_per_transaction":6}"#
     ), "{text}");
     run(sim, 7);
     rust.run(7).unwrap();
@@ -197,4 +197,38 @@ fn discarded_events_leave_documents_and_snapshots() {
         psim_sim_free(sim);
         psim_sim_free(restored);
     }
+}
+
+#[test]
+fn summaries_merge_as_the_core_merges_them() {
+    let config = splitting_workload();
+    let sim = new_sim(&config);
+    let first = run_budget(sim, 15, u64::MAX).unwrap();
+    let then = run_budget(sim, 25, u64::MAX).unwrap();
+    let merge = |a: &str, b: &str| {
+        let mut out = ptr::null_mut();
+        let status =
+            unsafe { psim_run_summary_merge(cstring(a).as_ptr(), cstring(b).as_ptr(), &mut out) };
+        if status == psim_status::Ok {
+            Ok(take(out))
+        } else {
+            assert!(out.is_null(), "out-parameter written on failure");
+            Err(status)
+        }
+    };
+    let mut rust = Simulation::from_json(&config).unwrap();
+    let whole = rust.run_with_budget(40, u64::MAX).unwrap();
+    assert_eq!(
+        merge(&first, &then),
+        Ok(serde_json::to_string(&whole).unwrap())
+    );
+    assert_eq!(
+        merge(&first, "{\"ticks_run\": 1}"),
+        Err(psim_status::InvalidArgument)
+    );
+    assert_eq!(merge(&first, "{"), Err(psim_status::InvalidJson));
+    let mut out = ptr::null_mut();
+    let status = unsafe { psim_run_summary_merge(ptr::null(), cstring(&first).as_ptr(), &mut out) };
+    assert_eq!(status, psim_status::NullArg);
+    unsafe { psim_sim_free(sim) };
 }

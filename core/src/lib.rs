@@ -57,7 +57,8 @@ mod transaction;
 pub use config::SimulationConfig;
 pub use document::{config_schema, normalize_document, parse_document, DocumentKind};
 pub use engine::{
-    BudgetedRunSummary, Simulation, Submission, Workload, MAX_COUNTER, RUNNING_COUNTER_LIMIT,
+    BudgetedRunSummary, Simulation, Submission, Workload, MAX_COUNTER, MAX_EVENTS_PER_TRANSACTION,
+    RUNNING_COUNTER_LIMIT,
 };
 pub use error::{Problem, SimError};
 pub use events::{EventRecord, Mechanism};

@@ -84,6 +84,43 @@ pub struct RunSummary {
 }
 
 impl RunSummary {
+    /// This run followed by `later`, the run of the ticks right after it: the summary one run
+    /// over both would give (sums saturate as in `run`). A host that runs in slices (to store
+    /// events between them) reports the whole run with it.
+    pub fn then(&self, later: &RunSummary) -> RunSummary {
+        if self.ticks_run == 0 {
+            return later.clone();
+        }
+        if later.ticks_run == 0 {
+            return self.clone();
+        }
+        RunSummary {
+            ticks_run: self.ticks_run + later.ticks_run,
+            first_tick: self.first_tick,
+            last_tick: later.last_tick,
+            num_arrivals: self.num_arrivals + later.num_arrivals,
+            num_settlements: self.num_settlements + later.num_settlements,
+            num_drops: self.num_drops + later.num_drops,
+            num_splits: self.num_splits + later.num_splits,
+            lsm_bilateral_releases: self.lsm_bilateral_releases + later.lsm_bilateral_releases,
+            lsm_cycle_releases: self.lsm_cycle_releases + later.lsm_cycle_releases,
+            settled_value: self.settled_value.saturating_add(later.settled_value),
+            total_liquidity_cost: self
+                .total_liquidity_cost
+                .saturating_add(later.total_liquidity_cost),
+            total_delay_cost: self.total_delay_cost.saturating_add(later.total_delay_cost),
+            total_split_cost: self.total_split_cost.saturating_add(later.total_split_cost),
+            total_deadline_penalty: self
+                .total_deadline_penalty
+                .saturating_add(later.total_deadline_penalty),
+            total_eod_penalty: self
+                .total_eod_penalty
+                .saturating_add(later.total_eod_penalty),
+            total_cost: self.total_cost.saturating_add(later.total_cost),
+            last: later.last.clone(),
+        }
+    }
+
     pub(crate) fn add(&mut self, r: &TickResult) {
         if self.ticks_run == 0 {
             self.first_tick = r.tick;

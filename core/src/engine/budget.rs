@@ -49,7 +49,16 @@ pub struct Workload {
     /// it bounds the mean of the next tick: a backlog held by a liquidity-aware policy can be
     /// released, and split, all at once.
     pub queue1_parts_at_most: u64,
+    /// The most events one transaction records over its life ([`MAX_EVENTS_PER_TRANSACTION`]);
+    /// besides, one `end_of_day` event per day. With the transactions a run creates it bounds
+    /// the events the run records.
+    pub max_events_per_transaction: u64,
 }
+
+/// The most events a transaction records: an order `arrival`, `held`, `released`, `queued`
+/// or `split`, `overdue`, then `settled` or `dropped` (6); a split part `queued`, `overdue`,
+/// `settled` or `dropped` (3).
+pub const MAX_EVENTS_PER_TRANSACTION: u64 = 6;
 
 /// The outcome of `run_with_budget`: the run summary of the ticks that ran, how many
 /// transactions they created, and whether the budget stopped the run early.
@@ -62,6 +71,24 @@ pub struct BudgetedRunSummary {
     pub transactions_created: u64,
     /// The budget was reached before the requested number of ticks had run.
     pub stopped_by_budget: bool,
+}
+
+impl BudgetedRunSummary {
+    /// Read a summary written by `run_with_budget` (as JSON); a document of another shape is
+    /// `InvalidArgument` with the path of its problem.
+    pub fn from_json(text: &str) -> Result<Self, SimError> {
+        crate::error::parse_json_at(text, "run summary", SimError::InvalidArgument)
+    }
+
+    /// This run followed by `later` (see [`RunSummary::then`]): transactions created add up,
+    /// and the combined run stopped by its budget when the later one did.
+    pub fn then(&self, later: &BudgetedRunSummary) -> BudgetedRunSummary {
+        BudgetedRunSummary {
+            summary: self.summary.then(&later.summary),
+            transactions_created: self.transactions_created + later.transactions_created,
+            stopped_by_budget: later.stopped_by_budget,
+        }
+    }
 }
 
 impl Simulation {
@@ -93,6 +120,7 @@ impl Simulation {
             events_held: self.events.events.len() as u64,
             remaining_ticks: self.horizon.saturating_sub(self.tick),
             queue1_parts_at_most: backlog_parts,
+            max_events_per_transaction: MAX_EVENTS_PER_TRANSACTION,
         }
     }
 
@@ -194,6 +222,37 @@ mod tests {
     }
 
     const SPLIT: &str = r#", "split": {"threshold": 100, "max_parts": 3}"#;
+
+    #[test]
+    fn summaries_of_slices_merge_into_the_summary_of_one_run() {
+        let mut whole = sim(SPLIT, "full");
+        let one = whole.run_with_budget(50, u64::MAX).unwrap();
+        let mut sliced = sim(SPLIT, "full");
+        use super::BudgetedRunSummary;
+        let mut merged = BudgetedRunSummary::default();
+        for ticks in [1, 12, 30, 7] {
+            let part = sliced.run_with_budget(ticks, u64::MAX).unwrap();
+            let text = serde_json::to_string(&part).unwrap();
+            merged = merged.then(&BudgetedRunSummary::from_json(&text).unwrap());
+        }
+        assert_eq!(merged, one);
+        assert!(BudgetedRunSummary::from_json(r#"{"ticks_run": 1}"#).is_err());
+    }
+
+    #[test]
+    fn no_transaction_records_more_than_the_documented_events() {
+        let mut s = sim(SPLIT, "full");
+        s.run(50).unwrap();
+        let mut per_tx = std::collections::BTreeMap::new();
+        for e in s.events_since(0) {
+            if let Some(tx) = e.tx {
+                *per_tx.entry(tx).or_insert(0u64) += 1;
+            }
+        }
+        assert!(per_tx.len() > 20);
+        let most = per_tx.values().max().copied().unwrap_or(0);
+        assert!(most <= super::MAX_EVENTS_PER_TRANSACTION, "{most}");
+    }
 
     #[test]
     fn workload_counts_split_parts_at_their_maximum() {

@@ -40,7 +40,9 @@ use deadlines::DeadlineIndex;
 use ledger::Ledger;
 use skip_work::SkipWork;
 
-pub use budget::{BudgetedRunSummary, Workload, MAX_COUNTER, RUNNING_COUNTER_LIMIT};
+pub use budget::{
+    BudgetedRunSummary, Workload, MAX_COUNTER, MAX_EVENTS_PER_TRANSACTION, RUNNING_COUNTER_LIMIT,
+};
 pub(crate) use costs::Charge;
 pub(crate) use skip_work::{Change, PairMemo};
 pub use submission::Submission;

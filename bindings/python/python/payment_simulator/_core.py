@@ -165,6 +165,20 @@ def config_schema() -> dict[str, Any]:
     return json.loads(_take_string(out))
 
 
+def merge_run_summaries(first: Mapping, then: Mapping) -> dict:
+    """The summary of two consecutive budgeted runs as one (``psim_run_summary_merge``): what
+    one run over both would report. A host that runs in slices reports the whole run with it."""
+    out = ffi.new("char **")
+    _check(
+        lib.psim_run_summary_merge(
+            dumps(first, InvalidArgumentError, "the first summary"),
+            dumps(then, InvalidArgumentError, "the later summary"),
+            out,
+        )
+    )
+    return json.loads(_take_string(out))
+
+
 # --- the orchestrator ----------------------------------------------------------------------
 
 
@@ -304,8 +318,6 @@ class Orchestrator:
         if max_transactions is None:
             return self._call_json(lib.psim_sim_run, ticks)
         max_transactions = _u64(max_transactions, "max_transactions")
-        if max_transactions < 1:
-            raise InvalidArgumentError(f"max_transactions must be at least 1 (got {max_transactions})")
         return self._call_json(lib.psim_sim_run_budget, ticks, max_transactions)
 
     def workload(self) -> dict:
@@ -413,6 +425,7 @@ __all__ = [
     "Orchestrator",
     "normalize_config",
     "config_schema",
+    "merge_run_summaries",
     "live_handles",
     "last_error",
     "last_error_report",

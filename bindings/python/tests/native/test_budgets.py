@@ -111,3 +111,18 @@ def test_engine_calls_release_the_gil(workload):
     assert stamps[-1] - stamps[0] > 0.2, "the run was too short to tell"
     # Held for the call, the GIL would stop this thread for all of it.
     assert max(b - a for a, b in zip(stamps, stamps[1:])) < 0.5 * (stamps[-1] - stamps[0])
+
+
+def test_summaries_of_slices_merge_into_the_summary_of_one_run(workload):
+    from payment_simulator._core import merge_run_summaries
+
+    whole = Orchestrator.new(workload(num_agents=4))
+    one = whole.run(40, max_transactions=10**9)
+    sliced = Orchestrator.new(workload(num_agents=4))
+    merged = None
+    for ticks in (3, 17, 20):
+        part = sliced.run(ticks, max_transactions=10**9)
+        merged = part if merged is None else merge_run_summaries(merged, part)
+    assert merged == one
+    with pytest.raises(InvalidArgumentError):
+        merge_run_summaries({"ticks_run": 1}, one)

@@ -18,34 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .._core import Orchestrator
+from .._core import Orchestrator, merge_run_summaries
 from .persistence import EventBlock
 
-#: At most this many events per created transaction: an order records arrival, held, released,
-#: split (when split), and — itself or each of its parts — queued, settled or dropped, overdue
-#: (7 in all; one more for margin). Plus one end-of-day event per tick at most.
-EVENTS_PER_TRANSACTION = 8
 #: Events taken from the engine per call, and stored as one block: the core renders them, Python
 #: only cuts its JSON array out of the page, so a block costs no Python work per event; reading
 #: one back parses at most this many events.
 ENGINE_PAGE = 1_000
 
-_I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
-_SUMMED = (
-    "num_arrivals",
-    "num_settlements",
-    "num_drops",
-    "num_splits",
-    "lsm_bilateral_releases",
-    "lsm_cycle_releases",
-    "settled_value",
-    "total_liquidity_cost",
-    "total_delay_cost",
-    "total_split_cost",
-    "total_deadline_penalty",
-    "total_eod_penalty",
-    "total_cost",
-)
 
 Blocks = list[EventBlock]
 _EVENTS_KEY = '"events":'
@@ -121,25 +101,6 @@ class Advance:
     events_through: int
 
 
-def _merge(total: dict[str, Any] | None, part: dict[str, Any]) -> dict[str, Any]:
-    if total is None:
-        return dict(part)
-    merged = dict(total)
-    merged["ticks_run"] = total["ticks_run"] + part["ticks_run"]
-    merged["last_tick"] = part["last_tick"]
-    for key in _SUMMED:  # the core saturates these sums at the i64 range
-        merged[key] = min(max(total[key] + part[key], _I64_MIN), _I64_MAX)
-    merged["last"] = part["last"]
-    return merged
-
-
-def created_at_most(summary: dict[str, Any], max_per_order: int) -> int:
-    """Transactions a run summary's ticks created, at most: the core's count when it gives one,
-    else every arriving order counted at its maximum number of parts."""
-    exact = summary.get("transactions_created")
-    return int(exact) if exact is not None else summary["num_arrivals"] * max(1, max_per_order)
-
-
 def advance(
     orchestrator: Orchestrator,
     ticks: int,
@@ -158,10 +119,11 @@ def advance(
     unsettled ones; at least one tick runs. ``workload``: the engine's, if the caller has it.
     After the last slice, fewer than ``hold`` events stay in the engine (see :func:`drain`)."""
     workload = workload or orchestrator.workload()
-    per_order = int(workload["max_transactions_per_order"])
     per_tick = float(workload["expected_transactions_per_tick"])
-    slice_ticks = max(1, math.floor(bounds.event_cap / (EVENTS_PER_TRANSACTION * per_tick + 1)))
-    slice_budget = max(1, bounds.event_cap // EVENTS_PER_TRANSACTION)
+    # The core's bound of events per transaction, plus one end-of-day event per tick at most.
+    per_transaction = int(workload["max_events_per_transaction"])
+    slice_ticks = max(1, math.floor(bounds.event_cap / (per_transaction * per_tick + 1)))
+    slice_budget = max(1, bounds.event_cap // per_transaction)
     total: dict[str, Any] | None = None
     blocks: Blocks = []
     created = 0
@@ -175,8 +137,8 @@ def advance(
         if bounds.live_cap is not None:  # what a slice creates bounds how far its queues grow
             budget = min(budget, bounds.live_cap - live)
         part = orchestrator.run(min(left, slice_ticks), max_transactions=max(1, budget))
-        total = _merge(total, part)
-        created += created_at_most(part, per_order)
+        total = part if total is None else merge_run_summaries(total, part)
+        created += int(part["transactions_created"])
         if blocks:
             spill(blocks)
         final = total["ticks_run"] >= ticks
@@ -196,4 +158,4 @@ def advance(
     return Advance(total, blocks, through)
 
 
-__all__ = ["Advance", "Blocks", "Bounds", "advance", "drain", "created_at_most", "EVENTS_PER_TRANSACTION"]
+__all__ = ["Advance", "Blocks", "Bounds", "advance", "drain"]
