@@ -20,15 +20,13 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+from _server import start_server
 
 
 def workload(num_agents: int = 10, rate: float = 0.5, seed: int = 12345) -> dict:
@@ -50,43 +48,6 @@ def workload(num_agents: int = 10, rate: float = 0.5, seed: int = 12345) -> dict
             for agent_id in ids
         ],
     }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(data_dir: str, sync: str) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "payment_simulator.api",
-            "--port",
-            str(port),
-            "--data-dir",
-            data_dir,
-            "--sync",
-            sync,
-            "--log-level",
-            "warning",
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    with httpx.Client(base_url=url, trust_env=False) as client:
-        while time.monotonic() < deadline:
-            try:
-                if client.get("/health").status_code == 200:
-                    return proc, url
-            except httpx.TransportError:
-                time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("the server did not start")
 
 
 def hammer(url: str, sim: str, requests: int) -> None:
@@ -121,7 +82,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="psim-bench-") as data_dir:
-        proc, url = start_server(data_dir, args.sync)
+        proc, url = start_server(data_dir, "--sync", args.sync)
         try:
             with httpx.Client(base_url=url, trust_env=False) as client:
 

@@ -25,10 +25,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -36,6 +33,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+from _server import start_server
 
 GOAL = 0.100
 
@@ -64,30 +62,6 @@ def big_yaml(agents: int) -> bytes:
     lines = ["simulation: {ticks_per_day: 10, num_days: 1, seed: 1}", "agents:"]
     lines += [f"  - {{id: BANK_{i:07d}, balance: 1000000, policy: {{type: Fifo}}}}" for i in range(agents)]
     return ("\n".join(lines) + "\n").encode()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(data_dir: str, budget: int) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    command = [sys.executable, "-m", "payment_simulator.api", "--port", str(port), "--data-dir", data_dir]
-    command += ["--log-level", "warning", "--max-transactions-per-request", str(budget)]
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    with httpx.Client(base_url=url, trust_env=False) as client:
-        while time.monotonic() < deadline:
-            try:
-                if client.get("/health").status_code == 200:
-                    return proc, url
-            except httpx.TransportError:
-                time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("the server did not start")
 
 
 def health_latency(url: str) -> float:
@@ -166,7 +140,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="psim-bench-") as data_dir:
-        proc, url = start_server(data_dir, args.budget)
+        proc, url = start_server(data_dir, "--max-transactions-per-request", str(args.budget))
         try:
             with httpx.Client(base_url=url, trust_env=False, timeout=600) as client:
 
