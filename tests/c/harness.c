@@ -838,7 +838,8 @@ static void test_budgets(void) {
     CHECK_OK(psim_sim_workload(sim, &json));
     CHECK(contains(json, "{\"expected_orders_per_tick\":5.0,\"max_transactions_per_order\":1,"
                          "\"expected_transactions_per_tick\":5.0,\"live_transactions\":0,"
-                         "\"events_held\":0,\"remaining_ticks\":50,\"queue1_parts_at_most\":0}"));
+                         "\"events_held\":0,\"remaining_ticks\":50,\"queue1_parts_at_most\":0,"
+                         "\"max_events_per_transaction\":6}"));
     psim_string_free(json);
 
     /* A budget of 12 transactions stops the run after the tick that reaches it. */
