@@ -199,3 +199,12 @@ fn the_unedited_input_is_valid() {
 fn a_transaction_in_queue1_and_queue2_is_refused() {
     refused_or_valid(&input("snapshot_mutate-in_queue1_and_queue2.json"));
 }
+
+/// snapshot_mutate: a small run's snapshot at tick 17 in which split part T18.2 (498, waiting
+/// in Queue 2; its sibling T18.1 settled at tick 11) was moved to its sender's Queue 1. The
+/// engine never puts a part there; had restore accepted it, the next release would split it
+/// again into a new T18.1 and T18.2, and T18.1 would settle twice.
+#[test]
+fn a_split_part_in_queue1_is_refused() {
+    refused_or_valid(&input("snapshot_mutate-split_part_in_queue1.json"));
+}
