@@ -1,0 +1,75 @@
+# Creating, driving and closing simulations. A simulation is an external pointer to the C
+# library's handle: freed by sim_close() or, at the latest, by the garbage collector.
+
+sim_new <- function(config) {
+  doc <- document(config, "config")
+  with_source(doc$file, .Call(C_ps_new, doc$text))
+}
+
+sim_restore <- function(snapshot) {
+  doc <- document(snapshot, "snapshot")
+  with_source(doc$file, .Call(C_ps_restore, doc$text))
+}
+
+sim_close <- function(sim) invisible(.Call(C_ps_close, sim))
+
+sim_is_open <- function(sim) .Call(C_ps_is_open, sim)
+
+# Tick results and run summaries are flat objects (one nested object): parse_json without
+# simplification gives the same lists, several times faster than fromJSON (a tick loop pays it).
+sim_tick <- function(sim) jsonlite::parse_json(.Call(C_ps_tick, sim))
+
+sim_run <- function(sim, n) jsonlite::parse_json(.Call(C_ps_run, sim, n))
+
+sim_submit <- function(sim, payments = NULL, ...) {
+  if (is.null(payments)) payments <- list(...)
+  else if (...length() > 0L) raise_glue("type", "give either a payment/data frame or named fields, not both")
+  if (!is.list(payments) || (!is.data.frame(payments) && is.null(names(payments)))) {
+    raise_glue("type", "a payment is a named list (sender, receiver, amount, ...) or a data frame of them")
+  }
+  .Call(C_ps_submit, sim, payment_documents(payments))
+}
+
+sim_snapshot <- function(sim) .Call(C_ps_snapshot, sim)
+
+sim_config_normalize <- function(config, parse = TRUE) {
+  doc <- document(config, "config")
+  text <- with_source(doc$file, .Call(C_ps_normalize, doc$text))
+  # Plain nested lists (no data frames), so that a changed copy goes back into sim_new().
+  if (parse) jsonlite::parse_json(text) else text
+}
+
+paymentsim_version <- function() .Call(C_ps_version)
+
+# A document for the core from what the user gave: a list (encoded), a file path (its bytes:
+# the core decodes them), or YAML/JSON text. A string is text when it holds a newline, `{` or
+# `:` and names no file.
+document <- function(x, what) {
+  if (is.list(x) && !is.data.frame(x)) return(list(text = to_json(x), file = NULL))
+  if (is.character(x) && length(x) == 1L && !is.na(x)) {
+    if (file.exists(x) && !dir.exists(x)) {
+      return(list(text = readBin(x, "raw", file.size(x)), file = x))
+    }
+    if (grepl("[\n{:]", x)) return(list(text = x, file = NULL))
+    raise_glue("file", sprintf("%s file not found: %s", what, x), call = sys.call(-1))
+  }
+  raise_glue("type", sprintf(
+    "`%s` must be a file path, YAML/JSON text or a list (got %s)", what, describe_value(x)
+  ), call = sys.call(-1))
+}
+
+describe_value <- function(x) {
+  if (is.character(x) && length(x) == 1L) return("NA")
+  sprintf("%s of length %d", paste(class(x), collapse = "/"), length(x))
+}
+
+from_json <- function(text) jsonlite::fromJSON(text, simplifyVector = TRUE, flatten = TRUE)
+
+print.paymentsim_sim <- function(x, ...) {
+  if (sim_is_open(x)) {
+    cat(sprintf("<paymentsim simulation: tick %.0f of %.0f>\n", sim_current_tick(x), sim_horizon(x)))
+  } else {
+    cat("<paymentsim simulation: closed>\n")
+  }
+  invisible(x)
+}
