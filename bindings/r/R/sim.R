@@ -42,10 +42,11 @@ sim_config_normalize <- function(config, parse = TRUE) {
 paymentsim_version <- function() .Call(C_ps_version)
 
 # A document for the core from what the user gave: a list (encoded), a file path (its bytes:
-# the core decodes them), or YAML/JSON text. A string is text when it holds a newline, `{` or
+# the core decodes them), YAML/JSON text, or the text's bytes (a raw vector). A string is text when it holds a newline, `{` or
 # `:` and names no file.
 document <- function(x, what) {
   if (is.list(x) && !is.data.frame(x)) return(list(text = to_json(x), file = NULL))
+  if (is.raw(x)) return(list(text = x, file = NULL))
   if (is.character(x) && length(x) == 1L && !is.na(x)) {
     if (file.exists(x) && !dir.exists(x)) {
       return(list(text = readBin(x, "raw", file.size(x)), file = x))
