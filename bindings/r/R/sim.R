@@ -42,8 +42,9 @@ sim_config_normalize <- function(config, parse = TRUE) {
 paymentsim_version <- function() .Call(C_ps_version)
 
 # A document for the core from what the user gave: a list (encoded), a file path (its bytes:
-# the core decodes them), YAML/JSON text, or the text's bytes (a raw vector). A string is text when it holds a newline, `{` or
-# `:` and names no file.
+# the core decodes them), YAML/JSON text, or the text's bytes (a raw vector). A string is text
+# when it holds a newline, `{` or `:`, or nothing but blanks (the core says what is wrong with
+# it), and names no file.
 document <- function(x, what) {
   if (is.list(x) && !is.data.frame(x)) return(list(text = to_json(x), file = NULL))
   if (is.raw(x)) return(list(text = x, file = NULL))
@@ -51,17 +52,15 @@ document <- function(x, what) {
     if (file.exists(x) && !dir.exists(x)) {
       return(list(text = readBin(x, "raw", file.size(x)), file = x))
     }
-    if (grepl("[\n{:]", x)) return(list(text = x, file = NULL))
-    raise_glue("file", sprintf("%s file not found: %s", what, x), call = sys.call(-1))
+    if (grepl("[\n{:]", x) || !grepl("[^[:space:]]", x)) return(list(text = x, file = NULL))
+    reason <- if (dir.exists(x)) "is a directory" else "not found"
+    raise_glue("file", sprintf("%s file %s: %s", what, reason, x), call = sys.call(-1))
   }
-  raise_glue("type", sprintf(
-    "`%s` must be a file path, YAML/JSON text or a list (got %s)", what, describe_value(x)
-  ), call = sys.call(-1))
-}
-
-describe_value <- function(x) {
-  if (is.character(x) && length(x) == 1L) return("NA")
-  sprintf("%s of length %d", paste(class(x), collapse = "/"), length(x))
+  got <- if (is.character(x) && length(x) == 1L) "NA" else {
+    sprintf("%s of length %d", paste(class(x), collapse = "/"), length(x))
+  }
+  raise_glue("type", sprintf("`%s` must be a file path, YAML/JSON text or a list (got %s)", what, got),
+             call = sys.call(-1))
 }
 
 from_json <- function(text) jsonlite::fromJSON(text, simplifyVector = TRUE, flatten = TRUE)

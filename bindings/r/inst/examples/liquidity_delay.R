@@ -27,7 +27,8 @@ liquidity_sweep <- function(scenario, multipliers, lsm = c(TRUE, FALSE)) {
         lsm = on,
         multiplier = m,
         liquidity = sum(vapply(config$agent_configs, function(a) a$opening_balance, 0)) / 100,
-        mean_delay = stats$delay$mean_ticks,
+        # The mean delay is over settled payments: with none settled there is none to show.
+        mean_delay = if (stats$settlements > 0) stats$delay$mean_ticks else NA_real_,
         settlement_rate = stats$settlement_rate_value,
         lsm_share = stats$lsm_share
       )

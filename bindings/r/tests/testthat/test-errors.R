@@ -31,6 +31,16 @@ test_that("text that is neither JSON nor YAML", {
   expect_error(sim_restore("{not a snapshot"), class = "paymentsim_invalid_json")
 })
 
+test_that("a restore from nothing is an error, not a handle", {
+  expect_error(sim_restore(""), class = "paymentsim_error")
+  expect_error(sim_restore("  \n"), class = "paymentsim_error")
+  expect_error(sim_restore("{}"), class = "paymentsim_invalid_config")
+  expect_error(sim_restore(raw(0)), class = "paymentsim_error")
+  expect_error(sim_restore(NULL), class = "paymentsim_type")
+  expect_error(sim_restore(NA_character_), class = "paymentsim_type")
+  expect_error(sim_new(""), class = "paymentsim_error")
+})
+
 test_that("a snapshot that breaks the rules", {
   cond <- expect_error(sim_restore("{\"schema_version\": 3}"), class = "paymentsim_invalid_config")
   expect_match(cond$problems$path[[1]], "^snapshot")
@@ -38,7 +48,7 @@ test_that("a snapshot that breaks the rules", {
 
 test_that("a file: missing, a directory, bad bytes, bad content named by its path", {
   expect_error(sim_new("no/such/scenario.yaml"), "not found", class = "paymentsim_file")
-  expect_error(sim_new(tempdir()), class = "paymentsim_error")
+  expect_error(sim_new(tempdir()), "is a directory", class = "paymentsim_file")
   bad_utf8 <- tempfile(fileext = ".yaml")
   writeBin(as.raw(c(0x61, 0x3a, 0x20, 0xff, 0xfe, 0x0a)), bad_utf8)
   expect_error(sim_new(bad_utf8), class = "paymentsim_invalid_utf8")

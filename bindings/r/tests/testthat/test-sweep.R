@@ -16,6 +16,7 @@ test_that("the liquidity–delay sweep runs and plots", {
   at_one <- sweep[sweep$multiplier == 1, ]
   expect_gt(at_one$settlement_rate[at_one$lsm], at_one$settlement_rate[!at_one$lsm])
   expect_equal(sweep$lsm_share[!sweep$lsm], c(0, 0, 0))
+  expect_true(all(sweep$mean_delay >= 0 | is.na(sweep$mean_delay)))
   png_file <- tempfile(fileext = ".png")
   grDevices::png(png_file, width = 800, height = 400)
   env$plot_liquidity_delay(sweep)
