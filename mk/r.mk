@@ -2,6 +2,8 @@
 # file (as a user would), into a project-local R library; then its tests and R CMD check.
 #   make test-r      library → build/r/prefix; package → build/r-lib; testthat; R CMD check
 #   make r-install   only the two installs
+#   make valgrind-r  the glue's tests (not the 1,000 cycles) inside R under valgrind: 0 errors,
+#                    0 bytes definitely lost (≈ 1.5 min; not in make test)
 #   make bench-r     ticks/s of the seed workload through sim_tick() and sim_run() (reports only)
 # R itself comes from Debian (r-base-core, r-cran-jsonlite, r-cran-testthat): .ci/run installs it.
 
@@ -14,7 +16,7 @@ R_ENV := PKG_CONFIG_PATH=$(R_PREFIX)/lib/pkgconfig R_LIBS=$(R_LIB) PAYMENT_SIM_H
 # No HTML validator (tidy) on a minimal R install: skip that check rather than note it.
 R_CHECK_ENV := _R_CHECK_RD_VALIDATE_RD2HTML_=false _R_CHECK_FUTURE_FILE_TIMESTAMPS_=false
 
-.PHONY: r-install test-r bench-r
+.PHONY: r-install test-r valgrind-r bench-r
 
 r-install: lib
 	@command -v R >/dev/null || { echo "R is not installed (apt-get install --no-install-recommends r-base-core r-cran-jsonlite r-cran-testthat)"; exit 1; }
@@ -34,6 +36,10 @@ test-r: cli-build r-install
 	@if grep -E "^Status: .*(ERROR|WARNING)" $(R_BUILD)/check/paymentsim.Rcheck/00check.log; then \
 		echo "R CMD check: errors or warnings (see $(R_BUILD)/check/paymentsim.Rcheck/00check.log)"; exit 1; fi
 	@echo "test-r: tests passed; R CMD check --no-manual: no errors, no warnings"
+
+valgrind-r: cli-build r-install
+	cd bindings/r && $(R_ENV) R -d "$(VALGRIND) --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite" \
+		--vanilla --no-echo -f tools/run_tests.R --args "creation|ticks|state|errors|gridlock"
 
 bench-r: r-install
 	$(R_ENV) Rscript bindings/r/tools/bench_ticks.R
