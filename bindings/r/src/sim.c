@@ -1,6 +1,7 @@
 /* The .Call entry points: one psim_* function each, arguments converted by glue.c. A function
  * of the header that returns a JSON document from a handle is wrapped in one line with
- * glue_query()/glue_action() plus one line in init.c and one in R/. */
+ * glue_query()/glue_action(), registered with two lines in init.c, and given its R function in
+ * one line in R/ (bindings/r/README.md, "Wrapping a new function"). */
 #include "glue.h"
 
 /* --- lifecycle ---------------------------------------------------------------------------- */
@@ -47,8 +48,10 @@ SEXP ps_submit(SEXP sim, SEXP documents) {
     SEXP ids = PROTECT(Rf_allocVector(STRSXP, n));
     for (R_xlen_t i = 0; i < n; i++) {
         char *id = NULL;
+        const void *vmax = vmaxget(); /* the UTF-8 copy lives for this submission only */
         psim_status status =
             psim_sim_submit(handle, Rf_translateCharUTF8(STRING_ELT(documents, i)), &id);
+        vmaxset(vmax);
         if (status != PSIM_STATUS_OK) {
             SEXP done = PROTECT(Rf_xlengthgets(ids, i));
             Rf_setAttrib(done, Rf_install("of"), Rf_ScalarReal((double)n));
