@@ -66,10 +66,12 @@ document <- function(x, what) {
 from_json <- function(text) jsonlite::fromJSON(text, simplifyVector = TRUE, flatten = TRUE)
 
 print.paymentsim_sim <- function(x, ...) {
-  if (sim_is_open(x)) {
-    cat(sprintf("<paymentsim simulation: tick %.0f of %.0f>\n", sim_current_tick(x), sim_horizon(x)))
-  } else {
+  if (!sim_is_open(x)) {
     cat("<paymentsim simulation: closed>\n")
+  } else {
+    where <- tryCatch(sprintf("tick %.0f of %.0f", sim_current_tick(x), sim_horizon(x)),
+                      paymentsim_error = function(e) conditionMessage(e)) # e.g. poisoned
+    cat(sprintf("<paymentsim simulation: %s>\n", where))
   }
   invisible(x)
 }

@@ -165,6 +165,7 @@ test_that("a panic inside the library poisons only its handle", {
   expect_equal(cond$status, "PSIM_STATUS_PANIC")
   expect_error(sim_tick(sim), class = "paymentsim_poisoned")
   expect_error(sim_state(sim), class = "paymentsim_poisoned")
+  expect_output(print(sim), "poisoned")
   expect_equal(sim_tick(other)$tick, 0)
   sim_close(sim)
 })

@@ -88,3 +88,20 @@ test_that("events as a data frame, a list or JSON lines, polled and paged", {
   sim_events_discard(sim, 10)
   expect_equal(sim_events(sim)$seq[[1]], 11)
 })
+
+test_that("factor columns and non-ASCII agent ids travel as UTF-8", {
+  euro <- "BANK_\u00c9\u20ac"
+  config <- two_agent_config()
+  config$agent_configs[[2]]$id <- euro
+  sim <- sim_new(config)
+  expect_equal(sim_agent_ids(sim), c("BANK_A", euro))
+  payments <- data.frame(sender = "BANK_A", receiver = euro, amount = 500, stringsAsFactors = TRUE)
+  expect_true(is.factor(payments$receiver))
+  sim_submit(sim, payments)
+  sim_tick(sim)
+  expect_equal(sim_balance(sim, euro), 2000500)
+  arrival <- sim_events(sim)[1, ]
+  expect_equal(arrival$receiver, euro)
+  expect_match(sim_events(sim, as = "json")[[1]], euro, fixed = TRUE)
+  expect_equal(Encoding(sim_events(sim, as = "json")[[1]]), "UTF-8")
+})
