@@ -17,9 +17,9 @@ sim_is_open <- function(sim) .Call(C_ps_is_open, sim)
 
 # Tick results and run summaries are flat objects (one nested object): parse_json without
 # simplification gives the same lists, several times faster than fromJSON (a tick loop pays it).
-sim_tick <- function(sim) jsonlite::parse_json(.Call(C_ps_tick, sim))
+sim_tick <- function(sim) parse_json(.Call(C_ps_tick, sim))
 
-sim_run <- function(sim, n) jsonlite::parse_json(.Call(C_ps_run, sim, n))
+sim_run <- function(sim, n) parse_json(.Call(C_ps_run, sim, n))
 
 sim_submit <- function(sim, payments = NULL, ...) {
   if (is.null(payments)) payments <- list(...)
@@ -42,9 +42,9 @@ sim_config_normalize <- function(config, parse = TRUE) {
 paymentsim_version <- function() .Call(C_ps_version)
 
 # A document for the core from what the user gave: a list (encoded), a file path (its bytes:
-# the core decodes them), YAML/JSON text, or the text's bytes (a raw vector). A string is text
-# when it holds a newline, `{` or `:`, or nothing but blanks (the core says what is wrong with
-# it), and names no file.
+# the core decodes them), YAML/JSON text, or the text's bytes (a raw vector). A string that
+# names no file is text when it holds a newline or `:`, starts with `{` or `[`, or is blank (the
+# core then says what is wrong with it); otherwise it was meant as a path.
 document <- function(x, what) {
   if (is.list(x) && !is.data.frame(x)) return(list(text = to_json(x), file = NULL))
   if (is.raw(x)) return(list(text = x, file = NULL))
@@ -52,7 +52,9 @@ document <- function(x, what) {
     if (file.exists(x) && !dir.exists(x)) {
       return(list(text = readBin(x, "raw", file.size(x)), file = x))
     }
-    if (grepl("[\n{:]", x) || !grepl("[^[:space:]]", x)) return(list(text = x, file = NULL))
+    text <- grepl("\n", x, fixed = TRUE) || grepl(":", x, fixed = TRUE) ||
+      grepl("^[[:space:]]*[[{]", x) || !grepl("[^[:space:]]", x)
+    if (text) return(list(text = x, file = NULL))
     reason <- if (dir.exists(x)) "is a directory" else "not found"
     raise_glue("file", sprintf("%s file %s: %s", what, reason, x), call = sys.call(-1))
   }

@@ -4,7 +4,7 @@
 library(paymentsim)
 
 config <- sim_config_normalize("examples/scenarios/seed_benchmark.yaml")
-config$num_days <- 200 # 20,000 ticks of horizon, so every measurement has room
+config$num_days <- 1000 # 100,000 ticks of horizon, so every measurement has room
 
 median_rate <- function(ticks, body, repeats = 5) {
   rates <- vapply(seq_len(repeats), function(i) {
@@ -16,13 +16,16 @@ median_rate <- function(ticks, body, repeats = 5) {
   stats::median(rates)
 }
 
-loop <- median_rate(10000, function(sim, n) for (i in seq_len(n)) sim_tick(sim))
-run <- median_rate(10000, function(sim, n) sim_run(sim, n))
+loop <- median_rate(20000, function(sim, n) for (i in seq_len(n)) sim_tick(sim))
+run <- median_rate(100000, function(sim, n) sim_run(sim, n))
 config$event_recording <- "off"
-run_off <- median_rate(10000, function(sim, n) sim_run(sim, n))
+loop_off <- median_rate(20000, function(sim, n) for (i in seq_len(n)) sim_tick(sim))
+run_off <- median_rate(100000, function(sim, n) sim_run(sim, n))
 
-cat(sprintf("seed workload, 10,000 ticks, median of 5 (libpayment_sim %s, %s):\n",
+cat(sprintf("seed workload, median of 5 (libpayment_sim %s, %s):\n",
             paymentsim_version(), R.version.string))
-cat(sprintf("  sim_tick() loop            %9.0f ticks/s (%5.1f us/tick)\n", loop, 1e6 / loop))
-cat(sprintf("  sim_run(10000)             %9.0f ticks/s (%5.1f us/tick)\n", run, 1e6 / run))
-cat(sprintf("  sim_run, event_recording off %7.0f ticks/s (%5.1f us/tick)\n", run_off, 1e6 / run_off))
+line <- function(what, rate) cat(sprintf("  %-42s %9.0f ticks/s (%5.1f us/tick)\n", what, rate, 1e6 / rate))
+line("sim_tick() loop, 20,000 ticks", loop)
+line("sim_run(100000)", run)
+line("sim_tick() loop, event_recording off", loop_off)
+line("sim_run(100000), event_recording off", run_off)

@@ -39,6 +39,8 @@ test_that("a restore from nothing is an error, not a handle", {
   expect_error(sim_restore(NULL), class = "paymentsim_type")
   expect_error(sim_restore(NA_character_), class = "paymentsim_type")
   expect_error(sim_new(""), class = "paymentsim_error")
+  expect_error(sim_new("[]"), "mapping", class = "paymentsim_invalid_config")
+  expect_error(sim_new("  {\"ticks_per_day\": 0}"), class = "paymentsim_invalid_config")
 })
 
 test_that("a snapshot that breaks the rules", {
