@@ -45,7 +45,7 @@ sim_horizon <- function(sim) .Call(C_ps_horizon, sim)
 # One value per agent id, named by it.
 agent_scalars <- function(sim, agent, fn) {
   if (!is.character(agent) || length(agent) == 0L) {
-    raise_glue("type", "`agent` must be a character vector of agent ids", "agent", call = sys.call(-1))
+    raise_glue("type", "`agent` must be a character vector of agent ids", "agent")
   }
   values <- vapply(agent, function(id) .Call(fn, sim, id), 0)
   if (length(agent) == 1L) unname(values) else values

@@ -56,13 +56,12 @@ document <- function(x, what) {
       grepl("^[[:space:]]*[[{]", x) || !grepl("[^[:space:]]", x)
     if (text) return(list(text = x, file = NULL))
     reason <- if (dir.exists(x)) "is a directory" else "not found"
-    raise_glue("file", sprintf("%s file %s: %s", what, reason, x), call = sys.call(-1))
+    raise_glue("file", sprintf("%s file %s: %s", what, reason, x))
   }
   got <- if (is.character(x) && length(x) == 1L) "NA" else {
     sprintf("%s of length %d", paste(class(x), collapse = "/"), length(x))
   }
-  raise_glue("type", sprintf("`%s` must be a file path, YAML/JSON text or a list (got %s)", what, got),
-             call = sys.call(-1))
+  raise_glue("type", sprintf("`%s` must be a file path, YAML/JSON text or a list (got %s)", what, got))
 }
 
 from_json <- function(text) jsonlite::fromJSON(text, simplifyVector = TRUE, flatten = TRUE)

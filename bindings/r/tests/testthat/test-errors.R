@@ -24,6 +24,18 @@ test_that("an invalid configuration lists every problem with its path and value"
   expect_error(sim_config_normalize(config), class = "paymentsim_invalid_config")
 })
 
+test_that("a condition names the user's call of the package, however deep it arose", {
+  config <- two_agent_config()
+  config$agent_configs[[2]]$opening_balance <- NaN
+  expect_identical(conditionCall(tryCatch(sim_new(config), error = identity)), quote(sim_new(config)))
+  sim <- sim_new(two_agent_config())
+  expect_identical(conditionCall(tryCatch(sim_run(sim, 0), error = identity)), quote(sim_run(sim, 0)))
+  expect_identical(conditionCall(tryCatch(paymentsim::sim_balance(sim, "X"), error = identity)),
+                   quote(paymentsim::sim_balance(sim, "X")))
+  sim_close(sim)
+  expect_identical(conditionCall(tryCatch(sim_tick(sim), error = identity)), quote(sim_tick(sim)))
+})
+
 test_that("text that is neither JSON nor YAML", {
   cond <- expect_error(sim_new("{\"ticks_per_day\": "), class = "paymentsim_invalid_json")
   expect_equal(cond$status, "PSIM_STATUS_INVALID_JSON")
