@@ -105,3 +105,19 @@ test_that("factor columns and non-ASCII agent ids travel as UTF-8", {
   expect_match(sim_events(sim, as = "json")[[1]], euro, fixed = TRUE)
   expect_equal(Encoding(sim_events(sim, as = "json")[[1]]), "UTF-8")
 })
+
+test_that("event lines are cut right around quotes, backslashes and brackets in ids", {
+  awkward <- "B\"],{\\\"x\\"
+  config <- two_agent_config()
+  config$agent_configs[[2]]$id <- awkward
+  sim <- sim_new(config)
+  sim_submit(sim, sender = "BANK_A", receiver = awkward, amount = 700)
+  sim_submit(sim, sender = awkward, receiver = "BANK_A", amount = 300)
+  sim_tick(sim)
+  lines <- sim_events(sim, as = "json")
+  items <- sim_events(sim, as = "list")
+  expect_equal(length(lines), length(items))
+  attr(items, "last_seq") <- NULL
+  expect_identical(lapply(as.vector(lines), jsonlite::parse_json), items)
+  expect_equal(items[[1]]$receiver, awkward)
+})
