@@ -31,6 +31,10 @@ void glue_fail_status_with(psim_status status, SEXP submitted) {
 
 void glue_fail_status(psim_status status) { glue_fail_status_with(status, R_NilValue); }
 
+void glue_check(psim_status status) {
+    if (status != PSIM_STATUS_OK) glue_fail_status(status);
+}
+
 void glue_fail(const char *kind, const char *message) {
     SEXP k = PROTECT(Rf_mkString(kind));
     SEXP m = PROTECT(Rf_ScalarString(Rf_mkCharCE(message, CE_UTF8)));
@@ -157,14 +161,12 @@ SEXP glue_take_string(char *s) { return R_ExecWithCleanup(make_string, s, free_s
 
 SEXP glue_query(SEXP ptr, glue_json_query fn) {
     char *out = NULL;
-    psim_status status = fn(glue_sim(ptr), &out);
-    if (status != PSIM_STATUS_OK) glue_fail_status(status);
+    glue_check(fn(glue_sim(ptr), &out));
     return glue_take_string(out);
 }
 
 SEXP glue_action(SEXP ptr, glue_json_action fn) {
     char *out = NULL;
-    psim_status status = fn(glue_sim(ptr), &out);
-    if (status != PSIM_STATUS_OK) glue_fail_status(status);
+    glue_check(fn(glue_sim(ptr), &out));
     return glue_take_string(out);
 }

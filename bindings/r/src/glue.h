@@ -32,6 +32,9 @@ const char *glue_string(SEXP x, const char *what);
 /* A library-owned string as character(1), freed with psim_string_free even if R fails. */
 SEXP glue_take_string(char *s);
 
+/* Nothing on success; otherwise the R condition of the failed call (glue_fail_status). */
+void glue_check(psim_status status);
+
 /* Raise the R condition of a failed call (status != OK): never returns. */
 void glue_fail_status(psim_status status);
 /* The same for a batch of submissions: `submitted` holds the ids of those that went in. */

@@ -8,22 +8,19 @@
 
 SEXP ps_new(SEXP document) {
     psim_sim_t *sim = NULL;
-    psim_status status = psim_sim_new(glue_document(document, "the configuration"), &sim);
-    if (status != PSIM_STATUS_OK) glue_fail_status(status);
+    glue_check(psim_sim_new(glue_document(document, "the configuration"), &sim));
     return glue_wrap_sim(sim);
 }
 
 SEXP ps_restore(SEXP snapshot) {
     psim_sim_t *sim = NULL;
-    psim_status status = psim_sim_restore(glue_document(snapshot, "the snapshot"), &sim);
-    if (status != PSIM_STATUS_OK) glue_fail_status(status);
+    glue_check(psim_sim_restore(glue_document(snapshot, "the snapshot"), &sim));
     return glue_wrap_sim(sim);
 }
 
 SEXP ps_normalize(SEXP document) {
     char *out = NULL;
-    psim_status status = psim_config_normalize(glue_document(document, "the configuration"), &out);
-    if (status != PSIM_STATUS_OK) glue_fail_status(status);
+    glue_check(psim_config_normalize(glue_document(document, "the configuration"), &out));
     return glue_take_string(out);
 }
 
@@ -34,8 +31,7 @@ SEXP ps_tick(SEXP sim) { return glue_action(sim, psim_sim_tick); }
 SEXP ps_run(SEXP sim, SEXP ticks) {
     psim_sim_t *handle = glue_sim(sim);
     char *out = NULL;
-    psim_status status = psim_sim_run(handle, glue_u64(ticks, "n"), &out);
-    if (status != PSIM_STATUS_OK) glue_fail_status(status);
+    glue_check(psim_sim_run(handle, glue_u64(ticks, "n"), &out));
     return glue_take_string(out);
 }
 
@@ -64,8 +60,7 @@ SEXP ps_submit(SEXP sim, SEXP documents) {
 }
 
 SEXP ps_debug_panic(SEXP sim) {
-    psim_status status = psim_sim_debug_panic(glue_sim(sim));
-    if (status != PSIM_STATUS_OK) glue_fail_status(status);
+    glue_check(psim_sim_debug_panic(glue_sim(sim)));
     return R_NilValue;
 }
 
@@ -86,7 +81,7 @@ SEXP ps_events(SEXP sim, SEXP from_seq, SEXP max_events, SEXP split) {
     psim_status status = max_events == R_NilValue
                              ? psim_sim_events(handle, from, &out)
                              : psim_sim_events_page(handle, from, glue_u64(max_events, "max_events"), &out);
-    if (status != PSIM_STATUS_OK) glue_fail_status(status);
+    glue_check(status);
     SEXP doc = PROTECT(glue_take_string(out));
     SEXP result = Rf_asLogical(split) == TRUE
                       ? glue_split_array(Rf_translateCharUTF8(STRING_ELT(doc, 0)), "events")
@@ -97,26 +92,23 @@ SEXP ps_events(SEXP sim, SEXP from_seq, SEXP max_events, SEXP split) {
 
 SEXP ps_events_discard(SEXP sim, SEXP through_seq) {
     psim_sim_t *handle = glue_sim(sim);
-    psim_status status = psim_sim_events_discard(handle, glue_u64(through_seq, "through_seq"));
-    if (status != PSIM_STATUS_OK) glue_fail_status(status);
+    glue_check(psim_sim_events_discard(handle, glue_u64(through_seq, "through_seq")));
     return R_NilValue;
 }
 
 /* --- scalars (integers as R doubles: exact up to 2^53) ------------------------------------ */
 
 SEXP ps_balance(SEXP sim, SEXP agent) {
-    psim_sim_t *handle = glue_sim(sim);
     int64_t out = 0;
-    psim_status status = psim_sim_agent_balance(handle, glue_string(agent, "agent"), &out);
-    if (status != PSIM_STATUS_OK) glue_fail_status(status);
+    psim_sim_t *handle = glue_sim(sim);
+    glue_check(psim_sim_agent_balance(handle, glue_string(agent, "agent"), &out));
     return Rf_ScalarReal((double)out);
 }
 
 SEXP ps_queue1_size(SEXP sim, SEXP agent) {
-    psim_sim_t *handle = glue_sim(sim);
     uint64_t out = 0;
-    psim_status status = psim_sim_queue1_size(handle, glue_string(agent, "agent"), &out);
-    if (status != PSIM_STATUS_OK) glue_fail_status(status);
+    psim_sim_t *handle = glue_sim(sim);
+    glue_check(psim_sim_queue1_size(handle, glue_string(agent, "agent"), &out));
     return Rf_ScalarReal((double)out);
 }
 
@@ -124,8 +116,7 @@ typedef psim_status (*u64_query)(const psim_sim_t *, uint64_t *);
 
 static SEXP u64_scalar(SEXP sim, u64_query fn) {
     uint64_t out = 0;
-    psim_status status = fn(glue_sim(sim), &out);
-    if (status != PSIM_STATUS_OK) glue_fail_status(status);
+    glue_check(fn(glue_sim(sim), &out));
     return Rf_ScalarReal((double)out);
 }
 
