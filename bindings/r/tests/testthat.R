@@ -1,0 +1,4 @@
+library(testthat)
+library(paymentsim)
+
+test_check("paymentsim")
