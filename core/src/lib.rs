@@ -42,6 +42,7 @@ mod arrivals;
 pub mod config;
 pub mod document;
 mod engine;
+pub mod indicators;
 pub mod error;
 pub mod events;
 mod policy;
@@ -52,6 +53,7 @@ pub mod scenario;
 mod settlement;
 pub mod snapshot;
 pub mod stats;
+pub mod timeseries;
 mod transaction;
 
 pub use config::SimulationConfig;
@@ -65,7 +67,9 @@ pub use events::{EventRecord, Mechanism};
 pub use provenance::{Provenance, Semantics};
 pub use results::{AgentState, RunSummary, State, TickResult};
 pub use snapshot::SNAPSHOT_SCHEMA_VERSION;
+pub use indicators::report::Indicators;
 pub use stats::Statistics;
+pub use timeseries::TimeSeriesPage;
 pub use transaction::TxId;
 
 /// The crate version.
