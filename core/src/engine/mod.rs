@@ -145,7 +145,11 @@ impl Simulation {
             });
         }
         let ticks_per_day = config.ticks_per_day as u64;
-        let opening: Vec<i64> = config.agent_configs.iter().map(|a| a.opening_balance).collect();
+        let opening: Vec<i64> = config
+            .agent_configs
+            .iter()
+            .map(|a| a.opening_balance)
+            .collect();
         Ok(Simulation {
             indicators: crate::indicators::state::IndicatorState::new(0, &opening, ticks_per_day),
             timeseries: None,

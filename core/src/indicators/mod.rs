@@ -9,6 +9,7 @@
 //! - `report`: the indicators document and the figures the statistics carry;
 //! - `bounds`: opening balances set from the bounds of a first, unconstrained pass.
 
+pub mod bounds;
 mod engine;
 pub mod report;
 pub mod state;
@@ -138,7 +139,13 @@ impl IndicatorState {
         queue2: impl Fn(usize) -> u64,
         tpd: u64,
     ) {
-        for (a, (day, run)) in self.today.agents.iter_mut().zip(&mut self.agents).enumerate() {
+        for (a, (day, run)) in self
+            .today
+            .agents
+            .iter_mut()
+            .zip(&mut self.agents)
+            .enumerate()
+        {
             day.unsettled.count = queue1[a] + queue2(a);
             day.unsettled.value = run.queue1_value + run.queue2_value;
             run.lower_bound = run.lower_bound.max(run.net_released);

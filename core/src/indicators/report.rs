@@ -374,7 +374,12 @@ impl IndicatorState {
                 system.add_agent(&acc);
                 match &mut run[a] {
                     Some(r) => r.add_day(&acc),
-                    None => run[a] = Some(Acc { by_tick: None, ..acc.clone() }),
+                    None => {
+                        run[a] = Some(Acc {
+                            by_tick: None,
+                            ..acc.clone()
+                        })
+                    }
                 }
                 agents.push(acc.finish(Some(cx.ids[a].clone())));
             }

@@ -57,15 +57,29 @@ impl Simulation {
                 ];
                 for (field, len) in lens {
                     if len != n {
-                        return Err(bad(format!("{p}.{field}"), format!("has {len} entries for {n} agents")));
+                        return Err(bad(
+                            format!("{p}.{field}"),
+                            format!("has {len} entries for {n} agents"),
+                        ));
                     }
                 }
-                let days = s.days.iter().enumerate().map(|(i, d)| (format!("{p}.days[{i}]"), d));
+                let days = s
+                    .days
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| (format!("{p}.days[{i}]"), d));
                 for (path, day) in days.chain([(format!("{p}.today"), &s.today)]) {
                     if day.agents.len() != n {
-                        return Err(bad(format!("{path}.agents"), format!("has {} entries for {n} agents", day.agents.len())));
+                        return Err(bad(
+                            format!("{path}.agents"),
+                            format!("has {} entries for {n} agents", day.agents.len()),
+                        ));
                     }
-                    if let Some(i) = day.agents.iter().position(|a| a.settled_by_tick.len() as u64 != tpd) {
+                    if let Some(i) = day
+                        .agents
+                        .iter()
+                        .position(|a| a.settled_by_tick.len() as u64 != tpd)
+                    {
                         return Err(bad(
                             format!("{path}.agents[{i}].settled_by_tick"),
                             format!("must have {tpd} entries, one per tick of the day"),
@@ -73,8 +87,15 @@ impl Simulation {
                     }
                 }
                 let day = self.tick / tpd;
-                if s.today.day != day || s.today.first_tick > self.tick || s.today.first_tick < day * tpd || s.since_tick > self.tick {
-                    return Err(bad(format!("{p}.today"), format!("is not the open day of tick {}", self.tick)));
+                if s.today.day != day
+                    || s.today.first_tick > self.tick
+                    || s.today.first_tick < day * tpd
+                    || s.since_tick > self.tick
+                {
+                    return Err(bad(
+                        format!("{p}.today"),
+                        format!("is not the open day of tick {}", self.tick),
+                    ));
                 }
                 for a in 0..n {
                     if s.agents[a].queue1_value != q1[a] || s.agents[a].queue2_value != q2[a] {
@@ -99,7 +120,9 @@ impl Simulation {
             ];
             let ticks_ok = r.every >= 1
                 && r.tick.windows(2).all(|w| w[0] < w[1])
-                && r.tick.iter().all(|&t| t <= self.tick && t.is_multiple_of(r.every));
+                && r.tick
+                    .iter()
+                    .all(|&t| t <= self.tick && t.is_multiple_of(r.every));
             if !ticks_ok || columns.iter().any(|&c| c != samples * n) {
                 return Err(bad(
                     "timeseries",

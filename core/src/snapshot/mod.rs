@@ -190,7 +190,10 @@ mod tests {
             );
             assert_eq!(migrated.indicators().since_tick, 1);
         }
-        assert_eq!(Simulation::restore_json(&current).unwrap().snapshot_json(), current);
+        assert_eq!(
+            Simulation::restore_json(&current).unwrap().snapshot_json(),
+            current
+        );
         for (version, expected) in [
             (
                 "5",

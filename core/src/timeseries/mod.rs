@@ -175,7 +175,9 @@ impl Simulation {
         let empty = Recorder::default();
         let r = self.timeseries.as_ref().unwrap_or(&empty);
         let total = r.samples();
-        let first = usize::try_from(from_sample).unwrap_or(usize::MAX).min(total);
+        let first = usize::try_from(from_sample)
+            .unwrap_or(usize::MAX)
+            .min(total);
         let last = first
             .saturating_add(usize::try_from(max_samples).unwrap_or(usize::MAX))
             .min(total);
@@ -187,7 +189,9 @@ impl Simulation {
                 .iter()
                 .fold(0i64, |acc, &v| acc.saturating_add(v))
         };
-        let sum_u = |col: &[u64], s: usize| -> u64 { col[(first + s) * n..(first + s + 1) * n].iter().sum() };
+        let sum_u = |col: &[u64], s: usize| -> u64 {
+            col[(first + s) * n..(first + s + 1) * n].iter().sum()
+        };
         let samples = last - first;
         TimeSeriesPage {
             schema_version: TIMESERIES_SCHEMA_VERSION,
