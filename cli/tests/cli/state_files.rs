@@ -31,7 +31,7 @@ fn a_first_release_state_file_continues_to_the_same_results() {
     let state = ["--state", "scarce_t37.json"];
     stdout_ok(&run_in(d, &[&["tick", "163"][..], &state].concat()));
     let written = std::fs::read_to_string(d.join("scarce_t37.json")).unwrap();
-    assert!(written.starts_with(r#"{"schema_version":3,"provenance":{"engine_version":"#));
+    assert!(written.starts_with(r#"{"schema_version":4,"provenance":{"engine_version":"#));
     let stats = stdout_ok(&run_in(
         d,
         &[&["--format", "json", "stats"][..], &state].concat(),
