@@ -47,7 +47,9 @@ pub use config::{psim_config_normalize, psim_config_schema};
 pub use documents::{EventsDocument, PSIM_EVENTS_SCHEMA_VERSION, PSIM_SNAPSHOT_SCHEMA_VERSION};
 pub use error::{psim_last_error, psim_last_error_json, psim_status};
 pub use handle::{psim_sim_t, PsimSim};
-pub use indicators::{psim_sim_indicators_json, psim_sim_timeseries_json, psim_sim_timeseries_record};
+pub use indicators::{
+    psim_sim_indicators_json, psim_sim_timeseries_json, psim_sim_timeseries_record,
+};
 pub use sim::*;
 pub use strings::psim_string_free;
 pub use version::{
