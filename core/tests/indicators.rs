@@ -338,7 +338,7 @@ proptest! {
                 restored = Some(Simulation::restore_json(&s.snapshot_json()).unwrap());
             }
             s.tick().unwrap();
-            if s.current_tick() % every == 0 {
+            if s.current_tick().is_multiple_of(every) {
                 states.push(s.state());
             }
         }

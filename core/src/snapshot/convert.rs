@@ -48,8 +48,8 @@ impl Simulation {
             totals: totals_to_doc(&self.totals),
             events_discarded: self.events.discarded,
             events: self.events.events.iter().map(event_to_doc).collect(),
-            indicators: Some(self.indicators.clone()),
-            timeseries: self.timeseries.clone(),
+            indicators: Some(Box::new(self.indicators.clone())),
+            timeseries: self.timeseries.clone().map(Box::new),
         }
     }
 
@@ -105,7 +105,7 @@ impl Simulation {
         };
         restored.check(&sim)?;
         sim.install(restored)?;
-        sim.install_indicators(indicators, timeseries)?;
+        sim.install_indicators(indicators.map(|b| *b), timeseries.map(|b| *b))?;
         Ok(sim)
     }
 

@@ -63,10 +63,10 @@ pub struct Snapshot {
     pub events: Vec<Event>,
     /// The indicators' accumulators (absent: none kept, as in version 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub indicators: Option<Indicators>,
+    pub indicators: Option<Box<Indicators>>,
     /// The time-series recorder (absent: not recording).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeseries: Option<TimeSeries>,
+    pub timeseries: Option<Box<TimeSeries>>,
 }
 
 impl Snapshot {
