@@ -190,5 +190,3 @@ pub(crate) fn mechanism_index(m: Mechanism) -> usize {
     }
 }
 
-#[cfg(test)]
-mod tests;
