@@ -110,7 +110,7 @@ fn hand_computed_bounds_delay_indicator_and_intraday_figures() {
     assert_eq!((a.peak_queue2.count, a.peak_queue2.value), (1, 100));
     assert_eq!(c.turnover_ratio, 1.0);
     let curve = day.system.throughput.as_ref().unwrap();
-    assert_eq!(curve, &[0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]);
+    assert_eq!(curve, &[(3, 1.0)]);
     assert_eq!(ind.delay_percentiles.p50, 0);
     assert_eq!(ind.delay_percentiles.p90, 3);
     assert_eq!(ind.delay_percentiles.max, 3);
@@ -210,6 +210,11 @@ agents:
         let problems = parse_document(&text(rule)).unwrap_err().problems();
         assert_eq!(problems[0].path, path, "{problems:?}");
     }
+    // A first pass too long for reading a document is refused, not run.
+    let long = text("{between_bounds: 0.5}").replace("seed: 3}", "seed: 3, num_days: 100000000}");
+    let problems = parse_document(&long).unwrap_err().problems();
+    assert_eq!(problems[0].path, "agents", "{problems:?}");
+    assert!(problems[0].message.contains("first pass"), "{problems:?}");
     let problems = parse_document(&text("{double_it: 2}"))
         .unwrap_err()
         .problems();

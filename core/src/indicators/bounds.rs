@@ -111,6 +111,12 @@ pub(crate) fn check(rules: &[(usize, BalanceRule)]) -> Vec<Problem> {
     problems
 }
 
+/// The most work the first pass may take, in agent-ticks plus expected transactions
+/// (`horizon × (agents + expected_transactions_per_tick)`): about a second or two of engine
+/// time. Reading a document must stay cheap (a service normalises untrusted ones before any
+/// budget of its own applies), so a bigger scenario sets its balances in cents.
+pub const MAX_FIRST_PASS_WORK: f64 = 5e7;
+
 /// Each agent's whole-run `(upper, lower)` bound from a first pass with unconstrained
 /// liquidity over `config`'s arrivals.
 pub fn first_pass_bounds(config: &SimulationConfig) -> Result<Vec<(i128, i128)>, SimError> {
@@ -128,6 +134,15 @@ pub fn first_pass_bounds(config: &SimulationConfig) -> Result<Vec<(i128, i128)>,
     }
     pass.event_recording = EventRecording::Off;
     let mut sim = Simulation::new(pass)?;
+    let work = sim.horizon() as f64 * (n as f64 + sim.workload().expected_transactions_per_tick);
+    if work > MAX_FIRST_PASS_WORK {
+        return Err(SimError::config(Problem::new(
+            "agents",
+            format!(
+                "agents: balances from the bounds need a first pass of about {work:.3e} agent-ticks and transactions, more than the {MAX_FIRST_PASS_WORK:.0e} a document may ask for: set the balances in cents (bounds from Simulation::indicators of a run)"
+            ),
+        )));
+    }
     sim.run_to_end()?;
     let s = sim.statistics();
     if s.settlements_by_mechanism.rtgs != s.settlements

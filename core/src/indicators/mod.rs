@@ -33,7 +33,7 @@ impl IndicatorState {
                 })
                 .collect(),
             days: Vec::new(),
-            today: open_day(day, tick, balances, ticks_per_day),
+            today: open_day(day, tick, balances),
             delays: Default::default(),
         }
     }
@@ -89,8 +89,11 @@ impl IndicatorState {
             d.late.add(amount);
         }
         d.by_mechanism[mechanism_index(mechanism)].add(amount);
-        let slot = &mut d.settled_by_tick[(tick % tpd) as usize];
-        *slot = slot.saturating_add(amount);
+        let tick_of_day = tick % tpd;
+        match d.settled_by_tick.last_mut() {
+            Some((k, v)) if *k == tick_of_day => *v += amount as i128,
+            _ => d.settled_by_tick.push((tick_of_day, amount as i128)),
+        }
         // Settled on its arrival day: it waited only until now, not to the end of the day.
         if tx.arrival_tick >= first_of_day {
             let saved = (amount as u128) * u128::from(ticks_to_day_end(tick, tpd));
@@ -150,12 +153,12 @@ impl IndicatorState {
             day.unsettled.value = run.queue1_value + run.queue2_value;
             run.lower_bound = run.lower_bound.max(run.net_released);
         }
-        let next = open_day(next_tick / tpd, next_tick, balances, tpd);
+        let next = open_day(next_tick / tpd, next_tick, balances);
         self.days.push(std::mem::replace(&mut self.today, next));
     }
 }
 
-fn open_day(day: u64, first_tick: u64, balances: &[i64], tpd: u64) -> DayRecord {
+fn open_day(day: u64, first_tick: u64, balances: &[i64]) -> DayRecord {
     DayRecord {
         day,
         first_tick,
@@ -164,7 +167,6 @@ fn open_day(day: u64, first_tick: u64, balances: &[i64], tpd: u64) -> DayRecord 
             .map(|&b| DayAgent {
                 start_balance: b,
                 min_balance: b,
-                settled_by_tick: vec![0; tpd as usize],
                 ..DayAgent::default()
             })
             .collect(),
@@ -189,4 +191,3 @@ pub(crate) fn mechanism_index(m: Mechanism) -> usize {
         Mechanism::Multilateral => 3,
     }
 }
-

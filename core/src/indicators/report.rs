@@ -2,6 +2,8 @@
 //! three figures the statistics carry per agent and for the system. Every formula is in
 //! `docs/model.md` § Indicators; this file only evaluates them on the accumulators.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::state::{CountValue, DayAgent, DayRecord, IndicatorState};
@@ -88,10 +90,12 @@ pub struct PeriodIndicators {
     pub dropped: CountValue,
     /// Settled as sender by mechanism.
     pub settled_by_mechanism: ByMechanism,
-    /// Per day only: cumulative share of the day's settled value (as sender) by the end of
-    /// each tick of the day (`ticks_per_day` entries; all 0 when nothing settled).
+    /// Per day only: the throughput curve, a step function given at the ticks of the day in
+    /// which something settled: `[tick of the day, cumulative share of the day's settled
+    /// value (as sender) by the end of that tick]`, ticks ascending (the share is 0 before the
+    /// first entry and that of the last entry at or before any tick).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub throughput: Option<Vec<f64>>,
+    pub throughput: Option<Vec<(u64, f64)>>,
 }
 
 /// One day.
@@ -184,7 +188,7 @@ struct Acc {
     late: CountValue,
     dropped: CountValue,
     mech: [CountValue; 4],
-    by_tick: Option<Vec<i128>>,
+    by_tick: Option<BTreeMap<u64, i128>>,
 }
 
 impl Acc {
@@ -206,7 +210,7 @@ impl Acc {
             late: d.late,
             dropped: d.dropped,
             mech: d.by_mechanism,
-            by_tick: Some(d.settled_by_tick.iter().map(|&v| v as i128).collect()),
+            by_tick: Some(d.settled_by_tick.iter().copied().collect()),
         }
     }
 
@@ -248,8 +252,8 @@ impl Acc {
             *m = sum(*m, x);
         }
         if let (Some(mine), Some(theirs)) = (&mut self.by_tick, &o.by_tick) {
-            for (m, t) in mine.iter_mut().zip(theirs) {
-                *m += t;
+            for (&k, &v) in theirs {
+                *mine.entry(k).or_insert(0) += v;
             }
         }
     }
@@ -265,9 +269,9 @@ impl Acc {
             let mut cum = 0i128;
             ticks
                 .into_iter()
-                .map(|v| {
+                .map(|(k, v)| {
                     cum += v;
-                    div(cum as f64, total)
+                    (k, div(cum as f64, total))
                 })
                 .collect()
         });
@@ -366,7 +370,7 @@ impl IndicatorState {
                 self.unsettled_now(cx, &mut accs);
             }
             let mut system = Acc {
-                by_tick: Some(vec![0; cx.ticks_per_day as usize]),
+                by_tick: Some(BTreeMap::new()),
                 ..Acc::default()
             };
             let mut agents = Vec::with_capacity(n);

@@ -69,8 +69,10 @@ pub struct DayAgent {
     pub peak_queue2: CountValue,
     /// Queue 1 + Queue 2 at the end of the day (0 while the day is open).
     pub unsettled: CountValue,
-    /// Value settled as sender in each tick of the day (`ticks_per_day` entries).
-    pub settled_by_tick: Vec<i64>,
+    /// Value settled as sender, per tick of the day in which something settled:
+    /// `(tick of the day, value)`, ticks ascending (sparse: a day of 10^6 ticks costs only
+    /// the ticks that settled something).
+    pub settled_by_tick: Vec<(u64, i128)>,
 }
 
 /// One day (closed, or the open one).

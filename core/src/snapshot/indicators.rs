@@ -75,14 +75,14 @@ impl Simulation {
                             format!("has {} entries for {n} agents", day.agents.len()),
                         ));
                     }
-                    if let Some(i) = day
-                        .agents
-                        .iter()
-                        .position(|a| a.settled_by_tick.len() as u64 != tpd)
-                    {
+                    let ascending = |a: &crate::indicators::state::DayAgent| {
+                        a.settled_by_tick.windows(2).all(|w| w[0].0 < w[1].0)
+                            && a.settled_by_tick.last().is_none_or(|l| l.0 < tpd)
+                    };
+                    if let Some(i) = day.agents.iter().position(|a| !ascending(a)) {
                         return Err(bad(
                             format!("{path}.agents[{i}].settled_by_tick"),
-                            format!("must have {tpd} entries, one per tick of the day"),
+                            format!("must list ticks of the day (below {tpd}) in ascending order"),
                         ));
                     }
                 }

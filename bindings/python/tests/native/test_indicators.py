@@ -33,7 +33,11 @@ def test_stats_carry_the_bounds_and_the_delay_indicator():
         assert a["liquidity_upper_bound"] >= a["liquidity_lower_bound"] >= 0
         assert 0.0 <= a["delay_indicator"] <= 1.0
     assert [d["day"] for d in ind["days"]] == [0, 1]
-    assert all(len(d["system"]["throughput"]) == ind["ticks_per_day"] for d in ind["days"])
+    for day in ind["days"]:
+        curve = day["system"]["throughput"]
+        ticks = [k for k, _ in curve]
+        assert ticks == sorted(set(ticks)) and all(0 <= k < ind["ticks_per_day"] for k in ticks)
+        assert curve[-1][1] == 1.0 and all(a[1] <= b[1] for a, b in zip(curve, curve[1:]))
 
 
 def test_the_cli_prints_the_same_indicators(cli):
