@@ -91,8 +91,8 @@ impl IndicatorState {
         d.by_mechanism[mechanism_index(mechanism)].add(amount);
         let tick_of_day = tick % tpd;
         match d.settled_by_tick.last_mut() {
-            Some((k, v)) if *k == tick_of_day => *v += amount as i128,
-            _ => d.settled_by_tick.push((tick_of_day, amount as i128)),
+            Some((k, v)) if *k == tick_of_day => *v = v.saturating_add(amount),
+            _ => d.settled_by_tick.push((tick_of_day, amount)),
         }
         // Settled on its arrival day: it waited only until now, not to the end of the day.
         if tx.arrival_tick >= first_of_day {

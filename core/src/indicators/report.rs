@@ -210,7 +210,12 @@ impl Acc {
             late: d.late,
             dropped: d.dropped,
             mech: d.by_mechanism,
-            by_tick: Some(d.settled_by_tick.iter().copied().collect()),
+            by_tick: Some(
+                d.settled_by_tick
+                    .iter()
+                    .map(|&(k, v)| (k, v as i128))
+                    .collect(),
+            ),
         }
     }
 

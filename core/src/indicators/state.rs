@@ -72,7 +72,8 @@ pub struct DayAgent {
     /// Value settled as sender, per tick of the day in which something settled:
     /// `(tick of the day, value)`, ticks ascending (sparse: a day of 10^6 ticks costs only
     /// the ticks that settled something).
-    pub settled_by_tick: Vec<(u64, i128)>,
+    /// (Values saturate at 2^63 − 1: one tick's settlements of one agent.)
+    pub settled_by_tick: Vec<(u64, i64)>,
 }
 
 /// One day (closed, or the open one).
