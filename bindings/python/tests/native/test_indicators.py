@@ -97,3 +97,14 @@ def test_balances_from_the_bounds_in_a_scenario_dict():
     with pytest.raises(ValueError) as e:
         Orchestrator.new(scenario)
     assert e.value.problems[0]["path"] == "agents[0].balance.between_bounds"
+
+
+def test_the_time_series_as_an_arrow_table():
+    pyarrow = pytest.importorskip("pyarrow")
+    with Orchestrator.new(str(SCARCE)) as orch:
+        orch.record_timeseries(10)
+        orch.run(200)
+        table, page = orch.timeseries_arrow(), orch.timeseries()
+    assert isinstance(table, pyarrow.Table)
+    assert table.num_rows == 6 * 20
+    assert table.column("balance").to_pylist() == page["agents"]["balance"]
