@@ -429,10 +429,7 @@ class Orchestrator:
     def timeseries(self, from_sample: int = 0, max_samples: int | None = None) -> dict:
         """The time series by column (a page of :meth:`timeseries_json`; every sample from
         ``from_sample`` on when ``max_samples`` is None)."""
-        if max_samples is not None:
-            return json.loads(self.timeseries_json(from_sample, max_samples))
-        page = json.loads(self.timeseries_json(from_sample, _U64_MAX))
-        return page
+        return json.loads(self.timeseries_json(from_sample, _U64_MAX if max_samples is None else max_samples))
 
     def timeseries_frame(self, system: bool = False):
         """The time series as a pandas DataFrame, one row per agent per sample (or per sample
