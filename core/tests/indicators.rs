@@ -119,6 +119,60 @@ fn hand_computed_bounds_delay_indicator_and_intraday_figures() {
     assert_eq!(ind.system.delay_indicator, st.delay_indicator);
 }
 
+/// Split parts count their own amounts against their parent's arrival; deadlines split the
+/// settled payments into on time and late (`overdue` mode) and count the dropped ones.
+#[test]
+fn split_parts_late_and_dropped_payments() {
+    let split = |mode: &str| {
+        sim(
+            json!({"ticks_per_day": 10, "num_days": 1, "rng_seed": 1, "deadline_mode": mode,
+            "agent_configs": [
+                {"id": "A", "opening_balance": 0,
+                 "policy": {"type": "Fifo", "split": {"threshold": 50, "max_parts": 2}}},
+                {"id": "B", "opening_balance": 0, "policy": {"type": "Fifo"}},
+                {"id": "C", "opening_balance": 50, "policy": {"type": "Fifo"}}]}),
+        )
+    };
+    let submit = |s: &mut Simulation, from: &str, to: &str, amount: i64, deadline: i64| {
+        s.submit(&Submission {
+            sender: from.into(),
+            receiver: to.into(),
+            amount,
+            deadline_offset: deadline,
+            priority: 5,
+        })
+        .unwrap();
+    };
+    // A→B 100 splits into 50 + 50, both queued; C→A 50 at tick 2 funds one part.
+    let mut s = split("drop");
+    submit(&mut s, "A", "B", 100, 50);
+    s.run(2).unwrap();
+    submit(&mut s, "C", "A", 50, 50);
+    s.run_to_end().unwrap();
+    let st = s.statistics();
+    // ρ_A = (50·2 + 50·10) / (100·10): the second part never settles.
+    assert_eq!(st.agents[0].delay_indicator, 0.6);
+    // Released whole: UB_A = 100 (its parts enter one after the other).
+    assert_eq!(st.agents[0].liquidity_upper_bound, 100);
+    let a = &s.indicators().agents[0];
+    assert_eq!((a.sent.count, a.sent.value), (1, 50));
+    assert_eq!((a.unsettled.count, a.unsettled.value), (1, 50));
+
+    // Deadline 1 tick after arrival: in `overdue` mode the part that settles at tick 2 is
+    // late; in `drop` mode both parts are dropped at the end of tick 1.
+    for (mode, late, dropped) in [("overdue", (1, 50), (0, 0)), ("drop", (0, 0), (2, 100))] {
+        let mut s = split(mode);
+        submit(&mut s, "A", "B", 100, 1);
+        s.run(2).unwrap();
+        submit(&mut s, "C", "A", 50, 50);
+        s.run_to_end().unwrap();
+        let day = &s.indicators().days[0].agents[0];
+        assert_eq!((day.late.count, day.late.value), late, "{mode}");
+        assert_eq!((day.dropped.count, day.dropped.value), dropped, "{mode}");
+        assert_eq!(day.on_time.count, 0, "{mode}");
+    }
+}
+
 /// Over several days the whole-run bounds follow the balances carried from day to day: a
 /// net payer on day 0 that is paid back on day 1 needs on day 1 what it still needs.
 #[test]
