@@ -35,7 +35,7 @@
  * `schema_version` of the snapshot document from psim_sim_snapshot(); psim_sim_restore()
  * also reads every earlier version (1 and up), and refuses newer ones.
  */
-#define PSIM_SNAPSHOT_SCHEMA_VERSION 3
+#define PSIM_SNAPSHOT_SCHEMA_VERSION 4
 
 /**
  * Major version of the library (semantic versioning).
@@ -732,6 +732,73 @@ psim_status psim_config_normalize(const char *document, char **machine_json_out)
  * `schema_json_out` is NULL or valid for a write.
  */
 psim_status psim_config_schema(char **schema_json_out);
+
+/**
+ * The indicators document: liquidity bounds, the delay indicator, per-participant results
+ * and intraday liquidity figures, for the whole run, for the system and per day, with the
+ * throughput curves (docs/json.md, "Indicators").
+ *
+ * - `sim`: the handle.
+ * - `indicators_json_out`: receives the document, owned by the caller, released with
+ *   psim_string_free().
+ *
+ * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
+ *
+ * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+ * any work is done, and nothing changes.
+ * Thread safety: serialised with every other call on `sim`.
+ *
+ * # Safety
+ * `sim` is NULL or a live handle; `indicators_json_out` is NULL or valid for a write.
+ */
+psim_status psim_sim_indicators_json(const psim_sim_t *sim, char **indicators_json_out);
+
+/**
+ * Start the time-series recorder: after every tick that leaves the ticks run a multiple of
+ * `every`, it samples each agent's balance, liquidity usage and Queue 1 / Queue 2 count and
+ * value. The recorder is part of the snapshot. Asking again with the same `every` changes
+ * nothing.
+ *
+ * - `sim`: the handle.
+ * - `every`: the sampling interval in ticks, at least 1.
+ *
+ * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_INVALID_ARGUMENT (`every`
+ * is 0, or the recorder already runs with another interval; nothing changes);
+ * PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
+ *
+ * NULL: `sim` is required; NULL returns PSIM_STATUS_NULL_ARG.
+ * Thread safety: serialised with every other call on `sim`.
+ *
+ * # Safety
+ * `sim` is NULL or a live handle.
+ */
+psim_status psim_sim_timeseries_record(psim_sim_t *sim, uint64_t every);
+
+/**
+ * A page of the recorded time series, by column (docs/json.md, "Time series"): at most
+ * `max_samples` samples from sample `from_sample` on, per agent (one row per agent per
+ * sample) and for the system (one row per sample). An empty page when nothing is recorded.
+ *
+ * - `sim`: the handle.
+ * - `from_sample`: index of the first sample (0 for the first).
+ * - `max_samples`: the most samples to return, at least 1.
+ * - `timeseries_json_out`: receives the document, owned by the caller, released with
+ *   psim_string_free().
+ *
+ * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_INVALID_ARGUMENT
+ * (`max_samples` is 0; nothing is written); PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
+ *
+ * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+ * any work is done, and nothing changes.
+ * Thread safety: serialised with every other call on `sim`.
+ *
+ * # Safety
+ * `sim` is NULL or a live handle; `timeseries_json_out` is NULL or valid for a write.
+ */
+psim_status psim_sim_timeseries_json(const psim_sim_t *sim,
+                                     uint64_t from_sample,
+                                     uint64_t max_samples,
+                                     char **timeseries_json_out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -17,6 +17,7 @@
 //! | `documents` | the JSON documents the library adds around core types (the events document) |
 //! | `sim` | the `psim_sim_*` exports |
 //! | `config` | the `psim_config_*` exports: configuration documents without a simulation |
+//! | `indicators` | the indicators document and the time-series recorder: [`psim_sim_indicators_json`], [`psim_sim_timeseries_record`], [`psim_sim_timeseries_json`] |
 //! | `budget` | work budgets: [`psim_sim_workload`], [`psim_sim_run_budget`], [`psim_sim_events_discard`], [`psim_run_summary_merge`] |
 //!
 //! The generated header is `include/payment_sim.h` (cbindgen, see `build.rs`); the guide is
@@ -37,6 +38,7 @@ mod version;
 // Appended after every older export, so the header lists the newer functions last.
 mod budget;
 mod config;
+mod indicators;
 
 pub use budget::{
     psim_run_summary_merge, psim_sim_events_discard, psim_sim_run_budget, psim_sim_workload,
@@ -45,6 +47,9 @@ pub use config::{psim_config_normalize, psim_config_schema};
 pub use documents::{EventsDocument, PSIM_EVENTS_SCHEMA_VERSION, PSIM_SNAPSHOT_SCHEMA_VERSION};
 pub use error::{psim_last_error, psim_last_error_json, psim_status};
 pub use handle::{psim_sim_t, PsimSim};
+pub use indicators::{
+    psim_sim_indicators_json, psim_sim_timeseries_json, psim_sim_timeseries_record,
+};
 pub use sim::*;
 pub use strings::psim_string_free;
 pub use version::{

@@ -15,6 +15,7 @@ mod recording;
 mod report;
 mod session;
 mod sniff;
+mod timeseries_out;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -134,6 +135,13 @@ pub struct RunArgs {
     /// No progress bar and no summary: print the performance figures instead (scale runner).
     #[arg(short, long)]
     pub quiet: bool,
+    /// Record the time series (each agent's balance, liquidity usage and queues, and the
+    /// system's totals) and write it to FILE as CSV.
+    #[arg(long, value_name = "FILE")]
+    pub timeseries: Option<PathBuf>,
+    /// Sample the time series every N ticks (with --timeseries; default 1).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeseries_every: u64,
 }
 
 /// Event recording levels (the core's `event_recording`).

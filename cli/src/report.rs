@@ -99,6 +99,9 @@ pub fn statistics(stats: &Statistics, style: Style) -> String {
     out.push_str(&agents.render());
     out.push('\n');
 
+    out.push_str(&indicators(stats, style));
+    out.push('\n');
+
     let mut costs = Table::new([
         "Costs",
         "liquidity",
@@ -290,4 +293,27 @@ fn event_details(e: &EventRecord, style: Style) -> String {
         ),
         _ => String::new(),
     }
+}
+
+/// The liquidity bounds and the delay indicator ρ of each agent and of the system
+/// (whole run; `docs/model.md` § Indicators).
+fn indicators(stats: &Statistics, style: Style) -> String {
+    let money = |v: i128| style.money(v.clamp(i64::MIN as i128, i64::MAX as i128) as i64);
+    let mut t = Table::new(["Indicators", "upper bound", "lower bound", "delay ρ"]);
+    for a in &stats.agents {
+        t.row([
+            a.id.clone(),
+            money(a.liquidity_upper_bound),
+            money(a.liquidity_lower_bound),
+            format!("{:.4}", a.delay_indicator),
+        ]);
+    }
+    t.rule();
+    t.row([
+        "system".to_string(),
+        money(stats.liquidity_upper_bound),
+        money(stats.liquidity_lower_bound),
+        format!("{:.4}", stats.delay_indicator),
+    ]);
+    t.render()
 }

@@ -91,7 +91,20 @@ pub fn parse_document(text: &str) -> Result<(SimulationConfig, DocumentKind), Si
             Ok((config, DocumentKind::Machine))
         }
         Parsed::Scenario(scenario) => {
-            let config = scenario.into_config();
+            let rules = scenario.balance_rules();
+            let mut config = scenario.into_config();
+            // A rule's balance is 0 until the bounds are known; the rules' own problems join
+            // the others, in agent order after them.
+            let mut problems = match config.validate().map_err(scenario_problems) {
+                Ok(()) => Vec::new(),
+                Err(SimError::InvalidConfig(p)) => p,
+                Err(e) => return Err(e),
+            };
+            problems.extend(crate::indicators::bounds::check(&rules));
+            if !problems.is_empty() {
+                return Err(SimError::InvalidConfig(problems));
+            }
+            crate::indicators::bounds::apply(&mut config, &rules)?;
             config.validate().map_err(scenario_problems)?;
             Ok((config, DocumentKind::Scenario))
         }

@@ -44,6 +44,7 @@ pub mod document;
 mod engine;
 pub mod error;
 pub mod events;
+pub mod indicators;
 mod policy;
 pub mod provenance;
 pub mod results;
@@ -52,6 +53,7 @@ pub mod scenario;
 mod settlement;
 pub mod snapshot;
 pub mod stats;
+pub mod timeseries;
 mod transaction;
 
 pub use config::SimulationConfig;
@@ -62,10 +64,12 @@ pub use engine::{
 };
 pub use error::{Problem, SimError};
 pub use events::{EventRecord, Mechanism};
+pub use indicators::report::Indicators;
 pub use provenance::{Provenance, Semantics};
 pub use results::{AgentState, RunSummary, State, TickResult};
 pub use snapshot::SNAPSHOT_SCHEMA_VERSION;
 pub use stats::Statistics;
+pub use timeseries::TimeSeriesPage;
 pub use transaction::TxId;
 
 /// The crate version.

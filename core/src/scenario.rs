@@ -78,8 +78,9 @@ pub struct ScenarioAgent {
     #[schemars(length(min = 1))]
     #[serde(deserialize_with = "crate::config::serde_helpers::text")]
     pub id: String,
-    /// Opening balance in cents.
-    pub balance: i64,
+    /// Opening balance in cents, or a rule on the liquidity bounds
+    /// (`{between_bounds: α}`, `{times_upper_bound: x}`, `{times_lower_bound: x}`).
+    pub balance: crate::indicators::bounds::ScenarioBalance,
     /// Intraday credit line in cents (≥ 0, default 0).
     #[serde(default, deserialize_with = "null_as_default")]
     #[schemars(with = "Option<i64>", range(min = 0))]
@@ -92,6 +93,17 @@ pub struct ScenarioAgent {
 }
 
 impl Scenario {
+    /// The agents whose balance is a rule on the bounds, with their index.
+    pub fn balance_rules(&self) -> Vec<(usize, crate::indicators::bounds::BalanceRule)> {
+        use crate::indicators::bounds::ScenarioBalance;
+        (self.agents.iter().enumerate())
+            .filter_map(|(i, a)| match a.balance {
+                ScenarioBalance::Rule(r) => Some((i, r)),
+                ScenarioBalance::Amount(_) => None,
+            })
+            .collect()
+    }
+
     /// The machine configuration this scenario describes (not yet validated).
     pub fn to_config(&self) -> SimulationConfig {
         self.clone().into_config()
@@ -110,7 +122,7 @@ impl Scenario {
                 .into_iter()
                 .map(|a| AgentConfig {
                     id: a.id,
-                    opening_balance: a.balance,
+                    opening_balance: a.balance.amount(),
                     credit_limit: a.credit_limit,
                     policy: a.policy,
                     arrival_config: a.arrival_config,

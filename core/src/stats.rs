@@ -107,7 +107,7 @@ pub struct DelayStats {
 }
 
 /// One agent's statistics.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AgentStatistics {
     /// Agent id.
     pub id: String,
@@ -123,6 +123,15 @@ pub struct AgentStatistics {
     pub peak_overdraft: i64,
     /// Its costs by kind.
     pub costs: CostBreakdown,
+    /// Whole-run upper bound of liquidity (cents; `docs/model.md` § Indicators).
+    #[serde(default)]
+    pub liquidity_upper_bound: i128,
+    /// Whole-run lower bound of liquidity (cents).
+    #[serde(default)]
+    pub liquidity_lower_bound: i128,
+    /// Delay indicator ρ (0–1) as sender, whole run.
+    #[serde(default)]
+    pub delay_indicator: f64,
 }
 
 /// Statistics since the start of the simulation.
@@ -170,6 +179,15 @@ pub struct Statistics {
     pub agents: Vec<AgentStatistics>,
     /// What produced these figures (engine, semantics, scenario hash, seed).
     pub provenance: Provenance,
+    /// Σ of the agents' whole-run upper bounds of liquidity (cents).
+    #[serde(default)]
+    pub liquidity_upper_bound: i128,
+    /// Σ of the agents' whole-run lower bounds of liquidity (cents).
+    #[serde(default)]
+    pub liquidity_lower_bound: i128,
+    /// Delay indicator ρ of the system, whole run (0–1).
+    #[serde(default)]
+    pub delay_indicator: f64,
 }
 
 fn ratio(num: f64, den: f64) -> f64 {
@@ -236,9 +254,15 @@ impl Totals {
                     received_value: a.received_value,
                     peak_overdraft: a.peak_overdraft,
                     costs: a.costs.clone(),
+                    liquidity_upper_bound: 0,
+                    liquidity_lower_bound: 0,
+                    delay_indicator: 0.0,
                 })
                 .collect(),
             provenance,
+            liquidity_upper_bound: 0,
+            liquidity_lower_bound: 0,
+            delay_indicator: 0.0,
         }
     }
 }

@@ -140,6 +140,9 @@ fn statistics_have_the_documented_fields() {
             "costs",
             "agents",
             "provenance",
+            "liquidity_upper_bound",
+            "liquidity_lower_bound",
+            "delay_indicator",
         ])
     );
     assert_eq!(
@@ -165,7 +168,10 @@ fn statistics_have_the_documented_fields() {
             "sent_value",
             "received_value",
             "peak_overdraft",
-            "costs"
+            "costs",
+            "liquidity_upper_bound",
+            "liquidity_lower_bound",
+            "delay_indicator",
         ])
     );
     assert_eq!(

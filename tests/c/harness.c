@@ -878,7 +878,7 @@ static void test_budgets(void) {
     CHECK(json_int(json, "events_held") == last - 10);
     psim_string_free(json);
     CHECK_OK(psim_sim_snapshot(sim, &snapshot));
-    CHECK(json_int(snapshot, "schema_version") == 3 && json_int(snapshot, "events_discarded") == 10);
+    CHECK(json_int(snapshot, "schema_version") == 4 && json_int(snapshot, "events_discarded") == 10);
     CHECK_OK(psim_sim_restore(snapshot, &restored));
     psim_string_free(snapshot);
     if (restored == NULL) {
@@ -903,6 +903,73 @@ static void test_budgets(void) {
     psim_sim_free(sim);
 }
 
+/* The indicators document and the time-series recorder (issue 13): the core's figures through
+ * the ABI, the recorder's argument rules, and both surviving a snapshot. */
+static void test_indicators_and_timeseries(void) {
+    static char config[8192];
+    psim_sim_t *sim, *restored = NULL;
+    char marker = 0;
+    char *json = NULL, *stats = NULL, *snapshot = NULL, *a = NULL, *b = NULL, *out = &marker;
+
+    seed_workload(config, sizeof config, 50, 2, 3);
+    sim = new_sim(config);
+    CHECK_OK(psim_sim_timeseries_record(sim, 5));
+    CHECK_OK(psim_sim_timeseries_record(sim, 5)); /* the same interval: nothing changes */
+    CHECK_STATUS(psim_sim_timeseries_record(sim, 4), PSIM_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(psim_sim_timeseries_record(sim, 0), PSIM_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(psim_sim_timeseries_record(NULL, 1), PSIM_STATUS_NULL_ARG);
+    CHECK_OK(psim_sim_run(sim, 60, &json));
+    psim_string_free(json);
+
+    CHECK_OK(psim_sim_indicators_json(sim, &json));
+    CHECK(contains(json, "{\"schema_version\":1,\"ticks_run\":60,\"since_tick\":0,\"ticks_per_day\":50,"));
+    CHECK(contains(json, "\"days\":[{\"day\":0,\"first_tick\":0,\"closed\":true,"));
+    CHECK(contains(json, "{\"day\":1,\"first_tick\":50,\"closed\":false,"));
+    CHECK_OK(psim_sim_stats(sim, &stats));
+    /* The first agent's bound, in both documents. */
+    CHECK(strstr(json, "\"agents\":[") != NULL &&
+          json_int(stats, "liquidity_upper_bound") ==
+              json_int(strstr(json, "\"agents\":["), "liquidity_upper_bound"));
+    psim_string_free(stats);
+    psim_string_free(json);
+
+    CHECK_OK(psim_sim_timeseries_json(sim, 0, UINT64_MAX, &json));
+    CHECK(contains(json, "{\"schema_version\":1,\"every\":5,\"first_sample\":0,\"total_samples\":12,"));
+    psim_string_free(json);
+    CHECK_OK(psim_sim_timeseries_json(sim, 10, 5, &json));
+    CHECK(contains(json, "\"first_sample\":10,") && contains(json, "\"system\":{\"tick\":[55,60],"));
+    psim_string_free(json);
+    CHECK_STATUS(psim_sim_timeseries_json(sim, 0, 0, &out), PSIM_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(psim_sim_timeseries_json(NULL, 0, 1, &out), PSIM_STATUS_NULL_ARG);
+    CHECK_STATUS(psim_sim_timeseries_json(sim, 0, 1, NULL), PSIM_STATUS_NULL_ARG);
+    CHECK_STATUS(psim_sim_indicators_json(NULL, &out), PSIM_STATUS_NULL_ARG);
+    CHECK_STATUS(psim_sim_indicators_json(sim, NULL), PSIM_STATUS_NULL_ARG);
+    CHECK(out == &marker);
+
+    /* Restored, both continue as the original does. */
+    CHECK_OK(psim_sim_snapshot(sim, &snapshot));
+    CHECK_OK(psim_sim_restore(snapshot, &restored));
+    psim_string_free(snapshot);
+    if (restored != NULL) {
+        CHECK_OK(psim_sim_run(sim, 40, &a));
+        CHECK_OK(psim_sim_run(restored, 40, &b));
+        psim_string_free(a);
+        psim_string_free(b);
+        CHECK_OK(psim_sim_indicators_json(sim, &a));
+        CHECK_OK(psim_sim_indicators_json(restored, &b));
+        CHECK(a && b && strcmp(a, b) == 0);
+        psim_string_free(a);
+        psim_string_free(b);
+        CHECK_OK(psim_sim_timeseries_json(sim, 0, UINT64_MAX, &a));
+        CHECK_OK(psim_sim_timeseries_json(restored, 0, UINT64_MAX, &b));
+        CHECK(a && b && strcmp(a, b) == 0 && json_int(a, "total_samples") == 20);
+        psim_string_free(a);
+        psim_string_free(b);
+        psim_sim_free(restored);
+    }
+    psim_sim_free(sim);
+}
+
 struct test {
     const char *name;
     void (*run)(void);
@@ -922,6 +989,7 @@ int main(int argc, char **argv) {
         {"bad_input", test_bad_input},
         {"config_documents", test_config_documents},
         {"budgets", test_budgets},
+        {"indicators_and_timeseries", test_indicators_and_timeseries},
         {"panic_poisons_the_handle", test_panic_poisons_the_handle},
         {"create_tick_free_cycles", test_cycles},
         {"two_threads_two_handles", test_two_threads_two_handles},

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use payment_sim_core::config::EventRecording;
 use payment_sim_core::stats::Statistics;
-use payment_sim_core::{Provenance, Simulation};
+use payment_sim_core::{Indicators, Provenance, Simulation};
 
 use super::{horizon_words, recording_level};
 use crate::error::{CliError, CliResult};
@@ -33,6 +33,7 @@ struct RunReport<'a> {
     horizon: u64,
     finished: bool,
     statistics: &'a Statistics,
+    indicators: Indicators,
 }
 
 /// The scale runner's figures (`run --quiet`).
@@ -87,8 +88,15 @@ pub fn run(args: RunArgs, out: Output) -> CliResult {
         .as_deref()
         .map(|path| EventWriter::create(path, &provenance))
         .transpose()?;
-    for path in [&args.record, &args.save_state].into_iter().flatten() {
+    for path in [&args.record, &args.save_state, &args.timeseries]
+        .into_iter()
+        .flatten()
+    {
         check_writable(path)?;
+    }
+    if args.timeseries.is_some() {
+        sim.record_timeseries(args.timeseries_every)
+            .map_err(|e| CliError::from_sim("--timeseries-every", e))?;
     }
     if level == EventRecording::Off && (args.events.is_some() || args.record.is_some()) {
         eprintln!(
@@ -161,6 +169,10 @@ pub fn run(args: RunArgs, out: Output) -> CliResult {
             Recording::capture(&sim, Vec::new()).to_json().as_bytes(),
         )?;
     }
+    let samples = match &args.timeseries {
+        Some(path) => Some(crate::timeseries_out::write(path, &sim)?),
+        None => None,
+    };
 
     let mut notes = Vec::new();
     if let (Some(path), Some(n)) = (&args.events, events_written) {
@@ -172,6 +184,13 @@ pub fn run(args: RunArgs, out: Output) -> CliResult {
     }
     if let Some(path) = &args.record {
         notes.push(format!("recording: {}", path.display()));
+    }
+    if let (Some(path), Some(n)) = (&args.timeseries, samples) {
+        notes.push(format!(
+            "time series: {} samples written to {}",
+            count(n),
+            path.display()
+        ));
     }
     if let Some(path) = &args.save_state {
         notes.push(format!("state file: {}", path.display()));
@@ -199,6 +218,7 @@ pub fn run(args: RunArgs, out: Output) -> CliResult {
             horizon,
             finished: sim.is_finished(),
             statistics: &stats,
+            indicators: sim.indicators(),
         }));
     }
     let mut text = format!(

@@ -15,9 +15,26 @@ fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap()
 }
 
-/// `value` without the fields added since version 1 of the statistics (provenance).
+/// Statistics fields added since version 1 (issue 13's, at the top and per agent).
+const ADDED: [&str; 3] = [
+    "liquidity_upper_bound",
+    "liquidity_lower_bound",
+    "delay_indicator",
+];
+
+/// `value` without the fields added since version 1 of the statistics (provenance, the
+/// bounds and ρ).
 fn as_v1(mut value: Value) -> Value {
-    value.as_object_mut().unwrap().remove("provenance");
+    let map = value.as_object_mut().unwrap();
+    map.remove("provenance");
+    for key in ADDED {
+        map.remove(key);
+    }
+    for agent in map["agents"].as_array_mut().unwrap() {
+        for key in ADDED {
+            agent.as_object_mut().unwrap().remove(key);
+        }
+    }
     value
 }
 
@@ -31,7 +48,7 @@ fn a_first_release_state_file_continues_to_the_same_results() {
     let state = ["--state", "scarce_t37.json"];
     stdout_ok(&run_in(d, &[&["tick", "163"][..], &state].concat()));
     let written = std::fs::read_to_string(d.join("scarce_t37.json")).unwrap();
-    assert!(written.starts_with(r#"{"schema_version":3,"provenance":{"engine_version":"#));
+    assert!(written.starts_with(r#"{"schema_version":4,"provenance":{"engine_version":"#));
     let stats = stdout_ok(&run_in(
         d,
         &[&["--format", "json", "stats"][..], &state].concat(),
@@ -54,15 +71,15 @@ fn a_state_file_from_a_newer_release_is_refused_and_left_untouched() {
     let d = dir.path();
     let text = std::fs::read_to_string(golden_v1("split_t150.json"))
         .unwrap()
-        .replacen("\"schema_version\":1", "\"schema_version\":4", 1);
+        .replacen("\"schema_version\":1", "\"schema_version\":5", 1);
     std::fs::write(d.join("future.json"), &text).unwrap();
     let out = run_in(d, &["tick", "--state", "future.json"]);
     assert_eq!(code(&out), 2);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("future.json is not a valid state file")
-            && stderr.contains("schema_version 4 is newer than this engine reads")
-            && stderr.contains("reads snapshot schema_version 1 to 3"),
+            && stderr.contains("schema_version 5 is newer than this engine reads")
+            && stderr.contains("reads snapshot schema_version 1 to 4"),
         "{stderr}"
     );
     assert_eq!(

@@ -71,6 +71,7 @@ impl Simulation {
             self.charge(sender, Charge::Deadline, penalty);
             match mode {
                 DeadlineMode::Drop => {
+                    self.indicators.dropped(sender, amount, location);
                     match location {
                         Location::Queue1 => queue1_drops.push(slot),
                         Location::Queue2 { entry } => {

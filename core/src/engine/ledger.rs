@@ -111,6 +111,7 @@ impl Simulation {
             *balance >= -self.ledger.credit[a],
             "agent {a} below its credit limit"
         );
+        self.indicators.balance_changed(agent, *balance);
         if *balance < 0 {
             let peak = &mut self.totals.agents[a].peak_overdraft;
             *peak = (*peak).max(-*balance);

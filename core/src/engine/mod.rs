@@ -83,6 +83,10 @@ pub struct Simulation {
     /// Memos of failed settlement attempts (see `skip_work`).
     pub(crate) skip: SkipWork,
     pub(crate) scratch: Scratch,
+    /// The indicators' accumulators (`crate::indicators`).
+    pub(crate) indicators: crate::indicators::state::IndicatorState,
+    /// The time-series recorder, when on (`crate::timeseries`).
+    pub(crate) timeseries: Option<crate::timeseries::Recorder>,
 }
 
 /// Buffers reused across ticks so that a tick allocates nothing in the steady state; they
@@ -141,7 +145,14 @@ impl Simulation {
             });
         }
         let ticks_per_day = config.ticks_per_day as u64;
+        let opening: Vec<i64> = config
+            .agent_configs
+            .iter()
+            .map(|a| a.opening_balance)
+            .collect();
         Ok(Simulation {
+            indicators: crate::indicators::state::IndicatorState::new(0, &opening, ticks_per_day),
+            timeseries: None,
             ledger: Ledger::new(&config),
             tick: 0,
             horizon: config.horizon(),
@@ -253,13 +264,15 @@ impl Simulation {
 
     /// Statistics since the start.
     pub fn statistics(&self) -> Statistics {
-        self.totals.statistics(
+        let mut stats = self.totals.statistics(
             &self.ids,
             self.ledger.balances(),
             self.queue1_total,
             self.queue2_size(),
             self.provenance(),
-        )
+        );
+        self.indicators.fill_statistics(&mut stats);
+        stats
     }
 
     /// Recorded events with a sequence number greater than `since` (0 → all).
@@ -307,6 +320,7 @@ impl Simulation {
         self.charge_running_costs(); // 6: costs
         self.apply_deadlines(t); // 7: deadlines
         self.compact_deadlines();
+        self.observe_tick(t); // indicators and time series (`indicators::engine`)
         if (t + 1).is_multiple_of(self.ticks_per_day) {
             self.end_of_day(t); // 9 (end-of-day part): deadlines
         }

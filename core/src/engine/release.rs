@@ -71,6 +71,7 @@ impl Simulation {
                 continue;
             };
             let (id, sender) = (tx.id, tx.sender);
+            self.indicators.released(sender, tx.receiver, tx.amount);
             self.events
                 .record(t, EventKind::Released { tx: id, sender });
             let split = self.config.agent_configs[sender as usize]

@@ -138,6 +138,8 @@ impl Simulation {
             hold_recorded: false,
         });
         self.deadlines.push(deadline, id, slot);
+        self.indicators
+            .created(sender, amount, self.tick, self.ticks_per_day);
         self.queue1_count[sender as usize] += 1;
         self.queue1_total += 1;
         slot

@@ -43,6 +43,8 @@ impl Simulation {
         s.sent_value = s.sent_value.saturating_add(tx.amount);
         let r = &mut t.agents[tx.receiver as usize];
         r.received_value = r.received_value.saturating_add(tx.amount);
+        self.indicators
+            .settled(tx, self.tick, mechanism, self.ticks_per_day);
         let kind = EventKind::Settled {
             tx: tx.id,
             sender: tx.sender,

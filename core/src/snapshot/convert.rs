@@ -6,7 +6,7 @@ use super::check::{bad, Restored};
 use super::corrupt;
 use super::parts::{event_from_doc, event_to_doc, totals_from_doc, totals_to_doc};
 use super::parts::{tx_from_doc, tx_to_doc};
-use super::v3::{self as doc, Snapshot};
+use super::v4::{self as doc, Snapshot};
 use crate::engine::Simulation;
 use crate::error::SimError;
 use crate::settlement::queue2::{Q2Key, Queued};
@@ -48,6 +48,8 @@ impl Simulation {
             totals: totals_to_doc(&self.totals),
             events_discarded: self.events.discarded,
             events: self.events.events.iter().map(event_to_doc).collect(),
+            indicators: Some(Box::new(self.indicators.clone())),
+            timeseries: self.timeseries.clone().map(Box::new),
         }
     }
 
@@ -79,6 +81,8 @@ impl Simulation {
             totals,
             events_discarded,
             events,
+            indicators,
+            timeseries,
             ..
         } = snapshot;
         let mut sim = Simulation::new(config)?;
@@ -101,6 +105,7 @@ impl Simulation {
         };
         restored.check(&sim)?;
         sim.install(restored)?;
+        sim.install_indicators(indicators.map(|b| *b), timeseries.map(|b| *b))?;
         Ok(sim)
     }
 

@@ -398,6 +398,52 @@ class Orchestrator:
 
         return stats_to_pandas(self.stats())
 
+    # -- indicators and time series (computed by the core; docs/json.md) --
+
+    def indicators(self) -> dict:
+        """The indicators document (``psim_sim_indicators_json``): liquidity bounds, the delay
+        indicator ρ, per-participant results and the BCBS intraday liquidity figures, for the
+        whole run (``system``, ``agents``) and per day (``days``, with throughput curves)."""
+        return self._call_json(lib.psim_sim_indicators_json)
+
+    def indicators_json(self) -> str:
+        """:meth:`indicators` as the core's JSON text, unparsed (for a host that passes it on)."""
+        return self._call_str(lib.psim_sim_indicators_json)
+
+    def record_timeseries(self, every: int = 1) -> None:
+        """Start the core's time-series recorder (``psim_sim_timeseries_record``): after every
+        tick that leaves the ticks run a multiple of ``every``, each agent's balance, liquidity
+        usage and Queue 1 / Queue 2 count and value are sampled. Read them with
+        :meth:`timeseries` or :meth:`timeseries_frame`."""
+        every = _u64(every, "every")
+        with self._lock:
+            _check(lib.psim_sim_timeseries_record(self._live_handle(), every))
+
+    def timeseries_json(self, from_sample: int = 0, max_samples: int = 1000) -> str:
+        """A page of the time series as the core's JSON text, by column
+        (``psim_sim_timeseries_json``): ``{"schema_version", "every", "first_sample",
+        "total_samples", "agents": {column: [...]}, "system": {column: [...]}}``."""
+        from_sample, max_samples = _u64(from_sample, "from_sample"), _u64(max_samples, "max_samples")
+        return self._call_str(lib.psim_sim_timeseries_json, from_sample, max_samples)
+
+    def timeseries(self, from_sample: int = 0, max_samples: int | None = None) -> dict:
+        """The time series by column (a page of :meth:`timeseries_json`; every sample from
+        ``from_sample`` on when ``max_samples`` is None)."""
+        return json.loads(self.timeseries_json(from_sample, _U64_MAX if max_samples is None else max_samples))
+
+    def timeseries_frame(self, system: bool = False):
+        """The time series as a pandas DataFrame, one row per agent per sample (or per sample
+        for the ``system`` totals); needs the ``pandas`` extra."""
+        from .frames import timeseries_to_pandas
+
+        return timeseries_to_pandas(self.timeseries(), system=system)
+
+    def timeseries_arrow(self, system: bool = False):
+        """The time series as a pyarrow Table (needs pyarrow)."""
+        from .frames import timeseries_to_arrow
+
+        return timeseries_to_arrow(self.timeseries(), system=system)
+
     # -- lifetime --
 
     @property

@@ -42,4 +42,26 @@ def agents_to_pandas(document: Mapping[str, Any]):
     return frame.set_index("id") if "id" in frame.columns else frame
 
 
-__all__ = ["ticks_to_pandas", "events_to_pandas", "stats_to_pandas", "agents_to_pandas"]
+def timeseries_to_pandas(page: Mapping[str, Any], system: bool = False):
+    """A time-series page (``Orchestrator.timeseries()``) as a DataFrame: its per-agent columns
+    (one row per agent per sample), or its ``system`` columns (one row per sample)."""
+    return _pandas().DataFrame(dict(page["system" if system else "agents"]))
+
+
+def timeseries_to_arrow(page: Mapping[str, Any], system: bool = False):
+    """The same columns as a pyarrow Table (pyarrow must be installed)."""
+    try:
+        import pyarrow
+    except ImportError:
+        raise ImportError("pyarrow is not installed: pip install pyarrow") from None
+    return pyarrow.table(dict(page["system" if system else "agents"]))
+
+
+__all__ = [
+    "ticks_to_pandas",
+    "events_to_pandas",
+    "stats_to_pandas",
+    "agents_to_pandas",
+    "timeseries_to_pandas",
+    "timeseries_to_arrow",
+]

@@ -129,6 +129,9 @@ class AgentStats(_Response):
     received_value: int
     peak_overdraft: int
     costs: Costs
+    liquidity_upper_bound: int = Field(description="Whole-run upper bound of liquidity (cents)")
+    liquidity_lower_bound: int = Field(description="Whole-run lower bound of liquidity (cents)")
+    delay_indicator: float = Field(description="Delay indicator ρ as sender, 0–1")
 
 
 class Semantics(_Response):
@@ -171,6 +174,39 @@ class StatsResponse(_Response):
     costs: Costs
     agents: list[AgentStats]
     provenance: Provenance
+    liquidity_upper_bound: int = Field(description="Σ of the agents' upper bounds (cents)")
+    liquidity_lower_bound: int = Field(description="Σ of the agents' lower bounds (cents)")
+    delay_indicator: float = Field(description="Delay indicator ρ of the system, 0–1")
+
+
+class IndicatorsResponse(_Response):
+    """The core's indicators document (docs/json.md, "Indicators"): whole run for the system
+    and per agent, and per day with throughput curves."""
+
+    schema_version: int
+    ticks_run: int
+    since_tick: int
+    ticks_per_day: int
+    system: dict[str, Any]
+    delay_percentiles: dict[str, int]
+    agents: list[dict[str, Any]]
+    days: list[dict[str, Any]]
+    provenance: Provenance
+
+
+class TimeSeriesStarted(_Response):
+    every: int = Field(description="Sampling interval in ticks")
+
+
+class TimeSeriesPage(_Response):
+    """A page of the core's time series, by column (docs/json.md, "Time series")."""
+
+    schema_version: int
+    every: int = Field(description="Sampling interval (0: not recording)")
+    first_sample: int
+    total_samples: int
+    agents: dict[str, list[Any]] = Field(description="One row per agent per sample")
+    system: dict[str, list[Any]] = Field(description="One row per sample: sums over the agents")
 
 
 class Event(BaseModel):

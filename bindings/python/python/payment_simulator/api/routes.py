@@ -32,17 +32,21 @@ from .models import (
     ErrorBody,
     EventsPage,
     HealthResponse,
+    IndicatorsResponse,
     RunResponse,
     SimulationList,
     StateResponse,
     StatsResponse,
     SubmitTransactionResponse,
     TickRequestResponse,
+    TimeSeriesPage,
+    TimeSeriesStarted,
     TransactionSpec,
 )
 from .service import SimulationService
 
 MAX_EVENTS_PAGE = 10_000
+MAX_TIMESERIES_PAGE = 10_000
 U64_MAX = 2**64 - 1
 #: The OpenAPI component of a configuration body: the core's JSON Schema (see app.py).
 CONFIG_SCHEMA_REF = "#/components/schemas/SimulationConfig"
@@ -224,6 +228,52 @@ async def get_events(
 ) -> Response:
     """Events in sequence order; pass `next_since` back as `since` while `has_more`."""
     return _json(await gate.run(simulation_id, service.events_json, simulation_id, since, limit))
+
+
+@router.get(
+    "/simulations/{simulation_id}/indicators",
+    response_model=IndicatorsResponse,
+    responses=_errors(404, 422, 500),
+    summary="Indicators: liquidity bounds, delay indicator, intraday liquidity, per day",
+)
+async def get_indicators(simulation_id: SimulationId, service: Service, gate: Gate) -> Response:
+    """The core's indicators document as it writes it (docs/json.md, "Indicators")."""
+    return _json(await gate.run(simulation_id, service.indicators_json, simulation_id))
+
+
+@router.post(
+    "/simulations/{simulation_id}/timeseries",
+    response_model=TimeSeriesStarted,
+    responses=_errors(404, 422, 500, 503),
+    summary="Start recording the time series",
+)
+async def start_timeseries(
+    simulation_id: SimulationId,
+    service: Service,
+    gate: Gate,
+    every: Annotated[int, Query(ge=1, le=U64_MAX, description="Sample every `every` ticks")] = 1,
+) -> dict:
+    """From the next tick on, the core samples each agent's balance, liquidity usage and
+    queues every `every` ticks. 422 if it already records at another interval."""
+    return await gate.run(simulation_id, service.record_timeseries, simulation_id, every)
+
+
+@router.get(
+    "/simulations/{simulation_id}/timeseries",
+    response_model=TimeSeriesPage,
+    responses=_errors(404, 422, 500),
+    summary="The recorded time series, paged",
+)
+async def get_timeseries(
+    simulation_id: SimulationId,
+    service: Service,
+    gate: Gate,
+    from_sample: Annotated[int, Query(ge=0, le=U64_MAX, description="Index of the first sample")] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_TIMESERIES_PAGE, description="Samples per page")] = 1000,
+) -> Response:
+    """Columns of at most `limit` samples from `from_sample` on; more follow while
+    `first_sample` + the page's samples < `total_samples`."""
+    return _json(await gate.run(simulation_id, service.timeseries_json, simulation_id, from_sample, limit))
 
 
 @router.post(

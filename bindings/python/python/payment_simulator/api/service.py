@@ -160,6 +160,7 @@ class SimulationService:
         tx_id: str | None = None,
         blocks: Blocks = (),
         events_through: int | None = None,
+        force_snapshot: bool = False,
     ) -> None:
         """Store the operation just made (under entry.lock; it began at ``started``) with the
         last events it produced (``blocks``, already out of the engine), with a snapshot
@@ -170,7 +171,8 @@ class SimulationService:
         entry.work_since += time.perf_counter() - started
         ratio = self.settings.snapshot_cost_ratio
         snapshot_due = (
-            entry.ops_since + 1 >= self.settings.snapshot_every_ops
+            force_snapshot
+            or entry.ops_since + 1 >= self.settings.snapshot_every_ops
             or entry.ticks_since + ticks >= self.settings.snapshot_every_ticks
             or (ratio > 0 and entry.work_since >= ratio * entry.snapshot_cost)
         )
@@ -369,6 +371,27 @@ class SimulationService:
                 blocks, through = drain(orchestrator, entry.events_through, min_events=ENGINE_PAGE)
                 self._commit(entry, "submit", tx_json, started, tx_id=tx_id, blocks=blocks, events_through=through)
             return tx_id
+
+    def record_timeseries(self, sim_id: str, every: int) -> dict:
+        """Start the core's time-series recorder. The recorder lives in the snapshot, so the
+        change is stored as one (the operation log has no entry for it)."""
+        with self._using(sim_id) as entry, self._engine_errors(entry):
+            started = time.perf_counter()
+            try:
+                entry.orchestrator.record_timeseries(every)
+            except InvalidArgumentError as e:
+                raise from_library(e, fields=[("every", str(e))]) from None
+            with self._changing(entry):
+                self._commit(entry, "timeseries", str(every), started, force_snapshot=True)
+            return {"every": every}
+
+    def indicators_json(self, sim_id: str) -> bytes:
+        with self._using(sim_id) as entry, self._engine_errors(entry):
+            return entry.orchestrator.indicators_json().encode()
+
+    def timeseries_json(self, sim_id: str, from_sample: int, limit: int) -> bytes:
+        with self._using(sim_id) as entry, self._engine_errors(entry):
+            return entry.orchestrator.timeseries_json(from_sample, limit).encode()
 
     def state(self, sim_id: str) -> dict:
         return json.loads(self.state_json(sim_id))

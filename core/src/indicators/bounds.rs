@@ -1,0 +1,196 @@
+//! Opening balances set from the liquidity bounds: `balance: {between_bounds: α}`,
+//! `{times_upper_bound: x}` or `{times_lower_bound: x}` in a scenario.
+//!
+//! The bounds come from a first pass over the same arrivals with unconstrained liquidity:
+//! the same configuration with every opening balance raised so high that every payment
+//! settles at RTGS entry in the tick it arrives (the arrival streams do not depend on
+//! balances, so the payments are the same). That pass is deterministic, so a document always
+//! normalises to the same machine configuration, whose balances are plain integers: the
+//! machine format has no rule form, it is the resolved form.
+
+use schemars::JsonSchema;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+use crate::config::{EventRecording, SimulationConfig};
+use crate::engine::Simulation;
+use crate::error::{Problem, SimError};
+
+/// How an opening balance follows from the agent's whole-run bounds `UB` and `LB`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum BalanceRule {
+    /// `LB + ⌈α·(UB − LB)⌉`, `0 ≤ α ≤ 1`.
+    BetweenBounds(f64),
+    /// `⌈x·UB⌉`, `x ≥ 0`.
+    TimesUpperBound(f64),
+    /// `⌈x·LB⌉`, `x ≥ 0`.
+    TimesLowerBound(f64),
+}
+
+/// A scenario agent's `balance`: cents, or a rule on the bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ScenarioBalance {
+    /// Cents.
+    Amount(i64),
+    /// Set from the liquidity bounds of a first pass.
+    Rule(BalanceRule),
+}
+
+const EXPECTED: &str =
+    "i64 or one of {between_bounds: α}, {times_upper_bound: x}, {times_lower_bound: x}";
+
+impl<'de> Deserialize<'de> for ScenarioBalance {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ScenarioBalance;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(EXPECTED)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<ScenarioBalance, E> {
+                Ok(ScenarioBalance::Amount(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ScenarioBalance, E> {
+                i64::try_from(v)
+                    .map(ScenarioBalance::Amount)
+                    .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ScenarioBalance, A::Error> {
+                BalanceRule::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(ScenarioBalance::Rule)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl ScenarioBalance {
+    /// The cents of a plain amount; 0 for a rule (resolved by [`apply`]).
+    pub(crate) fn amount(self) -> i64 {
+        match self {
+            ScenarioBalance::Amount(v) => v,
+            ScenarioBalance::Rule(_) => 0,
+        }
+    }
+}
+
+/// The problems of the rules themselves (α and x), with their scenario paths.
+pub(crate) fn check(rules: &[(usize, BalanceRule)]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for &(i, rule) in rules {
+        let (key, v, ok, bound) = match rule {
+            BalanceRule::BetweenBounds(a) => (
+                "between_bounds",
+                a,
+                (0.0..=1.0).contains(&a),
+                "between 0 and 1",
+            ),
+            BalanceRule::TimesUpperBound(x) => (
+                "times_upper_bound",
+                x,
+                x.is_finite() && x >= 0.0,
+                "finite and ≥ 0",
+            ),
+            BalanceRule::TimesLowerBound(x) => (
+                "times_lower_bound",
+                x,
+                x.is_finite() && x >= 0.0,
+                "finite and ≥ 0",
+            ),
+        };
+        if !ok {
+            let path = format!("agents[{i}].balance.{key}");
+            problems.push(
+                Problem::new(path.clone(), format!("{path} must be {bound} (got {v})"))
+                    .with_value(v),
+            );
+        }
+    }
+    problems
+}
+
+/// The most work the first pass may take, in agent-ticks plus expected transactions
+/// (`horizon × (agents + expected_transactions_per_tick)`): about a second or two of engine
+/// time. Reading a document must stay cheap (a service normalises untrusted ones before any
+/// budget of its own applies), so a bigger scenario sets its balances in cents.
+pub const MAX_FIRST_PASS_WORK: f64 = 5e7;
+
+/// Each agent's whole-run `(upper, lower)` bound from a first pass with unconstrained
+/// liquidity over `config`'s arrivals.
+pub fn first_pass_bounds(config: &SimulationConfig) -> Result<Vec<(i128, i128)>, SimError> {
+    let mut pass = config.clone();
+    let n = pass.agent_configs.len() as i128;
+    let credit: i128 = pass
+        .agent_configs
+        .iter()
+        .map(|a| a.credit_limit as i128)
+        .sum();
+    // As much as the overflow rule allows each agent: Σ (opening + credit) ≤ 2^63 − 1.
+    let huge = ((i64::MAX as i128 - credit) / n) as i64;
+    for a in &mut pass.agent_configs {
+        a.opening_balance = huge;
+    }
+    pass.event_recording = EventRecording::Off;
+    let mut sim = Simulation::new(pass)?;
+    let work = sim.horizon() as f64 * (n as f64 + sim.workload().expected_transactions_per_tick);
+    if work > MAX_FIRST_PASS_WORK {
+        return Err(SimError::config(Problem::new(
+            "agents",
+            format!(
+                "agents: balances from the bounds need a first pass of about {work:.3e} agent-ticks and transactions, more than the {MAX_FIRST_PASS_WORK:.0e} a document may ask for: set the balances in cents (bounds from Simulation::indicators of a run)"
+            ),
+        )));
+    }
+    sim.run_to_end()?;
+    let s = sim.statistics();
+    if s.settlements_by_mechanism.rtgs != s.settlements
+        || s.queue1_size + s.queue2_size + s.drops > 0
+    {
+        return Err(SimError::config(Problem::new(
+            "agents",
+            "agents: the bounds' first pass could not settle every payment at entry (a policy holds payments whatever the balance, or the payments exceed what a balance can hold): set the balances in cents",
+        )));
+    }
+    Ok((0..s.agents.len())
+        .map(|a| {
+            let (up, low, _) = sim.indicators.agent_figures(a);
+            (up, low)
+        })
+        .collect())
+}
+
+/// Resolve the rules into `config`'s opening balances (which hold 0 for them).
+pub(crate) fn apply(
+    config: &mut SimulationConfig,
+    rules: &[(usize, BalanceRule)],
+) -> Result<(), SimError> {
+    if rules.is_empty() {
+        return Ok(());
+    }
+    let bounds = first_pass_bounds(config)?;
+    let mut problems = Vec::new();
+    for &(i, rule) in rules {
+        let (up, low) = (bounds[i].0 as f64, bounds[i].1 as f64);
+        let value = match rule {
+            BalanceRule::BetweenBounds(a) => low + (a * (up - low)).ceil(),
+            BalanceRule::TimesUpperBound(x) => (x * up).ceil(),
+            BalanceRule::TimesLowerBound(x) => (x * low).ceil(),
+        };
+        if value >= i64::MAX as f64 {
+            let path = format!("agents[{i}].balance");
+            problems.push(Problem::new(
+                path.clone(),
+                format!("{path}: the rule gives {value}, beyond 2^63 − 1"),
+            ));
+            continue;
+        }
+        config.agent_configs[i].opening_balance = value as i64;
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(SimError::InvalidConfig(problems))
+    }
+}
