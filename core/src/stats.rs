@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::LsmAlgorithm;
 use crate::events::Mechanism;
 use crate::provenance::Provenance;
 
@@ -95,6 +96,10 @@ pub(crate) struct Totals {
     pub day_settlements: u64,
     pub day_settled_value: i64,
     pub day_drops: u64,
+    /// Offsetting work (see [`LsmStatistics`]).
+    pub lsm_runs: u64,
+    pub lsm_attempts: u64,
+    pub lsm_budget_exhausted: u64,
 }
 
 /// Settlement delay in ticks (settlement tick − arrival tick).
@@ -170,6 +175,25 @@ pub struct Statistics {
     pub agents: Vec<AgentStatistics>,
     /// What produced these figures (engine, semantics, scenario hash, seed).
     pub provenance: Provenance,
+    /// The offsetting algorithm and the work it did.
+    pub lsm: LsmStatistics,
+}
+
+/// The offsetting algorithm that ran and how much work it did. Attempts whose outcome was
+/// already known (nothing changed since the same attempt failed) are not counted, so the
+/// figures do not depend on the engine's work-skipping.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LsmStatistics {
+    /// The algorithm (`lsm.algorithm`, or the default of the offsetting semantics).
+    pub algorithm: LsmAlgorithm,
+    /// Ticks in which step 5 (offsetting) ran.
+    pub runs: u64,
+    /// Offsetting attempts: bilateral pairs and multilateral (or joint) attempts.
+    pub attempts: u64,
+    /// Attempts in which the `exact` solver ran out of budget and settled the best set it
+    /// had found (at least the heuristic's).
+    pub exact_budget_exhausted: u64,
 }
 
 fn ratio(num: f64, den: f64) -> f64 {
@@ -195,6 +219,7 @@ impl Totals {
         queue1: u64,
         queue2: u64,
         provenance: Provenance,
+        algorithm: LsmAlgorithm,
     ) -> Statistics {
         let lsm = self.by_mechanism.bilateral + self.by_mechanism.multilateral;
         Statistics {
@@ -239,6 +264,12 @@ impl Totals {
                 })
                 .collect(),
             provenance,
+            lsm: LsmStatistics {
+                algorithm,
+                runs: self.lsm_runs,
+                attempts: self.lsm_attempts,
+                exact_budget_exhausted: self.lsm_budget_exhausted,
+            },
         }
     }
 }

@@ -259,6 +259,7 @@ impl Simulation {
             self.queue1_total,
             self.queue2_size(),
             self.provenance(),
+            self.lsm_algorithm(),
         )
     }
 

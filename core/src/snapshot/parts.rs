@@ -4,7 +4,7 @@
 //! Every conversion destructures completely, so a field added to an engine type fails to
 //! compile here until it is given a place in a document (a new version) or declared derived.
 
-use super::v3 as doc;
+use super::v4 as doc;
 use crate::events::{Event, EventKind, Mechanism};
 use crate::stats::{AgentTotals, ByMechanism, CostBreakdown, Totals};
 use crate::transaction::{Location, Transaction, TxId};
@@ -139,7 +139,11 @@ pub(super) fn totals_to_doc(t: &Totals) -> doc::Totals {
         day_settlements,
         day_settled_value,
         day_drops,
-    } = t;
+            // Version 4 keeps these outside the totals (`v4::LsmTotals`).
+        lsm_runs: _,
+        lsm_attempts: _,
+        lsm_budget_exhausted: _,
+} = t;
     let ByMechanism {
         rtgs,
         queue,
@@ -266,6 +270,10 @@ pub(super) fn totals_from_doc(t: doc::Totals) -> Totals {
         day_settlements,
         day_settled_value,
         day_drops,
+        // Restored from version 4's `lsm` (`convert`).
+        lsm_runs: 0,
+        lsm_attempts: 0,
+        lsm_budget_exhausted: 0,
     }
 }
 

@@ -1,0 +1,327 @@
+//! An offsetting problem on its own, away from the engine: the available liquidity of each
+//! agent and the queued payments in retry order. Every algorithm works on this, so the tests
+//! and `make bench-lsm` run exactly the code the engine runs.
+//!
+//! A *set* of payments is a `Vec<bool>` over `payments` (selected or not); it is *fundable*
+//! when every agent's net debit in it is at most its available liquidity.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::config::MAX_PRIORITY;
+
+/// A queued payment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Payment {
+    /// Sender (an index into `available`).
+    pub sender: u32,
+    /// Receiver (an index into `available`), not the sender.
+    pub receiver: u32,
+    /// Amount in cents, ≥ 1.
+    pub amount: i64,
+    /// Priority 0–10 (higher first in retry order).
+    pub priority: u8,
+    /// Queue 2 entry number (unique; lower first among equal priorities).
+    pub entry: u64,
+}
+
+impl Payment {
+    /// Its place in retry order.
+    pub fn order_key(&self) -> (u8, u64) {
+        ((MAX_PRIORITY as u8).saturating_sub(self.priority), self.entry)
+    }
+}
+
+/// Which offsetting mechanisms are on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mechanisms {
+    /// Bilateral offsetting.
+    pub bilateral: bool,
+    /// Multilateral offsetting.
+    pub multilateral: bool,
+}
+
+/// An offsetting problem: liquidity per agent and the payments of Queue 2 in retry order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Instance {
+    /// Balance plus credit line of each agent (≥ 0).
+    pub available: Vec<i64>,
+    /// Queued payments, in retry order.
+    pub payments: Vec<Payment>,
+    /// The strict `fifo` discipline (only each sender's earliest-entered payment may settle
+    /// gross; it matters for the Queue 2 retries inside `greedy_removal`).
+    pub fifo: bool,
+}
+
+impl Instance {
+    /// An instance with the payments put in retry order.
+    pub fn new(available: Vec<i64>, mut payments: Vec<Payment>, fifo: bool) -> Self {
+        payments.sort_by_key(Payment::order_key);
+        Instance {
+            available,
+            payments,
+            fifo,
+        }
+    }
+
+    /// Total value of a set.
+    pub fn value(&self, set: &[bool]) -> i128 {
+        self.payments
+            .iter()
+            .zip(set)
+            .filter(|(_, &s)| s)
+            .map(|(p, _)| p.amount as i128)
+            .sum()
+    }
+
+    /// Each agent's surplus `available + net` under a set (negative: short).
+    pub fn surpluses(&self, set: &[bool]) -> Vec<i128> {
+        let mut surplus: Vec<i128> = self.available.iter().map(|&a| a as i128).collect();
+        for (p, _) in self.payments.iter().zip(set).filter(|(_, &s)| s) {
+            surplus[p.sender as usize] -= p.amount as i128;
+            surplus[p.receiver as usize] += p.amount as i128;
+        }
+        surplus
+    }
+
+    /// Whether every agent can fund its net debit in the set.
+    pub fn is_fundable(&self, set: &[bool]) -> bool {
+        self.surpluses(set).iter().all(|&s| s >= 0)
+    }
+
+    /// The independent parts of the problem: agents linked by payments. An agent's constraint
+    /// involves only its own payments, so each part is solved alone. Each part keeps the
+    /// agents in index order and the payments in retry order; with it goes the index of each
+    /// of its payments here.
+    pub(crate) fn components(&self) -> Vec<(Instance, Vec<usize>)> {
+        let n = self.available.len();
+        let mut parent: Vec<u32> = (0..n as u32).collect();
+        fn root(parent: &mut [u32], mut a: u32) -> u32 {
+            while parent[a as usize] != a {
+                let up = parent[parent[a as usize] as usize];
+                parent[a as usize] = up;
+                a = up;
+            }
+            a
+        }
+        for p in &self.payments {
+            let (a, b) = (root(&mut parent, p.sender), root(&mut parent, p.receiver));
+            if a != b {
+                parent[a.max(b) as usize] = a.min(b);
+            }
+        }
+        // Parts keyed by their root (the smallest agent index once compressed).
+        let mut parts: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+        for (i, p) in self.payments.iter().enumerate() {
+            parts
+                .entry(root(&mut parent, p.sender))
+                .or_default()
+                .push(i);
+        }
+        parts
+            .into_values()
+            .map(|indices| {
+                let agents: BTreeSet<u32> = indices
+                    .iter()
+                    .flat_map(|&i| [self.payments[i].sender, self.payments[i].receiver])
+                    .collect();
+                let local: BTreeMap<u32, u32> = agents
+                    .iter()
+                    .enumerate()
+                    .map(|(l, &a)| (a, l as u32))
+                    .collect();
+                let part = Instance {
+                    available: agents
+                        .iter()
+                        .map(|&a| self.available[a as usize])
+                        .collect(),
+                    payments: indices
+                        .iter()
+                        .map(|&i| {
+                            let p = self.payments[i];
+                            Payment {
+                                sender: local[&p.sender],
+                                receiver: local[&p.receiver],
+                                ..p
+                            }
+                        })
+                        .collect(),
+                    fifo: self.fifo,
+                };
+                (part, indices)
+            })
+            .collect()
+    }
+}
+
+/// The running state of a sequence of settlements on an instance: who is still queued and
+/// what each agent has available.
+pub(crate) struct Book<'a> {
+    pub inst: &'a Instance,
+    pub open: Vec<bool>,
+    pub avail: Vec<i128>,
+}
+
+impl<'a> Book<'a> {
+    pub fn new(inst: &'a Instance) -> Self {
+        Book {
+            inst,
+            open: vec![true; inst.payments.len()],
+            avail: inst.available.iter().map(|&a| a as i128).collect(),
+        }
+    }
+
+    /// Settle the given open payments at once (the caller checked they are fundable).
+    pub fn settle(&mut self, items: &[usize]) -> usize {
+        for &i in items {
+            let p = &self.inst.payments[i];
+            self.open[i] = false;
+            self.avail[p.sender as usize] -= p.amount as i128;
+            self.avail[p.receiver as usize] += p.amount as i128;
+        }
+        items.len()
+    }
+
+    /// What has settled so far.
+    pub fn settled(&self) -> Vec<bool> {
+        self.open.iter().map(|&o| !o).collect()
+    }
+}
+
+/// The largest fundable family of per-sender prefixes (in retry order) of the open payments:
+/// each short agent sheds its latest payments until it can fund its net debit. The result
+/// does not depend on the order of the removals (`docs/model.md`).
+pub(crate) fn prefix_family(book: &Book) -> Vec<usize> {
+    let inst = book.inst;
+    let n = inst.available.len();
+    let mut by_sender: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut net = vec![0i128; n];
+    for (i, p) in inst.payments.iter().enumerate() {
+        if book.open[i] {
+            by_sender[p.sender as usize].push(i);
+            net[p.sender as usize] -= p.amount as i128;
+            net[p.receiver as usize] += p.amount as i128;
+        }
+    }
+    let short = |net: &[i128], a: usize| -net[a] > book.avail[a];
+    let mut failing: BTreeSet<usize> = (0..n).filter(|&a| short(&net, a)).collect();
+    let mut kept: Vec<usize> = by_sender.iter().map(Vec::len).collect();
+    while let Some(a) = failing.pop_first() {
+        while short(&net, a) && kept[a] > 0 {
+            kept[a] -= 1;
+            let p = &inst.payments[by_sender[a][kept[a]]];
+            net[a] += p.amount as i128;
+            net[p.receiver as usize] -= p.amount as i128;
+            if short(&net, p.receiver as usize) {
+                failing.insert(p.receiver as usize);
+            }
+        }
+    }
+    let mut items: Vec<usize> = by_sender
+        .iter()
+        .zip(&kept)
+        .flat_map(|(list, &k)| list[..k].iter().copied())
+        .collect();
+    items.sort_unstable();
+    items
+}
+
+/// Offsetting semantics 1 applied to an instance: rounds of bilateral offsetting (pairs in
+/// order, each removing the short side's latest payment), multilateral offsetting (the
+/// largest fundable prefix family) and Queue 2 retries, while a round settles anything. The
+/// set settled, which the engine's `greedy_removal` settles on the same queue.
+pub fn greedy_removal(inst: &Instance, mechanisms: Mechanisms) -> Vec<bool> {
+    let mut book = Book::new(inst);
+    loop {
+        let b = if mechanisms.bilateral {
+            bilateral_pass(&mut book)
+        } else {
+            0
+        };
+        let m = if mechanisms.multilateral {
+            let items = prefix_family(&book);
+            book.settle(&items)
+        } else {
+            0
+        };
+        if b + m == 0 {
+            break;
+        }
+        retry(&mut book);
+    }
+    book.settled()
+}
+
+/// One bilateral pass of semantics 1 over the pairs with open payments both ways.
+fn bilateral_pass(book: &mut Book) -> usize {
+    let inst = book.inst;
+    let mut pairs: BTreeMap<(u32, u32), (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+    for (i, p) in inst.payments.iter().enumerate() {
+        if book.open[i] {
+            let key = (p.sender.min(p.receiver), p.sender.max(p.receiver));
+            let entry = pairs.entry(key).or_default();
+            if p.sender == key.0 {
+                entry.0.push(i);
+            } else {
+                entry.1.push(i);
+            }
+        }
+    }
+    let mut settled = 0;
+    for ((i, j), (mut from_i, mut from_j)) in pairs {
+        let sum = |list: &[usize]| -> i128 {
+            list.iter()
+                .map(|&k| inst.payments[k].amount as i128)
+                .sum()
+        };
+        let (mut sum_i, mut sum_j) = (sum(&from_i), sum(&from_j));
+        let (avail_i, avail_j) = (book.avail[i as usize], book.avail[j as usize]);
+        while !from_i.is_empty() && !from_j.is_empty() {
+            let out_i = sum_i - sum_j;
+            if out_i > avail_i {
+                sum_i -= from_i.pop().map_or(0, |k| inst.payments[k].amount as i128);
+            } else if -out_i > avail_j {
+                sum_j -= from_j.pop().map_or(0, |k| inst.payments[k].amount as i128);
+            } else {
+                break;
+            }
+        }
+        if !from_i.is_empty() && !from_j.is_empty() {
+            from_i.extend(from_j);
+            settled += book.settle(&from_i);
+        }
+    }
+    settled
+}
+
+/// Queue 2 retry: full passes in retry order, settling each fundable (and, under `fifo`,
+/// eligible) payment gross, until a pass settles nothing.
+pub(crate) fn retry(book: &mut Book) -> usize {
+    let inst = book.inst;
+    // Under `fifo`, each sender's open entry numbers (the smallest is its head).
+    let mut heads: Vec<BTreeSet<u64>> = vec![BTreeSet::new(); inst.available.len()];
+    if inst.fifo {
+        for (i, p) in inst.payments.iter().enumerate() {
+            if book.open[i] {
+                heads[p.sender as usize].insert(p.entry);
+            }
+        }
+    }
+    let mut total = 0;
+    loop {
+        let mut settled = 0;
+        for i in 0..inst.payments.len() {
+            let p = inst.payments[i];
+            let s = p.sender as usize;
+            let eligible = !inst.fifo || heads[s].first() == Some(&p.entry);
+            if book.open[i] && eligible && p.amount as i128 <= book.avail[s] {
+                book.settle(&[i]);
+                heads[s].remove(&p.entry);
+                settled += 1;
+            }
+        }
+        total += settled;
+        if settled == 0 {
+            return total;
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! Snapshot document, version 4 (current): version 3 plus `lsm`, the offsetting work counted
+//! in the statistics (`stats().lsm`), so that a restored simulation keeps counting where the
+//! original was. Absent (all zero) when no offsetting ran.
+//!
+//! The parts that did not change are version 1's types, re-exported here, so that a reader of
+//! this module sees the whole format. When the next version changes one of them, that version
+//! defines its own type and its migration converts; the types here stay as they are.
+
+use serde::{Deserialize, Serialize};
+
+use super::v3;
+use crate::config::serde_helpers::mapping_only;
+use crate::provenance::Provenance;
+use crate::SimulationConfig;
+
+// Read from a JSON object only, never from a list (see `mapping_only!`).
+mapping_only! {
+    struct Snapshot;
+    struct LsmTotals;
+}
+
+pub use super::v1::{
+    AgentTotals, ByMechanism, Costs, Event, EventKind, Location, Mechanism, Totals, Transaction,
+    TxId,
+};
+
+/// The `schema_version` of this format.
+pub const VERSION: u32 = 4;
+
+/// Offsetting work since the start (the counters of `stats().lsm`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self", deny_unknown_fields)]
+pub struct LsmTotals {
+    /// Ticks in which offsetting ran.
+    pub runs: u64,
+    /// Offsetting attempts.
+    pub attempts: u64,
+    /// Attempts in which the exact solver ran out of budget.
+    pub exact_budget_exhausted: u64,
+}
+
+impl LsmTotals {
+    /// Nothing counted (the field is then left out).
+    pub fn is_zero(&self) -> bool {
+        *self == LsmTotals::default()
+    }
+}
+
+/// A complete simulation state, version 4.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self", deny_unknown_fields)]
+pub struct Snapshot {
+    /// Always [`VERSION`].
+    pub schema_version: u32,
+    /// What wrote this state (as in version 2).
+    pub provenance: Provenance,
+    /// The configuration, normalised (as in version 1).
+    pub config: SimulationConfig,
+    /// Ticks executed (the next tick to run).
+    pub tick: u64,
+    /// Sequence number of the next order.
+    pub next_tx_seq: u64,
+    /// Entry number of the next payment to join Queue 2.
+    pub next_queue2_entry: u64,
+    /// Balances in configuration order.
+    pub balances: Vec<i64>,
+    /// Word position of each agent's arrival stream (decimal; null without arrivals).
+    pub arrival_stream_positions: Vec<Option<String>>,
+    /// Each agent's Queue 1, in queue order.
+    pub queue1: Vec<Vec<Transaction>>,
+    /// Manual submissions that join Queue 1 at the next tick's arrival step.
+    pub pending_manual: Vec<Transaction>,
+    /// Queue 2, by sender, each sender's payments in retry order.
+    pub queue2: Vec<Transaction>,
+    /// The running totals behind the statistics.
+    pub totals: Totals,
+    /// How many recorded events were discarded: those numbered 1 to `events_discarded`.
+    pub events_discarded: u64,
+    /// The retained events, numbered from `events_discarded + 1` on.
+    pub events: Vec<Event>,
+    /// Offsetting work since the start (absent: none).
+    #[serde(default, skip_serializing_if = "LsmTotals::is_zero")]
+    pub lsm: LsmTotals,
+}
+
+impl Snapshot {
+    /// The migration from version 3: offsetting work was not counted before version 4.
+    pub fn from_v3(old: v3::Snapshot) -> Self {
+        Snapshot {
+            schema_version: VERSION,
+            provenance: old.provenance,
+            config: old.config,
+            tick: old.tick,
+            next_tx_seq: old.next_tx_seq,
+            next_queue2_entry: old.next_queue2_entry,
+            balances: old.balances,
+            arrival_stream_positions: old.arrival_stream_positions,
+            queue1: old.queue1,
+            pending_manual: old.pending_manual,
+            queue2: old.queue2,
+            totals: old.totals,
+            events_discarded: old.events_discarded,
+            events: old.events,
+            lsm: LsmTotals::default(),
+        }
+    }
+}
