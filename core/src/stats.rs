@@ -98,7 +98,7 @@ pub(crate) struct Totals {
     pub day_drops: u64,
     /// Offsetting work (see [`LsmStatistics`]).
     pub lsm_runs: u64,
-    pub lsm_attempts: u64,
+    pub lsm_offsets: u64,
     pub lsm_budget_exhausted: u64,
 }
 
@@ -179,20 +179,21 @@ pub struct Statistics {
     pub lsm: LsmStatistics,
 }
 
-/// The offsetting algorithm that ran and how much work it did. Attempts whose outcome was
-/// already known (nothing changed since the same attempt failed) are not counted, so the
-/// figures do not depend on the engine's work-skipping.
+/// The offsetting algorithm that ran and what it did. Only attempts that settle something
+/// are counted: the engine skips attempts known to fail (and a restore forgets what it knew),
+/// so counting failed ones would make the figures depend on that.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LsmStatistics {
     /// The algorithm (`lsm.algorithm`, or the default of the offsetting semantics).
     pub algorithm: LsmAlgorithm,
-    /// Ticks in which step 5 (offsetting) ran.
+    /// Ticks in which offsetting (step 5) settled something.
     pub runs: u64,
-    /// Offsetting attempts: bilateral pairs and multilateral (or joint) attempts.
-    pub attempts: u64,
-    /// Attempts in which the `exact` solver ran out of budget and settled the best set it
-    /// had found (at least the heuristic's).
+    /// Offsets settled: each is one attempt's chosen set (a bilateral pair's, or a
+    /// multilateral one — a joint attempt's set can give several).
+    pub offsets: u64,
+    /// Offsets chosen after the `exact` solver ran out of budget: the best set it had found
+    /// (at least the heuristic's), not proved the largest.
     pub exact_budget_exhausted: u64,
 }
 
@@ -267,7 +268,7 @@ impl Totals {
             lsm: LsmStatistics {
                 algorithm,
                 runs: self.lsm_runs,
-                attempts: self.lsm_attempts,
+                offsets: self.lsm_offsets,
                 exact_budget_exhausted: self.lsm_budget_exhausted,
             },
         }

@@ -131,8 +131,7 @@ impl SkipWork {
     // ----- LSM -----------------------------------------------------------------------------
 
     /// Whether the LSM's outcome is known: nothing changed since it last ran to a fixed point,
-    /// so it would settle nothing. Known in either mode: reference mode runs it anyway, and counts it as the skipping
-    /// mode does (`lsm_known` and the `*_known` below keep the statistics mode-independent).
+    /// so it would settle nothing (the caller skips it unless in reference mode).
     pub fn lsm_known(&self) -> bool {
         self.lsm_ran_at == Some(self.global_version)
     }
@@ -142,7 +141,8 @@ impl SkipWork {
         self.lsm_ran_at = Some(self.global_version);
     }
 
-    /// Neither agent of the pair changed since the pair's last failed bilateral attempt.
+    /// Neither agent of the pair changed since the pair's last failed bilateral attempt (the
+    /// caller skips it unless in reference mode).
     pub fn pair_known(&self, i: AgentIdx, j: AgentIdx, memo: PairMemo) -> bool {
         memo.0 == Some(self.pair_versions(i, j))
     }

@@ -50,7 +50,7 @@ impl Simulation {
             events: self.events.events.iter().map(event_to_doc).collect(),
             lsm: LsmTotals {
                 runs: self.totals.lsm_runs,
-                attempts: self.totals.lsm_attempts,
+                offsets: self.totals.lsm_offsets,
                 exact_budget_exhausted: self.totals.lsm_budget_exhausted,
             },
         }
@@ -103,7 +103,7 @@ impl Simulation {
             queue2: queue2.into_iter().map(tx_from_doc).collect(),
             totals: crate::stats::Totals {
                 lsm_runs: lsm.runs,
-                lsm_attempts: lsm.attempts,
+                lsm_offsets: lsm.offsets,
                 lsm_budget_exhausted: lsm.exact_budget_exhausted,
                 ..totals_from_doc(totals)
             },

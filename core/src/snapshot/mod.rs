@@ -61,13 +61,17 @@ impl Simulation {
 mod tests {
     use super::*;
 
+    /// A state under the original semantics, so that its version 1 form (which implies them)
+    /// reads back as the same state.
     fn snapshot_json() -> String {
-        let mut sim = Simulation::from_json(
+        let config = crate::SimulationConfig::from_json(
             r#"{"ticks_per_day": 10, "num_days": 1, "rng_seed": 1, "agent_configs": [
               {"id": "A", "opening_balance": 5, "policy": {"type": "Fifo"}},
               {"id": "B", "opening_balance": 0, "policy": {"type": "Fifo"}}]}"#,
         )
         .unwrap();
+        let original = crate::provenance::Semantics::ORIGINAL;
+        let mut sim = Simulation::with_semantics(config, original).unwrap();
         let sub = crate::Submission {
             sender: "A".into(),
             receiver: "B".into(),
@@ -80,12 +84,15 @@ mod tests {
         sim.snapshot_json()
     }
 
-    /// The same document in version 1 (no provenance, nothing discarded) or 2 (nothing
-    /// discarded).
+    /// The same document in version 1 (no provenance, nothing discarded), 2 (nothing
+    /// discarded) or 3 (no offsetting counted; nothing was offset here anyway).
     fn as_version(current: &str, version: u32) -> String {
         let mut doc: serde_json::Value = serde_json::from_str(current).unwrap();
         let map = doc.as_object_mut().unwrap();
-        assert_eq!(map.remove("events_discarded"), Some(0.into()));
+        assert_eq!(map.remove("lsm"), None);
+        if version < 3 {
+            assert_eq!(map.remove("events_discarded"), Some(0.into()));
+        }
         if version < 2 {
             map.remove("provenance");
         }
@@ -100,7 +107,12 @@ mod tests {
     #[test]
     fn unknown_fields_anywhere_in_a_snapshot_are_rejected() {
         let good = snapshot_json();
-        for doc in [good.clone(), as_version(&good, 2), as_v1(&good)] {
+        for doc in [
+            good.clone(),
+            as_version(&good, 3),
+            as_version(&good, 2),
+            as_v1(&good),
+        ] {
             assert!(Simulation::restore_json(&doc).is_ok());
             for (anchor, what) in [
                 ("\"amount\":9", "queue2 transaction"),
@@ -126,7 +138,12 @@ mod tests {
     #[test]
     fn lists_in_place_of_objects_are_rejected() {
         let good = snapshot_json();
-        for doc in [good.clone(), as_version(&good, 2), as_v1(&good)] {
+        for doc in [
+            good.clone(),
+            as_version(&good, 3),
+            as_version(&good, 2),
+            as_v1(&good),
+        ] {
             let value: serde_json::Value = serde_json::from_str(&doc).unwrap();
             let as_list = |v: &serde_json::Value| {
                 serde_json::Value::Array(v.as_object().unwrap().values().cloned().collect())
@@ -138,6 +155,7 @@ mod tests {
                 ("/config", "struct SimulationConfig"),
                 ("/config/lsm", "struct LsmConfig"),
                 ("/totals", "struct Totals"),
+                ("/lsm", "struct LsmTotals"),
                 ("/totals/costs", "struct Costs"),
                 ("/totals/by_mechanism", "struct ByMechanism"),
                 ("/totals/agents/0", "struct AgentTotals"),
@@ -146,7 +164,8 @@ mod tests {
                 ("/events/0/tx", "struct TxId"),
             ] {
                 let Some(target) = value.pointer(pointer) else {
-                    assert!(pointer.starts_with("/provenance") && !doc.contains("provenance"));
+                    let absent = |field: &str| pointer.starts_with(field) && !doc.contains(field);
+                    assert!(absent("/provenance") || absent("/lsm"));
                     continue;
                 };
                 let mut bad = value.clone();
@@ -165,36 +184,39 @@ mod tests {
     #[test]
     fn versions_are_read_as_written_and_newer_ones_refused() {
         let current = snapshot_json();
-        assert!(current.starts_with(r#"{"schema_version":3,"provenance":{"#));
+        assert!(current.starts_with(r#"{"schema_version":4,"provenance":{"#));
         let v1 = as_v1(&current);
         let v2 = as_version(&current, 2);
+        let v3 = as_version(&current, 3);
         assert!(matches!(Versioned::parse(&v1).unwrap(), Versioned::V1(_)));
         assert!(matches!(Versioned::parse(&v2).unwrap(), Versioned::V2(_)));
+        assert!(matches!(Versioned::parse(&v3).unwrap(), Versioned::V3(_)));
         assert!(matches!(
             Versioned::parse(&current).unwrap(),
-            Versioned::V3(_)
+            Versioned::V4(_)
         ));
-        for old in [&v1, &v2] {
-            assert_eq!(
-                Simulation::restore_json(old).unwrap().snapshot_json(),
-                current
-            );
+        // Older versions did not count offsetting work: it starts from zero.
+        let uncounted = as_version(&current, 3).replacen("\"schema_version\":3", "\"schema_version\":4", 1);
+        let value = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
+        for old in [&v1, &v2, &v3] {
+            let again = Simulation::restore_json(old).unwrap().snapshot_json();
+            assert_eq!(value(&again), value(&uncounted));
         }
         for (version, expected) in [
             (
-                "4",
-                "snapshot: schema_version 4 is newer than this engine reads: payment-sim-core",
+                "5",
+                "snapshot: schema_version 5 is newer than this engine reads: payment-sim-core",
             ),
             ("0", "snapshot: schema_version 0 is not a snapshot version"),
         ] {
             let doc = current.replacen(
-                "\"schema_version\":3",
+                "\"schema_version\":4",
                 &format!("\"schema_version\":{version}"),
                 1,
             );
             let err = Simulation::restore_json(&doc).unwrap_err().to_string();
             assert!(
-                err.contains(expected) && err.contains("reads snapshot schema_version 1 to 3"),
+                err.contains(expected) && err.contains("reads snapshot schema_version 1 to 4"),
                 "{err}"
             );
         }
@@ -202,9 +224,12 @@ mod tests {
         let mixed = as_v1(&current).replacen("\"tick\":", "\"provenance\":{},\"tick\":", 1);
         let err = Simulation::restore_json(&mixed).unwrap_err().to_string();
         assert!(err.contains("unknown field `provenance`"), "{err}");
-        let mixed = current.replacen("\"schema_version\":3", "\"schema_version\":2", 1);
+        let mixed = v3.replacen("\"schema_version\":3", "\"schema_version\":2", 1);
         let err = Simulation::restore_json(&mixed).unwrap_err().to_string();
         assert!(err.contains("unknown field `events_discarded`"), "{err}");
+        let mixed = current.replacen("\"schema_version\":4", "\"schema_version\":3", 1);
+        let err = Simulation::restore_json(&mixed).unwrap_err().to_string();
+        assert!(err.contains("unknown field `lsm`"), "{err}");
         // A future document that is also of another shape is refused for its version.
         let future = r#"{"schema_version":7,"hologram":true}"#;
         let err = Simulation::restore_json(future).unwrap_err().to_string();

@@ -141,7 +141,7 @@ pub(super) fn totals_to_doc(t: &Totals) -> doc::Totals {
         day_drops,
             // Version 4 keeps these outside the totals (`v4::LsmTotals`).
         lsm_runs: _,
-        lsm_attempts: _,
+        lsm_offsets: _,
         lsm_budget_exhausted: _,
 } = t;
     let ByMechanism {
@@ -272,7 +272,7 @@ pub(super) fn totals_from_doc(t: doc::Totals) -> Totals {
         day_drops,
         // Restored from version 4's `lsm` (`convert`).
         lsm_runs: 0,
-        lsm_attempts: 0,
+        lsm_offsets: 0,
         lsm_budget_exhausted: 0,
     }
 }

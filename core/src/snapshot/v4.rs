@@ -31,11 +31,11 @@ pub const VERSION: u32 = 4;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(remote = "Self", deny_unknown_fields)]
 pub struct LsmTotals {
-    /// Ticks in which offsetting ran.
+    /// Ticks in which offsetting settled something.
     pub runs: u64,
-    /// Offsetting attempts.
-    pub attempts: u64,
-    /// Attempts in which the exact solver ran out of budget.
+    /// Offsets settled.
+    pub offsets: u64,
+    /// Offsets chosen after the exact solver ran out of budget.
     pub exact_budget_exhausted: u64,
 }
 

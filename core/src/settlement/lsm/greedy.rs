@@ -82,6 +82,7 @@ impl Simulation {
             .chain(from_j.iter().map(|p| (p.0, j)))
             .collect();
         items.sort_unstable();
+        self.count_offset(false);
         self.settle_batch(&items, Mechanism::Bilateral)
     }
 
@@ -155,6 +156,7 @@ impl Simulation {
             return 0;
         }
         items.sort_unstable();
+        self.count_offset(false);
         self.settle_batch(&items, Mechanism::Multilateral)
     }
 }

@@ -102,14 +102,11 @@ impl Simulation {
         if !(bilateral || multilateral) {
             return;
         }
-        let known = self.skip.lsm_known();
-        if known && self.skip.enabled() {
+        if self.skip.enabled() && self.skip.lsm_known() {
             return;
         }
-        if !known {
-            self.totals.lsm_runs += 1;
-        }
         let algorithm = self.lsm_algorithm();
+        let before = self.totals.lsm_offsets;
         loop {
             let settled = match algorithm {
                 LsmAlgorithm::GreedyRemoval => {
@@ -133,26 +130,30 @@ impl Simulation {
             }
             self.retry_queue2();
         }
+        if self.totals.lsm_offsets > before {
+            self.totals.lsm_runs += 1;
+        }
         self.skip.lsm_ran();
     }
 
-    /// Whether to skip a pair's attempt (its outcome is known); counts the attempts made.
-    pub(super) fn skip_pair(&mut self, i: AgentIdx, j: AgentIdx, memo: PairMemo) -> bool {
-        let known = self.skip.pair_known(i, j, memo);
-        if !known {
-            self.totals.lsm_attempts += 1;
-        }
-        known && self.skip.enabled()
+    /// Whether to skip a pair's attempt: nothing changed since it failed.
+    pub(super) fn skip_pair(&self, i: AgentIdx, j: AgentIdx, memo: PairMemo) -> bool {
+        self.skip.enabled() && self.skip.pair_known(i, j, memo)
     }
 
     /// Whether to skip a multilateral attempt (`strict`: for the algorithms other than
-    /// `greedy_removal`); counts the attempts made.
-    pub(super) fn skip_multilateral(&mut self, strict: bool) -> bool {
-        let known = self.skip.multilateral_known(strict);
-        if !known {
-            self.totals.lsm_attempts += 1;
+    /// `greedy_removal`, whose result may change when liquidity falls).
+    pub(super) fn skip_multilateral(&self, strict: bool) -> bool {
+        self.skip.enabled() && self.skip.multilateral_known(strict)
+    }
+
+    /// Count one settled offset (the statistics count only attempts that settle something:
+    /// failed ones may be skipped, and their number would depend on that).
+    pub(super) fn count_offset(&mut self, budget_exhausted: bool) {
+        self.totals.lsm_offsets += 1;
+        if budget_exhausted {
+            self.totals.lsm_budget_exhausted += 1;
         }
-        known && self.skip.enabled()
     }
 
     /// Queue 2 (or, with `only`, the payments between two agents, who become agents 0 and 1)
@@ -220,7 +221,6 @@ impl Simulation {
             multilateral: true,
         };
         let solution = solve(algorithm, &inst, mechanisms);
-        self.count_solution(&solution);
         let chosen: Vec<usize> = (0..places.len())
             .filter(|&k| solution.settled[k])
             .collect();
@@ -228,13 +228,8 @@ impl Simulation {
             self.skip.multilateral_failed();
             return 0;
         }
+        self.count_offset(solution.budget_exhausted);
         self.settle_chosen(&inst, &places, chosen, bilateral)
-    }
-
-    fn count_solution(&mut self, solution: &Solution) {
-        if solution.budget_exhausted {
-            self.totals.lsm_budget_exhausted += 1;
-        }
     }
 
     /// Settle a chosen fundable set (indices in retry order): with `bilateral`, each two-way
@@ -312,13 +307,13 @@ impl Simulation {
                 multilateral: false,
             };
             let solution = solve(algorithm, &inst, mechanisms);
-            self.count_solution(&solution);
             let chosen: Vec<usize> = (0..places.len())
                 .filter(|&k| solution.settled[k])
                 .collect();
             let two_way = chosen.iter().any(|&k| inst.payments[k].sender == 0)
                 && chosen.iter().any(|&k| inst.payments[k].sender == 1);
             if two_way {
+                self.count_offset(solution.budget_exhausted);
                 let batch: Vec<Place> = chosen.iter().map(|&k| places[k]).collect();
                 settled += self.settle_batch(&batch, Mechanism::Bilateral);
             } else {
