@@ -5,7 +5,8 @@
 //! A *set* of payments is a `Vec<bool>` over `payments` (selected or not); it is *fundable*
 //! when every agent's net debit in it is at most its available liquidity.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
 use crate::config::MAX_PRIORITY;
 
@@ -88,6 +89,41 @@ impl Instance {
         self.surpluses(set).iter().all(|&s| s >= 0)
     }
 
+    /// The payments that can be in some fundable set, with their indices here: a payment
+    /// larger than its sender's liquidity plus everything the sender could receive is in none
+    /// (its sender's outflow would exceed what it can have); dropping it lowers what its
+    /// receiver could receive, so the rule is applied until nothing more goes. The largest
+    /// fundable set is unchanged, and the parts (`components`) get smaller.
+    pub(crate) fn prune(&self) -> (Instance, Vec<usize>) {
+        let n = self.available.len();
+        let mut can_receive = vec![0i128; n];
+        let mut by_sender: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (i, p) in self.payments.iter().enumerate() {
+            can_receive[p.receiver as usize] += p.amount as i128;
+            by_sender[p.sender as usize].push(i);
+        }
+        let mut kept = vec![true; self.payments.len()];
+        let mut visit: Vec<usize> = (0..n).collect();
+        while let Some(a) = visit.pop() {
+            let room = self.available[a] as i128 + can_receive[a];
+            for &i in &by_sender[a] {
+                let p = &self.payments[i];
+                if kept[i] && p.amount as i128 > room {
+                    kept[i] = false;
+                    can_receive[p.receiver as usize] -= p.amount as i128;
+                    visit.push(p.receiver as usize);
+                }
+            }
+        }
+        let indices: Vec<usize> = (0..self.payments.len()).filter(|&i| kept[i]).collect();
+        let part = Instance {
+            available: self.available.clone(),
+            payments: indices.iter().map(|&i| self.payments[i]).collect(),
+            fifo: self.fifo,
+        };
+        (part, indices)
+    }
+
     /// The independent parts of the problem: agents linked by payments. An agent's constraint
     /// involves only its own payments, so each part is solved alone. Each part keeps the
     /// agents in index order and the payments in retry order; with it goes the index of each
@@ -109,26 +145,35 @@ impl Instance {
                 parent[a.max(b) as usize] = a.min(b);
             }
         }
-        // Parts keyed by their root (the smallest agent index once compressed).
-        let mut parts: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+        // Parts in the order of their first payment (retry order).
+        let mut part_of_root = vec![u32::MAX; n];
+        let mut parts: Vec<Vec<usize>> = Vec::new();
         for (i, p) in self.payments.iter().enumerate() {
-            parts
-                .entry(root(&mut parent, p.sender))
-                .or_default()
-                .push(i);
+            let r = root(&mut parent, p.sender) as usize;
+            if part_of_root[r] == u32::MAX {
+                part_of_root[r] = parts.len() as u32;
+                parts.push(Vec::new());
+            }
+            parts[part_of_root[r] as usize].push(i);
         }
+        let mut local = vec![u32::MAX; n];
         parts
-            .into_values()
+            .into_iter()
             .map(|indices| {
-                let agents: BTreeSet<u32> = indices
-                    .iter()
-                    .flat_map(|&i| [self.payments[i].sender, self.payments[i].receiver])
-                    .collect();
-                let local: BTreeMap<u32, u32> = agents
-                    .iter()
-                    .enumerate()
-                    .map(|(l, &a)| (a, l as u32))
-                    .collect();
+                let mut agents: Vec<u32> = Vec::new();
+                for &i in &indices {
+                    for a in [self.payments[i].sender, self.payments[i].receiver] {
+                        if local[a as usize] == u32::MAX {
+                            local[a as usize] = 0;
+                            agents.push(a);
+                        }
+                    }
+                }
+                // Agents keep their order (it decides the order of pairs).
+                agents.sort_unstable();
+                for (l, &a) in agents.iter().enumerate() {
+                    local[a as usize] = l as u32;
+                }
                 let part = Instance {
                     available: agents
                         .iter()
@@ -139,14 +184,17 @@ impl Instance {
                         .map(|&i| {
                             let p = self.payments[i];
                             Payment {
-                                sender: local[&p.sender],
-                                receiver: local[&p.receiver],
+                                sender: local[p.sender as usize],
+                                receiver: local[p.receiver as usize],
                                 ..p
                             }
                         })
                         .collect(),
                     fifo: self.fifo,
                 };
+                for &a in &agents {
+                    local[a as usize] = u32::MAX;
+                }
                 (part, indices)
             })
             .collect()
@@ -295,30 +343,71 @@ fn bilateral_pass(book: &mut Book) -> usize {
 
 /// Queue 2 retry: full passes in retry order, settling each fundable (and, under `fifo`,
 /// eligible) payment gross, until a pass settles nothing.
+///
+/// As in the engine, a pass visits only the senders whose liquidity rose (or whose payment
+/// left the queue) since their last visit: any other sender's payments would fail again. A
+/// receiver that gains during a pass has its later payments visited in the same pass and its
+/// earlier ones in the next, exactly as a full pass would.
 pub(crate) fn retry(book: &mut Book) -> usize {
     let inst = book.inst;
-    // Under `fifo`, each sender's open entry numbers (the smallest is its head).
-    let mut heads: Vec<BTreeSet<u64>> = vec![BTreeSet::new(); inst.available.len()];
-    if inst.fifo {
-        for (i, p) in inst.payments.iter().enumerate() {
-            if book.open[i] {
-                heads[p.sender as usize].insert(p.entry);
-            }
+    let n = inst.available.len();
+    let mut by_sender: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, p) in inst.payments.iter().enumerate() {
+        if book.open[i] {
+            by_sender[p.sender as usize].push(i);
         }
     }
+    // Under `fifo`, each sender's open entry numbers (the smallest is its head).
+    let mut heads: Vec<BTreeSet<u64>> = vec![BTreeSet::new(); n];
+    if inst.fifo {
+        for (s, list) in by_sender.iter().enumerate() {
+            heads[s].extend(list.iter().map(|&i| inst.payments[i].entry));
+        }
+    }
+    let mut dirty: Vec<usize> = (0..n).filter(|&s| !by_sender[s].is_empty()).collect();
+    let mut is_dirty = vec![false; n];
+    dirty.iter().for_each(|&s| is_dirty[s] = true);
+    let mut in_pass = vec![false; n];
     let mut total = 0;
     loop {
+        let mut heap: BinaryHeap<Reverse<usize>> = BinaryHeap::new();
+        let mut included: Vec<usize> = Vec::new();
+        for s in dirty.drain(..) {
+            is_dirty[s] = false;
+            in_pass[s] = true;
+            included.push(s);
+            heap.extend(by_sender[s].iter().filter(|&&i| book.open[i]).map(|&i| Reverse(i)));
+        }
         let mut settled = 0;
-        for i in 0..inst.payments.len() {
+        while let Some(Reverse(i)) = heap.pop() {
             let p = inst.payments[i];
-            let s = p.sender as usize;
+            let (s, r) = (p.sender as usize, p.receiver as usize);
             let eligible = !inst.fifo || heads[s].first() == Some(&p.entry);
-            if book.open[i] && eligible && p.amount as i128 <= book.avail[s] {
-                book.settle(&[i]);
-                heads[s].remove(&p.entry);
-                settled += 1;
+            if !(book.open[i] && eligible && p.amount as i128 <= book.avail[s]) {
+                continue;
+            }
+            book.settle(&[i]);
+            heads[s].remove(&p.entry);
+            settled += 1;
+            for a in [s, r] {
+                if !is_dirty[a] {
+                    is_dirty[a] = true;
+                    dirty.push(a);
+                }
+            }
+            if !in_pass[r] {
+                in_pass[r] = true;
+                included.push(r);
+                let later = by_sender[r].partition_point(|&k| k <= i);
+                heap.extend(
+                    by_sender[r][later..]
+                        .iter()
+                        .filter(|&&k| book.open[k])
+                        .map(|&k| Reverse(k)),
+                );
             }
         }
+        included.drain(..).for_each(|a| in_pass[a] = false);
         total += settled;
         if settled == 0 {
             return total;

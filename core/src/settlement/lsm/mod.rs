@@ -62,18 +62,29 @@ pub fn solve(algorithm: LsmAlgorithm, inst: &Instance, mechanisms: Mechanisms) -
             }
             set
         }
-        LsmAlgorithm::DeficitHeuristic | LsmAlgorithm::Exact => {
+        LsmAlgorithm::DeficitHeuristic => {
             let mut set = vec![false; inst.payments.len()];
-            let mut budget = EXACT_NODE_BUDGET;
             for (part, indices) in inst.components() {
-                let mut chosen = heuristic::solve(&part, mechanisms);
-                if algorithm == LsmAlgorithm::Exact {
-                    let (best, complete) = exact::branch_and_bound(&part, chosen, &mut budget);
-                    budget_exhausted |= !complete;
-                    chosen = best;
-                }
+                let chosen = heuristic::solve(&part, mechanisms);
                 for (local, global) in indices.into_iter().enumerate() {
                     set[global] = chosen[local];
+                }
+            }
+            set
+        }
+        LsmAlgorithm::Exact => {
+            // Only payments that can be in some fundable set, in independent parts: each part
+            // is searched from the deficit-guided set, within what is left of the budget.
+            let mut set = vec![false; inst.payments.len()];
+            let mut budget = EXACT_NODE_BUDGET;
+            let (pruned, kept) = inst.prune();
+            for (part, indices) in pruned.components() {
+                let mut start = heuristic::deficit_removal(&part);
+                heuristic::reinsert(&part, &mut start);
+                let (chosen, complete) = exact::branch_and_bound(&part, start, &mut budget);
+                budget_exhausted |= !complete;
+                for (local, i) in indices.into_iter().enumerate() {
+                    set[kept[i]] = chosen[local];
                 }
             }
             set
@@ -122,7 +133,15 @@ impl Simulation {
                     };
                     b + m
                 }
-                _ if multilateral => self.joint_offsetting(algorithm, bilateral),
+                _ if multilateral => {
+                    let (settled, proven) = self.joint_offsetting(algorithm, bilateral);
+                    if proven {
+                        // The largest fundable set settled: nothing else is fundable, so
+                        // neither a retry nor another attempt can settle anything.
+                        break;
+                    }
+                    settled
+                }
                 _ => self.pairwise_offsetting(algorithm),
             };
             if settled == 0 {
@@ -211,9 +230,10 @@ impl Simulation {
 
     /// One attempt over all of Queue 2: the chosen set settles, two-way pairs that are
     /// fundable on their own first as bilateral offsets (when bilateral offsetting is on).
-    fn joint_offsetting(&mut self, algorithm: LsmAlgorithm, bilateral: bool) -> u64 {
+    /// Returns what settled and whether it was proved the largest fundable set.
+    fn joint_offsetting(&mut self, algorithm: LsmAlgorithm, bilateral: bool) -> (u64, bool) {
         if self.queue2.len() == 0 || self.skip_multilateral(true) {
-            return 0;
+            return (0, false);
         }
         let (inst, places) = self.detach(None);
         let mechanisms = Mechanisms {
@@ -226,10 +246,11 @@ impl Simulation {
             .collect();
         if chosen.is_empty() {
             self.skip.multilateral_failed();
-            return 0;
+            return (0, false);
         }
         self.count_offset(solution.budget_exhausted);
-        self.settle_chosen(&inst, &places, chosen, bilateral)
+        let proven = algorithm == LsmAlgorithm::Exact && !solution.budget_exhausted;
+        (self.settle_chosen(&inst, &places, chosen, bilateral), proven)
     }
 
     /// Settle a chosen fundable set (indices in retry order): with `bilateral`, each two-way
