@@ -73,7 +73,9 @@ pub use transaction::TxId;
 pub mod offsetting {
     pub use crate::config::LsmAlgorithm;
     pub use crate::settlement::lsm::instance::{greedy_removal, Instance, Mechanisms, Payment};
-    pub use crate::settlement::lsm::{effective_algorithm, solve, Solution, EXACT_NODE_BUDGET};
+    pub use crate::settlement::lsm::{
+        effective_algorithm, solve, Solution, EXACT_MAX_PART, EXACT_NODE_BUDGET,
+    };
 }
 
 /// The crate version.

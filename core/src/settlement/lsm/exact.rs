@@ -23,7 +23,12 @@
 use super::instance::Instance;
 
 /// Work units (search nodes) one offsetting attempt may spend in the exact solver.
-pub const EXACT_NODE_BUDGET: u64 = 50_000;
+pub const EXACT_NODE_BUDGET: u64 = 20_000;
+
+/// The largest independent part (in payments) the solver searches. A larger part could not be
+/// proved optimal within the budget anyway (each descent alone costs a node per payment):
+/// its heuristic set stands, and the attempt counts as one whose budget ran out.
+pub const EXACT_MAX_PART: usize = 200;
 
 struct Search<'a> {
     inst: &'a Instance,
@@ -41,11 +46,13 @@ struct Search<'a> {
 }
 
 impl Search<'_> {
+    #[inline]
     fn term(&self, a: usize) -> i128 {
         let room = self.cap[a] + self.in_sel[a] + self.in_open[a] - self.out_sel[a];
         self.out_open[a].min(room.max(0))
     }
 
+    #[inline]
     fn feasible(&self, a: usize) -> bool {
         self.out_sel[a] - self.in_sel[a] - self.in_open[a] <= self.cap[a]
     }
@@ -91,6 +98,9 @@ pub(crate) fn branch_and_bound(
 ) -> (Vec<bool>, bool) {
     let n = inst.available.len();
     let m = inst.payments.len();
+    if m > EXACT_MAX_PART {
+        return (incumbent, false);
+    }
     let mut order: Vec<usize> = (0..m).collect();
     order.sort_by_key(|&i| (std::cmp::Reverse(inst.payments[i].amount), i));
     let mut s = Search {

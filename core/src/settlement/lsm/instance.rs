@@ -6,7 +6,7 @@
 //! when every agent's net debit in it is at most its available liquidity.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use std::collections::{BTreeSet, BinaryHeap};
 
 use crate::config::MAX_PRIORITY;
 
@@ -302,40 +302,47 @@ pub fn greedy_removal(inst: &Instance, mechanisms: Mechanisms) -> Vec<bool> {
 /// One bilateral pass of semantics 1 over the pairs with open payments both ways.
 fn bilateral_pass(book: &mut Book) -> usize {
     let inst = book.inst;
-    let mut pairs: BTreeMap<(u32, u32), (Vec<usize>, Vec<usize>)> = BTreeMap::new();
-    for (i, p) in inst.payments.iter().enumerate() {
-        if book.open[i] {
-            let key = (p.sender.min(p.receiver), p.sender.max(p.receiver));
-            let entry = pairs.entry(key).or_default();
-            if p.sender == key.0 {
-                entry.0.push(i);
+    // Open payments by unordered pair (pairs in order), each pair's in retry order.
+    let mut by_pair: Vec<((u32, u32), usize)> = (0..inst.payments.len())
+        .filter(|&i| book.open[i])
+        .map(|i| {
+            let p = &inst.payments[i];
+            ((p.sender.min(p.receiver), p.sender.max(p.receiver)), i)
+        })
+        .collect();
+    by_pair.sort_unstable();
+    let amount = |k: usize| inst.payments[k].amount as i128;
+    let mut settled = 0;
+    let (mut from_i, mut from_j) = (Vec::new(), Vec::new());
+    for group in by_pair.chunk_by(|a, b| a.0 == b.0) {
+        let (i, j) = group[0].0;
+        from_i.clear();
+        from_j.clear();
+        for &(_, k) in group {
+            if inst.payments[k].sender == i {
+                from_i.push(k);
             } else {
-                entry.1.push(i);
+                from_j.push(k);
             }
         }
-    }
-    let mut settled = 0;
-    for ((i, j), (mut from_i, mut from_j)) in pairs {
-        let sum = |list: &[usize]| -> i128 {
-            list.iter()
-                .map(|&k| inst.payments[k].amount as i128)
-                .sum()
-        };
-        let (mut sum_i, mut sum_j) = (sum(&from_i), sum(&from_j));
+        if from_i.is_empty() || from_j.is_empty() {
+            continue;
+        }
+        let mut sum_i: i128 = from_i.iter().map(|&k| amount(k)).sum();
+        let mut sum_j: i128 = from_j.iter().map(|&k| amount(k)).sum();
         let (avail_i, avail_j) = (book.avail[i as usize], book.avail[j as usize]);
         while !from_i.is_empty() && !from_j.is_empty() {
             let out_i = sum_i - sum_j;
             if out_i > avail_i {
-                sum_i -= from_i.pop().map_or(0, |k| inst.payments[k].amount as i128);
+                sum_i -= from_i.pop().map_or(0, amount);
             } else if -out_i > avail_j {
-                sum_j -= from_j.pop().map_or(0, |k| inst.payments[k].amount as i128);
+                sum_j -= from_j.pop().map_or(0, amount);
             } else {
                 break;
             }
         }
         if !from_i.is_empty() && !from_j.is_empty() {
-            from_i.extend(from_j);
-            settled += book.settle(&from_i);
+            settled += book.settle(&from_i) + book.settle(&from_j);
         }
     }
     settled

@@ -26,7 +26,7 @@ use crate::events::Mechanism;
 use crate::provenance::Semantics;
 use crate::settlement::queue2::Q2Key;
 use crate::transaction::AgentIdx;
-pub use exact::EXACT_NODE_BUDGET;
+pub use exact::{EXACT_MAX_PART, EXACT_NODE_BUDGET};
 use instance::{Instance, Mechanisms, Payment};
 
 /// The algorithm a simulation runs: the configured one, else its offsetting semantics'
@@ -62,25 +62,15 @@ pub fn solve(algorithm: LsmAlgorithm, inst: &Instance, mechanisms: Mechanisms) -
             }
             set
         }
-        LsmAlgorithm::DeficitHeuristic => {
-            let mut set = vec![false; inst.payments.len()];
-            for (part, indices) in inst.components() {
-                let chosen = heuristic::solve(&part, mechanisms);
-                for (local, global) in indices.into_iter().enumerate() {
-                    set[global] = chosen[local];
-                }
-            }
-            set
-        }
+        LsmAlgorithm::DeficitHeuristic => heuristic_set(inst, mechanisms),
         LsmAlgorithm::Exact => {
-            // Only payments that can be in some fundable set, in independent parts: each part
-            // is searched from the deficit-guided set, within what is left of the budget.
-            let mut set = vec![false; inst.payments.len()];
+            // From the heuristic's set, search each independent part of the payments that can
+            // be in some fundable set, within what is left of the budget.
+            let mut set = heuristic_set(inst, mechanisms);
             let mut budget = EXACT_NODE_BUDGET;
             let (pruned, kept) = inst.prune();
             for (part, indices) in pruned.components() {
-                let mut start = heuristic::deficit_removal(&part);
-                heuristic::reinsert(&part, &mut start);
+                let start: Vec<bool> = indices.iter().map(|&i| set[kept[i]]).collect();
                 let (chosen, complete) = exact::branch_and_bound(&part, start, &mut budget);
                 budget_exhausted |= !complete;
                 for (local, i) in indices.into_iter().enumerate() {
@@ -94,6 +84,18 @@ pub fn solve(algorithm: LsmAlgorithm, inst: &Instance, mechanisms: Mechanisms) -
         settled,
         budget_exhausted,
     }
+}
+
+/// `deficit_heuristic`, part by part.
+fn heuristic_set(inst: &Instance, mechanisms: Mechanisms) -> Vec<bool> {
+    let mut set = vec![false; inst.payments.len()];
+    for (part, indices) in inst.components() {
+        let chosen = heuristic::solve(&part, mechanisms);
+        for (local, global) in indices.into_iter().enumerate() {
+            set[global] = chosen[local];
+        }
+    }
+    set
 }
 
 /// Where a payment of a detached instance is in Queue 2.
