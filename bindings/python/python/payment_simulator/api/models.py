@@ -147,6 +147,15 @@ class Provenance(_Response):
     seed: int
 
 
+class LsmStats(_Response):
+    """The offsetting algorithm that ran and the offsets it settled (docs/json.md, "Statistics")."""
+
+    algorithm: str
+    runs: int
+    offsets: int
+    exact_budget_exhausted: int
+
+
 class StatsResponse(_Response):
     """Totals since tick 0."""
 
@@ -171,6 +180,7 @@ class StatsResponse(_Response):
     costs: Costs
     agents: list[AgentStats]
     provenance: Provenance
+    lsm: LsmStats
 
 
 class Event(BaseModel):
@@ -260,6 +270,7 @@ __all__ = [
     "StateResponse",
     "AgentState",
     "StatsResponse",
+    "LsmStats",
     "Event",
     "EventsPage",
     "TransactionSpec",

@@ -187,10 +187,12 @@ class CostConfig(_View):
 
 
 class LsmConfig(_View):
-    """Liquidity-saving mechanism switches."""
+    """Liquidity-saving mechanism switches and, when chosen, the offsetting algorithm (absent:
+    the default of the semantics the simulation runs under)."""
 
     bilateral: bool
     multilateral: bool
+    algorithm: str | None = None
 
 
 __all__ = [
