@@ -175,7 +175,7 @@ class SimulationConfig:
             "simulation": simulation.model_dump(),
             "agents": [agent.model_dump(exclude_none=exclude_none) for agent in agents],
             "costs": costs.model_dump(),
-            "lsm": lsm.model_dump(exclude_none=True),
+            "lsm": lsm.model_dump(),
         }
 
     # -- value semantics --

@@ -192,7 +192,17 @@ class LsmConfig(_View):
 
     bilateral: bool
     multilateral: bool
-    algorithm: str | None = None
+    algorithm: str | None
+
+    @classmethod
+    def view(cls, data: Mapping[str, Any]) -> LsmConfig:
+        """From the machine format's ``lsm`` (``algorithm`` may be absent)."""
+        return cls.model_construct(**{**data, "algorithm": data.get("algorithm")})
+
+    def model_dump(self, **kwargs: Any) -> dict[str, Any]:
+        """As the core writes it: an absent ``algorithm`` is left out."""
+        kwargs.setdefault("exclude_none", True)
+        return super().model_dump(**kwargs)
 
 
 __all__ = [
