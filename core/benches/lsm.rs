@@ -32,7 +32,11 @@ const BOTH: Mechanisms = Mechanisms {
 };
 
 fn name(a: LsmAlgorithm) -> String {
-    serde_json::to_value(a).unwrap().as_str().unwrap().to_string()
+    serde_json::to_value(a)
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 /// A small gridlock: (balance, credit) per bank, payments (sender, receiver, amount,
@@ -53,7 +57,12 @@ fn gridlock(rng: &mut ChaCha8Rng) -> Gridlock {
             let s = rng.random_range(0..n);
             let r = (s + rng.random_range(1..n)) % n;
             let avail = banks[s].0 + banks[s].1;
-            (s, r, avail + rng.random_range(1..=8), rng.random_range(4..=6))
+            (
+                s,
+                r,
+                avail + rng.random_range(1..=8),
+                rng.random_range(4..=6),
+            )
         })
         .collect();
     Gridlock { banks, payments }
@@ -74,11 +83,7 @@ fn optimum(g: &Gridlock) -> i64 {
                 value += amount;
             }
         }
-        let fundable = g
-            .banks
-            .iter()
-            .zip(&net)
-            .all(|(&(b, c), &x)| b + c + x >= 0);
+        let fundable = g.banks.iter().zip(&net).all(|(&(b, c), &x)| b + c + x >= 0);
         if fundable && value > best {
             best = value;
         }
@@ -200,9 +205,7 @@ fn detached(g: &Gridlock) -> Instance {
 /// sender's liquidity; senders and receivers skewed towards a core of busy agents.
 fn large_queue(n: usize, m: usize, seed: u64) -> Instance {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let available: Vec<i64> = (0..n)
-        .map(|_| rng.random_range(0..=200_000i64))
-        .collect();
+    let available: Vec<i64> = (0..n).map(|_| rng.random_range(0..=200_000i64)).collect();
     let pick = |rng: &mut ChaCha8Rng| -> usize {
         // Half the payments involve the busiest tenth of the agents.
         if rng.random_bool(0.5) {

@@ -21,7 +21,11 @@ const ALL: [LsmAlgorithm; 4] = [
 ];
 
 fn name(a: LsmAlgorithm) -> String {
-    serde_json::to_value(a).unwrap().as_str().unwrap().to_string()
+    serde_json::to_value(a)
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 /// Agents `B0…` with the given balances (no credit), the LSM as given.
@@ -115,9 +119,12 @@ fn bilateral_offsetting_does_not_break_the_ring() {
 /// get `exact`; an explicit `lsm.algorithm` wins under either.
 #[test]
 fn the_semantics_choose_the_default_algorithm() {
-    let base: SimulationConfig =
-        serde_json::from_value(config(10, vec![agent("B0", 0, 0), agent("B1", 0, 0)], json!({})))
-            .unwrap();
+    let base: SimulationConfig = serde_json::from_value(config(
+        10,
+        vec![agent("B0", 0, 0), agent("B1", 0, 0)],
+        json!({}),
+    ))
+    .unwrap();
     let run = |config: &SimulationConfig, semantics: Semantics| {
         let mut s = Simulation::with_semantics(config.clone(), semantics).unwrap();
         pay(&mut s, "B1", "B0", 1);
@@ -133,15 +140,18 @@ fn the_semantics_choose_the_default_algorithm() {
     assert_eq!(run(&base, Semantics::CURRENT), (LsmAlgorithm::Exact, 2));
     let mut pinned = base.clone();
     pinned.lsm.algorithm = Some(LsmAlgorithm::Exact);
-    assert_eq!(
-        run(&pinned, Semantics::ORIGINAL),
-        (LsmAlgorithm::Exact, 2)
-    );
+    assert_eq!(run(&pinned, Semantics::ORIGINAL), (LsmAlgorithm::Exact, 2));
     // An absent algorithm writes nothing: the configuration (and its hash) is as before.
     let text = serde_json::to_string(&base).unwrap();
-    assert!(text.contains(r#""lsm":{"bilateral":true,"multilateral":true}"#), "{text}");
+    assert!(
+        text.contains(r#""lsm":{"bilateral":true,"multilateral":true}"#),
+        "{text}"
+    );
     let pinned_text = serde_json::to_string(&pinned).unwrap();
-    assert!(pinned_text.contains(r#""algorithm":"exact""#), "{pinned_text}");
+    assert!(
+        pinned_text.contains(r#""algorithm":"exact""#),
+        "{pinned_text}"
+    );
 }
 
 /// A state file of the previous release (semantics 1) continues with the rule it was written
@@ -169,7 +179,10 @@ fn an_old_semantics_snapshot_continues_with_greedy_removal() {
 
 /// A gridlock: 2–6 banks with small balances and 1–12 payments, each larger than its
 /// sender's balance (so all of them wait in Queue 2), priorities 4–6.
-fn gridlock() -> impl Strategy<Value = (Vec<i64>, Vec<(usize, usize, i64, u8)>)> {
+/// A payment of a generated gridlock: sender, receiver, amount, priority.
+type Row = (usize, usize, i64, u8);
+
+fn gridlock() -> impl Strategy<Value = (Vec<i64>, Vec<Row>)> {
     (2usize..=6).prop_flat_map(|n| {
         (
             prop::collection::vec(0i64..=6, n),
@@ -178,9 +191,7 @@ fn gridlock() -> impl Strategy<Value = (Vec<i64>, Vec<(usize, usize, i64, u8)>)>
             .prop_map(move |(balances, raw)| {
                 let payments = raw
                     .into_iter()
-                    .map(|(s, d, extra, priority)| {
-                        (s, (s + d) % n, balances[s] + extra, priority)
-                    })
+                    .map(|(s, d, extra, priority)| (s, (s + d) % n, balances[s] + extra, priority))
                     .collect();
                 (balances, payments)
             })
@@ -189,7 +200,7 @@ fn gridlock() -> impl Strategy<Value = (Vec<i64>, Vec<(usize, usize, i64, u8)>)>
 
 /// The gridlock as the engine's Queue 2 holds it after one tick: payments enter in agent
 /// order, then submission order, and get their entry numbers so.
-fn instance(balances: &[i64], payments: &[(usize, usize, i64, u8)]) -> Instance {
+fn instance(balances: &[i64], payments: &[Row]) -> Instance {
     let payments = entry_order(payments)
         .into_iter()
         .enumerate()
@@ -208,7 +219,7 @@ fn instance(balances: &[i64], payments: &[(usize, usize, i64, u8)]) -> Instance 
 }
 
 /// Submission indices in Queue 2 entry order (agent order, then submission order).
-fn entry_order(payments: &[(usize, usize, i64, u8)]) -> Vec<usize> {
+fn entry_order(payments: &[Row]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..payments.len()).collect();
     order.sort_by_key(|&k| payments[k].0);
     order

@@ -59,7 +59,8 @@ fn unknown_semantics_versions_are_refused_with_both_versions_named() {
             .unwrap_err()
             .to_string();
         assert!(
-            err.starts_with(expected) && err.ends_with(&format!(
+            err.starts_with(expected)
+                && err.ends_with(&format!(
                     "implements versions 1 to {}",
                     if from.contains("offsetting") { 2 } else { 1 }
                 )),

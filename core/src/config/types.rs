@@ -280,7 +280,9 @@ impl Default for LsmConfig {
 }
 
 /// An offsetting algorithm (each is specified in `docs/model.md`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(remote = "Self", rename_all = "snake_case")]
 #[schemars(rename = "LsmAlgorithm")] // `remote = "Self"` would name the schema `Self`
 pub enum LsmAlgorithm {

@@ -162,7 +162,7 @@ impl SkipWork {
     /// Nothing a multilateral attempt depends on changed since the last one failed (`strict`:
     /// nor did any liquidity of an agent with queued payments fall).
     pub fn multilateral_known(&self, strict: bool) -> bool {
-        !self.multilateral_dirty && !(strict && self.multilateral_moved)
+        !(self.multilateral_dirty || (strict && self.multilateral_moved))
     }
 
     /// A multilateral attempt just settled nothing.

@@ -196,7 +196,8 @@ mod tests {
             Versioned::V4(_)
         ));
         // Older versions did not count offsetting work: it starts from zero.
-        let uncounted = as_version(&current, 3).replacen("\"schema_version\":3", "\"schema_version\":4", 1);
+        let uncounted =
+            as_version(&current, 3).replacen("\"schema_version\":3", "\"schema_version\":4", 1);
         let value = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
         for old in [&v1, &v2, &v3] {
             let again = Simulation::restore_json(old).unwrap().snapshot_json();

@@ -139,11 +139,11 @@ pub(super) fn totals_to_doc(t: &Totals) -> doc::Totals {
         day_settlements,
         day_settled_value,
         day_drops,
-            // Version 4 keeps these outside the totals (`v4::LsmTotals`).
+        // Version 4 keeps these outside the totals (`v4::LsmTotals`).
         lsm_runs: _,
         lsm_offsets: _,
         lsm_budget_exhausted: _,
-} = t;
+    } = t;
     let ByMechanism {
         rtgs,
         queue,

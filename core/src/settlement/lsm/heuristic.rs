@@ -55,9 +55,7 @@ pub(crate) fn deficit_removal(inst: &Instance) -> Vec<bool> {
             let pick = covering
                 .clone()
                 .take(RECEIVER_CANDIDATES)
-                .find(|&&(amount, i)| {
-                    surplus[inst.payments[i].receiver as usize] >= amount as i128
-                })
+                .find(|&&(amount, i)| surplus[inst.payments[i].receiver as usize] >= amount as i128)
                 .or_else(|| covering.clone().next())
                 .or_else(|| outgoing[a].iter().next_back())
                 .copied();

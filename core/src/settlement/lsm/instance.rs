@@ -28,7 +28,10 @@ pub struct Payment {
 impl Payment {
     /// Its place in retry order.
     pub fn order_key(&self) -> (u8, u64) {
-        ((MAX_PRIORITY as u8).saturating_sub(self.priority), self.entry)
+        (
+            (MAX_PRIORITY as u8).saturating_sub(self.priority),
+            self.entry,
+        )
     }
 }
 
@@ -175,10 +178,7 @@ impl Instance {
                     local[a as usize] = l as u32;
                 }
                 let part = Instance {
-                    available: agents
-                        .iter()
-                        .map(|&a| self.available[a as usize])
-                        .collect(),
+                    available: agents.iter().map(|&a| self.available[a as usize]).collect(),
                     payments: indices
                         .iter()
                         .map(|&i| {
@@ -383,7 +383,12 @@ pub(crate) fn retry(book: &mut Book) -> usize {
             is_dirty[s] = false;
             in_pass[s] = true;
             included.push(s);
-            heap.extend(by_sender[s].iter().filter(|&&i| book.open[i]).map(|&i| Reverse(i)));
+            heap.extend(
+                by_sender[s]
+                    .iter()
+                    .filter(|&&i| book.open[i])
+                    .map(|&i| Reverse(i)),
+            );
         }
         let mut settled = 0;
         while let Some(Reverse(i)) = heap.pop() {

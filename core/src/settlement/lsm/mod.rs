@@ -32,11 +32,14 @@ use instance::{Instance, Mechanisms, Payment};
 /// The algorithm a simulation runs: the configured one, else its offsetting semantics'
 /// default (`greedy_removal` under version 1, `exact` from version 2).
 pub fn effective_algorithm(config: &SimulationConfig, semantics: Semantics) -> LsmAlgorithm {
-    config.lsm.algorithm.unwrap_or(if semantics.offsetting <= 1 {
-        LsmAlgorithm::GreedyRemoval
-    } else {
-        LsmAlgorithm::Exact
-    })
+    config
+        .lsm
+        .algorithm
+        .unwrap_or(if semantics.offsetting <= 1 {
+            LsmAlgorithm::GreedyRemoval
+        } else {
+            LsmAlgorithm::Exact
+        })
 }
 
 /// What one offsetting attempt chose.
@@ -243,16 +246,17 @@ impl Simulation {
             multilateral: true,
         };
         let solution = solve(algorithm, &inst, mechanisms);
-        let chosen: Vec<usize> = (0..places.len())
-            .filter(|&k| solution.settled[k])
-            .collect();
+        let chosen: Vec<usize> = (0..places.len()).filter(|&k| solution.settled[k]).collect();
         if chosen.is_empty() {
             self.skip.multilateral_failed();
             return (0, false);
         }
         self.count_offset(solution.budget_exhausted);
         let proven = algorithm == LsmAlgorithm::Exact && !solution.budget_exhausted;
-        (self.settle_chosen(&inst, &places, chosen, bilateral), proven)
+        (
+            self.settle_chosen(&inst, &places, chosen, bilateral),
+            proven,
+        )
     }
 
     /// Settle a chosen fundable set (indices in retry order): with `bilateral`, each two-way
@@ -330,9 +334,7 @@ impl Simulation {
                 multilateral: false,
             };
             let solution = solve(algorithm, &inst, mechanisms);
-            let chosen: Vec<usize> = (0..places.len())
-                .filter(|&k| solution.settled[k])
-                .collect();
+            let chosen: Vec<usize> = (0..places.len()).filter(|&k| solution.settled[k]).collect();
             let two_way = chosen.iter().any(|&k| inst.payments[k].sender == 0)
                 && chosen.iter().any(|&k| inst.payments[k].sender == 1);
             if two_way {
