@@ -32,12 +32,7 @@ mapping_only! {
 
 /// Version of the offsetting rules (bilateral and multilateral: which payments are offset,
 /// in which order, with which tie-breaks; `docs/model.md`).
-///
-/// - 1: `greedy_removal` (the short side's latest payment goes first) when `lsm.algorithm` is
-///   absent.
-/// - 2: `exact` (the largest fundable set, within a work budget) when it is absent. An explicit
-///   `lsm.algorithm` runs the same under both.
-pub const OFFSETTING_SEMANTICS: u32 = 2;
+pub const OFFSETTING_SEMANTICS: u32 = 1;
 
 /// Version of the random-stream layout (how streams are derived from the seed and in which
 /// order they are drawn; `core/src/rng.rs`, `core/src/arrivals.rs`).
@@ -67,9 +62,9 @@ impl Semantics {
         random_streams: 1,
     };
 
-    /// Whether this engine can run under these versions. When a part changes, the engine keeps
-    /// the old behaviour behind its old number and this check accepts both, so that older
-    /// documents continue as they were written (offsetting 1 and 2 today).
+    /// Whether this engine can run under these versions. Today each part has one version; when
+    /// a part changes, the engine keeps the old behaviour behind its old number and this check
+    /// accepts both, so that older documents continue as they were written.
     pub fn check_supported(&self) -> Result<(), String> {
         let parts = [
             ("offsetting", self.offsetting, 1..=OFFSETTING_SEMANTICS),
@@ -238,7 +233,7 @@ mod tests {
         assert!(
             json.starts_with(r#"{"engine_version":""#)
                 && json.contains(
-                    r#""semantics":{"offsetting":2,"random_streams":1},"scenario_hash":"sha256:"#
+                    r#""semantics":{"offsetting":1,"random_streams":1},"scenario_hash":"sha256:"#
                 ),
             "{json}"
         );
@@ -255,8 +250,8 @@ mod tests {
         let err = future.check_supported().unwrap_err();
         assert!(
             err.contains(
-                "semantics.offsetting version 3 is not supported (written by a newer engine)"
-            ) && err.contains("implements versions 1 to 2"),
+                "semantics.offsetting version 2 is not supported (written by a newer engine)"
+            ) && err.contains("implements versions 1 to 1"),
             "{err}"
         );
         let zero = Semantics {

@@ -185,7 +185,7 @@ pub struct Statistics {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LsmStatistics {
-    /// The algorithm (`lsm.algorithm`, or the default of the offsetting semantics).
+    /// The algorithm (`lsm.algorithm`; absent: `greedy_removal`).
     pub algorithm: LsmAlgorithm,
     /// Ticks in which offsetting (step 5) settled something.
     pub runs: u64,

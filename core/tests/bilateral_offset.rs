@@ -1,7 +1,5 @@
 //! Bilateral offsetting: two payments that RTGS alone cannot settle, and the exclusion rule
-//! of `greedy_removal` (the failing side's lowest-priority, latest-entered payment leaves the
-//! attempt), which the tests of that rule select explicitly (other algorithms:
-//! `offsetting.rs`).
+//! (the failing side's lowest-priority, latest-entered payment leaves the attempt).
 
 mod common;
 use common::*;
@@ -61,9 +59,7 @@ fn multilateral_alone_also_settles_the_pair() {
 
 #[test]
 fn the_lowest_priority_payment_is_excluded_first() {
-    let mut s = two_banks(
-        json!({"lsm": {"bilateral": true, "multilateral": false, "algorithm": "greedy_removal"}}),
-    );
+    let mut s = two_banks(json!({"lsm": {"bilateral": true, "multilateral": false}}));
     pay_with(&mut s, "A", "B", 20_000, 50, 3); // T1: lowest priority
     pay_with(&mut s, "A", "B", 50_000, 50, 5); // T2
     pay_with(&mut s, "B", "A", 45_000, 50, 5); // T3
@@ -79,9 +75,7 @@ fn the_lowest_priority_payment_is_excluded_first() {
 
 #[test]
 fn among_equal_priorities_the_latest_entered_is_excluded() {
-    let mut s = two_banks(
-        json!({"lsm": {"bilateral": true, "multilateral": false, "algorithm": "greedy_removal"}}),
-    );
+    let mut s = two_banks(json!({"lsm": {"bilateral": true, "multilateral": false}}));
     pay(&mut s, "A", "B", 50_000); // T1
     pay(&mut s, "A", "B", 20_000); // T2: entered last, excluded although smaller
     pay(&mut s, "B", "A", 45_000); // T3
@@ -94,9 +88,7 @@ fn among_equal_priorities_the_latest_entered_is_excluded() {
 
 #[test]
 fn an_attempt_that_loses_one_direction_settles_nothing() {
-    let mut s = two_banks(
-        json!({"lsm": {"bilateral": true, "multilateral": false, "algorithm": "greedy_removal"}}),
-    );
+    let mut s = two_banks(json!({"lsm": {"bilateral": true, "multilateral": false}}));
     pay(&mut s, "A", "B", 20_000); // T1
     pay(&mut s, "A", "B", 50_000); // T2: excluded first (latest entered)
     pay(&mut s, "B", "A", 45_000); // T3: then B is short by 15,000 and loses T3

@@ -1,6 +1,6 @@
 //! The offsetting algorithms (`lsm.algorithm`, `docs/model.md` "Offsetting algorithms"):
 //! the small misses of `greedy_removal` as regression tests, every algorithm against a brute
-//! force on random gridlocks, and the semantics versions that choose the default.
+//! force on random gridlocks, and the default (`greedy_removal`) when none is chosen.
 
 mod common;
 use common::*;
@@ -55,8 +55,8 @@ fn two_bank_gridlock(lsm: Value) -> Simulation {
 }
 
 #[test]
-fn the_two_bank_miss_settles_t1_and_t3_by_default() {
-    let s = two_bank_gridlock(json!({}));
+fn the_two_bank_miss_settles_t1_and_t3_when_chosen() {
+    let s = two_bank_gridlock(json!({"algorithm": "exact"}));
     assert_eq!(settled_ids(&s), vec!["T1", "T3"]);
     assert_eq!(balances(&s), vec![0, 0]);
     let stats = s.statistics();
@@ -115,33 +115,28 @@ fn bilateral_offsetting_does_not_break_the_ring() {
     }
 }
 
-/// Documents written before offsetting semantics 2 keep `greedy_removal`; new simulations
-/// get `exact`; an explicit `lsm.algorithm` wins under either.
+/// An absent `lsm.algorithm` runs `greedy_removal` and writes nothing, so the configuration
+/// (and its hash) is as before the setting existed; an explicit one runs as chosen.
 #[test]
-fn the_semantics_choose_the_default_algorithm() {
+fn an_absent_algorithm_is_greedy_removal() {
     let base: SimulationConfig = serde_json::from_value(config(
         10,
         vec![agent("B0", 0, 0), agent("B1", 0, 0)],
         json!({}),
     ))
     .unwrap();
-    let run = |config: &SimulationConfig, semantics: Semantics| {
-        let mut s = Simulation::with_semantics(config.clone(), semantics).unwrap();
+    let run = |config: &SimulationConfig| {
+        let mut s = Simulation::new(config.clone()).unwrap();
         pay(&mut s, "B1", "B0", 1);
         pay(&mut s, "B0", "B1", 2);
         pay(&mut s, "B0", "B1", 1);
         s.tick().unwrap();
         (s.statistics().lsm.algorithm, settled_ids(&s).len())
     };
-    assert_eq!(
-        run(&base, Semantics::ORIGINAL),
-        (LsmAlgorithm::GreedyRemoval, 0)
-    );
-    assert_eq!(run(&base, Semantics::CURRENT), (LsmAlgorithm::Exact, 2));
+    assert_eq!(run(&base), (LsmAlgorithm::GreedyRemoval, 0));
     let mut pinned = base.clone();
     pinned.lsm.algorithm = Some(LsmAlgorithm::Exact);
-    assert_eq!(run(&pinned, Semantics::ORIGINAL), (LsmAlgorithm::Exact, 2));
-    // An absent algorithm writes nothing: the configuration (and its hash) is as before.
+    assert_eq!(run(&pinned), (LsmAlgorithm::Exact, 2));
     let text = serde_json::to_string(&base).unwrap();
     assert!(
         text.contains(r#""lsm":{"bilateral":true,"multilateral":true}"#),
@@ -154,10 +149,10 @@ fn the_semantics_choose_the_default_algorithm() {
     );
 }
 
-/// A state file of the previous release (semantics 1) continues with the rule it was written
-/// under, and says so.
+/// A state file of an earlier release continues with `greedy_removal` and counts the offsets
+/// of the continuation (earlier versions did not count them).
 #[test]
-fn an_old_semantics_snapshot_continues_with_greedy_removal() {
+fn an_earlier_release_snapshot_continues_with_greedy_removal() {
     for version in 1..=3 {
         let path = format!(
             "{}/tests/golden/v{version}/scarce_t37.json",

@@ -108,7 +108,7 @@ fn case() -> impl Strategy<Value = Case> {
         any::<bool>(), // bilateral
         any::<bool>(), // multilateral
         (0i64..1_000, 0i64..20, 0i64..100, 0i64..1_000, 0i64..1_000),
-        // The offsetting algorithm (absent: the current semantics' default).
+        // The offsetting algorithm (absent: `greedy_removal`).
         prop::sample::select(vec![
             None,
             Some("greedy_removal"),

@@ -234,8 +234,8 @@ fn the_current_version_survives_restore_and_snapshot_byte_for_byte() {
 }
 
 /// The goldens were written by the first release; this engine, started afresh from the same
-/// configuration (and the manual submission journalled beside the state file) under the
-/// semantics they were written under, reaches exactly the same states.
+/// configuration (and the manual submission journalled beside the state file), reaches
+/// exactly the same states.
 #[test]
 fn a_fresh_run_reproduces_the_oldest_goldens() {
     let journal: Vec<(u64, Submission)> = read(OLDEST_VERSION, "scarce_t37.json.submissions.jsonl")
@@ -250,8 +250,7 @@ fn a_fresh_run_reproduces_the_oldest_goldens() {
     let names = CASES.iter().flat_map(|(mid, end, _)| [*mid, *end]);
     for name in names.chain([RING]) {
         let golden = restore(OLDEST_VERSION, name);
-        let mut fresh =
-            Simulation::with_semantics(golden.config().clone(), golden.semantics()).unwrap();
+        let mut fresh = Simulation::new(golden.config().clone()).unwrap();
         let submissions: &[(u64, Submission)] = if name.starts_with("scarce") {
             &journal
         } else {

@@ -57,7 +57,6 @@ fn seed_override_changes_the_run_and_is_deterministic() {
 #[test]
 fn events_go_to_jsonl_and_csv() {
     let dir = workdir(&["four_bank_ring.yaml"]);
-    crate::support::pin_greedy_removal(dir.path(), "four_bank_ring.yaml");
     let out = run_in(
         dir.path(),
         &[

@@ -81,16 +81,6 @@ pub fn stdout_ok(out: &Output) -> String {
 }
 
 /// A temp dir holding copies of the given shipped scenarios (under their file names).
-/// Make the copy of a shipped scenario (without an `lsm` block) in `dir` run the offsetting
-/// rule of semantics 1, for tests about something else whose figures were pinned with it.
-pub fn pin_greedy_removal(dir: &Path, scenario: &str) {
-    let path = dir.join(scenario);
-    let mut text = std::fs::read_to_string(&path).expect("read scenario");
-    assert!(!text.contains("\nlsm:"), "{scenario} has an lsm block");
-    text.push_str("lsm: {algorithm: greedy_removal}\n");
-    std::fs::write(&path, text).expect("write scenario");
-}
-
 pub fn workdir(scenarios: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     for s in scenarios {

@@ -258,9 +258,8 @@ pub struct LsmConfig {
     #[schemars(with = "Option<bool>")]
     pub multilateral: bool,
     /// How offsetting chooses what settles (`docs/model.md`, "Offsetting algorithms"). Absent:
-    /// the default of the offsetting semantics the simulation runs under (`greedy_removal`
-    /// under version 1, `exact` from version 2), so documents written before it existed keep
-    /// their rule and their bytes.
+    /// `greedy_removal`, and left out when written, so documents written before it existed
+    /// keep their rule and their bytes.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",

@@ -61,17 +61,13 @@ impl Simulation {
 mod tests {
     use super::*;
 
-    /// A state under the original semantics, so that its version 1 form (which implies them)
-    /// reads back as the same state.
     fn snapshot_json() -> String {
-        let config = crate::SimulationConfig::from_json(
+        let mut sim = Simulation::from_json(
             r#"{"ticks_per_day": 10, "num_days": 1, "rng_seed": 1, "agent_configs": [
               {"id": "A", "opening_balance": 5, "policy": {"type": "Fifo"}},
               {"id": "B", "opening_balance": 0, "policy": {"type": "Fifo"}}]}"#,
         )
         .unwrap();
-        let original = crate::provenance::Semantics::ORIGINAL;
-        let mut sim = Simulation::with_semantics(config, original).unwrap();
         let sub = crate::Submission {
             sender: "A".into(),
             receiver: "B".into(),

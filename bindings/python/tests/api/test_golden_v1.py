@@ -17,7 +17,7 @@ GOLDEN = Path(__file__).parent / "golden" / "v1"
 EXPECTED = json.loads((GOLDEN / "expected.json").read_text())
 SIMULATIONS = {"yaml_sim": EXPECTED["yaml_sim"], "ring_sim": EXPECTED["ring_sim"]}
 #: Keys an answer may have gained since v1 (anywhere in it): provenance, and the statistics'
-#: offsetting block (``lsm``, added with offsetting semantics 2).
+#: offsetting block (``lsm``, added with the selectable offsetting algorithms).
 ADDED_SINCE_V1 = frozenset({"provenance", "lsm"})
 
 
@@ -71,11 +71,7 @@ def test_the_event_log_survives(golden_client, name, reference_run):
 
     sim = SIMULATIONS[name]
     stored = service_of(golden_client.app).store.load(sim)
-    # The stored simulations were written under offsetting semantics 1 and continue under it;
-    # a fresh run gets today's default, so it names that semantics' algorithm.
-    config = json.loads(stored.config)
-    config["lsm"] = {**(config.get("lsm") or {}), "algorithm": "greedy_removal"}
-    expected = reference_run(config, _v1_operations(name))
+    expected = reference_run(json.loads(stored.config), _v1_operations(name))
     assert as_v1(expected["stats"], EXPECTED[sim]["stats"]) == EXPECTED[sim]["stats"]
     events, since = [], 0
     while True:

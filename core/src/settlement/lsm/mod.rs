@@ -3,7 +3,7 @@
 //!
 //! | module      | holds                                                                  |
 //! |-------------|------------------------------------------------------------------------|
-//! | `greedy`    | `greedy_removal` on the engine's Queue 2 (semantics 1, unchanged)      |
+//! | `greedy`    | `greedy_removal` on the engine's Queue 2 (the default, unchanged)      |
 //! | `instance`  | the problem detached from the engine, and semantics 1 on it            |
 //! | `heuristic` | `deficit_heuristic`                                                    |
 //! | `exact`     | `exact`: branch and bound within a budget                              |
@@ -23,23 +23,15 @@ use std::ops::Bound;
 use crate::config::{LsmAlgorithm, QueueDiscipline, SimulationConfig};
 use crate::engine::{PairMemo, Simulation};
 use crate::events::Mechanism;
-use crate::provenance::Semantics;
 use crate::settlement::queue2::Q2Key;
 use crate::transaction::AgentIdx;
 pub use exact::{EXACT_MAX_PART, EXACT_NODE_BUDGET};
 use instance::{Instance, Mechanisms, Payment};
 
-/// The algorithm a simulation runs: the configured one, else its offsetting semantics'
-/// default (`greedy_removal` under version 1, `exact` from version 2).
-pub fn effective_algorithm(config: &SimulationConfig, semantics: Semantics) -> LsmAlgorithm {
-    config
-        .lsm
-        .algorithm
-        .unwrap_or(if semantics.offsetting <= 1 {
-            LsmAlgorithm::GreedyRemoval
-        } else {
-            LsmAlgorithm::Exact
-        })
+/// The algorithm a configuration runs: the configured one, else `greedy_removal` (the rule
+/// of offsetting semantics 1; `docs/model.md` says why it stays the default).
+pub fn effective_algorithm(config: &SimulationConfig) -> LsmAlgorithm {
+    config.lsm.algorithm.unwrap_or(LsmAlgorithm::GreedyRemoval)
 }
 
 /// What one offsetting attempt chose.
@@ -107,7 +99,7 @@ type Place = (Q2Key, AgentIdx);
 impl Simulation {
     /// The algorithm this simulation's offsetting runs.
     pub(crate) fn lsm_algorithm(&self) -> LsmAlgorithm {
-        effective_algorithm(&self.config, self.lineage.semantics)
+        effective_algorithm(&self.config)
     }
 
     /// Step 5: rounds of offsetting and a Queue 2 retry while a round settles anything.

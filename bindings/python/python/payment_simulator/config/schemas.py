@@ -188,7 +188,7 @@ class CostConfig(_View):
 
 class LsmConfig(_View):
     """Liquidity-saving mechanism switches and, when chosen, the offsetting algorithm (absent:
-    the default of the semantics the simulation runs under)."""
+    the core's default, ``greedy_removal``)."""
 
     bilateral: bool
     multilateral: bool
