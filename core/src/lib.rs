@@ -72,5 +72,15 @@ pub use stats::Statistics;
 pub use timeseries::TimeSeriesPage;
 pub use transaction::TxId;
 
+/// Offsetting problems and algorithms detached from the engine: what the LSM runs, for tests
+/// and `make bench-lsm` (`docs/model.md`, "Offsetting algorithms").
+pub mod offsetting {
+    pub use crate::config::LsmAlgorithm;
+    pub use crate::settlement::lsm::instance::{greedy_removal, Instance, Mechanisms, Payment};
+    pub use crate::settlement::lsm::{
+        effective_algorithm, solve, Solution, EXACT_MAX_PART, EXACT_NODE_BUDGET,
+    };
+}
+
 /// The crate version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

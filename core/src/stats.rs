@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::LsmAlgorithm;
 use crate::events::Mechanism;
 use crate::provenance::Provenance;
 
@@ -95,6 +96,10 @@ pub(crate) struct Totals {
     pub day_settlements: u64,
     pub day_settled_value: i64,
     pub day_drops: u64,
+    /// Offsetting work (see [`LsmStatistics`]).
+    pub lsm_runs: u64,
+    pub lsm_offsets: u64,
+    pub lsm_budget_exhausted: u64,
 }
 
 /// Settlement delay in ticks (settlement tick − arrival tick).
@@ -188,6 +193,26 @@ pub struct Statistics {
     /// Delay indicator ρ of the system, whole run (0–1).
     #[serde(default)]
     pub delay_indicator: f64,
+    /// The offsetting algorithm and the work it did.
+    pub lsm: LsmStatistics,
+}
+
+/// The offsetting algorithm that ran and what it did. Only attempts that settle something
+/// are counted: the engine skips attempts known to fail (and a restore forgets what it knew),
+/// so counting failed ones would make the figures depend on that.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LsmStatistics {
+    /// The algorithm (`lsm.algorithm`; absent: `greedy_removal`).
+    pub algorithm: LsmAlgorithm,
+    /// Ticks in which offsetting (step 5) settled something.
+    pub runs: u64,
+    /// Offsets settled: each is one attempt's chosen set (a bilateral pair's, or a
+    /// multilateral one — a joint attempt's set can give several).
+    pub offsets: u64,
+    /// Offsets chosen after the `exact` solver ran out of budget: the best set it had found
+    /// (at least the heuristic's), not proved the largest.
+    pub exact_budget_exhausted: u64,
 }
 
 fn ratio(num: f64, den: f64) -> f64 {
@@ -213,6 +238,7 @@ impl Totals {
         queue1: u64,
         queue2: u64,
         provenance: Provenance,
+        algorithm: LsmAlgorithm,
     ) -> Statistics {
         let lsm = self.by_mechanism.bilateral + self.by_mechanism.multilateral;
         Statistics {
@@ -263,6 +289,12 @@ impl Totals {
             liquidity_upper_bound: 0,
             liquidity_lower_bound: 0,
             delay_indicator: 0.0,
+            lsm: LsmStatistics {
+                algorithm,
+                runs: self.lsm_runs,
+                offsets: self.lsm_offsets,
+                exact_budget_exhausted: self.lsm_budget_exhausted,
+            },
         }
     }
 }

@@ -127,6 +127,7 @@ fn statistics_have_the_documented_fields() {
             "settled_value",
             "settlement_rate_count",
             "settlement_rate_value",
+            "lsm",
             "lsm_share",
             "drops",
             "dropped_value",

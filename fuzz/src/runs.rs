@@ -3,7 +3,7 @@
 use arbitrary::{Result, Unstructured};
 use payment_sim_core::config::{
     AgentConfig, AmountDistribution, ArrivalConfig, CostRates, DeadlineMode, EventRecording,
-    LsmConfig, PolicyConfig, QueueDiscipline, SplitConfig,
+    LsmAlgorithm, LsmConfig, PolicyConfig, QueueDiscipline, SplitConfig,
 };
 use payment_sim_core::{Simulation, SimulationConfig, Submission};
 
@@ -131,6 +131,13 @@ pub fn small_config(u: &mut Unstructured, wide: bool) -> Result<SimulationConfig
         lsm: LsmConfig {
             bilateral: !one_in(u, 4)?,
             multilateral: !one_in(u, 4)?,
+            algorithm: *u.choose(&[
+                None,
+                Some(LsmAlgorithm::GreedyRemoval),
+                Some(LsmAlgorithm::PrefixOptimum),
+                Some(LsmAlgorithm::DeficitHeuristic),
+                Some(LsmAlgorithm::Exact),
+            ])?,
         },
         queue_discipline: *u.choose(&[QueueDiscipline::BypassFifo, QueueDiscipline::Fifo])?,
         deadline_mode: *u.choose(&[DeadlineMode::Drop, DeadlineMode::Overdue])?,

@@ -23,10 +23,11 @@ const ADDED: [&str; 3] = [
 ];
 
 /// `value` without the fields added since version 1 of the statistics (provenance, the
-/// bounds and ρ).
+/// bounds and ρ, lsm).
 fn as_v1(mut value: Value) -> Value {
     let map = value.as_object_mut().unwrap();
     map.remove("provenance");
+    map.remove("lsm");
     for key in ADDED {
         map.remove(key);
     }

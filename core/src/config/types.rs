@@ -25,6 +25,7 @@ mapping_only! {
     internally tagged enum AmountDistribution;
     struct CostRates;
     struct LsmConfig;
+    unit enum LsmAlgorithm;
     unit enum QueueDiscipline;
     unit enum DeadlineMode;
     unit enum EventRecording;
@@ -256,6 +257,15 @@ pub struct LsmConfig {
     #[serde(deserialize_with = "null_as_true")]
     #[schemars(with = "Option<bool>")]
     pub multilateral: bool,
+    /// How offsetting chooses what settles (`docs/model.md`, "Offsetting algorithms"). Absent:
+    /// `greedy_removal`, and left out when written, so documents written before it existed
+    /// keep their rule and their bytes.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "null_as_default"
+    )]
+    pub algorithm: Option<LsmAlgorithm>,
 }
 
 impl Default for LsmConfig {
@@ -263,8 +273,30 @@ impl Default for LsmConfig {
         LsmConfig {
             bilateral: true,
             multilateral: true,
+            algorithm: None,
         }
     }
+}
+
+/// An offsetting algorithm (each is specified in `docs/model.md`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(remote = "Self", rename_all = "snake_case")]
+#[schemars(rename = "LsmAlgorithm")] // `remote = "Self"` would name the schema `Self`
+pub enum LsmAlgorithm {
+    /// The rules of offsetting semantics 1: per pair, then over all of Queue 2, remove the
+    /// short side's payment latest in retry order until the rest is fundable.
+    GreedyRemoval,
+    /// The largest fundable set of per-sender prefixes (retry order) of all of Queue 2,
+    /// bilateral and multilateral together.
+    PrefixOptimum,
+    /// Deficit-guided removal and re-insertion passes, started also from `greedy_removal`'s
+    /// result: never settles less than `greedy_removal`.
+    DeficitHeuristic,
+    /// Branch and bound for the largest fundable set, within a work budget; the best set
+    /// found (at least the heuristic's) when the budget runs out.
+    Exact,
 }
 
 /// Whether a fundable payment may pass a waiting payment of the same sender.

@@ -270,6 +270,7 @@ impl Simulation {
             self.queue1_total,
             self.queue2_size(),
             self.provenance(),
+            self.lsm_algorithm(),
         );
         self.indicators.fill_statistics(&mut stats);
         stats

@@ -24,7 +24,7 @@ use crate::transaction::AgentIdx;
 /// | change                 | retry its queued payments | its bilateral pairs, the LSM | multilateral              |
 /// |------------------------|---------------------------|------------------------------|---------------------------|
 /// | `LiquidityRose`        | yes                       | yes                          | if it has queued payments |
-/// | `LiquidityFell`        | —                         | yes                          | —                         |
+/// | `LiquidityFell`        | —                         | yes                          | strict memos only, if it has queued payments |
 /// | `QueueChanged`         | —                         | yes                          | yes                       |
 /// | `SentPaymentLeftQueue` | yes                       | yes                          | yes                       |
 /// | `Anything`             | yes                       | yes                          | yes                       |
@@ -72,6 +72,10 @@ pub(crate) struct SkipWork {
     /// A multilateral attempt could settle something its last failed attempt did not: Queue 2
     /// changed, or an agent with queued payments gained liquidity, since then.
     multilateral_dirty: bool,
+    /// An agent with queued payments lost liquidity since the last failed multilateral
+    /// attempt. Only the rule of semantics 1 is known to fail again then (its result shrinks
+    /// with liquidity); the other algorithms' memos need this to be false too.
+    multilateral_moved: bool,
 }
 
 impl SkipWork {
@@ -85,6 +89,7 @@ impl SkipWork {
             global_version: 0,
             lsm_ran_at: None,
             multilateral_dirty: true,
+            multilateral_moved: true,
         }
     }
 
@@ -125,9 +130,10 @@ impl SkipWork {
 
     // ----- LSM -----------------------------------------------------------------------------
 
-    /// Nothing changed since the LSM last ran to a fixed point: it would settle nothing.
-    pub fn lsm_unchanged(&self) -> bool {
-        self.enabled && self.lsm_ran_at == Some(self.global_version)
+    /// Whether the LSM's outcome is known: nothing changed since it last ran to a fixed point,
+    /// so it would settle nothing (the caller skips it unless in reference mode).
+    pub fn lsm_known(&self) -> bool {
+        self.lsm_ran_at == Some(self.global_version)
     }
 
     /// The LSM just ran to a fixed point.
@@ -135,9 +141,10 @@ impl SkipWork {
         self.lsm_ran_at = Some(self.global_version);
     }
 
-    /// Neither agent of the pair changed since the pair's last failed bilateral attempt.
-    pub fn pair_unchanged(&self, i: AgentIdx, j: AgentIdx, memo: PairMemo) -> bool {
-        self.enabled && memo.0 == Some(self.pair_versions(i, j))
+    /// Neither agent of the pair changed since the pair's last failed bilateral attempt (the
+    /// caller skips it unless in reference mode).
+    pub fn pair_known(&self, i: AgentIdx, j: AgentIdx, memo: PairMemo) -> bool {
+        memo.0 == Some(self.pair_versions(i, j))
     }
 
     /// The memo to store after a failed bilateral attempt of the pair.
@@ -152,14 +159,16 @@ impl SkipWork {
         )
     }
 
-    /// Nothing a multilateral attempt depends on changed since the last one failed.
-    pub fn multilateral_unchanged(&self) -> bool {
-        self.enabled && !self.multilateral_dirty
+    /// Nothing a multilateral attempt depends on changed since the last one failed (`strict`:
+    /// nor did any liquidity of an agent with queued payments fall).
+    pub fn multilateral_known(&self, strict: bool) -> bool {
+        !(self.multilateral_dirty || (strict && self.multilateral_moved))
     }
 
     /// A multilateral attempt just settled nothing.
     pub fn multilateral_failed(&mut self) {
         self.multilateral_dirty = false;
+        self.multilateral_moved = false;
     }
 }
 
@@ -176,7 +185,11 @@ impl Simulation {
                     skip.multilateral_dirty = true;
                 }
             }
-            Change::LiquidityFell => {}
+            Change::LiquidityFell => {
+                if self.queue2.sender_len(agent) > 0 {
+                    skip.multilateral_moved = true;
+                }
+            }
             Change::QueueChanged => skip.multilateral_dirty = true,
             Change::SentPaymentLeftQueue | Change::Anything => {
                 skip.retry(agent);

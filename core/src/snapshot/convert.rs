@@ -6,7 +6,7 @@ use super::check::{bad, Restored};
 use super::corrupt;
 use super::parts::{event_from_doc, event_to_doc, totals_from_doc, totals_to_doc};
 use super::parts::{tx_from_doc, tx_to_doc};
-use super::v4::{self as doc, Snapshot};
+use super::v4::{self as doc, LsmTotals, Snapshot};
 use crate::engine::Simulation;
 use crate::error::SimError;
 use crate::settlement::queue2::{Q2Key, Queued};
@@ -50,6 +50,11 @@ impl Simulation {
             events: self.events.events.iter().map(event_to_doc).collect(),
             indicators: Some(Box::new(self.indicators.clone())),
             timeseries: self.timeseries.clone().map(Box::new),
+            lsm: LsmTotals {
+                runs: self.totals.lsm_runs,
+                offsets: self.totals.lsm_offsets,
+                exact_budget_exhausted: self.totals.lsm_budget_exhausted,
+            },
         }
     }
 
@@ -83,6 +88,7 @@ impl Simulation {
             events,
             indicators,
             timeseries,
+            lsm,
             ..
         } = snapshot;
         let mut sim = Simulation::new(config)?;
@@ -99,7 +105,12 @@ impl Simulation {
                 .collect(),
             pending: pending_manual.into_iter().map(tx_from_doc).collect(),
             queue2: queue2.into_iter().map(tx_from_doc).collect(),
-            totals: totals_from_doc(totals),
+            totals: crate::stats::Totals {
+                lsm_runs: lsm.runs,
+                lsm_offsets: lsm.offsets,
+                lsm_budget_exhausted: lsm.exact_budget_exhausted,
+                ..totals_from_doc(totals)
+            },
             events_discarded,
             events: events.into_iter().map(event_from_doc).collect(),
         };

@@ -81,12 +81,13 @@ mod tests {
         sim.snapshot_json()
     }
 
-    /// The same document in version 1 (no provenance, nothing discarded) or 2 (nothing
-    /// discarded).
+    /// The same document in version 1 (no provenance, nothing discarded), 2 (nothing
+    /// discarded) or 3 (no offsetting counted; nothing was offset here anyway).
     fn as_version(current: &str, version: u32) -> String {
         let mut doc: serde_json::Value = serde_json::from_str(current).unwrap();
         let map = doc.as_object_mut().unwrap();
         map.remove("indicators");
+        assert_eq!(map.remove("lsm"), None);
         if version < 3 {
             assert_eq!(map.remove("events_discarded"), Some(0.into()));
         }
@@ -104,7 +105,12 @@ mod tests {
     #[test]
     fn unknown_fields_anywhere_in_a_snapshot_are_rejected() {
         let good = snapshot_json();
-        for doc in [good.clone(), as_version(&good, 2), as_v1(&good)] {
+        for doc in [
+            good.clone(),
+            as_version(&good, 3),
+            as_version(&good, 2),
+            as_v1(&good),
+        ] {
             assert!(Simulation::restore_json(&doc).is_ok());
             for (anchor, what) in [
                 ("\"amount\":9", "queue2 transaction"),
@@ -130,7 +136,12 @@ mod tests {
     #[test]
     fn lists_in_place_of_objects_are_rejected() {
         let good = snapshot_json();
-        for doc in [good.clone(), as_version(&good, 2), as_v1(&good)] {
+        for doc in [
+            good.clone(),
+            as_version(&good, 3),
+            as_version(&good, 2),
+            as_v1(&good),
+        ] {
             let value: serde_json::Value = serde_json::from_str(&doc).unwrap();
             let as_list = |v: &serde_json::Value| {
                 serde_json::Value::Array(v.as_object().unwrap().values().cloned().collect())
@@ -142,6 +153,7 @@ mod tests {
                 ("/config", "struct SimulationConfig"),
                 ("/config/lsm", "struct LsmConfig"),
                 ("/totals", "struct Totals"),
+                ("/lsm", "struct LsmTotals"),
                 ("/totals/costs", "struct Costs"),
                 ("/totals/by_mechanism", "struct ByMechanism"),
                 ("/totals/agents/0", "struct AgentTotals"),
@@ -150,7 +162,8 @@ mod tests {
                 ("/events/0/tx", "struct TxId"),
             ] {
                 let Some(target) = value.pointer(pointer) else {
-                    assert!(pointer.starts_with("/provenance") && !doc.contains("provenance"));
+                    let absent = |field: &str| pointer.starts_with(field) && !doc.contains(field);
+                    assert!(absent("/provenance") || absent("/lsm"));
                     continue;
                 };
                 let mut bad = value.clone();
@@ -222,6 +235,10 @@ mod tests {
         let mixed = current.replacen("\"schema_version\":4", "\"schema_version\":3", 1);
         let err = Simulation::restore_json(&mixed).unwrap_err().to_string();
         assert!(err.contains("unknown field `indicators`"), "{err}");
+        let counted = r#","lsm":{"runs":1,"offsets":1,"exact_budget_exhausted":0}}"#;
+        let mixed = format!("{}{counted}", &v3[..v3.len() - 1]);
+        let err = Simulation::restore_json(&mixed).unwrap_err().to_string();
+        assert!(err.contains("unknown field `lsm`"), "{err}");
         // A future document that is also of another shape is refused for its version.
         let future = r#"{"schema_version":7,"hologram":true}"#;
         let err = Simulation::restore_json(future).unwrap_err().to_string();

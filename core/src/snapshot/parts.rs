@@ -139,6 +139,10 @@ pub(super) fn totals_to_doc(t: &Totals) -> doc::Totals {
         day_settlements,
         day_settled_value,
         day_drops,
+        // Version 4 keeps these outside the totals (`v4::LsmTotals`).
+        lsm_runs: _,
+        lsm_offsets: _,
+        lsm_budget_exhausted: _,
     } = t;
     let ByMechanism {
         rtgs,
@@ -266,6 +270,10 @@ pub(super) fn totals_from_doc(t: doc::Totals) -> Totals {
         day_settlements,
         day_settled_value,
         day_drops,
+        // Restored from version 4's `lsm` (`convert`).
+        lsm_runs: 0,
+        lsm_offsets: 0,
+        lsm_budget_exhausted: 0,
     }
 }
 

@@ -1,4 +1,4 @@
-//! Snapshot document, version 3 (current): version 2 plus `events_discarded`, so that a
+//! Snapshot document, version 3: version 2 plus `events_discarded`, so that a
 //! snapshot holds only the events retained after `discard_events_through` (a host that stores
 //! events elsewhere keeps its snapshots bounded) and later events keep their numbers.
 //!

@@ -1,9 +1,12 @@
-//! Snapshot document, version 4 (current): version 3 plus the indicators' accumulators and
-//! the time-series recorder, so that a restored run reports the same indicators and keeps
-//! recording as the run that never stopped.
+//! Snapshot document, version 4 (current): version 3 plus
+//! - the indicators' accumulators and the time-series recorder, so that a restored run
+//!   reports the same indicators and keeps recording as the run that never stopped;
+//! - `lsm`, the offsetting work counted in the statistics (`stats().lsm`), so that a restored
+//!   simulation keeps counting where the original was.
 //!
-//! Both new fields are optional: absent means what version 3 meant (no indicator history:
-//! the indicators of a restored version-3 state begin at its tick; no recorder). The
+//! Every new field is optional: absent means what version 3 meant (no indicator history:
+//! the indicators of a restored version-3 state begin at its tick; no recorder; no offsetting
+//! work counted). The
 //! accumulator types are those of `crate::indicators::state` and `crate::timeseries`, which
 //! say that they are this format: a later change to them copies them here first.
 
@@ -17,6 +20,7 @@ use crate::SimulationConfig;
 // Read from a JSON object only, never from a list (see `mapping_only!`).
 mapping_only! {
     struct Snapshot;
+    struct LsmTotals;
 }
 
 pub use super::v3::{
@@ -28,6 +32,25 @@ pub use crate::timeseries::Recorder as TimeSeries;
 
 /// The `schema_version` of this format.
 pub const VERSION: u32 = 4;
+
+/// Offsetting work since the start (the counters of `stats().lsm`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self", deny_unknown_fields)]
+pub struct LsmTotals {
+    /// Ticks in which offsetting settled something.
+    pub runs: u64,
+    /// Offsets settled.
+    pub offsets: u64,
+    /// Offsets chosen after the exact solver ran out of budget.
+    pub exact_budget_exhausted: u64,
+}
+
+impl LsmTotals {
+    /// Nothing counted (the field is then left out).
+    pub fn is_zero(&self) -> bool {
+        *self == LsmTotals::default()
+    }
+}
 
 /// A complete simulation state, version 4.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -67,10 +90,14 @@ pub struct Snapshot {
     /// The time-series recorder (absent: not recording).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeseries: Option<Box<TimeSeries>>,
+    /// Offsetting work since the start (absent: none).
+    #[serde(default, skip_serializing_if = "LsmTotals::is_zero")]
+    pub lsm: LsmTotals,
 }
 
 impl Snapshot {
-    /// The migration from version 3: no indicator history, no recorder.
+    /// The migration from version 3: no indicator history, no recorder, offsetting work not
+    /// counted.
     pub fn from_v3(old: v3::Snapshot) -> Self {
         Snapshot {
             schema_version: VERSION,
@@ -89,6 +116,7 @@ impl Snapshot {
             events: old.events,
             indicators: None,
             timeseries: None,
+            lsm: LsmTotals::default(),
         }
     }
 }

@@ -150,6 +150,15 @@ class Provenance(_Response):
     seed: int
 
 
+class LsmStats(_Response):
+    """The offsetting algorithm that ran and the offsets it settled (docs/json.md, "Statistics")."""
+
+    algorithm: str
+    runs: int
+    offsets: int
+    exact_budget_exhausted: int
+
+
 class StatsResponse(_Response):
     """Totals since tick 0."""
 
@@ -177,6 +186,7 @@ class StatsResponse(_Response):
     liquidity_upper_bound: int = Field(description="Σ of the agents' upper bounds (cents)")
     liquidity_lower_bound: int = Field(description="Σ of the agents' lower bounds (cents)")
     delay_indicator: float = Field(description="Delay indicator ρ of the system, 0–1")
+    lsm: LsmStats
 
 
 class IndicatorsResponse(_Response):
@@ -296,6 +306,7 @@ __all__ = [
     "StateResponse",
     "AgentState",
     "StatsResponse",
+    "LsmStats",
     "Event",
     "EventsPage",
     "TransactionSpec",

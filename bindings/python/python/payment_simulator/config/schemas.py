@@ -187,10 +187,22 @@ class CostConfig(_View):
 
 
 class LsmConfig(_View):
-    """Liquidity-saving mechanism switches."""
+    """Liquidity-saving mechanism switches and, when chosen, the offsetting algorithm (absent:
+    the core's default, ``greedy_removal``)."""
 
     bilateral: bool
     multilateral: bool
+    algorithm: str | None
+
+    @classmethod
+    def view(cls, data: Mapping[str, Any]) -> LsmConfig:
+        """From the machine format's ``lsm`` (``algorithm`` may be absent)."""
+        return cls.model_construct(**{**data, "algorithm": data.get("algorithm")})
+
+    def model_dump(self, **kwargs: Any) -> dict[str, Any]:
+        """As the core writes it: an absent ``algorithm`` is left out."""
+        kwargs.setdefault("exclude_none", True)
+        return super().model_dump(**kwargs)
 
 
 __all__ = [

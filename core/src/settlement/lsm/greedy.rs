@@ -1,5 +1,8 @@
-//! The liquidity-saving mechanism: bilateral offsetting and multilateral offsetting
-//! (gridlock resolution). Both ignore the queue discipline.
+//! `greedy_removal`, the offsetting rules of semantics 1, on the engine's Queue 2 itself:
+//! bilateral offsetting pair by pair, and multilateral offsetting (gridlock resolution), each
+//! removing the short side's latest payment until the rest is fundable. Both ignore the queue
+//! discipline. `instance::greedy_removal` is the same rule on a detached problem (tests compare
+//! the two).
 
 use std::collections::BTreeSet;
 use std::ops::Bound;
@@ -8,44 +11,14 @@ use crate::engine::Simulation;
 use crate::events::Mechanism;
 use crate::transaction::AgentIdx;
 
-use super::queue2::Q2Key;
+use crate::settlement::queue2::Q2Key;
 
 impl Simulation {
-    /// Step 5: rounds of bilateral → multilateral → Queue 2 retry while a round settles
-    /// anything. Skipped when nothing changed since the last run (it would settle nothing).
-    pub(crate) fn run_lsm(&mut self) {
-        let lsm = &self.config.lsm;
-        let (bilateral, multilateral) = (lsm.bilateral, lsm.multilateral);
-        if !(bilateral || multilateral) {
-            return;
-        }
-        if self.skip.lsm_unchanged() {
-            return;
-        }
-        loop {
-            let b = if bilateral {
-                self.bilateral_offsetting()
-            } else {
-                0
-            };
-            let m = if multilateral {
-                self.multilateral_offsetting()
-            } else {
-                0
-            };
-            if b + m == 0 {
-                break;
-            }
-            self.retry_queue2();
-        }
-        self.skip.lsm_ran();
-    }
-
     /// For each pair `(i, j)`, `i < j`, with payments queued both ways: offset them, excluding
     /// the failing side's lowest-priority, latest-entered payment until both sides can fund
     /// their net outflow. A pair whose agents did not change since its last failed attempt is
     /// skipped (the attempt would fail again).
-    fn bilateral_offsetting(&mut self) -> u64 {
+    pub(super) fn bilateral_offsetting(&mut self) -> u64 {
         let mut settled = 0;
         let mut cursor: Option<(AgentIdx, AgentIdx)> = None;
         loop {
@@ -59,7 +32,7 @@ impl Simulation {
             };
             let Some((&(i, j), &memo)) = next else { break };
             cursor = Some((i, j));
-            if self.skip.pair_unchanged(i, j, memo) {
+            if self.skip_pair(i, j, memo) {
                 continue;
             }
             let n = self.try_bilateral(i, j);
@@ -109,6 +82,7 @@ impl Simulation {
             .chain(from_j.iter().map(|p| (p.0, j)))
             .collect();
         items.sort_unstable();
+        self.count_offset(false);
         self.settle_batch(&items, Mechanism::Bilateral)
     }
 
@@ -121,11 +95,11 @@ impl Simulation {
     /// an attempt that settled nothing, another one can only succeed once Queue 2 changed or
     /// an agent with queued payments gained liquidity (see `engine::skip_work`); until then it
     /// is skipped, however busy the rest of the system is.
-    fn multilateral_offsetting(&mut self) -> u64 {
+    pub(super) fn multilateral_offsetting(&mut self) -> u64 {
         if self.queue2.len() == 0 {
             return 0;
         }
-        if self.skip.multilateral_unchanged() {
+        if self.skip_multilateral(false) {
             return 0;
         }
         let n = self.ids.len();
@@ -182,6 +156,7 @@ impl Simulation {
             return 0;
         }
         items.sort_unstable();
+        self.count_offset(false);
         self.settle_batch(&items, Mechanism::Multilateral)
     }
 }

@@ -1,0 +1,345 @@
+//! The liquidity-saving mechanism (step 5): offsetting algorithms, selectable per scenario
+//! (`lsm.algorithm`, `docs/model.md` "Offsetting algorithms").
+//!
+//! | module      | holds                                                                  |
+//! |-------------|------------------------------------------------------------------------|
+//! | `greedy`    | `greedy_removal` on the engine's Queue 2 (the default, unchanged)      |
+//! | `instance`  | the problem detached from the engine, and semantics 1 on it            |
+//! | `heuristic` | `deficit_heuristic`                                                    |
+//! | `exact`     | `exact`: branch and bound within a budget                              |
+//!
+//! The other algorithms choose one set from all of Queue 2 (bilateral and multilateral
+//! together) through [`solve`]; `settle_chosen` then settles it, the two-way pairs that are
+//! fundable on their own as bilateral offsets and the rest as one multilateral offset.
+
+mod exact;
+mod greedy;
+mod heuristic;
+pub(crate) mod instance;
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+
+use crate::config::{LsmAlgorithm, QueueDiscipline, SimulationConfig};
+use crate::engine::{PairMemo, Simulation};
+use crate::events::Mechanism;
+use crate::settlement::queue2::Q2Key;
+use crate::transaction::AgentIdx;
+pub use exact::{EXACT_MAX_PART, EXACT_NODE_BUDGET};
+use instance::{Instance, Mechanisms, Payment};
+
+/// The algorithm a configuration runs: the configured one, else `greedy_removal` (the rule
+/// of offsetting semantics 1; `docs/model.md` says why it stays the default).
+pub fn effective_algorithm(config: &SimulationConfig) -> LsmAlgorithm {
+    config.lsm.algorithm.unwrap_or(LsmAlgorithm::GreedyRemoval)
+}
+
+/// What one offsetting attempt chose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Solution {
+    /// Per payment of the instance: whether it settles.
+    pub settled: Vec<bool>,
+    /// The exact solver ran out of budget on some part (the set is the best it found).
+    pub budget_exhausted: bool,
+}
+
+/// Choose the set `algorithm` settles from `inst` (one attempt; for `greedy_removal`, the
+/// whole step 5 of semantics 1 with the given mechanisms). The set is fundable.
+pub fn solve(algorithm: LsmAlgorithm, inst: &Instance, mechanisms: Mechanisms) -> Solution {
+    let mut budget_exhausted = false;
+    let settled = match algorithm {
+        LsmAlgorithm::GreedyRemoval => instance::greedy_removal(inst, mechanisms),
+        LsmAlgorithm::PrefixOptimum => {
+            let book = instance::Book::new(inst);
+            let mut set = vec![false; inst.payments.len()];
+            for i in instance::prefix_family(&book) {
+                set[i] = true;
+            }
+            set
+        }
+        LsmAlgorithm::DeficitHeuristic => heuristic_set(inst, mechanisms),
+        LsmAlgorithm::Exact => {
+            // From the heuristic's set, search each independent part of the payments that can
+            // be in some fundable set, within what is left of the budget.
+            let mut set = heuristic_set(inst, mechanisms);
+            let mut budget = EXACT_NODE_BUDGET;
+            let (pruned, kept) = inst.prune();
+            for (part, indices) in pruned.components() {
+                let start: Vec<bool> = indices.iter().map(|&i| set[kept[i]]).collect();
+                let (chosen, complete) = exact::branch_and_bound(&part, start, &mut budget);
+                budget_exhausted |= !complete;
+                for (local, i) in indices.into_iter().enumerate() {
+                    set[kept[i]] = chosen[local];
+                }
+            }
+            set
+        }
+    };
+    Solution {
+        settled,
+        budget_exhausted,
+    }
+}
+
+/// `deficit_heuristic`, part by part.
+fn heuristic_set(inst: &Instance, mechanisms: Mechanisms) -> Vec<bool> {
+    let mut set = vec![false; inst.payments.len()];
+    for (part, indices) in inst.components() {
+        let chosen = heuristic::solve(&part, mechanisms);
+        for (local, global) in indices.into_iter().enumerate() {
+            set[global] = chosen[local];
+        }
+    }
+    set
+}
+
+/// Where a payment of a detached instance is in Queue 2.
+type Place = (Q2Key, AgentIdx);
+
+impl Simulation {
+    /// The algorithm this simulation's offsetting runs.
+    pub(crate) fn lsm_algorithm(&self) -> LsmAlgorithm {
+        effective_algorithm(&self.config)
+    }
+
+    /// Step 5: rounds of offsetting and a Queue 2 retry while a round settles anything.
+    /// Skipped when nothing changed since the last run (it would settle nothing).
+    pub(crate) fn run_lsm(&mut self) {
+        let lsm = &self.config.lsm;
+        let (bilateral, multilateral) = (lsm.bilateral, lsm.multilateral);
+        if !(bilateral || multilateral) {
+            return;
+        }
+        if self.skip.enabled() && self.skip.lsm_known() {
+            return;
+        }
+        let algorithm = self.lsm_algorithm();
+        let before = self.totals.lsm_offsets;
+        loop {
+            let settled = match algorithm {
+                LsmAlgorithm::GreedyRemoval => {
+                    let b = if bilateral {
+                        self.bilateral_offsetting()
+                    } else {
+                        0
+                    };
+                    let m = if multilateral {
+                        self.multilateral_offsetting()
+                    } else {
+                        0
+                    };
+                    b + m
+                }
+                _ if multilateral => {
+                    let (settled, proven) = self.joint_offsetting(algorithm, bilateral);
+                    if proven {
+                        // The largest fundable set settled: nothing else is fundable, so
+                        // neither a retry nor another attempt can settle anything.
+                        break;
+                    }
+                    settled
+                }
+                _ => self.pairwise_offsetting(algorithm),
+            };
+            if settled == 0 {
+                break;
+            }
+            self.retry_queue2();
+        }
+        if self.totals.lsm_offsets > before {
+            self.totals.lsm_runs += 1;
+        }
+        self.skip.lsm_ran();
+    }
+
+    /// Whether to skip a pair's attempt: nothing changed since it failed.
+    pub(super) fn skip_pair(&self, i: AgentIdx, j: AgentIdx, memo: PairMemo) -> bool {
+        self.skip.enabled() && self.skip.pair_known(i, j, memo)
+    }
+
+    /// Whether to skip a multilateral attempt (`strict`: for the algorithms other than
+    /// `greedy_removal`, whose result may change when liquidity falls).
+    pub(super) fn skip_multilateral(&self, strict: bool) -> bool {
+        self.skip.enabled() && self.skip.multilateral_known(strict)
+    }
+
+    /// Count one settled offset (the statistics count only attempts that settle something:
+    /// failed ones may be skipped, and their number would depend on that).
+    pub(super) fn count_offset(&mut self, budget_exhausted: bool) {
+        self.totals.lsm_offsets += 1;
+        if budget_exhausted {
+            self.totals.lsm_budget_exhausted += 1;
+        }
+    }
+
+    /// Queue 2 (or, with `only`, the payments between two agents, who become agents 0 and 1)
+    /// as a detached instance, with where each payment is.
+    fn detach(&self, only: Option<(AgentIdx, AgentIdx)>) -> (Instance, Vec<Place>) {
+        let mut rows: Vec<(Payment, Place)> = Vec::new();
+        let mut add = |sender: AgentIdx, key: Q2Key, receiver: AgentIdx, amount: i64| {
+            let payment = Payment {
+                sender,
+                receiver,
+                amount,
+                priority: (crate::config::MAX_PRIORITY as u8).saturating_sub(key.urgency),
+                entry: key.entry,
+            };
+            rows.push((payment, (key, sender)));
+        };
+        let agents: Vec<AgentIdx> = match only {
+            None => {
+                for s in 0..self.ids.len() as AgentIdx {
+                    for (&key, e) in self.queue2.sender_queue(s) {
+                        add(s, key, e.receiver, e.amount);
+                    }
+                }
+                (0..self.ids.len() as AgentIdx).collect()
+            }
+            Some((i, j)) => {
+                for (s, r) in [(i, j), (j, i)] {
+                    for key in self.queue2.pair(s, r) {
+                        if let Some(e) = self.queue2.entry(s, key) {
+                            add(s, key, r, e.amount);
+                        }
+                    }
+                }
+                for (payment, _) in &mut rows {
+                    payment.sender = u32::from(payment.sender == j);
+                    payment.receiver = 1 - payment.sender;
+                }
+                vec![i, j]
+            }
+        };
+        // Retry order is the key order; the instance keeps it.
+        rows.sort_unstable_by_key(|(_, place)| *place);
+        let available = agents.iter().map(|&a| self.ledger.available(a)).collect();
+        let (payments, places) = rows.into_iter().unzip();
+        let fifo = self.config.queue_discipline == QueueDiscipline::Fifo;
+        (
+            Instance {
+                available,
+                payments,
+                fifo,
+            },
+            places,
+        )
+    }
+
+    /// One attempt over all of Queue 2: the chosen set settles, two-way pairs that are
+    /// fundable on their own first as bilateral offsets (when bilateral offsetting is on).
+    /// Returns what settled and whether it was proved the largest fundable set.
+    fn joint_offsetting(&mut self, algorithm: LsmAlgorithm, bilateral: bool) -> (u64, bool) {
+        if self.queue2.len() == 0 || self.skip_multilateral(true) {
+            return (0, false);
+        }
+        let (inst, places) = self.detach(None);
+        let mechanisms = Mechanisms {
+            bilateral,
+            multilateral: true,
+        };
+        let solution = solve(algorithm, &inst, mechanisms);
+        let chosen: Vec<usize> = (0..places.len()).filter(|&k| solution.settled[k]).collect();
+        if chosen.is_empty() {
+            self.skip.multilateral_failed();
+            return (0, false);
+        }
+        self.count_offset(solution.budget_exhausted);
+        let proven = algorithm == LsmAlgorithm::Exact && !solution.budget_exhausted;
+        (
+            self.settle_chosen(&inst, &places, chosen, bilateral),
+            proven,
+        )
+    }
+
+    /// Settle a chosen fundable set (indices in retry order): with `bilateral`, each two-way
+    /// pair whose part is fundable at the balances left by the pairs before it settles as a
+    /// bilateral offset, pairs in order; the rest settles as one multilateral offset (it is
+    /// fundable: the whole set is).
+    fn settle_chosen(
+        &mut self,
+        inst: &Instance,
+        places: &[Place],
+        chosen: Vec<usize>,
+        bilateral: bool,
+    ) -> u64 {
+        let mut settled = 0;
+        let mut rest = chosen;
+        if bilateral {
+            let mut pairs: BTreeMap<(AgentIdx, AgentIdx), Vec<usize>> = BTreeMap::new();
+            for &k in &rest {
+                let p = &inst.payments[k];
+                let key = (p.sender.min(p.receiver), p.sender.max(p.receiver));
+                pairs.entry(key).or_default().push(k);
+            }
+            let mut offset = vec![false; inst.payments.len()];
+            for ((i, j), items) in pairs {
+                let (mut out_i, mut out_j) = (0i128, 0i128);
+                for &k in &items {
+                    let p = &inst.payments[k];
+                    if p.sender == i {
+                        out_i += p.amount as i128;
+                    } else {
+                        out_j += p.amount as i128;
+                    }
+                }
+                let fundable = out_i - out_j <= self.ledger.available(i) as i128
+                    && out_j - out_i <= self.ledger.available(j) as i128;
+                if out_i > 0 && out_j > 0 && fundable {
+                    let batch: Vec<Place> = items.iter().map(|&k| places[k]).collect();
+                    settled += self.settle_batch(&batch, Mechanism::Bilateral);
+                    for k in items {
+                        offset[k] = true;
+                    }
+                }
+            }
+            rest.retain(|&k| !offset[k]);
+        }
+        if !rest.is_empty() {
+            let batch: Vec<Place> = rest.iter().map(|&k| places[k]).collect();
+            settled += self.settle_batch(&batch, Mechanism::Multilateral);
+        }
+        settled
+    }
+
+    /// Bilateral offsetting alone (multilateral off): for each two-way pair in order, the
+    /// set the algorithm chooses from the pair's payments, if it goes both ways.
+    fn pairwise_offsetting(&mut self, algorithm: LsmAlgorithm) -> u64 {
+        let mut settled = 0;
+        let mut cursor: Option<(AgentIdx, AgentIdx)> = None;
+        loop {
+            let next = match cursor {
+                None => self.queue2.both_ways.iter().next(),
+                Some(c) => self
+                    .queue2
+                    .both_ways
+                    .range((Bound::Excluded(c), Bound::Unbounded))
+                    .next(),
+            };
+            let Some((&(i, j), &memo)) = next else { break };
+            cursor = Some((i, j));
+            if self.skip_pair(i, j, memo) {
+                continue;
+            }
+            let (inst, places) = self.detach(Some((i, j)));
+            let mechanisms = Mechanisms {
+                bilateral: true,
+                multilateral: false,
+            };
+            let solution = solve(algorithm, &inst, mechanisms);
+            let chosen: Vec<usize> = (0..places.len()).filter(|&k| solution.settled[k]).collect();
+            let two_way = chosen.iter().any(|&k| inst.payments[k].sender == 0)
+                && chosen.iter().any(|&k| inst.payments[k].sender == 1);
+            if two_way {
+                self.count_offset(solution.budget_exhausted);
+                let batch: Vec<Place> = chosen.iter().map(|&k| places[k]).collect();
+                settled += self.settle_batch(&batch, Mechanism::Bilateral);
+            } else {
+                let failed = self.skip.pair_failed(i, j);
+                if let Some(m) = self.queue2.both_ways.get_mut(&(i, j)) {
+                    *m = failed;
+                }
+            }
+        }
+        settled
+    }
+}
