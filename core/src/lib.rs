@@ -49,6 +49,7 @@ pub mod provenance;
 pub mod results;
 mod rng;
 pub mod scenario;
+mod schedule;
 mod settlement;
 pub mod snapshot;
 pub mod stats;
@@ -63,7 +64,8 @@ pub use engine::{
 pub use error::{Problem, SimError};
 pub use events::{EventRecord, Mechanism};
 pub use provenance::{Provenance, Semantics};
-pub use results::{AgentState, RunSummary, State, TickResult};
+pub use results::{AgentState, OutageState, RunSummary, State, TickResult};
+pub use schedule::{ActionType, PendingAction, Phase, ScenarioEvent, ScheduleDocument};
 pub use snapshot::SNAPSHOT_SCHEMA_VERSION;
 pub use stats::Statistics;
 pub use transaction::TxId;

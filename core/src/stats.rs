@@ -170,6 +170,16 @@ pub struct Statistics {
     pub agents: Vec<AgentStatistics>,
     /// What produced these figures (engine, semantics, scenario hash, seed).
     pub provenance: Provenance,
+    /// Money injected by scheduled `liquidity` actions (not payments; absent when none).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub external_inflow: i64,
+    /// Money withdrawn by scheduled `liquidity` actions (absent when none).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub external_outflow: i64,
+}
+
+fn is_zero(x: &i64) -> bool {
+    *x == 0
 }
 
 fn ratio(num: f64, den: f64) -> f64 {
@@ -239,6 +249,8 @@ impl Totals {
                 })
                 .collect(),
             provenance,
+            external_inflow: 0,
+            external_outflow: 0,
         }
     }
 }

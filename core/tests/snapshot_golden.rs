@@ -45,7 +45,7 @@ fn json(text: &str) -> Value {
 }
 
 /// Fields each document version added, as (version, field) pairs.
-const ADDED: [(u32, &str); 2] = [(2, "provenance"), (3, "events_discarded")];
+const ADDED: [(u32, &str); 3] = [(2, "provenance"), (3, "events_discarded"), (4, "schedule")];
 
 /// From version 3: `scarce_t37` with its events through [`TRIMMED_THROUGH`] discarded, and
 /// that state continued to the end of its horizon (whose retained events follow on).

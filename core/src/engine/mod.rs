@@ -13,6 +13,7 @@
 //! | `deadlines`               | step 7, the deadline index, end of day (step 9)              |
 //! | `skip_work`               | memos of failed attempts, and `invalidate`                   |
 //! | `budget`                  | expected work, budgeted runs, discarding events, counter bound |
+//! | `crate::schedule`         | step 0: scheduled actions; scheduled payments join Queue 1     |
 //!
 //! Step 8 (events) is not a step of its own: every step records its events as it goes.
 
@@ -83,6 +84,8 @@ pub struct Simulation {
     /// Memos of failed settlement attempts (see `skip_work`).
     pub(crate) skip: SkipWork,
     pub(crate) scratch: Scratch,
+    /// Timed inputs and the effects of those applied (`crate::schedule`).
+    pub(crate) schedule: crate::schedule::Schedule,
 }
 
 /// Buffers reused across ticks so that a tick allocates nothing in the steady state; they
@@ -141,7 +144,7 @@ impl Simulation {
             });
         }
         let ticks_per_day = config.ticks_per_day as u64;
-        Ok(Simulation {
+        let sim = Simulation {
             ledger: Ledger::new(&config),
             tick: 0,
             horizon: config.horizon(),
@@ -164,10 +167,12 @@ impl Simulation {
                 in_pass: vec![false; n],
                 ..Scratch::default()
             },
+            schedule: crate::schedule::Schedule::new(n),
             ids,
             index,
             config,
-        })
+        };
+        sim.with_scenario_events()
     }
 
     /// Parse, validate and build from a JSON configuration (machine format).
@@ -248,18 +253,23 @@ impl Simulation {
                 })
                 .collect(),
             queue2_size: self.queue2_size(),
+            pending_actions: self.schedule.pending_len(),
+            outages: self.outage_states(),
         }
     }
 
     /// Statistics since the start.
     pub fn statistics(&self) -> Statistics {
-        self.totals.statistics(
+        let mut stats = self.totals.statistics(
             &self.ids,
             self.ledger.balances(),
             self.queue1_total,
             self.queue2_size(),
             self.provenance(),
-        )
+        );
+        stats.external_inflow = self.schedule.active.external_in;
+        stats.external_outflow = self.schedule.active.external_out;
+        stats
     }
 
     /// Recorded events with a sequence number greater than `since` (0 → all).
@@ -300,6 +310,7 @@ impl Simulation {
             day: t / self.ticks_per_day,
             ..TickResult::default()
         };
+        self.apply_schedule(t); // 0: crate::schedule
         self.arrive(t); // 1: submission
         self.release_and_enter(t); // 2: release, 3: settlement::enter_rtgs
         self.retry_queue2(); // 4: settlement
@@ -323,6 +334,8 @@ impl Simulation {
         self.totals.ticks_run += 1;
         self.totals.peak_queue1 = self.totals.peak_queue1.max(result.queue1_size);
         self.totals.peak_queue2 = self.totals.peak_queue2.max(result.queue2_size);
+        // The clock reached the next tick: payments scheduled for it join (crate::schedule).
+        self.join_due_payments();
         Ok(result)
     }
 

@@ -6,7 +6,7 @@ use super::check::{bad, Restored};
 use super::corrupt;
 use super::parts::{event_from_doc, event_to_doc, totals_from_doc, totals_to_doc};
 use super::parts::{tx_from_doc, tx_to_doc};
-use super::v3::{self as doc, Snapshot};
+use super::v4::{self as doc, Snapshot};
 use crate::engine::Simulation;
 use crate::error::SimError;
 use crate::settlement::queue2::{Q2Key, Queued};
@@ -48,6 +48,7 @@ impl Simulation {
             totals: totals_to_doc(&self.totals),
             events_discarded: self.events.discarded,
             events: self.events.events.iter().map(event_to_doc).collect(),
+            schedule: self.schedule_to_doc(),
         }
     }
 
@@ -79,9 +80,19 @@ impl Simulation {
             totals,
             events_discarded,
             events,
+            schedule,
             ..
         } = snapshot;
-        let mut sim = Simulation::new(config)?;
+        // Built without its scenario events (the snapshot's schedule says what is left of
+        // them), but checked with them.
+        config.validate()?;
+        let mut bare = config;
+        let scenario_events = std::mem::take(&mut bare.scenario_events);
+        let mut sim = Simulation::new(bare)?;
+        sim.config.scenario_events = scenario_events;
+        if let Some(schedule) = schedule {
+            sim.schedule_from_doc(tick, schedule)?;
+        }
         sim.lineage.semantics = semantics;
         let restored = Restored {
             tick,

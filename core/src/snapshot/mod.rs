@@ -1,7 +1,7 @@
 //! Snapshots: the whole state of a simulation as one versioned JSON document, and the restore
 //! that continues bit-for-bit (random streams included).
 //!
-//! - [`v1`], [`v2`], [`v3`]: the document formats, one module per `schema_version`, as explicit types
+//! - [`v1`], [`v2`], [`v3`], [`v4`]: the document formats, one module per `schema_version`, as explicit types
 //!   that do not derive from the engine's (so the engine can change without changing a byte
 //!   of a document, and an old document keeps being read as it was written).
 //! - `versions`: reading any supported version and migrating it to the current one.
@@ -19,9 +19,11 @@ mod check_events;
 mod check_totals;
 mod convert;
 mod parts;
+mod schedule_parts;
 pub mod v1;
 pub mod v2;
 pub mod v3;
+pub mod v4;
 mod versions;
 
 pub use versions::{Versioned, CURRENT_VERSION, OLDEST_VERSION};
@@ -90,6 +92,11 @@ mod tests {
         }
         map.insert("schema_version".into(), version.into());
         serde_json::to_string(&doc).unwrap()
+    }
+
+    /// The same document in version 3 (nothing scheduled, so only the version differs).
+    fn as_v3(current: &str) -> String {
+        current.replacen("\"schema_version\":4", "\"schema_version\":3", 1)
     }
 
     fn as_v1(current: &str) -> String {
@@ -164,16 +171,18 @@ mod tests {
     #[test]
     fn versions_are_read_as_written_and_newer_ones_refused() {
         let current = snapshot_json();
-        assert!(current.starts_with(r#"{"schema_version":3,"provenance":{"#));
+        assert!(current.starts_with(r#"{"schema_version":4,"provenance":{"#));
         let v1 = as_v1(&current);
         let v2 = as_version(&current, 2);
+        let v3 = as_v3(&current);
         assert!(matches!(Versioned::parse(&v1).unwrap(), Versioned::V1(_)));
         assert!(matches!(Versioned::parse(&v2).unwrap(), Versioned::V2(_)));
         assert!(matches!(
             Versioned::parse(&current).unwrap(),
-            Versioned::V3(_)
+            Versioned::V4(_)
         ));
-        for old in [&v1, &v2] {
+        assert!(matches!(Versioned::parse(&v3).unwrap(), Versioned::V3(_)));
+        for old in [&v1, &v2, &v3] {
             assert_eq!(
                 Simulation::restore_json(old).unwrap().snapshot_json(),
                 current
@@ -181,19 +190,19 @@ mod tests {
         }
         for (version, expected) in [
             (
-                "4",
-                "snapshot: schema_version 4 is newer than this engine reads: payment-sim-core",
+                "5",
+                "snapshot: schema_version 5 is newer than this engine reads: payment-sim-core",
             ),
             ("0", "snapshot: schema_version 0 is not a snapshot version"),
         ] {
             let doc = current.replacen(
-                "\"schema_version\":3",
+                "\"schema_version\":4",
                 &format!("\"schema_version\":{version}"),
                 1,
             );
             let err = Simulation::restore_json(&doc).unwrap_err().to_string();
             assert!(
-                err.contains(expected) && err.contains("reads snapshot schema_version 1 to 3"),
+                err.contains(expected) && err.contains("reads snapshot schema_version 1 to 4"),
                 "{err}"
             );
         }
@@ -201,9 +210,12 @@ mod tests {
         let mixed = as_v1(&current).replacen("\"tick\":", "\"provenance\":{},\"tick\":", 1);
         let err = Simulation::restore_json(&mixed).unwrap_err().to_string();
         assert!(err.contains("unknown field `provenance`"), "{err}");
-        let mixed = current.replacen("\"schema_version\":3", "\"schema_version\":2", 1);
+        let mixed = current.replacen("\"schema_version\":4", "\"schema_version\":2", 1);
         let err = Simulation::restore_json(&mixed).unwrap_err().to_string();
         assert!(err.contains("unknown field `events_discarded`"), "{err}");
+        let mixed = as_v3(&current).replacen("\"tick\":", "\"schedule\":null,\"tick\":", 1);
+        let err = Simulation::restore_json(&mixed).unwrap_err().to_string();
+        assert!(err.contains("unknown field `schedule`"), "{err}");
         // A future document that is also of another shape is refused for its version.
         let future = r#"{"schema_version":7,"hologram":true}"#;
         let err = Simulation::restore_json(future).unwrap_err().to_string();

@@ -4,7 +4,7 @@
 //! Every conversion destructures completely, so a field added to an engine type fails to
 //! compile here until it is given a place in a document (a new version) or declared derived.
 
-use super::v3 as doc;
+use super::v4 as doc;
 use crate::events::{Event, EventKind, Mechanism};
 use crate::stats::{AgentTotals, ByMechanism, CostBreakdown, Totals};
 use crate::transaction::{Location, Transaction, TxId};
@@ -360,6 +360,7 @@ pub(super) fn event_to_doc(e: &Event) -> doc::Event {
             unsettled,
             eod_penalties,
         },
+        ref other => super::schedule_parts::scheduled_event_to_doc(other),
     };
     doc::Event {
         seq: e.seq,
@@ -441,6 +442,7 @@ pub(super) fn event_from_doc(e: doc::Event) -> Event {
             unsettled,
             eod_penalties,
         },
+        other => super::schedule_parts::scheduled_event_from_doc(other),
     };
     Event {
         seq: e.seq,

@@ -9,14 +9,14 @@
 
 use serde::Deserialize;
 
-use super::{corrupt, v1, v2, v3};
+use super::{corrupt, v1, v2, v3, v4};
 use crate::config::serde_helpers::mapping_only;
 use crate::error::{parse_json, SimError};
 
 /// The current document type.
-pub type Current = v3::Snapshot;
+pub type Current = v4::Snapshot;
 /// The current `schema_version`.
-pub const CURRENT_VERSION: u32 = v3::VERSION;
+pub const CURRENT_VERSION: u32 = v4::VERSION;
 /// The oldest `schema_version` this engine reads.
 pub const OLDEST_VERSION: u32 = v1::VERSION;
 
@@ -29,6 +29,8 @@ pub enum Versioned {
     V2(v2::Snapshot),
     /// Version 3 (discarded events).
     V3(v3::Snapshot),
+    /// Version 4 (the schedule of timed inputs).
+    V4(v4::Snapshot),
 }
 
 /// Only the version, to choose the format (every other field is skipped).
@@ -50,7 +52,7 @@ impl Versioned {
         // The common case, a current document, is parsed once; only when that fails or the
         // version differs is the version looked at on its own.
         let current = match parse_json::<Current>(text, "snapshot", corrupt) {
-            Ok(doc) if doc.schema_version == CURRENT_VERSION => return Ok(Versioned::V3(doc)),
+            Ok(doc) if doc.schema_version == CURRENT_VERSION => return Ok(Versioned::V4(doc)),
             Err(SimError::InvalidJson(e)) => return Err(SimError::InvalidJson(e)),
             other => other,
         };
@@ -66,10 +68,13 @@ impl Versioned {
             v if v == u64::from(v2::VERSION) => {
                 parse_json(text, "snapshot", corrupt).map(Versioned::V2)
             }
+            v if v == u64::from(v3::VERSION) => {
+                parse_json(text, "snapshot", corrupt).map(Versioned::V3)
+            }
             // A document that says it is current but did not parse as such.
-            v if v == u64::from(v3::VERSION) => Err(current
+            v if v == u64::from(v4::VERSION) => Err(current
                 .err()
-                .unwrap_or_else(|| corrupt("schema_version 3 was not read as version 3"))),
+                .unwrap_or_else(|| corrupt("schema_version 4 was not read as version 4"))),
             newer if newer > u64::from(CURRENT_VERSION) => Err(corrupt(format!(
                 "schema_version {newer} is newer than this engine reads: payment-sim-core {} reads snapshot schema_version {OLDEST_VERSION} to {CURRENT_VERSION}; restore it with a later release",
                 crate::VERSION
@@ -87,6 +92,7 @@ impl Versioned {
             Versioned::V1(_) => v1::VERSION,
             Versioned::V2(_) => v2::VERSION,
             Versioned::V3(_) => v3::VERSION,
+            Versioned::V4(_) => v4::VERSION,
         }
     }
 
@@ -97,7 +103,8 @@ impl Versioned {
             doc = match doc {
                 Versioned::V1(d) => Versioned::V2(v2::Snapshot::from_v1(d)),
                 Versioned::V2(d) => Versioned::V3(v3::Snapshot::from_v2(d)),
-                Versioned::V3(d) => return d,
+                Versioned::V3(d) => Versioned::V4(v4::Snapshot::from_v3(d)),
+                Versioned::V4(d) => return d,
             }
         }
     }
