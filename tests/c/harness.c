@@ -878,7 +878,7 @@ static void test_budgets(void) {
     CHECK(json_int(json, "events_held") == last - 10);
     psim_string_free(json);
     CHECK_OK(psim_sim_snapshot(sim, &snapshot));
-    CHECK(json_int(snapshot, "schema_version") == 3 && json_int(snapshot, "events_discarded") == 10);
+    CHECK(json_int(snapshot, "schema_version") == PSIM_SNAPSHOT_SCHEMA_VERSION && json_int(snapshot, "events_discarded") == 10);
     CHECK_OK(psim_sim_restore(snapshot, &restored));
     psim_string_free(snapshot);
     if (restored == NULL) {
