@@ -33,6 +33,17 @@ pub fn statistics(stats: &Statistics, style: Style) -> String {
     ]);
     out.push_str(&payments.render());
     out.push('\n');
+    // Scheduled `liquidity` actions: money that entered or left the system (not payments).
+    if stats.external_inflow != 0 || stats.external_outflow != 0 {
+        let mut external = Table::new(["External flows", "value"]);
+        external.row(["  injected".to_string(), style.money(stats.external_inflow)]);
+        external.row([
+            "  withdrawn".to_string(),
+            style.money(stats.external_outflow),
+        ]);
+        out.push_str(&external.render());
+        out.push('\n');
+    }
 
     let m = &stats.settlements_by_mechanism;
     let share = |n: u64| {
@@ -168,6 +179,27 @@ pub fn state(state: &State, horizon: u64, style: Style) -> String {
         ]);
     }
     out.push_str(&table.render());
+    if !state.outages.is_empty() || state.pending_actions > 0 {
+        out.push('\n');
+    }
+    for o in &state.outages {
+        out.push_str(&format!(
+            "Outage: {} until tick {}{}\n",
+            o.agent,
+            count(o.to_tick),
+            if o.block_receiving {
+                " (receiving blocked)"
+            } else {
+                ""
+            }
+        ));
+    }
+    if state.pending_actions > 0 {
+        out.push_str(&format!(
+            "Scheduled actions pending: {}\n",
+            count(state.pending_actions)
+        ));
+    }
     out
 }
 

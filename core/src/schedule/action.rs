@@ -204,6 +204,34 @@ pub struct ScheduleDocument {
     pub scenario_events: Vec<ScenarioEvent>,
 }
 
+impl ScheduleDocument {
+    /// Read a schedule document, JSON or YAML: `{"scenario_events": [...]}` or the bare list
+    /// (a bare list reads as the document's, so problem paths are `scenario_events[i]…`
+    /// either way). Malformed text is `InvalidJson`, a wrong shape `InvalidConfig`.
+    pub fn parse(text: &str) -> Result<Vec<ScenarioEvent>, crate::error::SimError> {
+        let trimmed = text.trim_start();
+        if trimmed.starts_with('{') || trimmed.starts_with('[') {
+            let wrapped;
+            let text = if trimmed.starts_with('[') {
+                wrapped = format!("{{\"scenario_events\":{text}}}");
+                &wrapped
+            } else {
+                text
+            };
+            let doc: ScheduleDocument =
+                crate::error::parse_json_at(text, "schedule", crate::error::SimError::config)?;
+            return Ok(doc.scenario_events);
+        }
+        let text = if trimmed.starts_with('-') {
+            format!("scenario_events:\n{text}")
+        } else {
+            text.to_string()
+        };
+        let doc: ScheduleDocument = crate::document::read_yaml(&text)?;
+        Ok(doc.scenario_events)
+    }
+}
+
 /// One pending entry of the schedule, as `Simulation::pending_schedule` lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

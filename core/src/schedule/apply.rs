@@ -46,18 +46,15 @@ impl Simulation {
     /// [`Simulation::schedule`] from a JSON document `{"scenario_events": [...]}` (or the bare
     /// list).
     pub fn schedule_json(&mut self, text: &str) -> Result<Vec<u64>, SimError> {
-        // A bare list reads as the document's list, so paths are the same either way.
-        let wrapped;
-        let text = if text.trim_start().starts_with('[') {
-            wrapped = format!("{{\"scenario_events\":{text}}}");
-            &wrapped
-        } else {
-            text
-        };
-        let doc: ScheduleDocument =
-            crate::error::parse_json_at(text, "schedule", SimError::config)?;
-        let events = doc.scenario_events;
+        let events = ScheduleDocument::parse(text)?;
         self.schedule(&events)
+    }
+
+    /// Whether actions were appended live (`schedule`, beyond the configuration's
+    /// `scenario_events`, which take the first sequence numbers): a recording of the
+    /// configuration and the submissions alone would not reproduce this simulation.
+    pub fn has_live_schedule(&self) -> bool {
+        self.schedule.last_seq() > self.config.scenario_events.len() as u64
     }
 
     /// The pending entries in the order they will apply: actions not yet applied, the next
