@@ -287,7 +287,11 @@ pub fn events(events: &[EventRecord], style: Style) -> String {
             e.tick.to_string(),
             e.kind.clone(),
             e.tx.clone().unwrap_or_default(),
-            e.sender.clone().unwrap_or_default(),
+            // A scheduled action names its agent in the sender column.
+            e.sender
+                .clone()
+                .or_else(|| e.agent.clone())
+                .unwrap_or_default(),
             e.receiver.clone().unwrap_or_default(),
             e.amount.map(|a| style.money(a)).unwrap_or_default(),
             event_details(e, style),
@@ -320,6 +324,42 @@ fn event_details(e: &EventRecord, style: Style) -> String {
             count(e.unsettled.unwrap_or_default()),
             style.money(e.eod_penalties.unwrap_or_default()),
         ),
+        "outage_started" => format!(
+            "out until tick {}{}",
+            e.to_tick.unwrap_or_default(),
+            if e.block_receiving == Some(true) {
+                ", receiving blocked"
+            } else {
+                ""
+            }
+        ),
+        "liquidity" if e.requested != e.amount => format!(
+            "capped: {} asked",
+            style.money(e.requested.unwrap_or_default())
+        ),
+        "credit_limit" => format!(
+            "credit limit {}{}",
+            style.money(e.credit_limit.unwrap_or_default()),
+            if e.requested != e.credit_limit {
+                format!(" ({} asked)", style.money(e.requested.unwrap_or_default()))
+            } else {
+                String::new()
+            }
+        ),
+        "arrival_rate" => format!("rate {} per tick", e.rate.unwrap_or_default()),
+        "lsm" => format!(
+            "bilateral {}, multilateral {}",
+            on_off(e.bilateral),
+            on_off(e.multilateral)
+        ),
         _ => String::new(),
+    }
+}
+
+fn on_off(switch: Option<bool>) -> &'static str {
+    if switch == Some(true) {
+        "on"
+    } else {
+        "off"
     }
 }
