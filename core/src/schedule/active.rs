@@ -22,9 +22,10 @@ pub(crate) struct Active {
     /// Whether a `credit_limit` action has applied (the limits then differ from the
     /// configuration's and the ledger's are the truth).
     pub credit_changed: bool,
-    /// Per agent: injections minus withdrawals applied so far (exact: bounded by the money in
-    /// the system).
-    pub external_net: Vec<i64>,
+    /// Injections minus withdrawals applied so far, all agents: exact, for the conservation
+    /// identity (128 bits: repeated flows in and out can pass the i64 range, while the net
+    /// itself stays within ±2^64 because every balance does).
+    pub external_net: i128,
     /// All injections and all withdrawals so far (saturating, as every value total).
     pub external_in: i64,
     pub external_out: i64,
@@ -39,7 +40,7 @@ impl Active {
             lsm: None,
             weights: vec![None; agents],
             credit_changed: false,
-            external_net: vec![0; agents],
+            external_net: 0,
             external_in: 0,
             external_out: 0,
         }

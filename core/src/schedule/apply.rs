@@ -286,7 +286,7 @@ impl Simulation {
             self.external_flow(agent, applied);
         }
         let a = &mut self.schedule.active;
-        a.external_net[agent as usize] += applied;
+        a.external_net += i128::from(applied);
         if applied > 0 {
             a.external_in = a.external_in.saturating_add(applied);
         } else {

@@ -185,13 +185,7 @@ impl Restored {
     fn balances_hold(&self, sim: &Simulation) -> Result<(), SimError> {
         // Conservation: Σ balances = Σ opening + Σ net external flows (scheduled `liquidity`).
         let opening: i128 = sim.ledger.balances().iter().map(|&b| b as i128).sum();
-        let external: i128 = sim
-            .schedule
-            .active
-            .external_net
-            .iter()
-            .map(|&x| x as i128)
-            .sum();
+        let external: i128 = sim.schedule.active.external_net;
         let now: i128 = self.balances.iter().map(|&b| b as i128).sum();
         if opening + external != now {
             let total = opening + external;

@@ -129,7 +129,7 @@ impl Simulation {
                     .collect()
             }),
             lsm: a.lsm.clone(),
-            external_net: a.external_net.clone(),
+            external_net: a.external_net,
             external_inflow: a.external_in,
             external_outflow: a.external_out,
         })
@@ -146,7 +146,6 @@ impl Simulation {
         // The configuration's actions were scheduled by `new`; the document says what is left.
         self.schedule = crate::schedule::Schedule::new(n);
         for (what, len) in [
-            ("schedule.external_net", d.external_net.len()),
             (
                 "schedule.credit_limits",
                 d.credit_limits.as_ref().map_or(n, Vec::len),
@@ -165,6 +164,10 @@ impl Simulation {
             let path = format!("schedule.pending[{i}]");
             if p.tick < tick || p.seq > d.last_seq {
                 return Err(bad(path, format!("entry at tick {} (seq {}) is before tick {tick} or after the last sequence number {}", p.tick, p.seq, d.last_seq)));
+            }
+            // A payment due now has already joined the pending submissions.
+            if p.tick == tick && p.action.kind == crate::schedule::ActionType::Payment {
+                return Err(bad(path, format!("payment due at tick {tick} is still in the schedule (it joins the pending submissions when the clock reaches its tick)")));
             }
             let mut written: ScenarioEvent = p.action.clone();
             let ctx_now = match p.phase {

@@ -85,8 +85,9 @@ pub struct Schedule {
     /// LSM switches set by an `lsm` action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lsm: Option<LsmConfig>,
-    /// Per agent: injections minus withdrawals so far.
-    pub external_net: Vec<i64>,
+    /// Injections minus withdrawals so far, all agents (exact; may pass the i64 range over a
+    /// long run that injects and withdraws repeatedly).
+    pub external_net: i128,
     /// All injections so far.
     pub external_inflow: i64,
     /// All withdrawals so far.
