@@ -144,14 +144,7 @@ impl Simulation {
                 // Whether anyone may settle changed: every memo may be wrong.
                 self.invalidate_all();
                 if on {
-                    self.schedule.insert(
-                        to,
-                        Some(key.seq),
-                        Entry {
-                            phase: Phase::End,
-                            ..entry.clone()
-                        },
-                    );
+                    self.schedule_end(to, key, entry);
                     self.events.record(
                         t,
                         EventKind::OutageStarted {
@@ -195,14 +188,7 @@ impl Simulation {
                         .record(t, EventKind::ArrivalRate { agent: a, rate });
                 }
                 if on {
-                    self.schedule.insert(
-                        to,
-                        Some(key.seq),
-                        Entry {
-                            phase: Phase::End,
-                            ..entry.clone()
-                        },
-                    );
+                    self.schedule_end(to, key, entry);
                 }
             }
             (&Effect::Liquidity { agent, amount }, _) => self.apply_liquidity(t, agent, amount),
@@ -242,6 +228,15 @@ impl Simulation {
             // Payments join at the tick boundary (`join_due_payments`), never here.
             (Effect::Payment { .. }, _) => {}
         }
+    }
+
+    /// A window just started: its end waits at `to`, with the action's sequence number.
+    fn schedule_end(&mut self, to: u64, key: Key, entry: &Entry) {
+        let end = Entry {
+            phase: Phase::End,
+            ..entry.clone()
+        };
+        self.schedule.insert(to, Some(key.seq), end);
     }
 
     /// The arrival rate agent `a` is configured with (0 without arrivals).
