@@ -404,3 +404,24 @@ fn live_actions_survive_restore() {
     s.run_to_end().unwrap();
     assert_eq!(r.snapshot_json(), s.snapshot_json());
 }
+
+/// An order that passes its deadline in Queue 1 during its sender's outage is marked overdue
+/// once; released afterwards and split, its parts carry the mark. The state stays one the
+/// engine restores (found by the fuzz smoke run: parts multiplied the marks past the count).
+#[test]
+fn parts_of_an_order_overdue_in_an_outage_restore() {
+    let split = json!({"type": "Fifo", "split": {"threshold": 100, "max_parts": 4}});
+    let agents = vec![agent_with("A", 0, 0, split), agent("B", 0, 0)];
+    let mut s = sim(&config(
+        20,
+        agents,
+        json!({"deadline_mode": "overdue", "scenario_events": [
+        {"type": "outage", "agent": "A", "from_tick": 0, "to_tick": 5}]}),
+    ));
+    pay_with(&mut s, "A", "B", 1_000, 2, 5);
+    s.run(6).unwrap();
+    assert_eq!(s.statistics().overdue, 1);
+    assert_eq!(events_of(&s, "split").len(), 1);
+    let again = Simulation::restore_json(&s.snapshot_json()).expect("its own snapshot restores");
+    assert!(again.snapshot_json() == s.snapshot_json());
+}

@@ -366,11 +366,12 @@ impl Restored {
                 }
                 EventKind::Split { parts, .. } if stage == Stage::InFlight => {
                     life.stage = Stage::Ended;
+                    // Parts carry their order's overdue mark (it may have passed its
+                    // deadline waiting in Queue 1, e.g. during its sender's outage).
                     let part = Life {
                         stage: Stage::InFlight,
                         amount: None,
                         held: false,
-                        overdue: false,
                         ..*life
                     };
                     for p in 1..=parts {
