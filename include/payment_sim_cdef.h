@@ -476,6 +476,48 @@ psim_status psim_sim_current_day(const psim_sim_t *sim, uint64_t *out);
 psim_status psim_sim_horizon(const psim_sim_t *sim, uint64_t *out);
 
 /**
+ * Append scheduled actions to a live simulation, all or nothing.
+ *
+ * - `sim`: the handle.
+ * - `schedule_json`: `{"scenario_events": [...]}` or the bare list of actions (docs/json.md,
+ *   "Schedule"), borrowed.
+ *
+ * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_INVALID_UTF8;
+ * PSIM_STATUS_INVALID_JSON; PSIM_STATUS_INVALID_CONFIG (any action breaks a rule: unknown
+ * agent, tick in the past or beyond the horizon, inverted or overlapping window, bad rate,
+ * zero amount, …; psim_last_error_json() lists every problem with its path
+ * `scenario_events[i].field`, and the simulation is unchanged);
+ * PSIM_STATUS_SIMULATION_FINISHED; PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
+ *
+ * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+ * any work is done, and nothing changes.
+ * Thread safety: serialised with every other call on `sim`.
+ *
+ * # Safety
+ * `sim` is NULL or a live handle; `schedule_json` is NULL or a NUL-terminated string.
+ */
+psim_status psim_sim_schedule(psim_sim_t *sim, const char *schedule_json);
+
+/**
+ * The pending schedule: the list of entries in the order they apply, each
+ * `{"tick", "seq", "phase", "action"}` (docs/json.md, "Schedule"; a `phase` of `end` is a
+ * window in force, e.g. an outage).
+ *
+ * - `sim`: the handle.
+ * - `json_out`: receives the list, owned by the caller, released with psim_string_free().
+ *
+ * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
+ *
+ * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+ * any work is done, and nothing changes.
+ * Thread safety: serialised with every other call on `sim`.
+ *
+ * # Safety
+ * `sim` is NULL or a live handle; `json_out` is NULL or valid for a write.
+ */
+psim_status psim_sim_schedule_json(const psim_sim_t *sim, char **json_out);
+
+/**
  * Capture the whole state (configuration, balances, queues, random-stream positions,
  * statistics, events) as one JSON document. psim_sim_restore() on it gives a simulation that
  * continues exactly as this one would.

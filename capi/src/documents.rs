@@ -20,7 +20,7 @@ pub const PSIM_EVENTS_SCHEMA_VERSION: u32 = 1;
 pub const PSIM_SNAPSHOT_SCHEMA_VERSION: u32 = 4;
 
 /// What `psim_sim_events(sim, from_seq, …)` returns.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventsDocument {
     /// Always [`PSIM_EVENTS_SCHEMA_VERSION`].
     pub schema_version: u32,

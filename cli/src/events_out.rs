@@ -168,7 +168,8 @@ fn csv_line(e: &EventRecord, line: &mut String) {
         e.tick.to_string(),
         e.kind.clone(),
         opt(e.tx.clone()),
-        opt(e.sender.clone()),
+        // A scheduled action names its agent in the sender column (as `tick -v` does).
+        opt(e.sender.clone().or_else(|| e.agent.clone())),
         opt(e.receiver.clone()),
         opt(e.amount.map(|v| v.to_string())),
         opt(e.deadline_tick.map(|v| v.to_string())),

@@ -96,6 +96,8 @@ enum Command {
     Tick(TickArgs),
     /// Submit a manual payment order to the current simulation.
     Submit(SubmitArgs),
+    /// Schedule timed inputs (outages, liquidity, rate changes, payments) on the current simulation.
+    Schedule(ScheduleArgs),
     /// Show balances and queues of the current simulation.
     State(StateArgs),
     /// Show statistics of the current simulation.
@@ -214,6 +216,16 @@ pub struct SubmitArgs {
     pub state: Option<PathBuf>,
 }
 
+/// `schedule`.
+#[derive(Debug, Args)]
+pub struct ScheduleArgs {
+    /// Actions file (YAML or JSON): `scenario_events: [...]` or the bare list.
+    pub actions: PathBuf,
+    /// State file [default: the simulation created last in this directory].
+    #[arg(long, value_name = "STATE")]
+    pub state: Option<PathBuf>,
+}
+
 /// `state` and `stats`.
 #[derive(Debug, Args)]
 pub struct StateArgs {
@@ -254,6 +266,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Create(args) => commands::step::create(args, out),
         Command::Tick(args) => commands::step::tick(args, out),
         Command::Submit(args) => commands::step::submit(args, out),
+        Command::Schedule(args) => commands::schedule::schedule(args, out),
         Command::State(args) => commands::step::state(args, out),
         Command::Stats(args) => commands::step::stats(args, out),
         Command::Export(args) => commands::step::export(args, out),

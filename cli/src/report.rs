@@ -33,6 +33,17 @@ pub fn statistics(stats: &Statistics, style: Style) -> String {
     ]);
     out.push_str(&payments.render());
     out.push('\n');
+    // Scheduled `liquidity` actions: money that entered or left the system (not payments).
+    if stats.external_inflow != 0 || stats.external_outflow != 0 {
+        let mut external = Table::new(["External flows", "value"]);
+        external.row(["  injected".to_string(), style.money(stats.external_inflow)]);
+        external.row([
+            "  withdrawn".to_string(),
+            style.money(stats.external_outflow),
+        ]);
+        out.push_str(&external.render());
+        out.push('\n');
+    }
 
     let m = &stats.settlements_by_mechanism;
     let share = |n: u64| {
@@ -171,6 +182,27 @@ pub fn state(state: &State, horizon: u64, style: Style) -> String {
         ]);
     }
     out.push_str(&table.render());
+    if !state.outages.is_empty() || state.pending_actions > 0 {
+        out.push('\n');
+    }
+    for o in &state.outages {
+        out.push_str(&format!(
+            "Outage: {} until tick {}{}\n",
+            o.agent,
+            count(o.to_tick),
+            if o.block_receiving {
+                " (receiving blocked)"
+            } else {
+                ""
+            }
+        ));
+    }
+    if state.pending_actions > 0 {
+        out.push_str(&format!(
+            "Scheduled actions pending: {}\n",
+            count(state.pending_actions)
+        ));
+    }
     out
 }
 
@@ -258,7 +290,11 @@ pub fn events(events: &[EventRecord], style: Style) -> String {
             e.tick.to_string(),
             e.kind.clone(),
             e.tx.clone().unwrap_or_default(),
-            e.sender.clone().unwrap_or_default(),
+            // A scheduled action names its agent in the sender column.
+            e.sender
+                .clone()
+                .or_else(|| e.agent.clone())
+                .unwrap_or_default(),
             e.receiver.clone().unwrap_or_default(),
             e.amount.map(|a| style.money(a)).unwrap_or_default(),
             event_details(e, style),
@@ -291,6 +327,34 @@ fn event_details(e: &EventRecord, style: Style) -> String {
             count(e.unsettled.unwrap_or_default()),
             style.money(e.eod_penalties.unwrap_or_default()),
         ),
+        "outage_started" => format!(
+            "out until tick {}{}",
+            e.to_tick.unwrap_or_default(),
+            if e.block_receiving == Some(true) {
+                ", receiving blocked"
+            } else {
+                ""
+            }
+        ),
+        "liquidity" if e.requested != e.amount => format!(
+            "capped: {} asked",
+            style.money(e.requested.unwrap_or_default())
+        ),
+        "credit_limit" => format!(
+            "credit limit {}{}",
+            style.money(e.credit_limit.unwrap_or_default()),
+            if e.requested != e.credit_limit {
+                format!(" ({} asked)", style.money(e.requested.unwrap_or_default()))
+            } else {
+                String::new()
+            }
+        ),
+        "arrival_rate" => format!("rate {} per tick", e.rate.unwrap_or_default()),
+        "lsm" => format!(
+            "bilateral {}, multilateral {}",
+            on_off(e.bilateral),
+            on_off(e.multilateral)
+        ),
         _ => String::new(),
     }
 }
@@ -316,4 +380,12 @@ fn indicators(stats: &Statistics, style: Style) -> String {
         format!("{:.4}", stats.delay_indicator),
     ]);
     t.render()
+}
+
+fn on_off(switch: Option<bool>) -> &'static str {
+    if switch == Some(true) {
+        "on"
+    } else {
+        "off"
+    }
 }

@@ -27,7 +27,8 @@ pub(crate) struct Draw {
 /// The arrival process of one agent.
 pub(crate) struct ArrivalStream {
     rng: ChaCha8Rng,
-    count: Poisson<f64>,
+    /// `None` while a scheduled rate of 0 is in force (nothing drawn, the stream stands still).
+    count: Option<Poisson<f64>>,
     receivers: Vec<AgentIdx>,
     pick: WeightedIndex<f64>,
     amount: AmountSampler,
@@ -61,7 +62,7 @@ impl ArrivalStream {
         };
         Ok(ArrivalStream {
             rng,
-            count,
+            count: Some(count),
             receivers: receivers.into_iter().map(|r| r.0).collect(),
             pick,
             amount,
@@ -73,7 +74,8 @@ impl ArrivalStream {
     /// Draw this tick's orders into `out` (cleared first).
     pub fn draw(&mut self, out: &mut Vec<Draw>) {
         out.clear();
-        let n = self.count.sample(&mut self.rng) as u64;
+        let Some(count) = &self.count else { return };
+        let n = count.sample(&mut self.rng) as u64;
         for _ in 0..n {
             let receiver = self.receivers[self.pick.sample(&mut self.rng)];
             let amount = match &self.amount {
@@ -82,6 +84,21 @@ impl ArrivalStream {
                 AmountSampler::Uniform { min, max } => self.rng.random_range(*min..=*max).max(1),
             };
             out.push(Draw { receiver, amount });
+        }
+    }
+
+    /// A new Poisson rate (a scheduled `arrival_rate`; validated finite, ≥ 0 and within
+    /// `MAX_RATE_PER_TICK`). The stream continues where it is: no other draw moves.
+    pub fn set_rate(&mut self, rate: f64) {
+        self.count = Poisson::new(rate).ok().filter(|_| rate > 0.0);
+    }
+
+    /// New receiver weights (a scheduled `counterparty_weights`; validated, in the receivers'
+    /// configuration order, with a positive sum).
+    pub fn set_receivers(&mut self, receivers: &[(AgentIdx, f64)]) {
+        if let Ok(pick) = WeightedIndex::new(receivers.iter().map(|r| r.1)) {
+            self.pick = pick;
+            self.receivers = receivers.iter().map(|r| r.0).collect();
         }
     }
 

@@ -29,6 +29,7 @@ use crate::config::{
 };
 use crate::error::{join, path_text, Problem, SimError};
 use crate::scenario::{scenario_problems, Scenario, ScenarioAgent, ScenarioSimulation};
+use crate::schedule::ScenarioEvent;
 
 /// Which shape a configuration document has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +42,7 @@ pub enum DocumentKind {
 
 /// The top-level fields of each shape, in declaration order (the order serde's derive
 /// names them in "expected one of …"; a test keeps them equal to the structs').
-const SCENARIO_FIELDS: &[&str] = &["simulation", "agents", "costs", "lsm"];
+const SCENARIO_FIELDS: &[&str] = &["simulation", "agents", "costs", "lsm", "scenario_events"];
 const MACHINE_FIELDS: &[&str] = &[
     "ticks_per_day",
     "num_days",
@@ -52,7 +53,11 @@ const MACHINE_FIELDS: &[&str] = &[
     "queue_discipline",
     "deadline_mode",
     "event_recording",
+    "scenario_events",
 ];
+
+/// Keys both shapes have (they say nothing about which one a document is).
+const SHARED_FIELDS: &[&str] = &["lsm", "scenario_events"];
 
 /// What a document in neither shape is told (a YAML list, a scalar, `{}`, unknown keys only).
 pub const NEITHER_FORMAT: &str = "the document must be a mapping with `simulation` and `agents` (or the machine format's `ticks_per_day` and `agent_configs`)";
@@ -61,7 +66,7 @@ impl DocumentKind {
     /// The shape a top-level key belongs to (`None` for `lsm`, which both have, and for
     /// unknown keys).
     fn of_key(key: &str) -> Option<DocumentKind> {
-        let only = |fields: &[&str]| fields.contains(&key) && key != "lsm";
+        let only = |fields: &[&str]| fields.contains(&key) && !SHARED_FIELDS.contains(&key);
         if only(SCENARIO_FIELDS) {
             Some(DocumentKind::Scenario)
         } else if only(MACHINE_FIELDS) {
@@ -257,6 +262,7 @@ struct Fields {
     queue_discipline: Option<Option<QueueDiscipline>>,
     deadline_mode: Option<Option<DeadlineMode>>,
     event_recording: Option<Option<EventRecording>>,
+    scenario_events: Option<Option<Vec<ScenarioEvent>>>,
 }
 
 /// Read `$key`'s value into `$slot`, failing as serde's derive does on a repeated field.
@@ -341,6 +347,7 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
                 "queue_discipline" => field!(self, map, f.queue_discipline, "queue_discipline"),
                 "deadline_mode" => field!(self, map, f.deadline_mode, "deadline_mode"),
                 "event_recording" => field!(self, map, f.event_recording, "event_recording"),
+                "scenario_events" => field!(self, map, f.scenario_events, "scenario_events"),
                 _ => match kind {
                     Some(k) => {
                         return Err(self.fail(&key, de::Error::unknown_field(&key, k.fields())))
@@ -362,6 +369,7 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
                     agents,
                     costs: f.costs.flatten(),
                     lsm: f.lsm.flatten(),
+                    scenario_events: f.scenario_events.flatten().unwrap_or_default(),
                 }))
             }
             Some(DocumentKind::Machine) => Ok(Parsed::Machine(SimulationConfig {
@@ -374,6 +382,7 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
                 queue_discipline: f.queue_discipline.flatten().unwrap_or_default(),
                 deadline_mode: f.deadline_mode.flatten().unwrap_or_default(),
                 event_recording: f.event_recording.flatten().unwrap_or_default(),
+                scenario_events: f.scenario_events.flatten().unwrap_or_default(),
             })),
         }
     }

@@ -21,7 +21,7 @@ pub enum Mechanism {
 }
 
 /// What happened.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub(crate) enum EventKind {
     Arrival {
@@ -74,6 +74,36 @@ pub(crate) enum EventKind {
         unsettled: u64,
         eod_penalties: i64,
     },
+    // Applied scheduled actions (`crate::schedule`).
+    OutageStarted {
+        agent: AgentIdx,
+        to_tick: u64,
+        block_receiving: bool,
+    },
+    OutageEnded {
+        agent: AgentIdx,
+    },
+    Liquidity {
+        agent: AgentIdx,
+        amount: i64,
+        requested: i64,
+    },
+    CreditLimit {
+        agent: AgentIdx,
+        credit_limit: i64,
+        requested: i64,
+    },
+    ArrivalRate {
+        agent: AgentIdx,
+        rate: f64,
+    },
+    CounterpartyWeights {
+        agent: AgentIdx,
+    },
+    Lsm {
+        bilateral: bool,
+        multilateral: bool,
+    },
 }
 
 impl EventKind {
@@ -92,27 +122,52 @@ impl EventKind {
             | EventKind::Queued { sender, .. }
             | EventKind::Dropped { sender, .. }
             | EventKind::Overdue { sender, .. } => [Some(*sender), None],
-            EventKind::EndOfDay { .. } => [None, None],
+            EventKind::OutageStarted { agent, .. }
+            | EventKind::OutageEnded { agent }
+            | EventKind::Liquidity { agent, .. }
+            | EventKind::CreditLimit { agent, .. }
+            | EventKind::ArrivalRate { agent, .. }
+            | EventKind::CounterpartyWeights { agent } => [Some(*agent), None],
+            EventKind::EndOfDay { .. } | EventKind::Lsm { .. } => [None, None],
         }
+    }
+
+    /// Whether it records an applied scheduled action.
+    pub(crate) fn is_scheduled(&self) -> bool {
+        matches!(
+            self,
+            EventKind::OutageStarted { .. }
+                | EventKind::OutageEnded { .. }
+                | EventKind::Liquidity { .. }
+                | EventKind::CreditLimit { .. }
+                | EventKind::ArrivalRate { .. }
+                | EventKind::CounterpartyWeights { .. }
+                | EventKind::Lsm { .. }
+        )
     }
 
     pub(crate) fn kept_at(&self, level: EventRecording) -> bool {
         match level {
             EventRecording::Full => true,
             EventRecording::Off => false,
-            EventRecording::Settlements => matches!(
-                self,
-                EventKind::Settled { .. }
-                    | EventKind::Dropped { .. }
-                    | EventKind::Overdue { .. }
-                    | EventKind::EndOfDay { .. }
-            ),
+            // Scheduled actions are kept with the settlements: external flows are needed to
+            // replay the balances.
+            EventRecording::Settlements => {
+                self.is_scheduled()
+                    || matches!(
+                        self,
+                        EventKind::Settled { .. }
+                            | EventKind::Dropped { .. }
+                            | EventKind::Overdue { .. }
+                            | EventKind::EndOfDay { .. }
+                    )
+            }
         }
     }
 }
 
 /// One recorded event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Event {
     pub seq: u64,
     pub tick: u64,
@@ -179,7 +234,7 @@ impl EventLog {
 
 /// An event as it leaves the library: flat, with agent names and rendered ids.
 /// Absent fields are omitted; `type` says which are present.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EventRecord {
     /// Global sequence number (1, 2, …).
@@ -231,6 +286,31 @@ pub struct EventRecord {
     /// End-of-day penalties charged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eod_penalties: Option<i64>,
+    /// The agent a scheduled action applied to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
+    /// The amount a `liquidity` or `credit_limit` action asked for (`amount` /
+    /// `credit_limit` is what applied).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested: Option<i64>,
+    /// The new credit line (`credit_limit`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_limit: Option<i64>,
+    /// The arrival rate now in force (`arrival_rate`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<f64>,
+    /// The first tick after the outage (`outage_started`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_tick: Option<u64>,
+    /// Whether the outage blocks receiving (`outage_started`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block_receiving: Option<bool>,
+    /// Bilateral offsetting on or off (`lsm`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bilateral: Option<bool>,
+    /// Multilateral offsetting on or off (`lsm`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multilateral: Option<bool>,
 }
 
 impl Event {
@@ -254,6 +334,14 @@ impl Event {
             drops: None,
             unsettled: None,
             eod_penalties: None,
+            agent: None,
+            requested: None,
+            credit_limit: None,
+            rate: None,
+            to_tick: None,
+            block_receiving: None,
+            bilateral: None,
+            multilateral: None,
         };
         let kind = match &self.kind {
             EventKind::Arrival {
@@ -329,6 +417,57 @@ impl Event {
                 r.unsettled = Some(*unsettled);
                 r.eod_penalties = Some(*eod_penalties);
                 "end_of_day"
+            }
+            EventKind::OutageStarted {
+                agent,
+                to_tick,
+                block_receiving,
+            } => {
+                r.agent = name(agent);
+                r.to_tick = Some(*to_tick);
+                r.block_receiving = Some(*block_receiving);
+                "outage_started"
+            }
+            EventKind::OutageEnded { agent } => {
+                r.agent = name(agent);
+                "outage_ended"
+            }
+            EventKind::Liquidity {
+                agent,
+                amount,
+                requested,
+            } => {
+                r.agent = name(agent);
+                r.amount = Some(*amount);
+                r.requested = Some(*requested);
+                "liquidity"
+            }
+            EventKind::CreditLimit {
+                agent,
+                credit_limit,
+                requested,
+            } => {
+                r.agent = name(agent);
+                r.credit_limit = Some(*credit_limit);
+                r.requested = Some(*requested);
+                "credit_limit"
+            }
+            EventKind::ArrivalRate { agent, rate } => {
+                r.agent = name(agent);
+                r.rate = Some(*rate);
+                "arrival_rate"
+            }
+            EventKind::CounterpartyWeights { agent } => {
+                r.agent = name(agent);
+                "counterparty_weights"
+            }
+            EventKind::Lsm {
+                bilateral,
+                multilateral,
+            } => {
+                r.bilateral = Some(*bilateral);
+                r.multilateral = Some(*multilateral);
+                "lsm"
             }
         };
         r.kind = kind.to_string();

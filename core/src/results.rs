@@ -173,4 +173,27 @@ pub struct State {
     pub agents: Vec<AgentState>,
     /// Payments in Queue 2.
     pub queue2_size: u64,
+    /// Entries waiting in the schedule (`Simulation::pending_schedule` lists them); absent
+    /// when none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub pending_actions: u64,
+    /// Outages in force, in agent order; absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outages: Vec<OutageState>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// An outage in force (`State::outages`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutageState {
+    /// The agent out of operation.
+    pub agent: String,
+    /// The first tick after the outage.
+    pub to_tick: u64,
+    /// Whether payments to it are blocked too.
+    pub block_receiving: bool,
 }

@@ -38,6 +38,14 @@ pub struct Scenario {
     /// LSM switches (both on when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lsm: Option<LsmConfig>,
+    /// Timed inputs (`docs/model.md` § Scheduled actions); the same in the machine format.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "null_as_default"
+    )]
+    #[schemars(with = "Option<Vec<crate::schedule::ScenarioEvent>>")]
+    pub scenario_events: Vec<crate::schedule::ScenarioEvent>,
 }
 
 /// The `simulation:` section.
@@ -133,6 +141,7 @@ impl Scenario {
             queue_discipline: s.queue_discipline.unwrap_or_default(),
             deadline_mode: s.deadline_mode.unwrap_or_default(),
             event_recording: s.event_recording.unwrap_or_default(),
+            scenario_events: self.scenario_events,
         }
     }
 }

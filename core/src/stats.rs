@@ -193,6 +193,12 @@ pub struct Statistics {
     /// Delay indicator ρ of the system, whole run (0–1).
     #[serde(default)]
     pub delay_indicator: f64,
+    /// Money injected by scheduled `liquidity` actions (not payments; absent when none).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub external_inflow: i64,
+    /// Money withdrawn by scheduled `liquidity` actions (absent when none).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub external_outflow: i64,
     /// The offsetting algorithm and the work it did.
     pub lsm: LsmStatistics,
 }
@@ -213,6 +219,10 @@ pub struct LsmStatistics {
     /// Offsets chosen after the `exact` solver ran out of budget: the best set it had found
     /// (at least the heuristic's), not proved the largest.
     pub exact_budget_exhausted: u64,
+}
+
+fn is_zero(x: &i64) -> bool {
+    *x == 0
 }
 
 fn ratio(num: f64, den: f64) -> f64 {
@@ -289,6 +299,8 @@ impl Totals {
             liquidity_upper_bound: 0,
             liquidity_lower_bound: 0,
             delay_indicator: 0.0,
+            external_inflow: 0,
+            external_outflow: 0,
             lsm: LsmStatistics {
                 algorithm,
                 runs: self.lsm_runs,

@@ -103,6 +103,9 @@ pub fn assert_balances_match_events(sim: &Simulation) {
             *expected
                 .entry(e.receiver.clone().unwrap_or_default())
                 .or_default() += amount;
+        } else if e.kind == "liquidity" {
+            *expected.entry(e.agent.clone().unwrap_or_default()).or_default() +=
+                i128::from(e.amount.unwrap_or_default());
         }
     }
     for a in sim.state().agents {

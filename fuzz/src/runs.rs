@@ -5,7 +5,7 @@ use payment_sim_core::config::{
     AgentConfig, AmountDistribution, ArrivalConfig, CostRates, DeadlineMode, EventRecording,
     LsmAlgorithm, LsmConfig, PolicyConfig, QueueDiscipline, SplitConfig,
 };
-use payment_sim_core::{Simulation, SimulationConfig, Submission};
+use payment_sim_core::{ActionType, ScenarioEvent, Simulation, SimulationConfig, Submission};
 
 /// Agent ids of generated configurations.
 pub const AGENT_IDS: [&str; 5] = ["A", "B", "C", "D", "E"];
@@ -112,9 +112,12 @@ pub fn small_config(u: &mut Unstructured, wide: bool) -> Result<SimulationConfig
             arrival_config,
         });
     }
+    let ticks_per_day = high(u, 2, 12)?;
+    let num_days = high(u, 1, 2)?;
+    let scenario_events = scheduled(u, &agents, (ticks_per_day * num_days) as u64)?;
     Ok(SimulationConfig {
-        ticks_per_day: high(u, 2, 12)?,
-        num_days: high(u, 1, 2)?,
+        ticks_per_day,
+        num_days,
         rng_seed: u.arbitrary::<u16>()?.into(),
         agent_configs: agents,
         cost_rates: if one_in(u, 2)? {
@@ -144,7 +147,44 @@ pub fn small_config(u: &mut Unstructured, wide: bool) -> Result<SimulationConfig
         // Settled events are what the double-settlement check counts: never `off` here
         // (`settlements`, the smaller log, first: snapshot round trips dominate the time).
         event_recording: *u.choose(&[EventRecording::Settlements, EventRecording::Full])?,
+        scenario_events,
     })
+}
+
+/// A few valid scheduled actions (none, usually): an outage of one agent, external flows that
+/// may ask for more than an agent holds, a credit change.
+fn scheduled(
+    u: &mut Unstructured,
+    agents: &[AgentConfig],
+    horizon: u64,
+) -> arbitrary::Result<Vec<ScenarioEvent>> {
+    let mut events = Vec::new();
+    if !one_in(u, 3)? {
+        return Ok(events);
+    }
+    let pick = |u: &mut Unstructured| -> arbitrary::Result<String> {
+        Ok(u.choose(agents)?.id.clone())
+    };
+    let from = u.int_in_range(0..=horizon - 1)?;
+    let to = u.int_in_range(from + 1..=horizon)?;
+    let mut outage = ScenarioEvent::outage(&pick(u)?, from, to);
+    outage.block_receiving = Some(u.arbitrary()?);
+    events.push(outage);
+    for _ in 0..u.int_in_range(0..=2)? {
+        let amount = u.int_in_range(-2_000_000i64..=2_000_000)?;
+        let tick = u.int_in_range(0..=horizon - 1)?;
+        let amount = if amount == 0 { 1 } else { amount };
+        events.push(ScenarioEvent::liquidity(&pick(u)?, tick, amount));
+    }
+    if one_in(u, 2)? {
+        events.push(ScenarioEvent {
+            agent: Some(pick(u)?),
+            tick: Some(u.int_in_range(0..=horizon - 1)?),
+            credit_limit: Some(u.int_in_range(0..=100_000)?),
+            ..ScenarioEvent::new(ActionType::CreditLimit)
+        });
+    }
+    Ok(events)
 }
 
 /// A manual order between two of the generated agents.

@@ -9,9 +9,11 @@
 mod lifecycle;
 mod queries;
 mod scalars;
+mod schedule;
 mod snapshots;
 
 pub use lifecycle::*;
 pub use queries::*;
 pub use scalars::*;
+pub use schedule::*;
 pub use snapshots::*;

@@ -2,6 +2,7 @@
 
 pub mod replay;
 pub mod run;
+pub mod schedule;
 pub mod step;
 pub mod validate;
 

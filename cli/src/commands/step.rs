@@ -210,6 +210,11 @@ pub fn stats(args: StateArgs, out: Output) -> CliResult {
 pub fn export(args: ExportArgs, out: Output) -> CliResult {
     let (opened, submissions) = session::open_with_journal(args.state, out.lock_timeout)?;
     opened.not_its_own(&args.output)?;
+    if opened.sim.has_live_schedule() {
+        return Err(CliError::input(
+            "cannot export: actions were scheduled on this simulation with `payment-sim schedule`, and a recording holds only the scenario and the submissions; put them in the scenario's scenario_events instead",
+        ));
+    }
     let recording = Recording::capture(&opened.release(), submissions);
     ensure_parent(&args.output)?;
     write_atomic(&args.output, recording.to_json().as_bytes())?;

@@ -13,6 +13,7 @@ mod input_hardening;
 mod replay;
 mod run;
 mod scenarios;
+mod schedule;
 mod state_files;
 mod step;
 mod support;

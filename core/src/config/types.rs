@@ -67,6 +67,15 @@ pub struct SimulationConfig {
     #[serde(default, deserialize_with = "null_as_default")]
     #[schemars(with = "Option<EventRecording>")]
     pub event_recording: EventRecording,
+    /// Timed inputs: outages, liquidity, credit and rate changes, payments
+    /// (`docs/model.md` § Scheduled actions). Absent: none.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "null_as_default"
+    )]
+    #[schemars(with = "Option<Vec<crate::schedule::ScenarioEvent>>")]
+    pub scenario_events: Vec<crate::schedule::ScenarioEvent>,
 }
 
 /// One participant's settlement account and behaviour.

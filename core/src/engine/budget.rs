@@ -191,7 +191,7 @@ impl Simulation {
     }
 
     /// Refuse to start work that could take a counter past what a snapshot holds.
-    pub(super) fn check_counters(&self) -> Result<(), SimError> {
+    pub(crate) fn check_counters(&self) -> Result<(), SimError> {
         match self.exhausted_counter() {
             None => Ok(()),
             Some((what, value)) => Err(SimError::CounterLimit {

@@ -62,6 +62,11 @@ impl Ledger {
     pub fn restore_balances(&mut self, balances: Vec<i64>) {
         self.balances = balances;
     }
+
+    /// Replace every credit limit with a snapshot's (restore only, as the balances).
+    pub fn restore_credit_limits(&mut self, credit: Vec<i64>) {
+        self.credit = credit;
+    }
 }
 
 impl Simulation {
@@ -99,6 +104,19 @@ impl Simulation {
             self.apply_delta(agent, delta as i64);
         }
         self.ledger.net = net;
+    }
+
+    /// An external injection (`delta > 0`) or withdrawal on one account (a scheduled
+    /// `liquidity` action): the one way money enters or leaves the system. The caller keeps
+    /// the balance within the credit limit and the total within the bound on money.
+    pub(crate) fn external_flow(&mut self, agent: AgentIdx, delta: i64) {
+        self.apply_delta(agent, delta);
+    }
+
+    /// A new credit line (a scheduled `credit_limit` action); the caller keeps it at or above
+    /// what the agent uses and invalidates the memos.
+    pub(crate) fn set_credit_limit(&mut self, agent: AgentIdx, limit: i64) {
+        self.ledger.credit[agent as usize] = limit;
     }
 
     /// Change one balance. Callers keep every balance within its credit limit; the validated

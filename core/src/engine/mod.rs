@@ -13,6 +13,7 @@
 //! | `deadlines`               | step 7, the deadline index, end of day (step 9)              |
 //! | `skip_work`               | memos of failed attempts, and `invalidate`                   |
 //! | `budget`                  | expected work, budgeted runs, discarding events, counter bound |
+//! | `crate::schedule`         | step 0: scheduled actions; scheduled payments join Queue 1     |
 //!
 //! Step 8 (events) is not a step of its own: every step records its events as it goes.
 
@@ -87,6 +88,8 @@ pub struct Simulation {
     pub(crate) indicators: crate::indicators::state::IndicatorState,
     /// The time-series recorder, when on (`crate::timeseries`).
     pub(crate) timeseries: Option<crate::timeseries::Recorder>,
+    /// Timed inputs and the effects of those applied (`crate::schedule`).
+    pub(crate) schedule: crate::schedule::Schedule,
 }
 
 /// Buffers reused across ticks so that a tick allocates nothing in the steady state; they
@@ -150,7 +153,7 @@ impl Simulation {
             .iter()
             .map(|a| a.opening_balance)
             .collect();
-        Ok(Simulation {
+        let sim = Simulation {
             indicators: crate::indicators::state::IndicatorState::new(0, &opening, ticks_per_day),
             timeseries: None,
             ledger: Ledger::new(&config),
@@ -175,10 +178,12 @@ impl Simulation {
                 in_pass: vec![false; n],
                 ..Scratch::default()
             },
+            schedule: crate::schedule::Schedule::new(n),
             ids,
             index,
             config,
-        })
+        };
+        sim.with_scenario_events()
     }
 
     /// Parse, validate and build from a JSON configuration (machine format).
@@ -259,6 +264,8 @@ impl Simulation {
                 })
                 .collect(),
             queue2_size: self.queue2_size(),
+            pending_actions: self.schedule.pending_len(),
+            outages: self.outage_states(),
         }
     }
 
@@ -273,6 +280,8 @@ impl Simulation {
             self.lsm_algorithm(),
         );
         self.indicators.fill_statistics(&mut stats);
+        stats.external_inflow = self.schedule.active.external_in;
+        stats.external_outflow = self.schedule.active.external_out;
         stats
     }
 
@@ -314,6 +323,7 @@ impl Simulation {
             day: t / self.ticks_per_day,
             ..TickResult::default()
         };
+        self.apply_schedule(t); // 0: crate::schedule
         self.arrive(t); // 1: submission
         self.release_and_enter(t); // 2: release, 3: settlement::enter_rtgs
         self.retry_queue2(); // 4: settlement
@@ -338,6 +348,8 @@ impl Simulation {
         self.totals.ticks_run += 1;
         self.totals.peak_queue1 = self.totals.peak_queue1.max(result.queue1_size);
         self.totals.peak_queue2 = self.totals.peak_queue2.max(result.queue2_size);
+        // The clock reached the next tick: payments scheduled for it join (crate::schedule).
+        self.join_due_payments();
         Ok(result)
     }
 

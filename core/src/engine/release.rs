@@ -20,7 +20,8 @@ impl Simulation {
         let mut release = std::mem::take(&mut self.scratch.release);
         released.clear();
         for a in 0..self.ids.len() {
-            if self.queue1[a].is_empty() {
+            // An agent in an outage runs no policy: its orders wait in Queue 1.
+            if self.queue1[a].is_empty() || self.schedule.active.is_out(a as AgentIdx) {
                 continue;
             }
             orders.clear();

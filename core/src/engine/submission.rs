@@ -1,9 +1,10 @@
 //! How payment orders come in: generated arrivals (step 1) and manual submissions, which
 //! share one id counter and one order constructor.
 //!
-//! A manual submission is validated and gets its id at once, but joins its sender's Queue 1
-//! only at the next tick's arrival step, after that tick's generated orders — so a tick's
-//! arrivals do not depend on when between two ticks a caller submitted.
+//! A manual submission is a `payment` action for the current tick (`crate::schedule`): it is
+//! validated and gets its id at once, but joins its sender's Queue 1 only at the next tick's
+//! arrival step, after that tick's generated orders — so a tick's arrivals do not depend on
+//! when between two ticks a caller submitted.
 
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +16,8 @@ use crate::config::{
 use crate::engine::Simulation;
 use crate::error::{Problem, SimError};
 use crate::events::EventKind;
+use crate::schedule::entry::{Effect, Entry};
+use crate::schedule::Phase;
 use crate::transaction::{AgentIdx, Location, Slot, Transaction, TxId};
 
 // A submission is a JSON object, never a list (see `mapping_only!`).
@@ -101,18 +104,30 @@ impl Simulation {
                 sub.priority,
             ));
         }
-        let deadline = self.tick.saturating_add(sub.deadline_offset as u64);
-        let slot = self.new_order(sender, receiver, sub.amount, deadline, sub.priority as u8);
-        self.pending_manual.push(slot);
-        Ok(self
-            .txs
-            .get(slot)
+        // A payment action for the current tick: it joins at once (`crate::schedule`).
+        let payment = Entry {
+            effect: Effect::Payment {
+                sender,
+                receiver,
+                amount: sub.amount,
+                deadline_offset: sub.deadline_offset as u64,
+                priority: sub.priority as u8,
+            },
+            phase: Phase::Apply,
+            window: None,
+            repeat: None,
+        };
+        // A payment due now never waits in the schedule, so it takes no sequence number.
+        self.schedule.insert(self.tick, Some(0), payment);
+        let slot = self.join_due_payments();
+        Ok(slot
+            .and_then(|slot| self.txs.get(slot))
             .map(|t| t.id.to_string())
             .unwrap_or_default())
     }
 
     /// Create an order in Queue 1 (the caller places it in the queue).
-    pub(super) fn new_order(
+    pub(crate) fn new_order(
         &mut self,
         sender: AgentIdx,
         receiver: AgentIdx,

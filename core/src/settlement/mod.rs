@@ -85,7 +85,7 @@ impl Simulation {
         let eligible = match self.config.queue_discipline {
             QueueDiscipline::BypassFifo => true,
             QueueDiscipline::Fifo => self.queue2.sender_len(sender) == 0,
-        };
+        } && self.schedule.active.may_settle(sender, receiver);
         if eligible && amount <= self.ledger.available(sender) {
             if let Some(tx) = self.txs.remove(slot) {
                 self.transfer(sender, receiver, amount);
@@ -143,7 +143,11 @@ impl Simulation {
 
     fn fundable(&self, sender: AgentIdx, key: Q2Key) -> bool {
         match self.queue2.entry(sender, key) {
-            Some(e) => self.eligible(sender, key) && e.amount <= self.ledger.available(sender),
+            Some(e) => {
+                self.eligible(sender, key)
+                    && e.amount <= self.ledger.available(sender)
+                    && self.schedule.active.may_settle(sender, e.receiver)
+            }
             None => false,
         }
     }

@@ -183,12 +183,19 @@ impl Restored {
     }
 
     fn balances_hold(&self, sim: &Simulation) -> Result<(), SimError> {
+        // Conservation: Σ balances = Σ opening + Σ net external flows (scheduled `liquidity`).
         let opening: i128 = sim.ledger.balances().iter().map(|&b| b as i128).sum();
+        let external: i128 = sim.schedule.active.external_net;
         let now: i128 = self.balances.iter().map(|&b| b as i128).sum();
-        if opening != now {
+        if opening + external != now {
+            let total = opening + external;
             return Err(bad(
                 "balances",
-                format!("balances sum to {now}, not to the opening total {opening}"),
+                if external == 0 {
+                    format!("balances sum to {now}, not to the opening total {opening}")
+                } else {
+                    format!("balances sum to {now}, not to the opening total {opening} plus the external flows {external} ({total})")
+                },
             ));
         }
         let credit = sim.ledger.credit_limits();
@@ -200,7 +207,9 @@ impl Restored {
                 ));
             }
             let peak = self.totals.agents[i].peak_overdraft;
-            if peak < 0 || peak > credit[i] || (b < 0 && peak < -b) {
+            // A lowered credit line can leave an earlier, deeper overdraft above it.
+            let lowered = sim.schedule.active.credit_changed;
+            if peak < 0 || (peak > credit[i] && !lowered) || (b < 0 && peak < -b) {
                 return Err(bad(
                     format!("totals.agents[{i}].peak_overdraft"),
                     format!(

@@ -26,6 +26,13 @@ fn kind_name(kind: &EventKind) -> &'static str {
         EventKind::Dropped { .. } => "dropped",
         EventKind::Overdue { .. } => "overdue",
         EventKind::EndOfDay { .. } => "end_of_day",
+        EventKind::OutageStarted { .. } => "outage_started",
+        EventKind::OutageEnded { .. } => "outage_ended",
+        EventKind::Liquidity { .. } => "liquidity",
+        EventKind::CreditLimit { .. } => "credit_limit",
+        EventKind::ArrivalRate { .. } => "arrival_rate",
+        EventKind::CounterpartyWeights { .. } => "counterparty_weights",
+        EventKind::Lsm { .. } => "lsm",
     }
 }
 
@@ -40,7 +47,7 @@ fn tx_of(kind: &EventKind) -> Option<TxId> {
         | EventKind::Settled { tx, .. }
         | EventKind::Dropped { tx, .. }
         | EventKind::Overdue { tx, .. } => Some(tx),
-        EventKind::EndOfDay { .. } => None,
+        _ => None,
     }
 }
 
@@ -229,7 +236,11 @@ impl Restored {
                     extra += u64::from(parts) - 1;
                 }
                 EventKind::Queued { .. } => queued += 1,
-                EventKind::Released { .. } | EventKind::Held { .. } => {}
+                // External flows move balances too.
+                EventKind::Liquidity { agent, amount, .. } => {
+                    balances[agent as usize] += amount as i128;
+                }
+                _ => {}
             }
         }
         if let Some(i) = (0..n).find(|&i| balances[i] != self.balances[i] as i128) {
@@ -355,11 +366,12 @@ impl Restored {
                 }
                 EventKind::Split { parts, .. } if stage == Stage::InFlight => {
                     life.stage = Stage::Ended;
+                    // Parts carry their order's overdue mark (it may have passed its
+                    // deadline waiting in Queue 1, e.g. during its sender's outage).
                     let part = Life {
                         stage: Stage::InFlight,
                         amount: None,
                         held: false,
-                        overdue: false,
                         ..*life
                     };
                     for p in 1..=parts {

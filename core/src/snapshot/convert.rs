@@ -55,6 +55,7 @@ impl Simulation {
                 offsets: self.totals.lsm_offsets,
                 exact_budget_exhausted: self.totals.lsm_budget_exhausted,
             },
+            schedule: self.schedule_to_doc(),
         }
     }
 
@@ -89,9 +90,19 @@ impl Simulation {
             indicators,
             timeseries,
             lsm,
+            schedule,
             ..
         } = snapshot;
-        let mut sim = Simulation::new(config)?;
+        // Built without its scenario events (the snapshot's schedule says what is left of
+        // them), but checked with them.
+        config.validate()?;
+        let mut bare = config;
+        let scenario_events = std::mem::take(&mut bare.scenario_events);
+        let mut sim = Simulation::new(bare)?;
+        sim.config.scenario_events = scenario_events;
+        if let Some(schedule) = schedule {
+            sim.schedule_from_doc(tick, schedule)?;
+        }
         sim.lineage.semantics = semantics;
         let restored = Restored {
             tick,

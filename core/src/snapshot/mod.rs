@@ -20,6 +20,7 @@ mod check_totals;
 mod convert;
 mod indicators;
 mod parts;
+mod schedule_parts;
 pub mod v1;
 pub mod v2;
 pub mod v3;
@@ -98,6 +99,7 @@ mod tests {
         serde_json::to_string(&doc).unwrap()
     }
 
+    /// The same document in version 3 (nothing scheduled, so only the version differs).
     fn as_v1(current: &str) -> String {
         as_version(current, 1)
     }
@@ -239,6 +241,9 @@ mod tests {
         let mixed = format!("{}{counted}", &v3[..v3.len() - 1]);
         let err = Simulation::restore_json(&mixed).unwrap_err().to_string();
         assert!(err.contains("unknown field `lsm`"), "{err}");
+        let mixed = v3.replacen("\"tick\":", "\"schedule\":null,\"tick\":", 1);
+        let err = Simulation::restore_json(&mixed).unwrap_err().to_string();
+        assert!(err.contains("unknown field `schedule`"), "{err}");
         // A future document that is also of another shape is refused for its version.
         let future = r#"{"schema_version":7,"hologram":true}"#;
         let err = Simulation::restore_json(future).unwrap_err().to_string();

@@ -368,6 +368,7 @@ pub(super) fn event_to_doc(e: &Event) -> doc::Event {
             unsettled,
             eod_penalties,
         },
+        ref other => super::schedule_parts::scheduled_event_to_doc(other),
     };
     doc::Event {
         seq: e.seq,
@@ -449,6 +450,7 @@ pub(super) fn event_from_doc(e: doc::Event) -> Event {
             unsettled,
             eod_penalties,
         },
+        other => super::schedule_parts::scheduled_event_from_doc(other),
     };
     Event {
         seq: e.seq,

@@ -29,7 +29,7 @@ pub enum Versioned {
     V2(v2::Snapshot),
     /// Version 3 (discarded events).
     V3(v3::Snapshot),
-    /// Version 4 (indicators, time series, offsetting work).
+    /// Version 4 (indicators, time series, offsetting work, the schedule of timed inputs).
     V4(v4::Snapshot),
 }
 

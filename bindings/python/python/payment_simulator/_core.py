@@ -337,6 +337,30 @@ class Orchestrator:
         with self._lock:
             _check(lib.psim_sim_events_discard(self._live_handle(), through_seq))
 
+    # -- the schedule of timed inputs (docs/model.md, "Scheduled actions") --
+
+    def schedule(self, events) -> None:
+        """Append scheduled actions (``outage``, ``liquidity``, ``credit_limit``,
+        ``arrival_rate``, ``counterparty_weights``, ``lsm``, ``payment``; the ``scenario_events``
+        of a scenario file), all or nothing: a list of dicts, or ``{"scenario_events": [...]}``.
+        A bad action raises :class:`InvalidConfigError` whose ``problems`` name each field
+        (``scenario_events[2].agent``); the simulation is then unchanged."""
+        if isinstance(events, (str, bytes)):
+            raise TypeError("the schedule must be a list of actions or {'scenario_events': [...]}")
+        doc = events if isinstance(events, Mapping) else {"scenario_events": list(events)}
+        text = dumps(doc, InvalidConfigError, "the schedule")
+        with self._lock:
+            _check(lib.psim_sim_schedule(self._live_handle(), text))
+
+    def pending_schedule(self) -> list[dict]:
+        """The entries waiting in the schedule, in the order they apply: ``{"tick", "seq",
+        "phase", "action"}`` (``phase`` ``end``: a window in force, e.g. an outage)."""
+        return self._call_json(lib.psim_sim_schedule_json)
+
+    def pending_schedule_json(self) -> str:
+        """:meth:`pending_schedule` as the core's JSON text, unparsed."""
+        return self._call_str(lib.psim_sim_schedule_json)
+
     def state(self) -> dict:
         """``{"tick", "day", "agents": [...], "queue2_size"}``, agents in configuration order."""
         return self._call_json(lib.psim_sim_state)

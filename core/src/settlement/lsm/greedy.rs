@@ -35,6 +35,11 @@ impl Simulation {
             if self.skip_pair(i, j, memo) {
                 continue;
             }
+            // An outage of either side leaves one direction that cannot settle.
+            let active = &self.schedule.active;
+            if !(active.may_settle(i, j) && active.may_settle(j, i)) {
+                continue;
+            }
             let n = self.try_bilateral(i, j);
             if n == 0 {
                 // A failed attempt changed nothing: the memo records the state it failed in.
@@ -104,8 +109,14 @@ impl Simulation {
         }
         let n = self.ids.len();
         let mut net = vec![0i128; n];
+        // Payments that an outage stops from settling are left out from the start.
+        let active = &self.schedule.active;
+        let unrestricted = active.unrestricted();
         for s in 0..n as AgentIdx {
             for e in self.queue2.sender_queue(s).values() {
+                if !unrestricted && !active.may_settle(s, e.receiver) {
+                    continue;
+                }
                 net[s as usize] -= e.amount as i128;
                 net[e.receiver as usize] += e.amount as i128;
             }
@@ -136,6 +147,9 @@ impl Simulation {
                 }
                 let r = entry.receiver as usize;
                 bound[a as usize] = Some(key);
+                if !self.schedule.active.may_settle(a, entry.receiver) {
+                    continue; // never counted
+                }
                 net[a as usize] += entry.amount as i128;
                 net[r] -= entry.amount as i128;
                 if short(self, &net, r) {
@@ -150,6 +164,15 @@ impl Simulation {
                 None => items.extend(queue.keys().map(|&k| (k, s))),
                 Some(b) => items.extend(queue.range(..b).map(|(&k, _)| (k, s))),
             }
+        }
+        if !unrestricted {
+            let active = &self.schedule.active;
+            let queue2 = &self.queue2;
+            items.retain(|&(k, s)| {
+                queue2
+                    .entry(s, k)
+                    .is_some_and(|e| active.may_settle(s, e.receiver))
+            });
         }
         if items.is_empty() {
             self.skip.multilateral_failed();

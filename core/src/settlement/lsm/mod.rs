@@ -105,7 +105,7 @@ impl Simulation {
     /// Step 5: rounds of offsetting and a Queue 2 retry while a round settles anything.
     /// Skipped when nothing changed since the last run (it would settle nothing).
     pub(crate) fn run_lsm(&mut self) {
-        let lsm = &self.config.lsm;
+        let lsm = self.lsm_switches();
         let (bilateral, multilateral) = (lsm.bilateral, lsm.multilateral);
         if !(bilateral || multilateral) {
             return;
@@ -188,9 +188,13 @@ impl Simulation {
         };
         let agents: Vec<AgentIdx> = match only {
             None => {
+                // Payments that an outage stops from settling are left out.
+                let active = &self.schedule.active;
                 for s in 0..self.ids.len() as AgentIdx {
                     for (&key, e) in self.queue2.sender_queue(s) {
-                        add(s, key, e.receiver, e.amount);
+                        if active.may_settle(s, e.receiver) {
+                            add(s, key, e.receiver, e.amount);
+                        }
                     }
                 }
                 (0..self.ids.len() as AgentIdx).collect()
@@ -318,6 +322,11 @@ impl Simulation {
             let Some((&(i, j), &memo)) = next else { break };
             cursor = Some((i, j));
             if self.skip_pair(i, j, memo) {
+                continue;
+            }
+            // An outage of either side leaves one direction that cannot settle.
+            let active = &self.schedule.active;
+            if !(active.may_settle(i, j) && active.may_settle(j, i)) {
                 continue;
             }
             let (inst, places) = self.detach(Some((i, j)));

@@ -30,6 +30,7 @@ _LIMIT_HELP = {
     "max_transactions_per_tick": "expected transactions per tick per simulation (split parts at their maximum)",
     "max_transactions_per_request": "transactions one tick or run request may create",
     "max_live_transactions": "unsettled transactions one simulation may hold",
+    "max_pending_actions": "entries waiting in one simulation's schedule",
     "max_events_in_memory": "events a simulation holds in memory (the rest are in the database)",
     "max_ticks_per_request": "n of POST .../tick",
     "max_run_ticks": "ticks of POST .../run",

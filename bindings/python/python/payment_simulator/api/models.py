@@ -98,6 +98,10 @@ class StateResponse(_Response):
     day: int
     agents: list[AgentState]
     queue2_size: int
+    pending_actions: int = Field(0, description="Entries waiting in the schedule (absent when none)")
+    outages: list[dict[str, Any]] = Field(
+        default_factory=list, description="Outages in force: agent, to_tick, block_receiving (absent when none)"
+    )
 
 
 class Costs(_Response):
@@ -299,7 +303,20 @@ class ErrorBody(BaseModel):
     error: ErrorInfo
 
 
+class ScheduleResponse(_Response):
+    scheduled: int = Field(description="Actions appended")
+    pending_actions: int = Field(description="Entries now waiting in the schedule")
+
+
+class PendingSchedule(_Response):
+    pending: list[dict[str, Any]] = Field(
+        description="Entries in the order they apply: tick, seq, phase (apply | start | end), action"
+    )
+
+
 __all__ = [
+    "ScheduleResponse",
+    "PendingSchedule",
     "CreateSimulationResponse",
     "TickResponse",
     "RunResponse",

@@ -33,6 +33,8 @@ from .models import (
     EventsPage,
     HealthResponse,
     IndicatorsResponse,
+    PendingSchedule,
+    ScheduleResponse,
     RunResponse,
     SimulationList,
     StateResponse,
@@ -287,6 +289,66 @@ async def submit_transaction(
 ) -> dict:
     """The order arrives at the current tick (it is processed by the next tick)."""
     return {"transaction_id": await gate.run(simulation_id, service.submit, simulation_id, tx_spec.to_engine())}
+
+
+_SCHEDULE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            media: {
+                "schema": {
+                    "oneOf": [
+                        {"type": "array", "items": {"$ref": "#/components/schemas/ScenarioEvent"}},
+                        {
+                            "type": "object",
+                            "properties": {
+                                "scenario_events": {
+                                    "type": "array",
+                                    "items": {"$ref": "#/components/schemas/ScenarioEvent"},
+                                }
+                            },
+                            "required": ["scenario_events"],
+                        },
+                    ]
+                }
+            }
+            for media in ("application/json", *sorted(YAML_TYPES))
+        },
+    }
+}
+
+
+@router.post(
+    "/simulations/{simulation_id}/schedule",
+    response_model=ScheduleResponse,
+    responses=_errors(404, 409, 413, 415, 422, 500, 503),
+    openapi_extra=_SCHEDULE_BODY,
+    summary="Schedule timed inputs",
+)
+async def post_schedule(simulation_id: SimulationId, request: Request, service: Service, gate: Gate) -> dict:
+    """Append scheduled actions (outages, liquidity, credit and rate changes, payments; the
+    `scenario_events` of a scenario file): a list, or `{"scenario_events": [...]}`, JSON or
+    YAML. All or nothing: a 422 lists every problem with its path; 409 `schedule_limit` beyond
+    the server's `max_pending_actions`. Stored before it is acknowledged."""
+    fmt = body_format(request)
+    raw = await request.body()
+    limit = settings_of(request.app).max_body_bytes
+    if len(raw) > limit:
+        raise ApiError(413, "body_too_large", f"a request body is at most {limit} bytes (got {len(raw)})")
+    document = await run_in_threadpool(read_transaction, raw, fmt)
+    return await gate.run(simulation_id, service.schedule, simulation_id, document)
+
+
+@router.get(
+    "/simulations/{simulation_id}/schedule",
+    response_model=PendingSchedule,
+    responses=_errors(404, 422, 500),
+    summary="Pending schedule",
+)
+async def get_schedule(simulation_id: SimulationId, service: Service, gate: Gate) -> Response:
+    """The entries waiting in the schedule, in the order they apply (`phase: end` is a window in
+    force, e.g. an outage)."""
+    return _json(await gate.run(simulation_id, service.schedule_json, simulation_id))
 
 
 @router.delete(

@@ -393,6 +393,41 @@ class SimulationService:
         with self._using(sim_id) as entry, self._engine_errors(entry):
             return entry.orchestrator.timeseries_json(from_sample, limit).encode()
 
+    def schedule(self, sim_id: str, document: Any) -> dict:
+        """Append scheduled actions (a list, or ``{"scenario_events": [...]}``), all or nothing:
+        422 ``invalid_config`` with every problem and its path (``scenario_events[i].field``),
+        409 ``schedule_limit`` beyond ``max_pending_actions``. The change is stored as a
+        snapshot (which holds the schedule), never as a log entry."""
+        if not isinstance(document, (list, dict)):
+            message = 'the schedule must be a list of actions or {"scenario_events": [...]}'
+            raise ApiError(422, "invalid_config", message, [("scenario_events", message)])
+        with self._using(sim_id) as entry, self._engine_errors(entry):
+            orchestrator = entry.orchestrator
+            events = document.get("scenario_events") if isinstance(document, dict) else document
+            adding = len(events) if isinstance(events, list) else 0
+            pending = int(orchestrator.state().get("pending_actions", 0))
+            limit = self.settings.max_pending_actions
+            if pending + adding > limit:
+                raise ApiError(
+                    409,
+                    "schedule_limit",
+                    f"a simulation holds at most {limit} pending scheduled actions ({pending} pending, {adding} more asked)",
+                    [("scenario_events", f"at most {limit - pending} more")],
+                )
+            started = time.perf_counter()
+            orchestrator.schedule(document)
+            with self._changing(entry):
+                blocks, through = drain(orchestrator, entry.events_through, min_events=ENGINE_PAGE)
+                self._commit(
+                    entry, "schedule", "", started, blocks=blocks, events_through=through, force_snapshot=True
+                )
+            return {"scheduled": adding, "pending_actions": int(orchestrator.state().get("pending_actions", 0))}
+
+    def schedule_json(self, sim_id: str) -> bytes:
+        """``{"pending": [...]}``: the pending schedule as the core renders it."""
+        with self._using(sim_id) as entry, self._engine_errors(entry):
+            return b'{"pending":' + entry.orchestrator.pending_schedule_json().encode("utf-8") + b"}"
+
     def state(self, sim_id: str) -> dict:
         return json.loads(self.state_json(sim_id))
 

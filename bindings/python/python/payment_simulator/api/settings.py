@@ -49,6 +49,9 @@ class Settings:
     #: Unsettled transactions one simulation may hold (its memory): a change is refused
     #: (409 ``transaction_limit``) once it holds this many, and a run stops when it gets there.
     max_live_transactions: int = 1_000_000
+    #: Entries waiting in one simulation's schedule (``POST …/schedule`` beyond it: 409
+    #: ``schedule_limit``); a window counts once until it ends.
+    max_pending_actions: int = 100_000
     #: Events one simulation holds in memory: events move to the database as they are
     #: produced, a long run in slices of about this many events (a tick is never cut, so one
     #: tick's events may go beyond it).

@@ -171,12 +171,17 @@ class SimulationConfig:
         """The configuration in the scenario format, every default written out; the core reads
         it back to this same configuration."""
         simulation, agents, costs, lsm = self._parts()
-        return {
+        dumped = {
             "simulation": simulation.model_dump(),
             "agents": [agent.model_dump(exclude_none=exclude_none) for agent in agents],
             "costs": costs.model_dump(),
             "lsm": lsm.model_dump(),
         }
+        # Timed inputs are the core's documents, passed on as it wrote them.
+        events = json.loads(self._machine_json).get("scenario_events")
+        if events:
+            dumped["scenario_events"] = events
+        return dumped
 
     # -- value semantics --
 
