@@ -53,6 +53,7 @@ mod schedule;
 mod settlement;
 pub mod snapshot;
 pub mod stats;
+pub mod stress;
 mod transaction;
 
 pub use config::SimulationConfig;
