@@ -17,6 +17,7 @@
 //! | `documents` | the JSON documents the library adds around core types (the events document) |
 //! | `sim` | the `psim_sim_*` exports |
 //! | `config` | the `psim_config_*` exports: configuration documents without a simulation |
+//! | `stress` | the automated stress tester: [`psim_stress_run`] |
 //! | `budget` | work budgets: [`psim_sim_workload`], [`psim_sim_run_budget`], [`psim_sim_events_discard`], [`psim_run_summary_merge`] |
 //!
 //! The generated header is `include/payment_sim.h` (cbindgen, see `build.rs`); the guide is
@@ -37,6 +38,7 @@ mod version;
 // Appended after every older export, so the header lists the newer functions last.
 mod budget;
 mod config;
+mod stress;
 
 pub use budget::{
     psim_run_summary_merge, psim_sim_events_discard, psim_sim_run_budget, psim_sim_workload,
@@ -46,6 +48,7 @@ pub use documents::{EventsDocument, PSIM_EVENTS_SCHEMA_VERSION, PSIM_SNAPSHOT_SC
 pub use error::{psim_last_error, psim_last_error_json, psim_status};
 pub use handle::{psim_sim_t, PsimSim};
 pub use sim::*;
+pub use stress::{psim_progress_fn, psim_stress_run};
 pub use strings::psim_string_free;
 pub use version::{
     psim_abi_version, psim_version, PSIM_ABI_VERSION, PSIM_VERSION_MAJOR, PSIM_VERSION_MINOR,

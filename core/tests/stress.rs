@@ -38,7 +38,8 @@ fn chain() -> SimulationConfig {
     ))
 }
 
-const OUTAGE_EACH: &str = "scenarios: [{type: outage, participants: all, from_tick: 0, to_tick: 10}]";
+const OUTAGE_EACH: &str =
+    "scenarios: [{type: outage, participants: all, from_tick: 0, to_tick: 10}]";
 
 fn run(config: &SimulationConfig, text: &str, threads: usize) -> StressReport {
     stress(config, &def(text), Some(threads), None).unwrap()
@@ -56,8 +57,10 @@ fn the_head_of_the_chain_ranks_first_and_the_leaf_last_with_no_damage() {
         .map(|e| (e.rank, e.participant.clone(), e.damage))
         .collect();
     let want = [(1, "A", 200), (2, "B", 100), (3, "C", 0), (4, "D", 0)];
-    let want: Vec<(usize, String, i64)> =
-        want.iter().map(|(r, p, d)| (*r, p.to_string(), *d)).collect();
+    let want: Vec<(usize, String, i64)> = want
+        .iter()
+        .map(|(r, p, d)| (*r, p.to_string(), *d))
+        .collect();
     assert_eq!(ranking, want);
     // The benchmark settles everything; A's variant leaves all three payments unsettled.
     assert_eq!(report.benchmark.system.unsettled_value, 0);
@@ -68,9 +71,15 @@ fn the_head_of_the_chain_ranks_first_and_the_leaf_last_with_no_damage() {
     assert_eq!(a.system.unsettled_value_by_day, vec![300]);
     // A keeps the 100 it would have paid: +100 from tick 1; B never gets it in transit.
     let pa = &a.participants[0];
-    assert_eq!((pa.liquidity_min, pa.liquidity_max, pa.liquidity_max_tick), (0, 100, 1));
+    assert_eq!(
+        (pa.liquidity_min, pa.liquidity_max, pa.liquidity_max_tick),
+        (0, 100, 1)
+    );
     let pb = &a.participants[1];
-    assert_eq!((pb.liquidity_min, pb.liquidity_min_tick, pb.liquidity_max), (-100, 1, 0));
+    assert_eq!(
+        (pb.liquidity_min, pb.liquidity_min_tick, pb.liquidity_max),
+        (-100, 1, 0)
+    );
     // D ends 100 short of the benchmark.
     assert_eq!(a.participants[3].liquidity_min, -100);
     assert_eq!(a.participants[3].liquidity_min_tick, 3);
@@ -99,7 +108,11 @@ fn a_variant_that_changes_nothing_deteriorates_nothing() {
 #[test]
 fn a_withdrawal_deteriorates_by_the_amount_withdrawn_from_its_tick() {
     // A alone with 1,000 and no payments: 25% at the start of tick 4 is 250.
-    let alone = cfg(&config(10, vec![agent("A", 1_000, 0), agent("B", 0, 0)], json!(null)));
+    let alone = cfg(&config(
+        10,
+        vec![agent("A", 1_000, 0), agent("B", 0, 0)],
+        json!(null),
+    ));
     let report = run(
         &alone,
         "scenarios: [{type: liquidity_withdrawal, participants: [A], percent: 25, tick: 4}]",
@@ -120,7 +133,9 @@ fn the_report_is_the_same_bytes_whatever_the_number_of_threads() {
     let text = "scenarios:
   - {type: outage, participants: all, from_tick: 10, to_tick: 60}
   - {type: liquidity_withdrawal, participants: {largest: 2}, percent: 50, tick: 20}";
-    let one = stress_text(scenario, text, Some(1), None).unwrap().to_json();
+    let one = stress_text(scenario, text, Some(1), None)
+        .unwrap()
+        .to_json();
     for threads in [2, 4] {
         let calls = std::sync::Mutex::new(Vec::new());
         let progress = |p: Progress| calls.lock().unwrap().push(p);
@@ -198,9 +213,9 @@ fn every_bad_definition_is_a_problem_with_its_path() {
     for (text, path, words) in cases {
         let found = problems(&c, text);
         assert!(
-            found
-                .iter()
-                .any(|(p, m)| p.starts_with(path) && m.starts_with(p.as_str()) && m.contains(words)),
+            found.iter().any(|(p, m)| p.starts_with(path)
+                && m.starts_with(p.as_str())
+                && m.contains(words)),
             "{text}: {found:?}"
         );
     }

@@ -120,13 +120,21 @@ fn check_fields(j: usize, s: &StressScenario, p: &mut Vec<Problem>) {
     for f in &here {
         if !allowed.contains(f) {
             let kind = s.kind.name();
-            p.push(problem(j, f, format_args!(" is not a field of a {kind} scenario")));
+            p.push(problem(
+                j,
+                f,
+                format_args!(" is not a field of a {kind} scenario"),
+            ));
         }
     }
     for f in required {
         if !here.contains(f) {
             let kind = s.kind.name();
-            p.push(problem(j, f, format_args!(" is required for a {kind} scenario")));
+            p.push(problem(
+                j,
+                f,
+                format_args!(" is required for a {kind} scenario"),
+            ));
         }
     }
     if let Some(percent) = s.percent {
@@ -169,7 +177,11 @@ fn check_participants(
         }
         Participants::List(list) => {
             if list.is_empty() {
-                p.push(problem(j, "participants", " must name at least one participant"));
+                p.push(problem(
+                    j,
+                    "participants",
+                    " must name at least one participant",
+                ));
             }
             let mut seen = std::collections::BTreeSet::new();
             let mut out = Vec::new();
@@ -274,5 +286,7 @@ pub(crate) fn withdrawal(balance: i64, percent: f64) -> i64 {
     if balance <= 0 {
         return 0;
     }
-    ((balance as f64) * percent / 100.0).floor().min(balance as f64) as i64
+    ((balance as f64) * percent / 100.0)
+        .floor()
+        .min(balance as f64) as i64
 }
