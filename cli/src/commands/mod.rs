@@ -3,6 +3,7 @@
 pub mod replay;
 pub mod run;
 pub mod step;
+pub mod stress;
 pub mod validate;
 
 use payment_sim_core::config::EventRecording;

@@ -15,5 +15,6 @@ mod run;
 mod scenarios;
 mod state_files;
 mod step;
+mod stress;
 mod support;
 mod validate;
