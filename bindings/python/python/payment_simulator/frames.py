@@ -42,4 +42,23 @@ def agents_to_pandas(document: Mapping[str, Any]):
     return frame.set_index("id") if "id" in frame.columns else frame
 
 
-__all__ = ["ticks_to_pandas", "events_to_pandas", "stats_to_pandas", "agents_to_pandas"]
+def stress_to_pandas(report: Mapping[str, Any]):
+    """A stress report (:func:`payment_simulator.stress`) as a DataFrame: one row per variant
+    and participant, indexed by (scenario, stressed, participant), with the variant's type and
+    damage and the participant's changes (``liquidity_min``, ``unsettled_value``, ...)."""
+    rows = [
+        {
+            "scenario": v["scenario"],
+            "type": v["type"],
+            "stressed": v["participant"],
+            "damage": v["damage"],
+            **{("participant" if k == "id" else k): value for k, value in p.items()},
+        }
+        for v in report["variants"]
+        for p in v["participants"]
+    ]
+    frame = _pandas().DataFrame.from_records(rows)
+    return frame.set_index(["scenario", "stressed", "participant"]) if rows else frame
+
+
+__all__ = ["ticks_to_pandas", "events_to_pandas", "stats_to_pandas", "agents_to_pandas", "stress_to_pandas"]
