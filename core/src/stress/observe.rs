@@ -132,3 +132,35 @@ pub(crate) fn variant(
     })?;
     Ok((figures, extremes))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::EventRecording;
+
+    /// Runs record no events: the figures are those of the run with its own recording level.
+    #[test]
+    fn figures_do_not_depend_on_event_recording() {
+        let text = include_str!("../../../examples/scenarios/four_bank_ring.yaml");
+        let (mut config, _) = crate::parse_document(text).unwrap();
+        config.event_recording = EventRecording::Full;
+        let mut sim = Simulation::new(config.clone()).unwrap();
+        sim.run_to_end().unwrap();
+        let stats = sim.statistics();
+        let (figures, path) = benchmark(config).unwrap();
+        let sent: Vec<i64> = stats.agents.iter().map(|a| a.sent_value).collect();
+        let costs: Vec<i64> = stats.agents.iter().map(|a| a.costs.total).collect();
+        assert_eq!(figures.settled_value, sent);
+        assert_eq!(figures.cost, costs);
+        let last: Vec<i64> = stats.agents.iter().map(|a| a.balance).collect();
+        assert_eq!(path.at(sim.horizon() - 1), &last[..]);
+        let delays: u64 = figures.delay_sum.iter().sum();
+        let settled: u64 = figures.settled_count.iter().sum();
+        assert_eq!(delays as f64 / settled as f64, stats.delay.mean_ticks);
+        let unsettled: u64 = figures.unsettled_count.iter().sum();
+        assert_eq!(
+            unsettled,
+            stats.drops + stats.queue1_size + stats.queue2_size
+        );
+    }
+}
