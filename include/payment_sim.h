@@ -125,7 +125,7 @@ typedef struct psim_sim psim_sim;
 typedef psim_sim psim_sim_t;
 
 /**
- * Called by psim_stress_run() after each run finishes: `done` runs of `total` (the
+ * Called by psim_stress_run(), on the calling thread, as runs finish: `done` runs of `total` (the
  * benchmark and every variant), with the `user_data` given to psim_stress_run().
  */
 typedef void (*psim_progress_fn)(uint64_t done, uint64_t total, void *user_data);
@@ -791,9 +791,9 @@ psim_status psim_config_schema(char **schema_json_out);
  *   JSON or YAML; NUL-terminated UTF-8, borrowed for the call.
  * - `threads`: threads to run on; 0 = the machine's available parallelism. The report is
  *   the same bytes whatever the number.
- * - `progress`: NULL, or called after each run with (runs done, runs in all, `user_data`),
- *   from the library's worker threads (one call at a time; the last call is made before
- *   psim_stress_run() returns). It must not call back into the library.
+ * - `progress`: NULL, or called as runs finish with (runs done, runs in all, `user_data`), on
+ *   the calling thread (the library's worker threads never call it); the last call has
+ *   done = total. It must not call back into the library.
  * - `report_json_out`: receives the report (docs/json.md § Stress report), owned by the
  *   caller, released with psim_string_free().
  *
@@ -808,8 +808,7 @@ psim_status psim_config_schema(char **schema_json_out);
  *
  * # Safety
  * `config` and `stress` are NULL or NUL-terminated strings; `report_json_out` is NULL or
- * valid for a write; `progress`, if not NULL, may be called from other threads with
- * `user_data` during the call.
+ * valid for a write; `progress`, if not NULL, is called with `user_data` during the call.
  */
 psim_status psim_stress_run(const char *config,
                             const char *stress,

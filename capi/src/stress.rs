@@ -9,20 +9,10 @@ use crate::documents::to_json;
 use crate::psim_status;
 use crate::strings::{out_arg, str_arg};
 
-/// Called by psim_stress_run() after each run finishes: `done` runs of `total` (the
+/// Called by psim_stress_run(), on the calling thread, as runs finish: `done` runs of `total` (the
 /// benchmark and every variant), with the `user_data` given to psim_stress_run().
 pub type psim_progress_fn =
     Option<unsafe extern "C" fn(done: u64, total: u64, user_data: *mut c_void)>;
-
-/// The caller's callback and its data, called from worker threads one call at a time.
-struct Callback {
-    f: unsafe extern "C" fn(u64, u64, *mut c_void),
-    user_data: *mut c_void,
-}
-
-// SAFETY: the contract of psim_stress_run(): the callback may be called from any thread
-// (never two at once: the core serialises the calls), with `user_data` as given.
-unsafe impl Sync for Callback {}
 
 /// Run the automated stress tester: the benchmark configuration and every variant of the
 /// stress definition, on `threads` threads, and return the report.
@@ -33,9 +23,9 @@ unsafe impl Sync for Callback {}
 ///   JSON or YAML; NUL-terminated UTF-8, borrowed for the call.
 /// - `threads`: threads to run on; 0 = the machine's available parallelism. The report is
 ///   the same bytes whatever the number.
-/// - `progress`: NULL, or called after each run with (runs done, runs in all, `user_data`),
-///   from the library's worker threads (one call at a time; the last call is made before
-///   psim_stress_run() returns). It must not call back into the library.
+/// - `progress`: NULL, or called as runs finish with (runs done, runs in all, `user_data`), on
+///   the calling thread (the library's worker threads never call it); the last call has
+///   done = total. It must not call back into the library.
 /// - `report_json_out`: receives the report (docs/json.md § Stress report), owned by the
 ///   caller, released with psim_string_free().
 ///
@@ -50,8 +40,7 @@ unsafe impl Sync for Callback {}
 ///
 /// # Safety
 /// `config` and `stress` are NULL or NUL-terminated strings; `report_json_out` is NULL or
-/// valid for a write; `progress`, if not NULL, may be called from other threads with
-/// `user_data` during the call.
+/// valid for a write; `progress`, if not NULL, is called with `user_data` during the call.
 #[no_mangle]
 pub unsafe extern "C" fn psim_stress_run(
     config: *const c_char,
@@ -68,11 +57,10 @@ pub unsafe extern "C" fn psim_stress_run(
         let stress = unsafe { str_arg(F, "stress", stress) }?;
         let out = out_arg(F, "report_json_out", report_json_out)?;
         let threads = (threads > 0).then_some(threads as usize);
-        let callback = progress.map(|f| Callback { f, user_data });
         let report_progress = |p: Progress| {
-            if let Some(c) = &callback {
-                // SAFETY: the caller's callback, as documented above.
-                unsafe { (c.f)(p.done as u64, p.total as u64, c.user_data) }
+            if let Some(f) = progress {
+                // SAFETY: the caller's callback with its data, on the calling thread.
+                unsafe { f(p.done as u64, p.total as u64, user_data) }
             }
         };
         let report = stress_text(config, stress, threads, Some(&report_progress))?;

@@ -39,9 +39,11 @@ fn the_report_is_the_cores_and_progress_reaches_the_caller() {
     };
     assert_eq!(status, psim_status::Ok, "{}", last_error());
     assert_eq!(take(out), rust);
-    let mut calls = calls.into_inner().unwrap();
-    calls.sort();
-    assert_eq!(calls, vec![(1, 3), (2, 3), (3, 3)]);
+    // On this thread, as runs finish: the benchmark first, all three last, never backwards.
+    let calls = calls.into_inner().unwrap();
+    assert_eq!(calls.first(), Some(&(1, 3)));
+    assert_eq!(calls.last(), Some(&(3, 3)));
+    assert!(calls.windows(2).all(|w| w[0].0 < w[1].0));
 }
 
 #[test]

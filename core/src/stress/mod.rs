@@ -30,6 +30,8 @@ pub use report::{
     SystemFigures, Variant,
 };
 
+use std::sync::Arc;
+
 use crate::config::SimulationConfig;
 use crate::error::{Problem, SimError};
 use expand::VariantSpec;
@@ -50,7 +52,8 @@ pub fn default_threads() -> usize {
 
 /// Run the benchmark `config` and every variant of `def`, on `threads` threads (`None`: as
 /// many as the machine has; the report is the same for every number). `progress` is called
-/// after each run, from the thread that ran it, never concurrently.
+/// on the calling thread as runs finish (the benchmark first, the last call with every run
+/// done); the calling thread runs nothing itself when there are worker threads.
 ///
 /// Errors: [`SimError::InvalidConfig`] with paths `scenarios[j].…` for a definition that
 /// breaks a rule (nothing is run); `threads` = 0 is [`SimError::InvalidArgument`]; an error
@@ -59,7 +62,7 @@ pub fn stress(
     config: &SimulationConfig,
     def: &StressDefinition,
     threads: Option<usize>,
-    progress: Option<&(dyn Fn(Progress) + Sync)>,
+    progress: Option<&dyn Fn(Progress)>,
 ) -> Result<StressReport, SimError> {
     if threads == Some(0) {
         return Err(SimError::InvalidArgument(
@@ -72,27 +75,25 @@ pub fn stress(
     let ids: Vec<String> = config.agent_configs.iter().map(|a| a.id.clone()).collect();
 
     let (bench, path) = observe::benchmark(config.clone())?;
-    let specs = variants(def, config, &ids, &bench, &path);
+    let specs = Arc::new(variants(def, config, &ids, &bench, &path));
     let total = specs.len() + 1;
-    let finished = std::sync::atomic::AtomicUsize::new(1);
-    if let Some(p) = progress {
-        p(Progress { done: 1, total });
-    }
-    let runs = parallel::run_jobs(
-        specs.len(),
-        threads,
-        |k| {
-            let mut variant = config.clone();
+    let report = |done: usize| {
+        if let Some(p) = progress {
+            p(Progress { done, total });
+        }
+    };
+    report(1);
+    let (shared, path) = (Arc::new(config.clone()), Arc::new(path));
+    let job: parallel::Job<_, SimError> = {
+        let specs = specs.clone();
+        Arc::new(move |k: usize| {
+            let mut variant = (*shared).clone();
             variant.scenario_events.extend(specs[k].event.clone());
             observe::variant(variant, &path)
-        },
-        || {
-            let done = finished.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            if let Some(p) = progress {
-                p(Progress { done, total });
-            }
-        },
-    )?;
+        })
+    };
+    let runs = parallel::run_jobs(specs.len(), threads, job, |n| report(n + 1))?;
+    let specs = Arc::try_unwrap(specs).unwrap_or_else(|s| (*s).clone());
 
     let bench_system = bench.system();
     let variants: Vec<Variant> = specs
@@ -172,7 +173,7 @@ pub fn stress_text(
     config: &str,
     definition: &str,
     threads: Option<usize>,
-    progress: Option<&(dyn Fn(Progress) + Sync)>,
+    progress: Option<&dyn Fn(Progress)>,
 ) -> Result<StressReport, SimError> {
     let (config, _) = crate::document::parse_document(config)?;
     let def = StressDefinition::from_text(definition)?;

@@ -47,8 +47,8 @@ def stress(
       "from_tick": 10, "to_tick": 60}]}``, a path to a YAML/JSON file, or its text as bytes.
     - ``threads``: native threads to run on; ``None`` or 0 = the machine's cores. The report
       is the same whatever the number.
-    - ``progress``: called as ``progress(done, total)`` after each run (from a native worker
-      thread, one call at a time); an exception in it is printed and ignored.
+    - ``progress``: called as ``progress(done, total)`` as runs finish, on the calling thread
+      (the last call has ``done == total``); an exception in it is printed and ignored.
 
     Raises InvalidConfigError with every problem and its path (``scenarios[0].to_tick``, …)
     for a definition or configuration that breaks a rule; nothing is run then."""
