@@ -237,3 +237,22 @@ fn a_malformed_definition_is_a_shape_problem_with_its_path() {
         assert_eq!(p.path, path, "{text}: {p:?}");
     }
 }
+
+#[test]
+fn an_outage_overlapping_one_the_benchmark_schedules_is_refused_with_its_path() {
+    let agents = vec![agent("A", 1_000, 0), agent("B", 0, 0)];
+    let benchmark = cfg(&config(
+        10,
+        agents,
+        json!({"scenario_events": [{"type": "outage", "agent": "B", "from_tick": 2, "to_tick": 6}]}),
+    ));
+    let found = problems(&benchmark, OUTAGE_EACH);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (path, message) = &found[0];
+    assert!(path.starts_with("scenarios[0]."), "{found:?}");
+    assert!(message.starts_with(path.as_str()), "{found:?}");
+    assert!(message.contains("overlap"), "{found:?}");
+    // A window clear of B's runs.
+    let clear = "scenarios: [{type: outage, participants: all, from_tick: 6, to_tick: 10}]";
+    assert_eq!(run(&benchmark, clear, 2).variants.len(), 2);
+}

@@ -3,9 +3,9 @@
 //!
 //! The timing rules (window inside the horizon, not inverted, no overlap with an outage the
 //! benchmark already schedules, tick in range) are the schedule's own: each participant's
-//! action is checked by `schedule::resolve` together with the configuration's
-//! `scenario_events`, and its problems are re-pathed to the stress scenario
-//! (`scenario_events[k].to_tick` → `scenarios[j].to_tick`, `agent` → `participants`).
+//! action is checked by `schedule::resolve` after the configuration's `scenario_events`, and
+//! its problems are re-pathed to the stress scenario (`scenario_events[0].to_tick` →
+//! `scenarios[j].to_tick`, `agent` → `participants`).
 
 use std::collections::HashMap;
 
@@ -204,8 +204,9 @@ fn check_participants(
     }
 }
 
-/// The schedule's rules on each candidate's action; the first candidate with problems
-/// reports them (the others would mostly repeat them).
+/// The schedule's rules on each candidate's action, after the configuration's own actions
+/// (resolved once: their windows are what a candidate's outage must not overlap). The first
+/// candidate with problems reports them (the others would mostly repeat them).
 fn check_timing(
     j: usize,
     s: &StressScenario,
@@ -220,25 +221,25 @@ fn check_timing(
         now: 0,
         horizon: config.horizon(),
     };
-    let k = config.scenario_events.len();
-    let mut events = config.scenario_events.clone();
-    events.push(ScenarioEvent::new(ActionType::Outage)); // replaced below
+    let mut scheduled = Windows::default();
+    if resolve(&config.scenario_events, &ctx, &mut scheduled).is_err() {
+        return; // impossible for a validated configuration
+    }
     for &a in candidates {
         let id = &config.agent_configs[a as usize].id;
-        events[k] = event(s, id, 1);
-        if let Err(problems) = resolve(&events, &ctx, &mut Windows::default()) {
-            p.extend(problems.into_iter().map(|q| repath(q, k, j)));
+        let added = [event(s, id, 1)];
+        if let Err(problems) = resolve(&added, &ctx, &mut scheduled.clone()) {
+            p.extend(problems.into_iter().map(|q| repath(q, j)));
             return;
         }
     }
 }
 
-/// `scenario_events[k].field` → `scenarios[j].field` (`agent` → `participants`, `amount` →
-/// `percent`), in the path and at the start of the message.
-fn repath(q: Problem, k: usize, j: usize) -> Problem {
-    let prefix = format!("scenario_events[{k}].");
-    let Some(field) = q.path.strip_prefix(&prefix) else {
-        return q; // a problem of another action: impossible for a validated configuration
+/// `scenario_events[0].field` (the one action checked) → `scenarios[j].field` (`agent` →
+/// `participants`, `amount` → `percent`), in the path and at the start of the message.
+fn repath(q: Problem, j: usize) -> Problem {
+    let Some(field) = q.path.strip_prefix("scenario_events[0].") else {
+        return q;
     };
     let field = match field {
         "agent" => "participants",
