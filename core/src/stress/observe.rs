@@ -163,4 +163,18 @@ mod tests {
             stats.drops + stats.queue1_size + stats.queue2_size
         );
     }
+
+    /// The benchmark run as a variant of itself (random arrivals, queues, LSM): nothing moves.
+    #[test]
+    fn the_benchmark_compared_with_itself_deteriorates_nothing() {
+        let text = include_str!("../../../examples/scenarios/four_bank_ring.yaml");
+        let (config, _) = crate::parse_document(text).unwrap();
+        let (bench, path) = benchmark(config.clone()).unwrap();
+        let (again, extremes) = variant(config, &path).unwrap();
+        assert!(extremes.iter().all(|e| *e == Extremes::default()));
+        assert_eq!(again.unsettled_value, bench.unsettled_value);
+        assert_eq!(again.value_delay_sum, bench.value_delay_sum);
+        assert_eq!(again.day_unsettled_count, bench.day_unsettled_count);
+        assert!(bench.settled_count.iter().sum::<u64>() > 0);
+    }
 }
