@@ -120,6 +120,12 @@ typedef struct psim_sim psim_sim;
 typedef psim_sim psim_sim_t;
 
 /**
+ * Called by psim_stress_run(), on the calling thread, as runs finish: `done` runs of `total` (the
+ * benchmark and every variant), with the `user_data` given to psim_stress_run().
+ */
+typedef void (*psim_progress_fn)(uint64_t done, uint64_t total, void *user_data);
+
+/**
  * The message of the most recent failed call made on the calling thread, or "" when the
  * most recent status-returning call on this thread succeeded. Every function that returns
  * psim_status resets it on entry. Messages quote the offending argument, id, field or value.
@@ -832,3 +838,39 @@ psim_status psim_sim_timeseries_json(const psim_sim_t *sim,
                                      uint64_t from_sample,
                                      uint64_t max_samples,
                                      char **timeseries_json_out);
+
+/**
+ * Run the automated stress tester: the benchmark configuration and every variant of the
+ * stress definition, on `threads` threads, and return the report.
+ *
+ * - `config`: a configuration document (scenario or machine format, JSON or YAML), as
+ *   psim_config_normalize() reads it; NUL-terminated UTF-8, borrowed for the call.
+ * - `stress`: a stress definition (`{scenarios: [...]}`, docs/model.md § Stress testing),
+ *   JSON or YAML; NUL-terminated UTF-8, borrowed for the call.
+ * - `threads`: threads to run on; 0 = the machine's available parallelism. The report is
+ *   the same bytes whatever the number.
+ * - `progress`: NULL, or called as runs finish with (runs done, runs in all, `user_data`), on
+ *   the calling thread (the library's worker threads never call it); the last call has
+ *   done = total. It must not call back into the library.
+ * - `report_json_out`: receives the report (docs/json.md § Stress report), owned by the
+ *   caller, released with psim_string_free().
+ *
+ * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_INVALID_UTF8;
+ * PSIM_STATUS_INVALID_JSON (either text neither JSON nor YAML); PSIM_STATUS_INVALID_CONFIG
+ * (the configuration, or the stress definition with paths `scenarios[j].…`: every problem
+ * in psim_last_error_json()); PSIM_STATUS_INVALID_ARGUMENT; PSIM_STATUS_PANIC.
+ *
+ * NULL: `config`, `stress` and `report_json_out` are required; `progress` and `user_data`
+ * may be NULL.
+ * Thread safety: safe from any thread; the call blocks until every run has finished.
+ *
+ * # Safety
+ * `config` and `stress` are NULL or NUL-terminated strings; `report_json_out` is NULL or
+ * valid for a write; `progress`, if not NULL, is called with `user_data` during the call.
+ */
+psim_status psim_stress_run(const char *config,
+                            const char *stress,
+                            uint32_t threads,
+                            psim_progress_fn progress,
+                            void *user_data,
+                            char **report_json_out);

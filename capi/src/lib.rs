@@ -18,6 +18,7 @@
 //! | `sim` | the `psim_sim_*` exports |
 //! | `config` | the `psim_config_*` exports: configuration documents without a simulation |
 //! | `indicators` | the indicators document and the time-series recorder: [`psim_sim_indicators_json`], [`psim_sim_timeseries_record`], [`psim_sim_timeseries_json`] |
+//! | `stress` | the automated stress tester: [`psim_stress_run`] |
 //! | `budget` | work budgets: [`psim_sim_workload`], [`psim_sim_run_budget`], [`psim_sim_events_discard`], [`psim_run_summary_merge`] |
 //!
 //! The generated header is `include/payment_sim.h` (cbindgen, see `build.rs`); the guide is
@@ -39,6 +40,7 @@ mod version;
 mod budget;
 mod config;
 mod indicators;
+mod stress;
 
 pub use budget::{
     psim_run_summary_merge, psim_sim_events_discard, psim_sim_run_budget, psim_sim_workload,
@@ -51,6 +53,7 @@ pub use indicators::{
     psim_sim_indicators_json, psim_sim_timeseries_json, psim_sim_timeseries_record,
 };
 pub use sim::*;
+pub use stress::{psim_progress_fn, psim_stress_run};
 pub use strings::psim_string_free;
 pub use version::{
     psim_abi_version, psim_version, PSIM_ABI_VERSION, PSIM_VERSION_MAJOR, PSIM_VERSION_MINOR,

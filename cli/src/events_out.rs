@@ -192,7 +192,7 @@ fn csv_line(e: &EventRecord, line: &mut String) {
 }
 
 /// RFC 4180 quoting: agent ids may contain commas, quotes or newlines.
-fn csv_field(field: &str, line: &mut String) {
+pub(crate) fn csv_field(field: &str, line: &mut String) {
     if field.contains([',', '"', '\n', '\r']) {
         line.push('"');
         line.push_str(&field.replace('"', "\"\""));

@@ -64,6 +64,8 @@ pub enum OutputFormat {
     Table,
     /// JSON documents with stable keys.
     Json,
+    /// Comma-separated values (`stress` only).
+    Csv,
 }
 
 /// Output options shared by every command.
@@ -106,6 +108,8 @@ enum Command {
     Export(ExportArgs),
     /// Re-run a recording and verify that the event stream is identical.
     Replay(ReplayArgs),
+    /// Stress test: run the scenario and a stressed variant per participant, rank by damage.
+    Stress(StressArgs),
 }
 
 /// `run`.
@@ -245,6 +249,46 @@ pub struct ExportArgs {
     pub state: Option<PathBuf>,
 }
 
+/// `stress` (docs/cli.md § stress). Without --stress, the flags describe one scenario: an
+/// outage (--from-tick/--to-tick, default the whole run) or, with --withdraw-percent, a
+/// liquidity withdrawal at --tick.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("who").required(true).args(["stress", "outage_each", "largest"])))]
+pub struct StressArgs {
+    /// Benchmark scenario file (YAML or JSON).
+    pub scenario: PathBuf,
+    /// Stress definition file (YAML or JSON; docs/model.md § Stress testing).
+    #[arg(long, value_name = "FILE")]
+    pub stress: Option<PathBuf>,
+    /// Stress each participant in turn.
+    #[arg(long)]
+    pub outage_each: bool,
+    /// Stress the N participants that sent the most value in the benchmark.
+    #[arg(long, value_name = "N")]
+    pub largest: Option<u64>,
+    /// First tick of the outage [default: 0].
+    #[arg(long, value_name = "A", conflicts_with_all = ["stress", "withdraw_percent"])]
+    pub from_tick: Option<u64>,
+    /// First tick after the outage [default: the horizon].
+    #[arg(long, value_name = "B", conflicts_with_all = ["stress", "withdraw_percent"])]
+    pub to_tick: Option<u64>,
+    /// Payments to the participant out do not settle either.
+    #[arg(long, conflicts_with_all = ["stress", "withdraw_percent"])]
+    pub block_receiving: bool,
+    /// Instead of an outage: withdraw X% of each participant's balance at --tick.
+    #[arg(long, value_name = "X", conflicts_with = "stress")]
+    pub withdraw_percent: Option<f64>,
+    /// Tick of the withdrawal [default: 0].
+    #[arg(long, value_name = "T", requires = "withdraw_percent")]
+    pub tick: Option<u64>,
+    /// Threads to run on [default: the machine's cores]; the report is the same for any.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub threads: Option<u32>,
+    /// Write the report to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
 /// `replay`.
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
@@ -260,7 +304,13 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         },
         lock_timeout: cli.lock_timeout,
     };
+    if out.format == OutputFormat::Csv && !matches!(cli.command, Command::Stress(_)) {
+        return Err(CliError::input(
+            "--format csv is only available for `stress`",
+        ));
+    }
     match cli.command {
+        Command::Stress(args) => commands::stress::run(args, out),
         Command::Run(args) => commands::run::run(args, out),
         Command::Validate(args) => commands::validate::validate(args, out),
         Command::Create(args) => commands::step::create(args, out),

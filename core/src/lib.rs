@@ -54,6 +54,7 @@ mod schedule;
 mod settlement;
 pub mod snapshot;
 pub mod stats;
+pub mod stress;
 pub mod timeseries;
 mod transaction;
 

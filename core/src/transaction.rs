@@ -100,6 +100,11 @@ impl TxStore {
     pub fn len(&self) -> usize {
         self.live
     }
+
+    /// Every live transaction, in slot order.
+    pub fn iter(&self) -> impl Iterator<Item = &Transaction> {
+        self.slots.iter().flatten()
+    }
 }
 
 #[cfg(test)]

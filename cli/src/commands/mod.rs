@@ -4,6 +4,7 @@ pub mod replay;
 pub mod run;
 pub mod schedule;
 pub mod step;
+pub mod stress;
 pub mod validate;
 
 use payment_sim_core::config::EventRecording;

@@ -16,5 +16,6 @@ mod scenarios;
 mod schedule;
 mod state_files;
 mod step;
+mod stress;
 mod support;
 mod validate;

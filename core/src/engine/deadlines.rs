@@ -83,6 +83,9 @@ impl Simulation {
                     self.totals.drops += 1;
                     self.totals.day_drops += 1;
                     self.totals.dropped_value = self.totals.dropped_value.saturating_add(amount);
+                    if let Some(probe) = &mut self.probe {
+                        probe.dropped(sender, amount);
+                    }
                     self.events.record(
                         t,
                         EventKind::Dropped {

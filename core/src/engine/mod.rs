@@ -90,6 +90,9 @@ pub struct Simulation {
     pub(crate) timeseries: Option<crate::timeseries::Recorder>,
     /// Timed inputs and the effects of those applied (`crate::schedule`).
     pub(crate) schedule: crate::schedule::Schedule,
+    /// Per-sender figures for a stress run (`crate::stress`); `None` otherwise, never in a
+    /// snapshot.
+    pub(crate) probe: Option<Box<crate::stress::Probe>>,
 }
 
 /// Buffers reused across ticks so that a tick allocates nothing in the steady state; they
@@ -179,6 +182,7 @@ impl Simulation {
                 ..Scratch::default()
             },
             schedule: crate::schedule::Schedule::new(n),
+            probe: None,
             ids,
             index,
             config,

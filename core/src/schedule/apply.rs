@@ -280,6 +280,9 @@ impl Simulation {
         };
         if applied != 0 {
             self.external_flow(agent, applied);
+            if let Some(probe) = &mut self.probe {
+                probe.external(agent, applied);
+            }
         }
         let a = &mut self.schedule.active;
         a.external_net += i128::from(applied);

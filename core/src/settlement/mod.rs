@@ -38,6 +38,9 @@ impl Simulation {
         let delay = self.tick.saturating_sub(tx.arrival_tick);
         t.delay_sum = t.delay_sum.saturating_add(delay);
         t.delay_max = t.delay_max.max(delay);
+        if let Some(probe) = &mut self.probe {
+            probe.settled(tx.sender, tx.amount, delay);
+        }
         let s = &mut t.agents[tx.sender as usize];
         s.sent_count += 1;
         s.sent_value = s.sent_value.saturating_add(tx.amount);

@@ -26,7 +26,11 @@ def __getattr__(name: str):
         from .lifecycle import SimulationManager
 
         return SimulationManager
+    if name == "stress":
+        from ._stress import stress
+
+        return stress
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["Orchestrator", "SimulationManager", "__version__", *_error_names]  # noqa: F405 - lazy names
+__all__ = ["Orchestrator", "SimulationManager", "stress", "__version__", *_error_names]  # noqa: F405 - lazy names

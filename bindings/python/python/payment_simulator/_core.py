@@ -179,6 +179,19 @@ def merge_run_summaries(first: Mapping, then: Mapping) -> dict:
     return json.loads(_take_string(out))
 
 
+def config_document(config: SimulationConfig | Mapping | str | os.PathLike) -> tuple[str | bytes, str | None]:
+    """The configuration document the core reads for ``config`` (what :class:`Orchestrator`
+    accepts), and the file it came from (``None`` when not a file)."""
+    if isinstance(config, SimulationConfig):
+        return config.machine_json, None
+    if isinstance(config, (str, os.PathLike)):
+        source = os.fspath(config)
+        return read_config_file(source), source
+    if hasattr(config, "to_rust_dict") and not isinstance(config, Mapping):  # a duck-typed config
+        return dumps(config.to_rust_dict(), InvalidConfigError, "the configuration"), None
+    return dumps(config, InvalidConfigError, "the configuration"), None
+
+
 # --- the orchestrator ----------------------------------------------------------------------
 
 
@@ -205,16 +218,7 @@ class Orchestrator:
         The core validates every one of them alike: InvalidConfigError (a ValueError) lists
         each problem with its path (``problems``); for a file the message names the file."""
         self._setup()
-        source = None
-        if isinstance(config, SimulationConfig):
-            document = config.machine_json
-        elif isinstance(config, (str, os.PathLike)):
-            source = os.fspath(config)
-            document = read_config_file(source)
-        elif hasattr(config, "to_rust_dict") and not isinstance(config, Mapping):  # a duck-typed config
-            document = dumps(config.to_rust_dict(), InvalidConfigError, "the configuration")
-        else:
-            document = dumps(config, InvalidConfigError, "the configuration")
+        document, source = config_document(config)
         out = ffi.new("psim_sim_t **")
         with with_source(source):
             _check(lib.psim_sim_new(_document_bytes(document, source or "the configuration"), out))

@@ -57,6 +57,25 @@ def timeseries_to_arrow(page: Mapping[str, Any], system: bool = False):
     return pyarrow.table(dict(page["system" if system else "agents"]))
 
 
+def stress_to_pandas(report: Mapping[str, Any]):
+    """A stress report (:func:`payment_simulator.stress`) as a DataFrame: one row per variant
+    and participant, indexed by (scenario, stressed, participant), with the variant's type and
+    damage and the participant's changes (``liquidity_min``, ``unsettled_value``, ...)."""
+    rows = [
+        {
+            "scenario": v["scenario"],
+            "type": v["type"],
+            "stressed": v["participant"],
+            "damage": v["damage"],
+            **{("participant" if k == "id" else k): value for k, value in p.items()},
+        }
+        for v in report["variants"]
+        for p in v["participants"]
+    ]
+    frame = _pandas().DataFrame.from_records(rows)
+    return frame.set_index(["scenario", "stressed", "participant"]) if rows else frame
+
+
 __all__ = [
     "ticks_to_pandas",
     "events_to_pandas",
@@ -64,4 +83,5 @@ __all__ = [
     "agents_to_pandas",
     "timeseries_to_pandas",
     "timeseries_to_arrow",
+    "stress_to_pandas",
 ]
