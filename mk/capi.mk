@@ -3,7 +3,7 @@
 #   make lib            build target/$(PROFILE)/libpayment_sim.{so,a}
 #   make header         regenerate include/payment_sim.h and include/payment_sim_cdef.h
 #   make header-check   fail if the committed headers are stale; compile the header as C99 and C++
-#   make test-c         build and run the C harness (tests/c/harness.c)
+#   make test-c         build and run the C tests (tests/c/: the harness, schedule, stress)
 #   make valgrind       the harness and the examples under valgrind: 0 errors, 0 bytes lost
 #   make asan           the harness under AddressSanitizer + LeakSanitizer + UBSan
 #   make examples       build and run examples/c (C and C++)
@@ -69,25 +69,23 @@ header-check: | $(CAPI_BUILD)
 $(CAPI_BUILD):
 	mkdir -p $@
 
-$(CAPI_BUILD)/harness: tests/c/harness.c $(CAPI_HEADER) lib | $(CAPI_BUILD)
-	$(CC) $(CAPI_CFLAGS) $< -o $@ $(CAPI_LDLIBS)
+# The C tests: the harness (several files) and the schedule's and stress tester's tests, each
+# a binary linking the shared framework (tests/c/check.c).
+TEST_C_COMMON := tests/c/check.c tests/c/check.h $(CAPI_HEADER)
+HARNESS_SRC := tests/c/harness.c tests/c/harness_documents.c tests/c/harness_threads.c
+TEST_C_SOURCES = $(filter %.c,$^)
 
-$(CAPI_BUILD)/harness-asan: tests/c/harness.c $(CAPI_HEADER) lib | $(CAPI_BUILD)
-	$(CC) $(CAPI_CFLAGS) $(CAPI_SANITIZE) $< -o $@ $(CAPI_LDLIBS)
+$(CAPI_BUILD)/harness: $(HARNESS_SRC) tests/c/harness.h $(TEST_C_COMMON) lib | $(CAPI_BUILD)
+	$(CC) $(CAPI_CFLAGS) $(TEST_C_SOURCES) -o $@ $(CAPI_LDLIBS)
 
-# The schedule's C tests (tests/c/schedule.c), beside the harness.
-$(CAPI_BUILD)/schedule_test: tests/c/schedule.c $(CAPI_HEADER) lib | $(CAPI_BUILD)
-	$(CC) $(CAPI_CFLAGS) $< -o $@ $(CAPI_LDLIBS)
+$(CAPI_BUILD)/harness-asan: $(HARNESS_SRC) tests/c/harness.h $(TEST_C_COMMON) lib | $(CAPI_BUILD)
+	$(CC) $(CAPI_CFLAGS) $(CAPI_SANITIZE) $(TEST_C_SOURCES) -o $@ $(CAPI_LDLIBS)
 
-$(CAPI_BUILD)/schedule_test-asan: tests/c/schedule.c $(CAPI_HEADER) lib | $(CAPI_BUILD)
-	$(CC) $(CAPI_CFLAGS) $(CAPI_SANITIZE) $< -o $@ $(CAPI_LDLIBS)
+$(CAPI_BUILD)/%_test: tests/c/%.c $(TEST_C_COMMON) lib | $(CAPI_BUILD)
+	$(CC) $(CAPI_CFLAGS) $(TEST_C_SOURCES) -o $@ $(CAPI_LDLIBS)
 
-# The stress tester's C tests (tests/c/stress.c).
-$(CAPI_BUILD)/stress_test: tests/c/stress.c $(CAPI_HEADER) lib | $(CAPI_BUILD)
-	$(CC) $(CAPI_CFLAGS) $< -o $@ $(CAPI_LDLIBS)
-
-$(CAPI_BUILD)/stress_test-asan: tests/c/stress.c $(CAPI_HEADER) lib | $(CAPI_BUILD)
-	$(CC) $(CAPI_CFLAGS) $(CAPI_SANITIZE) $< -o $@ $(CAPI_LDLIBS)
+$(CAPI_BUILD)/%_test-asan: tests/c/%.c $(TEST_C_COMMON) lib | $(CAPI_BUILD)
+	$(CC) $(CAPI_CFLAGS) $(CAPI_SANITIZE) $(TEST_C_SOURCES) -o $@ $(CAPI_LDLIBS)
 
 $(CAPI_BUILD)/%: examples/c/%.c $(CAPI_HEADER) lib | $(CAPI_BUILD)
 	$(CC) $(CAPI_CFLAGS) $< -o $@ $(CAPI_LDLIBS)

@@ -12,6 +12,10 @@
  * string_free(NULL), thousands of create/tick/free cycles, two threads on two handles and two
  * threads on one handle.
  *
+ * Files: harness.c (this: fixtures, lifecycle, queries, events, snapshots, errors, panics),
+ * harness_documents.c (configuration documents, budgets, indicators and time series),
+ * harness_threads.c (create/tick/free cycles, threads); check.c (the framework).
+ *
  * Usage: harness [cycles]   (default 2000 create/tick/free cycles)
  */
 #define _POSIX_C_SOURCE 200809L
@@ -23,62 +27,20 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "payment_sim.h"
-
-/* ----- a minimal test framework ---------------------------------------------------------- */
-
-static int checks_failed_in_test = 0;
-static long checks_run = 0;
-
-#define CHECK(cond)                                                                         \
-    do {                                                                                    \
-        ++checks_run;                                                                       \
-        if (!(cond)) {                                                                      \
-            ++checks_failed_in_test;                                                        \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n  last error: %s\n", __FILE__,        \
-                    __LINE__, #cond, psim_last_error());                                    \
-        }                                                                                   \
-    } while (0)
-
-/* Check a status; on failure print the library's message. */
-#define CHECK_STATUS(call, expected)                                                        \
-    do {                                                                                    \
-        psim_status got_ = (call);                                                          \
-        ++checks_run;                                                                       \
-        if (got_ != (expected)) {                                                           \
-            ++checks_failed_in_test;                                                        \
-            fprintf(stderr, "%s:%d: %s returned %d, expected %s (%d)\n  last error: %s\n", \
-                    __FILE__, __LINE__, #call, (int)got_, #expected, (int)(expected),       \
-                    psim_last_error());                                                     \
-        }                                                                                   \
-    } while (0)
-
-#define CHECK_OK(call) CHECK_STATUS(call, PSIM_STATUS_OK)
-
-static int contains(const char *haystack, const char *needle) {
-    return haystack != NULL && needle != NULL && strstr(haystack, needle) != NULL;
-}
-
-/* The integer after the first `"key":` in a compact JSON document (-1 when absent). */
-static long long json_int(const char *json, const char *key) {
-    char pattern[128];
-    const char *at;
-    snprintf(pattern, sizeof pattern, "\"%s\":", key);
-    at = json ? strstr(json, pattern) : NULL;
-    return at ? strtoll(at + strlen(pattern), NULL, 10) : -1;
-}
+#include "check.h"
+#include "harness.h"
 
 /* ----- configurations -------------------------------------------------------------------- */
 
 /* A (1,000) and B (0), no arrivals, 2 days of 5 ticks. */
-static const char *TWO_AGENTS =
+const char *const TWO_AGENTS =
     "{\"ticks_per_day\": 5, \"num_days\": 2, \"rng_seed\": 7, \"agent_configs\": ["
     "{\"id\": \"A\", \"opening_balance\": 1000, \"credit_limit\": 0, \"policy\": {\"type\": \"Fifo\"}},"
     "{\"id\": \"B\", \"opening_balance\": 0, \"credit_limit\": 0, \"policy\": {\"type\": \"Fifo\"}}]}";
 
 /* The seed's 10-agent workload (BANK_A..BANK_J), built at run time. */
-static void seed_workload(char *buf, size_t size, unsigned ticks_per_day, unsigned num_days,
-                          unsigned seed) {
+void seed_workload(char *buf, size_t size, unsigned ticks_per_day, unsigned num_days,
+                   unsigned seed) {
     size_t n = 0;
     int a, b;
     n += (size_t)snprintf(buf + n, size - n,
@@ -104,7 +66,7 @@ static void seed_workload(char *buf, size_t size, unsigned ticks_per_day, unsign
     snprintf(buf + n, size - n, "]}");
 }
 
-static psim_sim_t *new_sim(const char *config) {
+psim_sim_t *new_sim(const char *config) {
     psim_sim_t *sim = NULL;
     CHECK_OK(psim_sim_new(config, &sim));
     CHECK(sim != NULL);
@@ -245,7 +207,7 @@ static void test_events(void) {
 }
 
 /* Count the `"seq":` keys of an events document (one per event). */
-static long long count_events(const char *json) {
+long long count_events(const char *json) {
     long long n = 0;
     const char *at = json;
     while (at != NULL && (at = strstr(at, "\"seq\":")) != NULL) {
@@ -580,401 +542,6 @@ static void test_panic_poisons_the_handle(void) {
     psim_sim_free(other);
 }
 
-static void test_many_cycles(int cycles) {
-    int i, ok = 1;
-    for (i = 0; i < cycles; ++i) {
-        psim_sim_t *sim = NULL;
-        char *json = NULL;
-        if (psim_sim_new(TWO_AGENTS, &sim) != PSIM_STATUS_OK) {
-            ok = 0;
-            break;
-        }
-        ok = ok && psim_sim_tick(sim, &json) == PSIM_STATUS_OK;
-        psim_string_free(json);
-        /* Every few cycles: a failure too, so error paths are leak-checked at scale. */
-        if (i % 4 == 0) {
-            ok = ok && psim_sim_agent_balance(sim, "nobody", NULL) == PSIM_STATUS_NULL_ARG;
-            ok = ok && psim_sim_submit(sim, "{\"sender\": \"A\", \"receiver\": \"Z\", \"amount\": 1}",
-                                       &json) == PSIM_STATUS_NOT_FOUND;
-        }
-        psim_sim_free(sim);
-    }
-    CHECK(ok);
-}
-
-/* ----- threads --------------------------------------------------------------------------- */
-
-struct own_handle_job {
-    const char *config;
-    char *stats; /* the final statistics document */
-    int failures;
-};
-
-static void *run_own_handle(void *arg) {
-    struct own_handle_job *job = (struct own_handle_job *)arg;
-    psim_sim_t *sim = NULL;
-    char *json = NULL;
-    int i;
-    if (psim_sim_new(job->config, &sim) != PSIM_STATUS_OK) {
-        job->failures++;
-        return NULL;
-    }
-    for (i = 0; i < 150; ++i) {
-        if (psim_sim_tick(sim, &json) != PSIM_STATUS_OK) {
-            job->failures++;
-        }
-        psim_string_free(json);
-        json = NULL;
-    }
-    /* The last error is per thread: this failure is invisible to the other threads. */
-    if (psim_sim_agent_balance(sim, "nobody", (int64_t *)&i) != PSIM_STATUS_NOT_FOUND ||
-        !contains(psim_last_error(), "nobody")) {
-        job->failures++;
-    }
-    if (psim_sim_stats(sim, &job->stats) != PSIM_STATUS_OK) {
-        job->failures++;
-    }
-    psim_sim_free(sim);
-    return NULL;
-}
-
-static void test_two_threads_two_handles(void) {
-    static char config[8192];
-    struct own_handle_job jobs[2];
-    pthread_t threads[2];
-    int i;
-    uint64_t value;
-    psim_sim_t *sim = new_sim(TWO_AGENTS);
-
-    seed_workload(config, sizeof config, 500, 1, 11);
-    for (i = 0; i < 2; ++i) {
-        jobs[i].config = config;
-        jobs[i].stats = NULL;
-        jobs[i].failures = 0;
-        CHECK(pthread_create(&threads[i], NULL, run_own_handle, &jobs[i]) == 0);
-    }
-    for (i = 0; i < 2; ++i) {
-        pthread_join(threads[i], NULL);
-        CHECK(jobs[i].failures == 0);
-    }
-    /* Same configuration and seed on two threads: the same bytes. */
-    CHECK(jobs[0].stats && jobs[1].stats && strcmp(jobs[0].stats, jobs[1].stats) == 0);
-    CHECK(json_int(jobs[0].stats, "ticks_run") == 150);
-    psim_string_free(jobs[0].stats);
-    psim_string_free(jobs[1].stats);
-    CHECK_OK(psim_sim_current_tick(sim, &value));
-    CHECK(strcmp(psim_last_error(), "") == 0);
-    psim_sim_free(sim);
-}
-
-struct shared_handle_job {
-    psim_sim_t *sim;
-    int ticks;
-    int failures;
-};
-
-static void *drive_shared_handle(void *arg) {
-    struct shared_handle_job *job = (struct shared_handle_job *)arg;
-    char *json = NULL;
-    uint64_t value;
-    int64_t balance;
-    int i;
-    for (i = 0; i < job->ticks; ++i) {
-        if (psim_sim_tick(job->sim, &json) != PSIM_STATUS_OK) {
-            job->failures++;
-        }
-        psim_string_free(json);
-        json = NULL;
-        if (psim_sim_state(job->sim, &json) != PSIM_STATUS_OK ||
-            psim_sim_agent_balance(job->sim, "BANK_C", &balance) != PSIM_STATUS_OK ||
-            psim_sim_queue2_size(job->sim, &value) != PSIM_STATUS_OK) {
-            job->failures++;
-        }
-        psim_string_free(json);
-        json = NULL;
-        if (i % 50 == 0) {
-            if (psim_sim_submit(job->sim, "{\"sender\": \"BANK_A\", \"receiver\": \"BANK_B\", "
-                                          "\"amount\": 1000}", &json) != PSIM_STATUS_OK) {
-                job->failures++;
-            }
-            psim_string_free(json);
-            json = NULL;
-            if (psim_sim_events(job->sim, 0, &json) != PSIM_STATUS_OK) {
-                job->failures++;
-            }
-            psim_string_free(json);
-            json = NULL;
-        }
-    }
-    return NULL;
-}
-
-static void test_two_threads_one_handle(void) {
-    static char config[8192];
-    struct shared_handle_job jobs[2];
-    pthread_t threads[2];
-    psim_sim_t *sim;
-    char *stats = NULL;
-    uint64_t value = 0;
-    int i;
-
-    seed_workload(config, sizeof config, 1000, 1, 5);
-    sim = new_sim(config);
-    for (i = 0; i < 2; ++i) {
-        jobs[i].sim = sim;
-        jobs[i].ticks = 200;
-        jobs[i].failures = 0;
-        CHECK(pthread_create(&threads[i], NULL, drive_shared_handle, &jobs[i]) == 0);
-    }
-    for (i = 0; i < 2; ++i) {
-        pthread_join(threads[i], NULL);
-        CHECK(jobs[i].failures == 0);
-    }
-    /* Serialised, not interleaved: exactly 400 whole ticks ran. */
-    CHECK_OK(psim_sim_current_tick(sim, &value));
-    CHECK(value == 400);
-    CHECK_OK(psim_sim_stats(sim, &stats));
-    CHECK(json_int(stats, "ticks_run") == 400);
-    psim_string_free(stats);
-    psim_sim_free(sim);
-}
-
-/* ----- main ------------------------------------------------------------------------------ */
-
-/* ----- configuration documents: either shape, structured problems ------------------------ */
-
-/* TWO_AGENTS in the scenario format, as YAML. */
-static const char *TWO_AGENTS_SCENARIO = "simulation: {ticks_per_day: 5, num_days: 2, seed: 7}\n"
-                                         "agents:\n"
-                                         "  - {id: A, balance: 1000, policy: {type: Fifo}}\n"
-                                         "  - {id: B, balance: 0, policy: {type: Fifo}}\n";
-
-static void test_config_documents(void) {
-    static char sentinel;
-    char *machine = NULL, *again = NULL, *out = &sentinel, *snap_a = NULL, *snap_b = NULL;
-    psim_sim_t *from_scenario, *from_machine, *handle = NULL;
-    const char *error;
-
-    /* Either shape, either syntax: one normal form, and psim_sim_new takes them all. */
-    CHECK_OK(psim_config_normalize(TWO_AGENTS_SCENARIO, &machine));
-    CHECK(contains(machine, "\"agent_configs\":[{\"id\":\"A\",\"opening_balance\":1000,"));
-    CHECK(contains(machine, "\"queue_discipline\":\"bypass_fifo\""));
-    CHECK(strcmp(psim_last_error_json(),
-                 "{\"status\":\"PSIM_STATUS_OK\",\"message\":\"\",\"problems\":[]}") == 0);
-    CHECK_OK(psim_config_normalize(TWO_AGENTS, &again));
-    CHECK(machine && again && strcmp(machine, again) == 0);
-    psim_string_free(again);
-    from_scenario = new_sim(TWO_AGENTS_SCENARIO);
-    from_machine = new_sim(machine);
-    CHECK_OK(psim_sim_tick(from_scenario, &again));
-    psim_string_free(again);
-    CHECK_OK(psim_sim_tick(from_machine, &again));
-    psim_string_free(again);
-    CHECK_OK(psim_sim_snapshot(from_scenario, &snap_a));
-    CHECK_OK(psim_sim_snapshot(from_machine, &snap_b));
-    CHECK(snap_a && snap_b && strcmp(snap_a, snap_b) == 0);
-    psim_string_free(snap_a);
-    psim_string_free(snap_b);
-    psim_sim_free(from_scenario);
-    psim_sim_free(from_machine);
-    psim_string_free(machine);
-
-    /* Every problem with the path of its field in the document as written, and its value. */
-    CHECK_STATUS(psim_config_normalize("simulation: {ticks_per_day: 0, seed: 1}\n"
-                                       "agents:\n"
-                                       "  - {id: A, balance: 1, policy: {type: Fifo}}\n"
-                                       "  - {id: A, balance: 1, policy: {type: Fifo}}\n",
-                                       &out),
-                 PSIM_STATUS_INVALID_CONFIG);
-    error = psim_last_error_json();
-    CHECK(strncmp(error, "{\"status\":\"PSIM_STATUS_INVALID_CONFIG\",\"message\":\"invalid "
-                         "configuration: simulation.ticks_per_day must be positive",
-                  100) == 0);
-    CHECK(contains(error, "\"problems\":[{\"path\":\"simulation.ticks_per_day\",\"message\":"
-                          "\"simulation.ticks_per_day must be positive (got 0)\",\"value\":0},"));
-    CHECK(contains(error, "{\"path\":\"agents[1].id\",\"message\":\"agents[1].id: duplicate "
-                          "agent id \\\"A\\\" (first used by agents[0])\",\"value\":\"A\"}]}"));
-    CHECK(psim_last_error_json() == error); /* stable until the next call */
-    CHECK_STATUS(psim_sim_new("{\"ticks_per_day\": 5, \"num_days\": 1, \"rng_seed\": 1, "
-                              "\"agent_configs\": [{\"id\": \"A\", \"opening_balance\": 0, "
-                              "\"policy\": {\"type\": \"Fifo\"}, \"colour\": 1}]}",
-                              &handle),
-                 PSIM_STATUS_INVALID_CONFIG);
-    CHECK(contains(psim_last_error_json(), "\"path\":\"agent_configs[0].colour\""));
-    CHECK(handle == NULL);
-
-    /* Neither JSON nor YAML, and NULLs. */
-    CHECK_STATUS(psim_config_normalize("{\"ticks_per_day\": 5,", &out), PSIM_STATUS_INVALID_JSON);
-    CHECK(contains(psim_last_error(), "JSON or YAML"));
-    CHECK(contains(psim_last_error_json(), "\"status\":\"PSIM_STATUS_INVALID_JSON\""));
-    CHECK(contains(psim_last_error_json(), "\"problems\":[{\"path\":\"\",\"message\":\"malformed"));
-    CHECK_STATUS(psim_config_normalize(NULL, &out), PSIM_STATUS_NULL_ARG);
-    CHECK(contains(psim_last_error(), "`document` is NULL"));
-    CHECK_STATUS(psim_config_normalize(TWO_AGENTS, NULL), PSIM_STATUS_NULL_ARG);
-    CHECK(out == &sentinel);
-
-    /* The JSON Schema of both shapes (the text of docs/config.schema.json). */
-    CHECK_OK(psim_config_schema(&out));
-    CHECK(contains(out, "\"title\": \"payment-sim configuration\""));
-    CHECK(contains(out, "\"$ref\": \"#/$defs/Scenario\""));
-    CHECK(contains(out, "\"$ref\": \"#/$defs/SimulationConfig\""));
-    psim_string_free(out);
-    CHECK_STATUS(psim_config_schema(NULL), PSIM_STATUS_NULL_ARG);
-}
-
-/* ----- budgets: expected work, budgeted runs, discarded events ----------------------------- */
-
-static void test_budgets(void) {
-    static char config[8192];
-    psim_sim_t *sim, *restored = NULL;
-    char marker = 0;
-    char *json = NULL, *snapshot = NULL, *a = NULL, *b = NULL, *out = &marker;
-    long long last, ticks_run;
-
-    seed_workload(config, sizeof config, 50, 1, 3);
-    sim = new_sim(config);
-
-    /* Expected work: ten agents at 0.5 orders per tick, no splitting. */
-    CHECK_OK(psim_sim_workload(sim, &json));
-    CHECK(contains(json, "{\"expected_orders_per_tick\":5.0,\"max_transactions_per_order\":1,"
-                         "\"expected_transactions_per_tick\":5.0,\"live_transactions\":0,"
-                         "\"events_held\":0,\"remaining_ticks\":50,\"queue1_parts_at_most\":0,"
-                         "\"max_events_per_transaction\":6}"));
-    psim_string_free(json);
-
-    /* A budget of 12 transactions stops the run after the tick that reaches it. */
-    CHECK_OK(psim_sim_run_budget(sim, 50, 12, &json));
-    ticks_run = json_int(json, "ticks_run");
-    CHECK(ticks_run >= 1 && ticks_run < 50);
-    CHECK(json_int(json, "transactions_created") >= 12);
-    CHECK(contains(json, ",\"stopped_by_budget\":true}"));
-    psim_string_free(json);
-    CHECK_OK(psim_sim_run_budget(sim, 5, UINT64_MAX, &json));
-    CHECK(json_int(json, "ticks_run") == 5 && contains(json, "\"stopped_by_budget\":false"));
-    psim_string_free(json);
-    CHECK_STATUS(psim_sim_run_budget(sim, 1, 0, &out), PSIM_STATUS_INVALID_ARGUMENT);
-    CHECK(strcmp(psim_last_error(), "max_transactions must be at least 1 (got 0)") == 0);
-    CHECK_STATUS(psim_sim_run_budget(sim, 0, 1, &out), PSIM_STATUS_INVALID_ARGUMENT);
-    CHECK_STATUS(psim_sim_run_budget(NULL, 1, 1, &out), PSIM_STATUS_NULL_ARG);
-    CHECK_STATUS(psim_sim_run_budget(sim, 1, 1, NULL), PSIM_STATUS_NULL_ARG);
-    CHECK_STATUS(psim_sim_workload(NULL, &out), PSIM_STATUS_NULL_ARG);
-    CHECK_STATUS(psim_sim_workload(sim, NULL), PSIM_STATUS_NULL_ARG);
-    CHECK_STATUS(psim_sim_events_discard(NULL, 1), PSIM_STATUS_NULL_ARG);
-    CHECK(out == &marker);
-
-    /* Discarding events: later ones keep their numbers, snapshots hold only the rest. */
-    CHECK_OK(psim_sim_events(sim, 0, &json));
-    last = json_int(json, "last_seq");
-    CHECK(last > 10);
-    psim_string_free(json);
-    CHECK_OK(psim_sim_events_discard(sim, 10));
-    CHECK_OK(psim_sim_events_discard(sim, 3));
-    CHECK_OK(psim_sim_events(sim, 0, &json));
-    CHECK(json_int(json, "last_seq") == last);
-    CHECK(contains(json, "\"events\":[{\"seq\":11,"));
-    CHECK(count_events(json) == last - 10);
-    psim_string_free(json);
-    CHECK_OK(psim_sim_workload(sim, &json));
-    CHECK(json_int(json, "events_held") == last - 10);
-    psim_string_free(json);
-    CHECK_OK(psim_sim_snapshot(sim, &snapshot));
-    CHECK(json_int(snapshot, "schema_version") == PSIM_SNAPSHOT_SCHEMA_VERSION && json_int(snapshot, "events_discarded") == 10);
-    CHECK_OK(psim_sim_restore(snapshot, &restored));
-    psim_string_free(snapshot);
-    if (restored == NULL) {
-        psim_sim_free(sim);
-        return;
-    }
-    CHECK_OK(psim_sim_events_discard(sim, UINT64_MAX));
-    CHECK_OK(psim_sim_events(sim, 0, &json));
-    CHECK(json_int(json, "last_seq") == last && contains(json, "\"events\":[]"));
-    psim_string_free(json);
-    CHECK_OK(psim_sim_run(sim, 10, &a));
-    CHECK_OK(psim_sim_run(restored, 10, &b));
-    CHECK(a && b && strcmp(a, b) == 0);
-    psim_string_free(a);
-    psim_string_free(b);
-    CHECK_OK(psim_sim_events(sim, (uint64_t)last, &a));
-    CHECK_OK(psim_sim_events(restored, (uint64_t)last, &b));
-    CHECK(a && b && strcmp(a, b) == 0 && json_int(a, "seq") == last + 1);
-    psim_string_free(a);
-    psim_string_free(b);
-    psim_sim_free(restored);
-    psim_sim_free(sim);
-}
-
-/* The indicators document and the time-series recorder (issue 13): the core's figures through
- * the ABI, the recorder's argument rules, and both surviving a snapshot. */
-static void test_indicators_and_timeseries(void) {
-    static char config[8192];
-    psim_sim_t *sim, *restored = NULL;
-    char marker = 0;
-    char *json = NULL, *stats = NULL, *snapshot = NULL, *a = NULL, *b = NULL, *out = &marker;
-
-    seed_workload(config, sizeof config, 50, 2, 3);
-    sim = new_sim(config);
-    CHECK_OK(psim_sim_timeseries_record(sim, 5));
-    CHECK_OK(psim_sim_timeseries_record(sim, 5)); /* the same interval: nothing changes */
-    CHECK_STATUS(psim_sim_timeseries_record(sim, 4), PSIM_STATUS_INVALID_ARGUMENT);
-    CHECK_STATUS(psim_sim_timeseries_record(sim, 0), PSIM_STATUS_INVALID_ARGUMENT);
-    CHECK_STATUS(psim_sim_timeseries_record(NULL, 1), PSIM_STATUS_NULL_ARG);
-    CHECK_OK(psim_sim_run(sim, 60, &json));
-    psim_string_free(json);
-
-    CHECK_OK(psim_sim_indicators_json(sim, &json));
-    CHECK(contains(json, "{\"schema_version\":1,\"ticks_run\":60,\"since_tick\":0,\"ticks_per_day\":50,"));
-    CHECK(contains(json, "\"days\":[{\"day\":0,\"first_tick\":0,\"closed\":true,"));
-    CHECK(contains(json, "{\"day\":1,\"first_tick\":50,\"closed\":false,"));
-    CHECK_OK(psim_sim_stats(sim, &stats));
-    /* The first agent's bound, in both documents. */
-    CHECK(strstr(json, "\"agents\":[") != NULL &&
-          json_int(stats, "liquidity_upper_bound") ==
-              json_int(strstr(json, "\"agents\":["), "liquidity_upper_bound"));
-    psim_string_free(stats);
-    psim_string_free(json);
-
-    CHECK_OK(psim_sim_timeseries_json(sim, 0, UINT64_MAX, &json));
-    CHECK(contains(json, "{\"schema_version\":1,\"every\":5,\"first_sample\":0,\"total_samples\":12,"));
-    psim_string_free(json);
-    CHECK_OK(psim_sim_timeseries_json(sim, 10, 5, &json));
-    CHECK(contains(json, "\"first_sample\":10,") && contains(json, "\"system\":{\"tick\":[55,60],"));
-    psim_string_free(json);
-    CHECK_STATUS(psim_sim_timeseries_json(sim, 0, 0, &out), PSIM_STATUS_INVALID_ARGUMENT);
-    CHECK_STATUS(psim_sim_timeseries_json(NULL, 0, 1, &out), PSIM_STATUS_NULL_ARG);
-    CHECK_STATUS(psim_sim_timeseries_json(sim, 0, 1, NULL), PSIM_STATUS_NULL_ARG);
-    CHECK_STATUS(psim_sim_indicators_json(NULL, &out), PSIM_STATUS_NULL_ARG);
-    CHECK_STATUS(psim_sim_indicators_json(sim, NULL), PSIM_STATUS_NULL_ARG);
-    CHECK(out == &marker);
-
-    /* Restored, both continue as the original does. */
-    CHECK_OK(psim_sim_snapshot(sim, &snapshot));
-    CHECK_OK(psim_sim_restore(snapshot, &restored));
-    psim_string_free(snapshot);
-    if (restored != NULL) {
-        CHECK_OK(psim_sim_run(sim, 40, &a));
-        CHECK_OK(psim_sim_run(restored, 40, &b));
-        psim_string_free(a);
-        psim_string_free(b);
-        CHECK_OK(psim_sim_indicators_json(sim, &a));
-        CHECK_OK(psim_sim_indicators_json(restored, &b));
-        CHECK(a && b && strcmp(a, b) == 0);
-        psim_string_free(a);
-        psim_string_free(b);
-        CHECK_OK(psim_sim_timeseries_json(sim, 0, UINT64_MAX, &a));
-        CHECK_OK(psim_sim_timeseries_json(restored, 0, UINT64_MAX, &b));
-        CHECK(a && b && strcmp(a, b) == 0 && json_int(a, "total_samples") == 20);
-        psim_string_free(a);
-        psim_string_free(b);
-        psim_sim_free(restored);
-    }
-    psim_sim_free(sim);
-}
-
-struct test {
-    const char *name;
-    void (*run)(void);
-};
-
 static int cycles = 2000;
 static void test_cycles(void) { test_many_cycles(cycles); }
 
@@ -995,26 +562,10 @@ int main(int argc, char **argv) {
         {"two_threads_two_handles", test_two_threads_two_handles},
         {"two_threads_one_handle", test_two_threads_one_handle},
     };
-    size_t i, count = sizeof tests / sizeof tests[0];
-    int passed = 0, failed = 0;
-
     if (argc > 1) {
         cycles = atoi(argv[1]);
     }
     printf("libpayment_sim %s (ABI %u), header ABI %d\n", psim_version(), psim_abi_version(),
            PSIM_ABI_VERSION);
-    for (i = 0; i < count; ++i) {
-        checks_failed_in_test = 0;
-        tests[i].run();
-        if (checks_failed_in_test == 0) {
-            ++passed;
-            printf("test %s ... ok\n", tests[i].name);
-        } else {
-            ++failed;
-            printf("test %s ... FAILED (%d checks)\n", tests[i].name, checks_failed_in_test);
-        }
-    }
-    printf("%ld checks\n", checks_run);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed == 0 ? 0 : 1;
+    return run_tests("harness", tests, sizeof tests / sizeof tests[0]);
 }

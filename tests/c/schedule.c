@@ -12,27 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "payment_sim.h"
-
-static int failed = 0;
-static long checks = 0;
-
-#define CHECK(cond)                                                                         \
-    do {                                                                                    \
-        ++checks;                                                                           \
-        if (!(cond)) {                                                                      \
-            ++failed;                                                                       \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n  last error: %s\n", __FILE__,        \
-                    __LINE__, #cond, psim_last_error());                                    \
-        }                                                                                   \
-    } while (0)
-
-#define CHECK_STATUS(call, expected) CHECK((call) == (expected))
-#define CHECK_OK(call) CHECK_STATUS(call, PSIM_STATUS_OK)
-
-static int contains(const char *haystack, const char *needle) {
-    return haystack != NULL && needle != NULL && strstr(haystack, needle) != NULL;
-}
+#include "check.h"
 
 /* The four-bank ring of docs/model.md, 10,000 each, and a day of 10 ticks. */
 static const char *RING =
@@ -172,13 +152,10 @@ static void configured_events_and_snapshots(void) {
 }
 
 int main(void) {
-    outage_holds_the_ring();
-    bad_actions_change_nothing();
-    configured_events_and_snapshots();
-    if (failed) {
-        fprintf(stderr, "schedule: %d of %ld checks failed\n", failed, checks);
-        return 1;
-    }
-    printf("schedule: all %ld checks passed\n", checks);
-    return 0;
+    static const struct test tests[] = {
+        {"outage_holds_the_ring", outage_holds_the_ring},
+        {"bad_actions_change_nothing", bad_actions_change_nothing},
+        {"configured_events_and_snapshots", configured_events_and_snapshots},
+    };
+    return run_tests("schedule", tests, sizeof tests / sizeof tests[0]);
 }

@@ -3,7 +3,7 @@
  * `make valgrind` and under AddressSanitizer by `make asan`.
  *
  * Covered: a chain whose head's outage ranks first, the same report for 1 and 2 threads, the
- * progress callback called from the library's threads with the caller's data, a bad
+ * progress callback called on the caller's thread with its data, a bad
  * definition (status, problems with their paths, no report), NULL arguments.
  */
 #include <stdint.h>
@@ -11,24 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "payment_sim.h"
-
-static int failed = 0;
-static long checks = 0;
-
-#define CHECK(cond)                                                                         \
-    do {                                                                                    \
-        ++checks;                                                                           \
-        if (!(cond)) {                                                                      \
-            ++failed;                                                                       \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n  last error: %s\n", __FILE__,        \
-                    __LINE__, #cond, psim_last_error());                                    \
-        }                                                                                   \
-    } while (0)
-
-static int contains(const char *haystack, const char *needle) {
-    return haystack != NULL && needle != NULL && strstr(haystack, needle) != NULL;
-}
+#include "check.h"
 
 /* A -> B -> C: only A has money; A pays B 100 at tick 1, B pays C 100 at tick 2. */
 static const char *CHAIN =
@@ -97,12 +80,9 @@ static void bad_input(void) {
 }
 
 int main(void) {
-    ranking_and_threads();
-    bad_input();
-    if (failed) {
-        fprintf(stderr, "stress: %d of %ld checks failed\n", failed, checks);
-        return 1;
-    }
-    printf("stress: %ld checks passed\n", checks);
-    return 0;
+    static const struct test tests[] = {
+        {"ranking_and_threads", ranking_and_threads},
+        {"bad_input", bad_input},
+    };
+    return run_tests("stress", tests, sizeof tests / sizeof tests[0]);
 }
