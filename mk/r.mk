@@ -3,7 +3,7 @@
 #   make test-r      library → build/r/prefix; package → build/r-lib; testthat; R CMD check
 #   make r-install   only the two installs
 #   make valgrind-r  the glue's tests (not the 1,000 cycles) inside R under valgrind: 0 errors,
-#                    0 bytes definitely lost (≈ 1.5 min; not in make test)
+#                    0 bytes definitely lost (≈ 3 min; not in make test)
 #   make bench-r     ticks/s of the seed workload through sim_tick() and sim_run() (reports only)
 # R itself comes from Debian (r-base-core, r-cran-jsonlite, r-cran-testthat): .ci/run installs it.
 
@@ -43,7 +43,7 @@ test-r: cli-build r-install
 
 valgrind-r: cli-build r-install
 	cd bindings/r && $(R_ENV) R -d "$(VALGRIND) --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite" \
-		--vanilla --no-echo -f tools/run_tests.R --args "creation|ticks|state|errors|gridlock"
+		--vanilla --no-echo -f tools/run_tests.R --args "creation|ticks|state|errors|gridlock|schedule|indicators|stress"
 
 bench-r: r-install
 	$(R_ENV) Rscript bindings/r/tools/bench_ticks.R

@@ -12,6 +12,9 @@ SEXP ps_state(SEXP), ps_stats(SEXP), ps_agent_ids(SEXP), ps_snapshot(SEXP), ps_w
 SEXP ps_events(SEXP, SEXP, SEXP, SEXP), ps_events_discard(SEXP, SEXP);
 SEXP ps_balance(SEXP, SEXP), ps_queue1_size(SEXP, SEXP), ps_queue2_size(SEXP);
 SEXP ps_current_tick(SEXP), ps_current_day(SEXP), ps_horizon(SEXP), ps_version(void);
+SEXP ps_schedule(SEXP, SEXP), ps_pending_schedule(SEXP);
+SEXP ps_indicators(SEXP), ps_timeseries_record(SEXP, SEXP), ps_timeseries(SEXP, SEXP, SEXP);
+SEXP ps_stress_run(SEXP, SEXP, SEXP, SEXP);
 
 static const R_CallMethodDef call_methods[] = {
     ENTRY(ps_new, 1),          ENTRY(ps_restore, 1),     ENTRY(ps_normalize, 1),
@@ -21,7 +24,9 @@ static const R_CallMethodDef call_methods[] = {
     ENTRY(ps_snapshot, 1),     ENTRY(ps_workload, 1),    ENTRY(ps_events, 4),
     ENTRY(ps_events_discard, 2), ENTRY(ps_balance, 2),   ENTRY(ps_queue1_size, 2),
     ENTRY(ps_queue2_size, 1),  ENTRY(ps_current_tick, 1), ENTRY(ps_current_day, 1),
-    ENTRY(ps_horizon, 1),      ENTRY(ps_version, 0),     {NULL, NULL, 0}};
+    ENTRY(ps_horizon, 1),      ENTRY(ps_version, 0),     ENTRY(ps_schedule, 2),
+    ENTRY(ps_pending_schedule, 1), ENTRY(ps_indicators, 1), ENTRY(ps_timeseries_record, 2),
+    ENTRY(ps_timeseries, 3),   ENTRY(ps_stress_run, 4),  {NULL, NULL, 0}};
 
 void R_init_paymentsim(DllInfo *dll) {
     if (psim_abi_version() != PSIM_ABI_VERSION)

@@ -18,6 +18,7 @@ test_that("different seeds give different results", {
 # Every shipped scenario: R ticks it through the C library; the CLI runs it in Rust and writes
 # its events file (a header line, then one event per line). Same lines, byte for byte.
 for (name in c("four_bank_ring.yaml", "four_bank_ring_manual.yaml", "liquidity_aware_split.yaml",
+               "liquidity_from_bounds.yaml", "outage_and_shock.yaml",
                "scarce_liquidity.yaml", "scarce_liquidity_no_lsm.yaml", "seed_benchmark.yaml",
                "seed_benchmark_100.yaml", "two_bank_exchange.yaml")) {
   test_that(paste("the CLI's event stream and state:", name), {
@@ -42,7 +43,8 @@ for (name in c("four_bank_ring.yaml", "four_bank_ring_manual.yaml", "liquidity_a
 test_that("the scenario list checked above is every shipped scenario", {
   shipped <- basename(Sys.glob(file.path(repo_root(), "examples", "scenarios", "*.yaml")))
   expect_setequal(shipped, c("four_bank_ring.yaml", "four_bank_ring_manual.yaml",
-                             "liquidity_aware_split.yaml", "scarce_liquidity.yaml",
+                             "liquidity_aware_split.yaml", "liquidity_from_bounds.yaml",
+                             "outage_and_shock.yaml", "scarce_liquidity.yaml",
                              "scarce_liquidity_no_lsm.yaml", "seed_benchmark.yaml",
                              "seed_benchmark_100.yaml", "two_bank_exchange.yaml"))
 })
