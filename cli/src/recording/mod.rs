@@ -24,16 +24,21 @@
 //! 64-bit FNV-1a of the events' JSON lines: an integrity check against edits, not a
 //! cryptographic signature.
 //!
+//! Version 3 holds `appends` in place of `submissions`: everything appended to the schedule
+//! between ticks, in order — a submission as above, or actions appended with `payment-sim
+//! schedule`, `{"tick": 3, "scenario_events": [ {"type": "outage", …} ]}` (see `appends`).
+//! A recording with no scheduled actions is still written as version 2, byte for byte as
+//! before, so that older releases read it.
+//!
 //! Version 1 (the first release) had no `provenance`; it is still read, as written under the
 //! original semantics (version 1 of each). A recording is replayed under the semantics it
 //! records, and refused if this engine does not implement them.
 
 use serde::{Deserialize, Serialize};
 
-use payment_sim_core::{
-    EventRecord, Provenance, Semantics, Simulation, SimulationConfig, State, Submission,
-};
+use payment_sim_core::{EventRecord, Provenance, Semantics, Simulation, SimulationConfig, State};
 
+use crate::appends::{Append, RecordedSubmission};
 use crate::error::{CliError, CliResult};
 
 mod verify;
@@ -43,72 +48,31 @@ pub use verify::replay;
 /// The `format` tag of a recording.
 pub const FORMAT: &str = "payment-sim-recording";
 /// The recording schema version written (and the newest read).
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 /// The oldest recording schema version read (no provenance).
 pub const OLDEST_SCHEMA_VERSION: u32 = 1;
 
-/// A manual submission and when it was made.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RecordedSubmission {
-    /// Ticks that had run when it was submitted.
-    pub tick: u64,
-    /// Sending agent.
-    pub sender: String,
-    /// Receiving agent.
-    pub receiver: String,
-    /// Amount in cents.
-    pub amount: i64,
-    /// Ticks from arrival to deadline.
-    pub deadline_offset: i64,
-    /// Priority 0–10.
-    pub priority: i64,
-}
-
-impl RecordedSubmission {
-    /// The submission at `tick`.
-    pub fn new(tick: u64, sub: &Submission) -> Self {
-        RecordedSubmission {
-            tick,
-            sender: sub.sender.clone(),
-            receiver: sub.receiver.clone(),
-            amount: sub.amount,
-            deadline_offset: sub.deadline_offset,
-            priority: sub.priority,
-        }
-    }
-
-    /// The core submission.
-    pub fn submission(&self) -> Submission {
-        Submission {
-            sender: self.sender.clone(),
-            receiver: self.receiver.clone(),
-            amount: self.amount,
-            deadline_offset: self.deadline_offset,
-            priority: self.priority,
-        }
-    }
-}
+/// Version 3: `appends` in place of `submissions`, which may hold scheduled actions.
+pub const APPENDS_SCHEMA_VERSION: u32 = 3;
 
 /// A recorded run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Recording {
     /// Always [`FORMAT`].
     pub format: String,
-    /// Always [`SCHEMA_VERSION`].
+    /// 1 to [`SCHEMA_VERSION`].
     pub schema_version: u32,
     /// The program that wrote it (informational).
     pub generator: String,
     /// What produced the recorded run (absent in version 1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provenance: Option<Provenance>,
     /// The configuration, seed included.
     pub config: SimulationConfig,
     /// Ticks executed.
     pub ticks: u64,
-    /// Manual submissions in the order they were made.
-    pub submissions: Vec<RecordedSubmission>,
+    /// What was appended to the schedule between ticks, in order (`submissions` before
+    /// version 3, which are submissions only).
+    pub appends: Vec<Append>,
     /// Number of events in `events`.
     pub event_count: u64,
     /// `fnv1a64:<16 hex digits>` of the events' JSON lines.
@@ -119,23 +83,106 @@ pub struct Recording {
     pub events: Vec<EventRecord>,
 }
 
+/// A recording as written: `submissions` (versions 1–2) or `appends` (version 3).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Wire {
+    format: String,
+    schema_version: u32,
+    generator: String,
+    #[serde(default)]
+    provenance: Option<Provenance>,
+    config: SimulationConfig,
+    ticks: u64,
+    #[serde(default)]
+    submissions: Option<Vec<RecordedSubmission>>,
+    #[serde(default)]
+    appends: Option<Vec<Append>>,
+    event_count: u64,
+    events_digest: String,
+    final_state: State,
+    events: Vec<EventRecord>,
+}
+
+impl Wire {
+    /// The recording, once its version is known to be read: versions 1–2 hold
+    /// `submissions`, version 3 `appends`.
+    fn into_recording(self, name: &str) -> CliResult<Recording> {
+        let v = self.schema_version;
+        let appends = match (self.submissions, self.appends, v >= APPENDS_SCHEMA_VERSION) {
+            (Some(subs), None, false) => subs.into_iter().map(Append::Submission).collect(),
+            (None, Some(appends), true) => appends,
+            (_, _, newer) => {
+                let (wanted, other) = if newer {
+                    ("appends", "submissions")
+                } else {
+                    ("submissions", "appends")
+                };
+                return Err(CliError::input(format!(
+                    "{name} is not a valid recording: a recording of schema_version {v} holds `{wanted}`, not `{other}` (`appends` replaced `submissions` in version {APPENDS_SCHEMA_VERSION})"
+                )));
+            }
+        };
+        Ok(Recording {
+            format: self.format,
+            schema_version: v,
+            generator: self.generator,
+            provenance: self.provenance,
+            config: self.config,
+            ticks: self.ticks,
+            appends,
+            event_count: self.event_count,
+            events_digest: self.events_digest,
+            final_state: self.final_state,
+            events: self.events,
+        })
+    }
+}
+
 impl Recording {
-    /// Record a simulation that was built from `config` and driven by `submissions`.
-    pub fn capture(sim: &Simulation, submissions: Vec<RecordedSubmission>) -> Self {
+    /// Record a simulation that was built from `config` and driven by `appends`. It is
+    /// written as version 2 when it holds submissions only (what older releases read), as
+    /// version 3 when it holds scheduled actions.
+    pub fn capture(sim: &Simulation, appends: Vec<Append>) -> Self {
         let events = sim.events_since(0);
+        let schema_version = if appends.iter().any(|a| matches!(a, Append::Schedule(_))) {
+            APPENDS_SCHEMA_VERSION
+        } else {
+            2
+        };
         Recording {
             format: FORMAT.to_string(),
-            schema_version: SCHEMA_VERSION,
+            schema_version,
             generator: format!("payment-sim {}", env!("CARGO_PKG_VERSION")),
             provenance: Some(sim.provenance()),
             config: sim.config().clone(),
             ticks: sim.current_tick(),
-            submissions,
+            appends,
             event_count: events.len() as u64,
             events_digest: digest(&events),
             final_state: sim.state(),
             events,
         }
+    }
+
+    /// The name of the appends in the document (for messages).
+    pub fn appends_key(&self) -> &'static str {
+        if self.schema_version < APPENDS_SCHEMA_VERSION {
+            "submissions"
+        } else {
+            "appends"
+        }
+    }
+
+    /// The submissions, when it holds nothing else (written as `submissions`).
+    fn submissions_only(&self) -> Option<Vec<&RecordedSubmission>> {
+        self.appends
+            .iter()
+            .map(|a| match a {
+                Append::Submission(s) => Some(s),
+                Append::Schedule(_) => None,
+            })
+            .collect()
     }
 
     /// Parse a recording; shape problems name their field path.
@@ -152,7 +199,7 @@ impl Recording {
             )));
         }
         let mut de = serde_json::Deserializer::from_str(text);
-        let rec: Recording = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let rec: Wire = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let inner = e.inner();
             // A number beyond f64 is valid JSON that no field can hold: say which field.
             let out_of_range = inner.to_string().starts_with("number out of range");
@@ -181,11 +228,11 @@ impl Recording {
             env!("CARGO_PKG_VERSION")
         );
         match (rec.schema_version, &rec.provenance) {
-            (1, None) | (2, Some(_)) => Ok(rec),
+            (1, None) | (2 | 3, Some(_)) => rec.into_recording(name),
             (1, Some(_)) => Err(CliError::input(format!(
                 "{name}: a recording of schema_version 1 has no provenance (it was added in version 2)"
             ))),
-            (2, None) => Err(CliError::input(format!(
+            (2 | 3, None) => Err(CliError::input(format!(
                 "{name} is not a valid recording: missing field `provenance` (required from schema_version 2)"
             ))),
             (v, _) if v > SCHEMA_VERSION => Err(CliError::input(format!(
@@ -215,11 +262,19 @@ impl Recording {
             provenance: Option<&'a Provenance>,
             config: &'a SimulationConfig,
             ticks: u64,
-            submissions: &'a [RecordedSubmission],
+            #[serde(skip_serializing_if = "Option::is_none")]
+            submissions: Option<Vec<&'a RecordedSubmission>>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            appends: Option<&'a [Append]>,
             event_count: u64,
             events_digest: &'a str,
             final_state: &'a State,
         }
+        // Versions 1–2 (submissions only) as they were written; version 3 with `appends`.
+        let submissions = self
+            .submissions_only()
+            .filter(|_| self.schema_version < APPENDS_SCHEMA_VERSION);
+        let submissions_absent = submissions.is_none();
         let head = Head {
             format: &self.format,
             schema_version: self.schema_version,
@@ -227,7 +282,8 @@ impl Recording {
             provenance: self.provenance.as_ref(),
             config: &self.config,
             ticks: self.ticks,
-            submissions: &self.submissions,
+            submissions,
+            appends: submissions_absent.then_some(self.appends.as_slice()),
             event_count: self.event_count,
             events_digest: &self.events_digest,
             final_state: &self.final_state,

@@ -4,6 +4,7 @@ use payment_sim_core::{EventRecord, Simulation, State};
 use serde::Serialize;
 
 use super::{digest, Recording};
+use crate::appends::Append;
 use crate::error::{CliError, CliResult};
 
 /// Where a replay first differs from the recording.
@@ -26,6 +27,9 @@ pub struct Verdict {
     pub ticks: u64,
     /// Manual submissions replayed.
     pub submissions: u64,
+    /// Appends of scheduled actions replayed (absent when none).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub schedule_appends: u64,
     /// Events the replay produced.
     pub events: u64,
     /// Digest of the replayed stream.
@@ -61,21 +65,23 @@ pub fn replay(rec: &Recording, name: &str) -> CliResult<(Simulation, Verdict)> {
         )));
     }
     let mut previous = 0;
-    for (i, s) in rec.submissions.iter().enumerate() {
-        if s.tick < previous || s.tick > rec.ticks {
+    let key = rec.appends_key();
+    for (i, a) in rec.appends.iter().enumerate() {
+        if a.tick() < previous || a.tick() > rec.ticks {
             return Err(CliError::input(format!(
-                "{name}: submissions[{i}].tick {} must be between {previous} and ticks ({})",
-                s.tick, rec.ticks
+                "{name}: {key}[{i}].tick {} must be between {previous} and ticks ({})",
+                a.tick(),
+                rec.ticks
             )));
         }
-        previous = s.tick;
+        previous = a.tick();
     }
     let mut next = 0;
     loop {
         let now = sim.current_tick();
-        while let Some(s) = rec.submissions.get(next).filter(|s| s.tick == now) {
-            sim.submit(&s.submission()).map_err(|e| {
-                CliError::from_sim(&format!("{name}: submissions[{next}] (tick {now})"), e)
+        while let Some(a) = rec.appends.get(next).filter(|a| a.tick() == now) {
+            a.apply(&mut sim).map_err(|e| {
+                CliError::from_sim(&format!("{name}: {key}[{next}] (tick {now})"), e)
             })?;
             next += 1;
         }
@@ -83,9 +89,9 @@ pub fn replay(rec: &Recording, name: &str) -> CliResult<(Simulation, Verdict)> {
             break;
         }
         let until = rec
-            .submissions
+            .appends
             .get(next)
-            .map_or(rec.ticks, |s| s.tick.min(rec.ticks));
+            .map_or(rec.ticks, |a| a.tick().min(rec.ticks));
         sim.run(until - now)
             .map_err(|e| CliError::runtime(format!("replay failed at tick {now}: {e}")))?;
     }
@@ -93,7 +99,16 @@ pub fn replay(rec: &Recording, name: &str) -> CliResult<(Simulation, Verdict)> {
     let mut verdict = Verdict {
         ok: true,
         ticks: sim.current_tick(),
-        submissions: rec.submissions.len() as u64,
+        submissions: rec
+            .appends
+            .iter()
+            .filter(|a| matches!(a, Append::Submission(_)))
+            .count() as u64,
+        schedule_appends: rec
+            .appends
+            .iter()
+            .filter(|a| matches!(a, Append::Schedule(_)))
+            .count() as u64,
         events: actual.len() as u64,
         events_digest: digest(&actual),
         divergence: None,
@@ -140,6 +155,10 @@ pub fn replay(rec: &Recording, name: &str) -> CliResult<(Simulation, Verdict)> {
     }
     verdict.ok = verdict.problems.is_empty();
     Ok((sim, verdict))
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// The first difference between two states, in words.
@@ -191,7 +210,7 @@ fn state_difference(expected: &State, actual: &State) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::recording::RecordedSubmission;
+    use crate::appends::RecordedSubmission;
     use payment_sim_core::Submission;
 
     #[test]
@@ -212,7 +231,10 @@ mod tests {
         };
         sim.submit(&sub).unwrap();
         sim.run(3).unwrap();
-        let rec = Recording::capture(&sim, vec![RecordedSubmission::new(0, &sub)]);
+        let rec = Recording::capture(
+            &sim,
+            vec![Append::Submission(RecordedSubmission::new(0, &sub))],
+        );
         assert_eq!(rec.event_count, 3);
         let back = Recording::parse(&rec.to_json(), "x").unwrap();
         assert_eq!(back, rec);

@@ -14,6 +14,7 @@ mod replay;
 mod run;
 mod scenarios;
 mod schedule;
+mod schedule_record;
 mod state_files;
 mod step;
 mod stress;
