@@ -10,6 +10,7 @@ mod concurrency;
 mod float_roundtrip;
 mod hostile_files;
 mod input_hardening;
+mod old_journals;
 mod replay;
 mod run;
 mod scenarios;
