@@ -1,8 +1,9 @@
 //! Live-scheduled actions in the journal and in recordings: a step-by-step session with an
 //! outage exports and replays byte for byte; the appends are what the replay re-applies (drop
 //! one and the replay diverges); an interrupted `schedule` leaves a journal line the next
-//! command removes; a rejected schedule changes neither the state file, nor the journal, nor
-//! the recording `export` writes.
+//! command removes, and `kill -9` at any moment leaves the journal matching the state; a
+//! rejected schedule changes neither the state file, nor the journal, nor the recording
+//! `export` writes.
 
 use insta::assert_snapshot;
 use serde_json::Value;
@@ -244,4 +245,75 @@ fn an_interrupted_schedule_leaves_a_line_the_next_command_removes() {
     assert_eq!(code(&out), 0);
     assert!(String::from_utf8_lossy(&out.stderr).contains("a schedule was interrupted"));
     assert_eq!(journal(d), whole);
+}
+
+/// `kill -9` at arbitrary moments of `schedule`, `submit` and `tick`: the journal holds exactly
+/// the appends the state holds (the ids it gave out, the sequence numbers it gave out) and the
+/// exported recording replays.
+#[test]
+fn schedules_killed_at_any_moment_leave_a_consistent_session() {
+    let dir = workdir(&[RING]);
+    let d = dir.path();
+    stdout_ok(&run_in(d, &["create", "--config", RING, "-o", "s.json"]));
+    for (i, bank) in ["BANK_A", "BANK_B", "BANK_C"].iter().enumerate() {
+        std::fs::write(
+            d.join(format!("a{i}.yaml")),
+            format!("- {{type: liquidity, agent: {bank}, tick: 9, amount: {}}}\n- {{type: credit_limit, agent: {bank}, tick: 9, credit_limit: {}}}\n", 100 + i, 50 + i),
+        )
+        .unwrap();
+    }
+    let mut seed: u64 = 777;
+    for i in 0..45 {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let delay = std::time::Duration::from_micros((seed >> 33) % 15_000);
+        let actions = format!("a{}.yaml", i % 3);
+        let amount = (i + 1).to_string();
+        let args: Vec<&str> = match i % 9 {
+            8 => vec!["tick", "--state", "s.json"],
+            0 | 3 | 5 => vec!["schedule", &actions, "--state", "s.json"],
+            _ => vec![
+                "submit", "--state", "s.json", "-s", "BANK_A", "-r", "BANK_B", "-a", &amount,
+            ],
+        };
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_payment-sim"))
+            .current_dir(d)
+            .args(&args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start payment-sim");
+        std::thread::sleep(delay);
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    // One more command repairs what the last kill may have left.
+    stdout_ok(&run_in(d, &["schedule", "a0.yaml", "--state", "s.json"]));
+    let state: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("s.json")).unwrap()).unwrap();
+    let lines: Vec<Value> = std::fs::read_to_string(d.join("s.json.submissions.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let ids: Vec<&str> = lines.iter().filter_map(|l| l["tx"].as_str()).collect();
+    let given_out = state["next_tx_seq"].as_u64().unwrap() - 1;
+    let expected: Vec<String> = (1..=given_out).map(|n| format!("T{n}")).collect();
+    assert_eq!(ids, expected);
+    // Two actions per append: the sequence numbers run 2, 4, 6, … to the state's last.
+    let seqs: Vec<u64> = lines.iter().filter_map(|l| l["seq"].as_u64()).collect();
+    let last_seq = state["schedule"]["last_seq"].as_u64().unwrap();
+    assert_eq!(seqs, (1..=last_seq / 2).map(|n| 2 * n).collect::<Vec<_>>());
+    stdout_ok(&run_in(
+        d,
+        &["export", "--state", "s.json", "-o", "rec.json"],
+    ));
+    let replay = stdout_ok(&run_in(d, &["replay", "rec.json", "--format", "json"]));
+    let verdict: Value = serde_json::from_str(&replay).unwrap();
+    assert_eq!(verdict["ok"], true, "{verdict}");
+    assert_eq!(
+        verdict["schedule_appends"].as_u64(),
+        Some(seqs.len() as u64)
+    );
 }
