@@ -245,6 +245,46 @@ mod tests {
     }
 
     #[test]
+    fn a_recording_with_scheduled_actions_is_version_3_and_round_trips() {
+        let mut sim = Simulation::from_json(
+            r#"{"ticks_per_day": 6, "num_days": 1, "rng_seed": 1, "agent_configs": [
+                {"id": "A", "opening_balance": 10, "policy": {"type": "Fifo"}},
+                {"id": "B", "opening_balance": 0, "policy": {"type": "Fifo"}}]}"#,
+        )
+        .unwrap();
+        sim.run(1).unwrap();
+        let events = payment_sim_core::ScheduleDocument::parse(
+            "- {type: liquidity, agent: B, tick: 2, amount: 5}",
+        )
+        .unwrap();
+        sim.schedule(&events).unwrap();
+        sim.run(3).unwrap();
+        let append = Append::Schedule(crate::appends::RecordedSchedule {
+            tick: 1,
+            scenario_events: events,
+        });
+        let rec = Recording::capture(&sim, vec![append]);
+        assert_eq!(rec.schema_version, 3);
+        let text = rec.to_json();
+        assert!(text.contains("\"appends\": [") && !text.contains("\"submissions\""));
+        let back = Recording::parse(&text, "x").unwrap();
+        assert_eq!(back, rec);
+        let (_, verdict) = replay(&back, "x").unwrap();
+        assert!(verdict.ok, "{verdict:?}");
+        assert_eq!(verdict.schedule_appends, 1);
+        // Without its append the replay diverges at the liquidity event.
+        let (_, verdict) = replay(
+            &Recording {
+                appends: vec![],
+                ..back
+            },
+            "x",
+        )
+        .unwrap();
+        assert!(!verdict.ok);
+    }
+
+    #[test]
     fn digest_of_nothing_is_the_offset_basis() {
         assert_eq!(digest(&[]), "fnv1a64:cbf29ce484222325");
     }
