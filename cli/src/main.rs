@@ -3,6 +3,7 @@
 //! The CLI only translates: files and arguments in, core calls, tables or JSON out. Every
 //! simulation rule lives in `payment-sim-core`. See `docs/cli.md`.
 
+mod appends;
 mod commands;
 mod error;
 mod events_out;

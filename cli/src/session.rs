@@ -5,10 +5,11 @@
 //! - `create` records the state file it wrote in `.payment-sim/current` (in the working
 //!   directory); `tick`, `submit`, `state`, `stats` and `export` use that file when `--state`
 //!   is not given. Without `--output`, `create` writes `.payment-sim/state.json`.
-//! - Beside each state file, `STATE.submissions.jsonl` lists the manual submissions with the
-//!   tick at which they were made (one JSON object per line; see `journal`). `create` and
-//!   `run --save-state` start it empty, `submit` appends to it, and `export` turns state +
-//!   submissions into a recording.
+//! - Beside each state file, `STATE.submissions.jsonl` lists the appends to the schedule —
+//!   manual submissions and actions appended with `schedule` — with the tick at which they were
+//!   made (one JSON object per line; see `journal`). `create` and `run --save-state` start it
+//!   empty, `submit` and `schedule` append to it, and `export` turns state + appends into a
+//!   recording.
 //! - Every command holds the state file's lock, `STATE.lock`, while it uses the files (see
 //!   `lock`): exclusively to change them, shared to read them. Saves go through
 //!   `STATE.partial` and a rename.
@@ -19,10 +20,10 @@ use std::time::Duration;
 
 use payment_sim_core::Simulation;
 
+use crate::appends::Append;
 use crate::error::{CliError, CliResult};
 use crate::files::{ensure_parent, not_a_directory, read_text, write_atomic, write_via};
 use crate::lock::{self, Mode, StateLock};
-use crate::recording::RecordedSubmission;
 use crate::{journal, json_depth, sniff};
 
 /// The file naming the current state file.
@@ -87,14 +88,27 @@ pub fn open(state: Option<PathBuf>, mode: Mode, timeout: Option<Duration>) -> Cl
     Ok(open_text(state, mode, timeout)?.0)
 }
 
-/// Open the state file to read it with its journal (for `export`): the submissions it holds.
+/// Open the state file to read it with its journal (for `export`): the appends it holds.
+/// Refused when the state holds scheduled actions its journal lacks (appended by a release
+/// that did not journal them): a recording without them would not replay.
 pub fn open_with_journal(
     state: Option<PathBuf>,
     timeout: Option<Duration>,
-) -> CliResult<(Opened, Vec<RecordedSubmission>)> {
+) -> CliResult<(Opened, Vec<Append>)> {
     let (opened, text) = open_text(state, Mode::Shared, timeout)?;
-    let submissions = journal::read(&opened.path, &text)?;
-    Ok((opened, submissions))
+    let appends = journal::read(&opened.path, &text)?;
+    let journalled: u64 = appends.iter().map(Append::actions).sum();
+    // The configuration's scenario_events take the first sequence numbers.
+    let configured = opened.sim.config().scenario_events.len() as u64;
+    let live = journal::last_seq(&text).map(|last| last.saturating_sub(configured));
+    if opened.sim.has_live_schedule() && live != Some(journalled) {
+        return Err(CliError::input(format!(
+            "cannot export: the state file holds {} scheduled action(s) its journal {} does not list (they were appended by a release of payment-sim that did not journal `schedule`); put them in the scenario's scenario_events instead",
+            live.map_or_else(|| "live".to_string(), |n| (n.saturating_sub(journalled)).to_string()),
+            journal::path(&opened.path).display()
+        )));
+    }
+    Ok((opened, appends))
 }
 
 /// [`open`], and the state file's text.
@@ -156,7 +170,7 @@ impl Opened {
 }
 
 /// Write a new state file (for `create` and `run --save-state`) under its lock, with an
-/// empty journal: a new simulation has no manual submissions. The old journal goes first and
+/// empty journal: a new simulation has no manual appends. The old journal goes first and
 /// the new one comes last, so that an interruption leaves no journal rather than a wrong one.
 pub fn start(state: &Path, sim: &Simulation, timeout: Option<Duration>) -> CliResult {
     not_a_directory(state)?;

@@ -45,6 +45,12 @@ pub fn replay(args: ReplayArgs, out: Output) -> CliResult {
     let mut table = Table::headless(2).align(1, Align::Left);
     table.row(["  ticks".to_string(), count(verdict.ticks)]);
     table.row(["  submissions".to_string(), count(verdict.submissions)]);
+    if verdict.schedule_appends > 0 {
+        table.row([
+            "  schedule appends".to_string(),
+            count(verdict.schedule_appends),
+        ]);
+    }
     table.row([
         "  events".to_string(),
         format!("{} ({})", count(verdict.events), verdict.events_digest),

@@ -1,6 +1,7 @@
 //! `payment-sim schedule ACTIONS`: append scheduled actions (outages, liquidity, credit and
 //! rate changes, payments — the `scenario_events` of a scenario file) to the current
-//! simulation, under the state file's exclusive lock. The core reads the file (JSON or YAML,
+//! simulation, under the state file's exclusive lock, and to its journal (so that `export`
+//! records them and `replay` appends them again at the same tick). The core reads the file (JSON or YAML,
 //! `scenario_events: [...]` or the bare list) and checks every action; a rejected file changes
 //! nothing (exit 2, every problem with its path).
 
@@ -12,7 +13,7 @@ use crate::error::{CliError, CliResult};
 use crate::files::{emit, json, read_text};
 use crate::format::count;
 use crate::lock::Mode;
-use crate::{session, Output, ScheduleArgs};
+use crate::{journal, session, Output, ScheduleArgs};
 
 #[derive(Serialize)]
 struct Scheduled {
@@ -27,11 +28,23 @@ pub fn schedule(args: ScheduleArgs, out: Output) -> CliResult {
     let what = format!("invalid schedule {}", args.actions.display());
     let events = ScheduleDocument::parse(&text).map_err(|e| CliError::from_sim(&what, e))?;
     let mut opened = session::open(args.state, Mode::Exclusive, out.lock_timeout)?;
-    opened
+    let now = opened.sim.current_tick();
+    let seqs = opened
         .sim
         .schedule(&events)
         .map_err(|e| CliError::from_sim(&what, e))?;
-    opened.save()?;
+    // The journal first, then the state, as for `submit` (see `journal`); an empty list
+    // changes nothing and is not journalled.
+    let line = match seqs.iter().max() {
+        Some(&seq) => Some(journal::append_schedule(&opened.path, now, &events, seq)?),
+        None => None,
+    };
+    if let Err(e) = opened.save() {
+        if let Some(line) = line {
+            line.undo();
+        }
+        return Err(e);
+    }
     let sim = opened.release();
     let done = Scheduled {
         scheduled: events.len(),

@@ -6,11 +6,12 @@ use serde::Serialize;
 use payment_sim_core::{Simulation, State, Submission};
 
 use super::horizon_words;
+use crate::appends::{Append, RecordedSubmission};
 use crate::error::{CliError, CliResult};
 use crate::files::{emit, ensure_parent, json, load_scenario, write_atomic};
 use crate::format::count;
 use crate::lock::Mode;
-use crate::recording::{RecordedSubmission, Recording};
+use crate::recording::Recording;
 use crate::{
     journal, report, session, CreateArgs, ExportArgs, Output, StateArgs, SubmitArgs, TickArgs,
 };
@@ -50,6 +51,9 @@ struct Exported {
     recording: String,
     ticks: u64,
     submissions: usize,
+    /// Actions appended with `schedule` (absent when none).
+    #[serde(skip_serializing_if = "is_zero")]
+    scheduled: u64,
     events: u64,
     events_digest: String,
 }
@@ -206,30 +210,40 @@ pub fn stats(args: StateArgs, out: Output) -> CliResult {
     emit(&text)
 }
 
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
 /// `payment-sim export --output RECORDING`.
 pub fn export(args: ExportArgs, out: Output) -> CliResult {
-    let (opened, submissions) = session::open_with_journal(args.state, out.lock_timeout)?;
+    let (opened, appends) = session::open_with_journal(args.state, out.lock_timeout)?;
     opened.not_its_own(&args.output)?;
-    if opened.sim.has_live_schedule() {
-        return Err(CliError::input(
-            "cannot export: actions were scheduled on this simulation with `payment-sim schedule`, and a recording holds only the scenario and the submissions; put them in the scenario's scenario_events instead",
-        ));
-    }
-    let recording = Recording::capture(&opened.release(), submissions);
+    let recording = Recording::capture(&opened.release(), appends);
     ensure_parent(&args.output)?;
     write_atomic(&args.output, recording.to_json().as_bytes())?;
     let done = Exported {
         recording: args.output.display().to_string(),
         ticks: recording.ticks,
-        submissions: recording.submissions.len(),
+        submissions: recording
+            .appends
+            .iter()
+            .filter(|a| matches!(a, Append::Submission(_)))
+            .count(),
+        scheduled: recording.appends.iter().map(Append::actions).sum(),
         events: recording.event_count,
         events_digest: recording.events_digest.clone(),
     };
     if out.json() {
         return emit(&json(&done));
     }
+    let scheduled = if done.scheduled == 0 {
+        String::new()
+    } else {
+        let plural = if done.scheduled == 1 { "" } else { "s" };
+        format!(", {} scheduled action{plural}", count(done.scheduled))
+    };
     emit(&format!(
-        "Exported a recording of {} ticks, {} submissions and {} events ({}) to {}\n",
+        "Exported a recording of {} ticks, {} submissions{scheduled} and {} events ({}) to {}\n",
         count(done.ticks),
         count(done.submissions as u64),
         count(done.events),

@@ -152,8 +152,25 @@ fn invalid_recordings_are_input_errors() {
     other["format"] = Value::from("something-else");
     write(d, "other.json", &other);
     let mut newer = rec.clone();
-    newer["schema_version"] = Value::from(3);
+    newer["schema_version"] = Value::from(4);
     write(d, "newer.json", &newer);
+    // Version 3 holds `appends` in place of `submissions`; each version only its own.
+    let mut v3_with_submissions = rec.clone();
+    v3_with_submissions["schema_version"] = Value::from(3);
+    write(d, "v3_with_submissions.json", &v3_with_submissions);
+    let mut v2_with_appends = rec.clone();
+    let subs = v2_with_appends
+        .as_object_mut()
+        .unwrap()
+        .remove("submissions");
+    v2_with_appends["appends"] = subs.unwrap();
+    write(d, "v2_with_appends.json", &v2_with_appends);
+    let mut bad_append = v2_with_appends.clone();
+    bad_append["schema_version"] = Value::from(3);
+    bad_append["appends"] = serde_json::json!([
+        {"tick": 1, "scenario_events": [{"type": "outage", "agent": "BANK_X", "from_tick": 2, "to_tick": 3}]}
+    ]);
+    write(d, "bad_append.json", &bad_append);
     let mut semantics = rec.clone();
     semantics["provenance"]["semantics"]["offsetting"] = Value::from(2);
     write(d, "semantics.json", &semantics);
@@ -177,6 +194,9 @@ fn invalid_recordings_are_input_errors() {
         "extra.json",
         "other.json",
         "newer.json",
+        "v3_with_submissions.json",
+        "v2_with_appends.json",
+        "bad_append.json",
         "semantics.json",
         "no_provenance.json",
         "v1_with_provenance.json",

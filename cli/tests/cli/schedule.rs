@@ -1,6 +1,6 @@
 //! `payment-sim schedule`: timed inputs on the step workflow's state file — an outage of one
 //! bank in the gridlock ring, with its hand-computed outcome; bad files (exit 2, every problem
-//! with its path, the state file unchanged); export refusing what a recording cannot hold; and
+//! with its path, the state file unchanged); the outage exported and replayed; and
 //! a scenario's own scenario_events replaying identically.
 
 use serde_json::Value;
@@ -45,10 +45,14 @@ fn an_outage_scheduled_on_the_state_file_holds_the_ring() {
     let tick: Value =
         serde_json::from_str(&stdout_ok(&run_in(d, &["tick", "--format", "json"]))).unwrap();
     assert_eq!(tick["num_settlements"], 4);
-    // A recording holds the scenario and the submissions only: export says so.
-    let out = run_in(d, &["export", "--output", "ring.json"]);
-    assert_eq!(code(&out), 2);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("scenario_events"));
+    // The recording holds the outage as an append at tick 0 and replays it.
+    let text = stdout_ok(&run_in(d, &["export", "--output", "ring.json"]));
+    assert!(
+        text.contains("4 submissions, 1 scheduled action and"),
+        "{text}"
+    );
+    let replay = stdout_ok(&run_in(d, &["replay", "ring.json"]));
+    assert!(replay.contains("identical"), "{replay}");
 }
 
 #[test]
