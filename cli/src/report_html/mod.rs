@@ -30,8 +30,8 @@ pub fn render(meta: &Meta, docs: &Documents) -> String {
             "<section id=\"empty\"><p class=\"notice\">This run is empty: no tick has been run, so there is nothing to chart yet.</p></section>",
         );
     } else {
-        body.push_str(&sections::mechanisms(docs));
-        body.push_str(&sections::throughput(docs));
+        body.push_str(&sections::mechanisms(meta, docs));
+        body.push_str(&sections::throughput(meta, docs));
         body.push_str(&sections::paths(meta, docs));
         body.push_str(&sections::queues(docs));
         body.push_str(&sections::participants(meta, docs));
@@ -80,5 +80,5 @@ td:first-child,th:first-child{text-align:left}th{background:#f4f4f4}\
 .line{fill:none;stroke-width:1.6}.key{stroke-width:3}\
 .ytick{text-anchor:end}.xtick,.xlabel{text-anchor:middle}.ylabel{text-anchor:middle}.barlabel{text-anchor:end}\
 .marker{stroke:#c00;stroke-dasharray:4 3}.span{fill:#c00;fill-opacity:.08}\
-.scroll{max-height:480px;overflow:auto}.muted{color:#777}\
+.facts td{text-align:left}.scroll{max-height:480px;overflow:auto}.muted{color:#777}\
 footer{margin-top:3em;color:#777;font-size:.9em}";

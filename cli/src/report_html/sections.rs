@@ -76,13 +76,14 @@ pub fn summary(meta: &Meta, docs: &Documents) -> String {
             count(docs.horizon)
         );
     }
-    out.push_str(&table(&["", ""], &rows));
+    out.push_str(&table(&["", ""], &rows).replace("<table>", "<table class=\"facts\">"));
     out.push_str("</section>");
     out
 }
 
 /// Settlement by mechanism: counts, values and value shares (the indicators' system period).
-pub fn mechanisms(docs: &Documents) -> String {
+pub fn mechanisms(meta: &Meta, docs: &Documents) -> String {
+    let style = meta.style;
     let s = &docs.stats;
     let m = &docs.indicators.system.settled_by_mechanism;
     let kinds = [
@@ -105,7 +106,7 @@ pub fn mechanisms(docs: &Documents) -> String {
             vec![
                 (*label).to_string(),
                 count(k.count),
-                k.value.to_string(),
+                money(style, k.value),
                 percent(k.share),
             ]
         })
@@ -114,21 +115,21 @@ pub fn mechanisms(docs: &Documents) -> String {
         vec![
             "arrived".into(),
             count(s.arrivals),
-            s.arrived_value.to_string(),
+            money(style, s.arrived_value.into()),
         ],
         vec![
             "settled".into(),
             count(s.settlements),
-            s.settled_value.to_string(),
+            money(style, s.settled_value.into()),
         ],
         vec![
             "dropped".into(),
             count(s.drops),
-            s.dropped_value.to_string(),
+            money(style, s.dropped_value.into()),
         ],
     ];
     format!(
-        "<section id=\"mechanisms\"><h2>Settlement by mechanism</h2>{}{}<p class=\"muted\">Values in cents; shares of the settled value.</p>{}</section>",
+        "<section id=\"mechanisms\"><h2>Settlement by mechanism</h2>{}{}<p class=\"muted\">Shares of the settled value.</p>{}</section>",
         table(&["payments", "count", "value"], &totals),
         table(&["mechanism", "count", "value", "share of value"], &rows),
         svg::bar_chart("settled value by mechanism", &bars)
@@ -162,7 +163,8 @@ fn throughput_series(label: String, period: &PeriodIndicators) -> Series {
 }
 
 /// The throughput curve of each day (system), and the day table.
-pub fn throughput(docs: &Documents) -> String {
+pub fn throughput(meta: &Meta, docs: &Documents) -> String {
+    let style = meta.style;
     let ind = &docs.indicators;
     let tpd = ind.ticks_per_day.max(1) as f64;
     let chosen = days_drawn(ind.days.len());
@@ -201,9 +203,9 @@ pub fn throughput(docs: &Documents) -> String {
                 d.day.to_string(),
                 if d.closed { "closed" } else { "running" }.to_string(),
                 count(d.system.sent.count),
-                d.system.sent.value.to_string(),
-                d.system.liquidity_upper_bound.to_string(),
-                d.system.liquidity_lower_bound.to_string(),
+                money(style, d.system.sent.value),
+                money(style, d.system.liquidity_upper_bound),
+                money(style, d.system.liquidity_lower_bound),
                 d.system.delay_indicator.to_string(),
             ]
         })
