@@ -3,7 +3,7 @@
 
 VENV ?= .venv
 VENV_PY := $(VENV)/bin/python
-PY_EXTRAS ?= test,pandas
+PY_EXTRAS ?= test,pandas,plots
 
 .PHONY: venv python-install test-python lsan-python bench-python
 
