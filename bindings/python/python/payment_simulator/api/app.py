@@ -11,6 +11,7 @@ from fastapi.openapi.utils import get_openapi
 
 from .. import __version__
 from .auth import PUBLIC_PATHS, GuardMiddleware
+from .docs import install_offline_docs
 from .deps import init_state, reset_service, service_of, settings_of
 from .errors import install_error_handlers
 from .openapi import add_config_schema, add_links
@@ -66,11 +67,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=_lifespan,
+        docs_url=None,  # served from packaged assets instead of a CDN: see .docs
+        redoc_url=None,
     )
     init_state(app, settings)
     install_error_handlers(app)
     app.add_middleware(GuardMiddleware, settings=lambda: settings_of(app))
     app.include_router(router)
+    install_offline_docs(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 
