@@ -24,6 +24,12 @@ const CHUNKS: u64 = 100;
 
 /// `payment-sim report`.
 pub fn report(args: ReportArgs, out: Output) -> CliResult {
+    for input in [&args.scenario, &args.state, &args.recording]
+        .into_iter()
+        .flatten()
+    {
+        not_the_input(&args.output, input)?;
+    }
     check_writable(&args.output)?;
     let top = usize::try_from(args.top).unwrap_or(usize::MAX);
     let (sim, source) = if let Some(state) = &args.state {
@@ -60,6 +66,22 @@ pub fn report(args: ReportArgs, out: Output) -> CliResult {
         args.output.display(),
         count(page.len() as u64)
     );
+    Ok(())
+}
+
+/// Refuse `--output` naming the input file (a report would replace the scenario, state file
+/// or recording it describes).
+fn not_the_input(output: &Path, input: &Path) -> CliResult {
+    let same = match (std::fs::canonicalize(output), std::fs::canonicalize(input)) {
+        (Ok(o), Ok(i)) => o == i,
+        _ => false,
+    };
+    if same {
+        return Err(CliError::input(format!(
+            "--output {} is the input file; write the report to another file",
+            output.display()
+        )));
+    }
     Ok(())
 }
 

@@ -296,4 +296,20 @@ fn bad_input_exits_2_and_writes_nothing() {
         );
         assert!(!out_file.exists(), "{args:?} wrote the report");
     }
+    // The output naming the input: refused, the input untouched.
+    let state = dir.path().join("s.json");
+    stdout_ok(&run(&[
+        "run",
+        SCENARIO,
+        "--ticks",
+        "5",
+        "--save-state",
+        state.to_str().unwrap(),
+    ]));
+    let before = std::fs::read(&state).unwrap();
+    let s = state.to_str().unwrap();
+    let out = run(&["report", "--state", s, "-o", s]);
+    assert_eq!(code(&out), 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is the input file"));
+    assert_eq!(std::fs::read(&state).unwrap(), before);
 }
