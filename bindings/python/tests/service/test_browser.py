@@ -99,3 +99,40 @@ def test_api_docs_render_with_no_internet(browser, start_server, tmp_path, path,
     assert outside <= KNOWN_OUTSIDE.get(path, set()), outside
     assert [e for e in w.errors if e[1] not in outside] == []
     w.page.screenshot(path=str(tmp_path / f"{path.strip('/')}.png"))
+
+
+def test_dashboard_creates_runs_and_shows_the_apis_numbers(browser, start_server, tmp_path):
+    server = start_server()
+    w = Watched(browser)
+    w.page.goto(server.url + "/ui/")
+    # A bad scenario: the API's message, with the core's problem paths, is shown.
+    w.page.fill("#scenario", "simulation: {ticks_per_day: 0, seed: 1}\nagents: []\n")
+    w.page.click("#create")
+    w.page.wait_for_selector("#error:not([hidden])")
+    assert "ticks_per_day" in w.page.inner_text("#error")
+    # A shipped scenario, uploaded as a file; then 10 + 1 ticks.
+    w.page.set_input_files("#file", str(SCENARIO))
+    w.page.wait_for_function("document.querySelector('#scenario').value.includes('BANK_C')")
+    w.page.click("#create")
+    w.page.wait_for_selector("#sim:not([hidden]) tr[data-counter=tick]")
+    sim = w.page.inner_text("#sim-id")
+    w.page.click("button[data-ticks='10']")
+    w.page.wait_for_function("document.querySelector('tr[data-counter=tick] td:last-child').textContent === '10'")
+    w.page.click("button[data-ticks='1']")
+    w.page.wait_for_function("document.querySelector('tr[data-counter=tick] td:last-child').textContent === '11'")
+    with server.client() as c:
+        stats = c.get(f"/simulations/{sim}/stats").json()
+        state = c.get(f"/simulations/{sim}/state").json()
+        assert c.get("/simulations").json()["simulations"] == [sim]
+    shown = {
+        row.get_attribute("data-counter"): row.inner_text().split("\t")[-1].strip()
+        for row in w.page.query_selector_all("tr[data-counter]")
+    }
+    assert shown["settlements"] == str(stats["settlements"]) and shown["arrivals"] == str(stats["arrivals"])
+    assert shown["Queue 2"] == str(stats["queue2_size"])
+    bars = w.page.eval_on_selector_all("#balances rect", "els => els.map(e => [e.dataset.agent, +e.dataset.balance])")
+    assert bars == [[a["id"], a["balance"]] for a in state["agents"]]
+    assert w.page.locator("#queues path[data-series='Queue 2']").count() == 1
+    assert [u for u in w.requests if not u.startswith(server.url)] == []
+    assert [e for e in w.errors if "422" not in e[0]] == []  # the bad scenario's 422 is logged
+    w.page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)

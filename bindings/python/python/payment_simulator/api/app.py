@@ -11,12 +11,13 @@ from fastapi.openapi.utils import get_openapi
 
 from .. import __version__
 from .auth import PUBLIC_PATHS, GuardMiddleware
-from .docs import install_offline_docs
 from .deps import init_state, reset_service, service_of, settings_of
+from .docs import install_offline_docs
 from .errors import install_error_handlers
 from .openapi import add_config_schema, add_links
 from .routes import router
 from .settings import Settings
+from .ui import install_ui
 
 DESCRIPTION = """\
 Create, advance, inspect and feed deterministic RTGS payment simulations over HTTP.
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GuardMiddleware, settings=lambda: settings_of(app))
     app.include_router(router)
     install_offline_docs(app)
+    install_ui(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 
