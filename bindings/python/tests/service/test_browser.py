@@ -133,6 +133,19 @@ def test_dashboard_creates_runs_and_shows_the_apis_numbers(browser, start_server
     bars = w.page.eval_on_selector_all("#balances rect", "els => els.map(e => [e.dataset.agent, +e.dataset.balance])")
     assert bars == [[a["id"], a["balance"]] for a in state["agents"]]
     assert w.page.locator("#queues path[data-series='Queue 2']").count() == 1
+    # An outage scheduled from the page reaches the core's schedule; a bad one shows the problem.
+    w.page.select_option("#event-agent", "BANK_A")
+    w.page.fill("#event-from", "20")
+    w.page.fill("#event-to", "25")
+    w.page.click("#schedule")
+    w.page.wait_for_function("document.querySelector('#pending').textContent.startsWith('4 ')")
+    with server.client() as c:
+        pending = c.get(f"/simulations/{sim}/state").json()["pending_actions"]
+    assert pending == 4  # the scenario's 3 and this one
+    w.page.fill("#event-from", "5")  # in the past
+    w.page.click("#schedule")
+    w.page.wait_for_selector("#error:not([hidden])")
+    assert "tick" in w.page.inner_text("#error")
     assert [u for u in w.requests if not u.startswith(server.url)] == []
     assert [e for e in w.errors if "422" not in e[0]] == []  # the bad scenario's 422 is logged
     w.page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)

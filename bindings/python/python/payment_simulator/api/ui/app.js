@@ -131,6 +131,11 @@ async function refresh() {
       tr.append(a, b);
       body.append(tr);
     }
+    const agents = $("#event-agent");
+    if (agents.options.length !== state.agents.length) {
+      agents.replaceChildren(...state.agents.map((a) => new Option(a.id, a.id)));
+    }
+    $("#pending").textContent = `${state.pending_actions} scheduled action(s) pending`;
     drawBalances(state.agents);
     history.push([state.tick, stats.queue1_size, stats.queue2_size]);
     drawQueues();
@@ -143,6 +148,22 @@ for (const button of document.querySelectorAll("button[data-ticks]")) {
     await refresh();
   }));
 }
+
+$("#event-type").addEventListener("change", () => {
+  const outage = $("#event-type").value === "outage";
+  $("#event-outage").hidden = !outage;
+  $("#event-liquidity").hidden = outage;
+});
+
+// The schedule is the core's: the API checks the action and answers with its problems.
+$("#schedule").addEventListener("click", () => guarded(async () => {
+  const num = (s) => ($(s).value === "" ? undefined : Number($(s).value));
+  const action = $("#event-type").value === "outage"
+    ? { type: "outage", agent: $("#event-agent").value, from_tick: num("#event-from"), to_tick: num("#event-to") }
+    : { type: "liquidity", agent: $("#event-agent").value, tick: num("#event-from"), amount: num("#event-amount") };
+  await api("POST", `/simulations/${current}/schedule`, JSON.stringify([action]), "application/json");
+  await refresh();
+}));
 
 $("#file").addEventListener("change", async () => {
   const file = $("#file").files[0];
