@@ -266,8 +266,7 @@ fn sample_ticks(docs: &Documents) -> (Vec<f64>, Option<(f64, f64)>) {
     (ticks, Some((0.0, docs.indicators.ticks_run as f64)))
 }
 
-fn no_series(docs: &Documents) -> String {
-    let _ = docs;
+fn no_series() -> String {
     "<p class=\"notice\">No time series was recorded for this run (a state file holds one only when its simulation recorded it), so there are no paths to draw.</p>".to_string()
 }
 
@@ -276,7 +275,7 @@ pub fn paths(meta: &Meta, docs: &Documents) -> String {
     let Some(p) = &docs.paths else {
         return format!(
             "<section id=\"paths\"><h2>Balances and liquidity usage</h2>{}</section>",
-            no_series(docs)
+            no_series()
         );
     };
     let (ticks, x_range) = sample_ticks(docs);
@@ -328,7 +327,7 @@ pub fn queues(docs: &Documents) -> String {
     let Some(p) = &docs.paths else {
         return format!(
             "<section id=\"queues\"><h2>Queues</h2>{}</section>",
-            no_series(docs)
+            no_series()
         );
     };
     let (ticks, x_range) = sample_ticks(docs);
