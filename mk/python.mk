@@ -3,7 +3,7 @@
 
 VENV ?= .venv
 VENV_PY := $(VENV)/bin/python
-PY_EXTRAS ?= test,pandas
+PY_EXTRAS ?= test,pandas,plots,browser
 
 .PHONY: venv python-install test-python lsan-python bench-python
 
@@ -20,7 +20,7 @@ python-install: $(VENV_PY)
 
 # Parity tests drive the CLI too, so the workspace is built first.
 test-python: build python-install
-	cd bindings/python && CI=$${CI:-} PSIM_REQUIRE_NATIVE=1 PSIM_CLI=$(CURDIR)/$(TARGET_DIR)/payment-sim \
+	cd bindings/python && CI=$${CI:-} PSIM_REQUIRE_NATIVE=1 PSIM_REQUIRE_BROWSER=$${CI:-} PSIM_CLI=$(CURDIR)/$(TARGET_DIR)/payment-sim \
 	  $(CURDIR)/$(VENV_PY) -m pytest -q -p no:cacheprovider tests
 	bash bindings/python/tests/leak/run_lsan.sh $(VENV_PY)
 

@@ -14,6 +14,7 @@ mod json_depth;
 mod lock;
 mod recording;
 mod report;
+mod report_html;
 mod session;
 mod sniff;
 mod timeseries_out;
@@ -111,6 +112,41 @@ enum Command {
     Replay(ReplayArgs),
     /// Stress test: run the scenario and a stressed variant per participant, rank by damage.
     Stress(StressArgs),
+    /// Write a self-contained HTML report (charts and tables) of a run.
+    Report(ReportArgs),
+}
+
+/// `report` (docs/cli.md § report).
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("input").required(true).args(["scenario", "state", "recording"])))]
+pub struct ReportArgs {
+    /// Scenario file (YAML or JSON) to run.
+    pub scenario: Option<PathBuf>,
+    /// Report on a state file as it is (no ticks are run).
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Report on a recording (from `run --record` or `export`), replayed and verified.
+    #[arg(long, value_name = "FILE")]
+    pub recording: Option<PathBuf>,
+    /// The HTML file to write.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Draw the paths of the N participants that sent the most value.
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub top: u64,
+    /// Run only the first N ticks (scenario only; 0: an empty report).
+    #[arg(long, value_name = "N", requires = "scenario")]
+    pub ticks: Option<u64>,
+    /// Override the scenario's RNG seed.
+    #[arg(long, requires = "scenario")]
+    pub seed: Option<u64>,
+    /// Override the number of days.
+    #[arg(long, value_name = "N", requires = "scenario", value_parser = clap::value_parser!(u64).range(1..))]
+    pub days: Option<u64>,
+    /// Sample the time series every N ticks [default: the smallest interval giving at most
+    /// 1,000 samples over the horizon].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub every: Option<u64>,
 }
 
 /// `run`.
@@ -322,6 +358,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Stats(args) => commands::step::stats(args, out),
         Command::Export(args) => commands::step::export(args, out),
         Command::Replay(args) => commands::replay::replay(args, out),
+        Command::Report(args) => commands::report::report(args, out),
     }
 }
 

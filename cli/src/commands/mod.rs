@@ -1,6 +1,7 @@
 //! One module per command family.
 
 pub mod replay;
+pub mod report;
 pub mod run;
 pub mod schedule;
 pub mod step;

@@ -241,7 +241,7 @@ pub fn run(args: RunArgs, out: Output) -> CliResult {
 }
 
 /// A progress bar on stderr, only for a person at a terminal.
-fn progress_bar(ticks: u64, quiet: bool) -> ProgressBar {
+pub(crate) fn progress_bar(ticks: u64, quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }

@@ -43,7 +43,7 @@ use crate::error::{CliError, CliResult};
 
 mod verify;
 
-pub use verify::replay;
+pub use verify::{replay, replay_with};
 
 /// The `format` tag of a recording.
 pub const FORMAT: &str = "payment-sim-recording";

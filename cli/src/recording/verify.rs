@@ -43,6 +43,16 @@ pub struct Verdict {
 /// Re-run a recording. Errors are invalid recordings (exit 2); a mismatch is reported in the
 /// verdict.
 pub fn replay(rec: &Recording, name: &str) -> CliResult<(Simulation, Verdict)> {
+    replay_with(rec, name, |_| Ok(()))
+}
+
+/// [`replay`], with `prepare` applied to the new simulation before its first tick (`report`
+/// turns the time-series recorder on; recording changes no result).
+pub fn replay_with(
+    rec: &Recording,
+    name: &str,
+    prepare: impl FnOnce(&mut Simulation) -> CliResult,
+) -> CliResult<(Simulation, Verdict)> {
     rec.semantics()
         .check_supported()
         .map_err(|e| CliError::input(format!("{name}: provenance.{e}")))?;
@@ -64,6 +74,7 @@ pub fn replay(rec: &Recording, name: &str) -> CliResult<(Simulation, Verdict)> {
             sim.horizon()
         )));
     }
+    prepare(&mut sim)?;
     let mut previous = 0;
     let key = rec.appends_key();
     for (i, a) in rec.appends.iter().enumerate() {

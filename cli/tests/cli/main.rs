@@ -12,6 +12,7 @@ mod hostile_files;
 mod input_hardening;
 mod old_journals;
 mod replay;
+mod report;
 mod run;
 mod scenarios;
 mod schedule;

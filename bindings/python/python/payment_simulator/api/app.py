@@ -12,10 +12,12 @@ from fastapi.openapi.utils import get_openapi
 from .. import __version__
 from .auth import PUBLIC_PATHS, GuardMiddleware
 from .deps import init_state, reset_service, service_of, settings_of
+from .docs import install_offline_docs
 from .errors import install_error_handlers
 from .openapi import add_config_schema, add_links
 from .routes import router
 from .settings import Settings
+from .ui import install_ui
 
 DESCRIPTION = """\
 Create, advance, inspect and feed deterministic RTGS payment simulations over HTTP.
@@ -66,11 +68,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=_lifespan,
+        docs_url=None,  # served from packaged assets instead of a CDN: see .docs
+        redoc_url=None,
     )
     init_state(app, settings)
     install_error_handlers(app)
     app.add_middleware(GuardMiddleware, settings=lambda: settings_of(app))
     app.include_router(router)
+    install_offline_docs(app)
+    install_ui(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 
