@@ -42,6 +42,7 @@ mod arrivals;
 pub mod config;
 pub mod document;
 mod engine;
+pub mod import;
 pub mod error;
 pub mod events;
 pub mod indicators;

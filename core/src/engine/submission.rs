@@ -116,6 +116,7 @@ impl Simulation {
             phase: Phase::Apply,
             window: None,
             repeat: None,
+            tag: None,
         };
         // A payment due now never waits in the schedule, so it takes no sequence number.
         self.schedule.insert(self.tick, Some(0), payment);
