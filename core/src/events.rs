@@ -194,10 +194,24 @@ pub(crate) struct EventLog {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Tapped {
     /// An imported payment became order `tx` (its sequence number) at `tick`.
-    Joined { tx: u64, tag: u64, tick: u64 },
-    Split { tx: TxId, parts: u32 },
-    Settled { tx: TxId, tick: u64, mechanism: Mechanism },
-    Dropped { tx: TxId, tick: u64 },
+    Joined {
+        tx: u64,
+        tag: u64,
+        tick: u64,
+    },
+    Split {
+        tx: TxId,
+        parts: u32,
+    },
+    Settled {
+        tx: TxId,
+        tick: u64,
+        mechanism: Mechanism,
+    },
+    Dropped {
+        tx: TxId,
+        tick: u64,
+    },
 }
 
 impl EventLog {

@@ -82,8 +82,7 @@ impl<R: Read, W: Write> Importer<R, W> {
     pub fn run(&mut self, sim: &mut Simulation, ticks: u64) -> Result<(), FedError> {
         let end = sim.current_tick().saturating_add(ticks).min(sim.horizon());
         while sim.current_tick() < end {
-            self.feed
-                .load_current_day(sim, Some(&mut self.outcomes))?;
+            self.feed.load_current_day(sim, Some(&mut self.outcomes))?;
             let day_end = (sim.current_day() + 1).saturating_mul(sim.ticks_per_day);
             let n = day_end.min(end) - sim.current_tick();
             sim.run(n).map_err(FedError::Sim)?;

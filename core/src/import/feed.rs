@@ -38,6 +38,9 @@ pub struct PaymentFeed<R: Read> {
     opts: ImportOptions,
     /// A checked payment of a later day than the last chunk, read ahead.
     ahead: Option<Payment>,
+    /// The problems of a bad row of a later day than the last chunk, read ahead (they
+    /// reject that later chunk, not the one being read).
+    ahead_bad: Option<(u64, (usize, Vec<crate::error::Problem>))>,
     next_tag: u64,
     start_date: Option<i64>,
     /// The last business day loaded.
@@ -71,6 +74,7 @@ impl<R: Read> PaymentFeed<R> {
             rows,
             opts,
             ahead: None,
+            ahead_bad: None,
             next_tag: 0,
             loaded: None,
             at_end: false,
@@ -91,7 +95,7 @@ impl<R: Read> PaymentFeed<R> {
 
     /// Whether every row has been read.
     pub fn is_exhausted(&self) -> bool {
-        self.at_end && self.ahead.is_none()
+        self.at_end && self.ahead.is_none() && self.ahead_bad.is_none()
     }
 
     /// The time mapping and day 0's date, once known.
@@ -116,11 +120,7 @@ impl<R: Read> PaymentFeed<R> {
         if self.loaded.is_some_and(|d| d >= day) {
             return Ok(());
         }
-        let last_day = if sim.is_finished() {
-            u64::MAX
-        } else {
-            day
-        };
+        let last_day = if sim.is_finished() { u64::MAX } else { day };
         let chunk = self.read_chunk(sim, last_day)?;
         self.loaded = Some(day);
         self.stats.chunks += 1;
@@ -177,7 +177,13 @@ impl<R: Read> PaymentFeed<R> {
                 chunk.push(pay);
             }
         };
-        if let Some(pay) = self.ahead.take() {
+        if let Some((day, problems)) = self.ahead_bad.take() {
+            if day > last_day {
+                self.ahead_bad = Some((day, problems));
+                return Ok(chunk);
+            }
+            p.extend(problems);
+        } else if let Some(pay) = self.ahead.take() {
             if pay.tick / tpd > last_day {
                 self.ahead = Some(pay);
                 return Ok(chunk);
@@ -206,6 +212,7 @@ impl<R: Read> PaymentFeed<R> {
             self.stats.rows += 1;
             self.next_tag += 1;
             let line = row.line;
+            let mark = p.mark();
             let mut ctx = Context {
                 index: &sim.index,
                 ticks_per_day: tpd,
@@ -233,7 +240,11 @@ impl<R: Read> PaymentFeed<R> {
                         }
                     }
                 },
-                Checked::Bad => {}
+                Checked::Bad(Some(t)) if t / tpd > last_day => {
+                    self.ahead_bad = Some((t / tpd, p.split_off(mark)));
+                    break;
+                }
+                Checked::Bad(_) => {}
             }
         }
         p.into_result()?;

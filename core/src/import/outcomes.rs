@@ -139,7 +139,12 @@ impl Outcomes {
 
     /// The payments that ended since the last call, in the order they ended.
     pub fn collect(&mut self, sim: &mut Simulation) -> Vec<PaymentOutcome> {
-        let tapped = sim.events.tap.as_mut().map(std::mem::take).unwrap_or_default();
+        let tapped = sim
+            .events
+            .tap
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default();
         let mut out = Vec::new();
         for t in tapped {
             match t {
@@ -160,9 +165,11 @@ impl Outcomes {
                         l.parts = parts;
                     }
                 }
-                Tapped::Settled { tx, tick, mechanism } => {
-                    self.ended(tx, tick, Some(mechanism), sim, &mut out)
-                }
+                Tapped::Settled {
+                    tx,
+                    tick,
+                    mechanism,
+                } => self.ended(tx, tick, Some(mechanism), sim, &mut out),
                 Tapped::Dropped { tx, tick } => self.ended(tx, tick, None, sim, &mut out),
             }
         }

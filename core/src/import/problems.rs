@@ -99,6 +99,25 @@ impl Problems {
         self.at(line, "", message);
     }
 
+    /// How many problems are listed (a mark for [`Problems::split_off`]).
+    pub fn mark(&self) -> (usize, usize) {
+        (self.total, self.listed.len())
+    }
+
+    /// Take the problems found since `mark` (they belong to a later chunk).
+    pub fn split_off(&mut self, mark: (usize, usize)) -> (usize, Vec<Problem>) {
+        let n = self.total - mark.0;
+        self.total = mark.0;
+        (n, self.listed.split_off(mark.1))
+    }
+
+    /// Add problems taken by [`Problems::split_off`].
+    pub fn extend(&mut self, (n, listed): (usize, Vec<Problem>)) {
+        self.total += n;
+        let room = MAX_LISTED.saturating_sub(self.listed.len());
+        self.listed.extend(listed.into_iter().take(room));
+    }
+
     /// The error, if any problem was found.
     pub fn into_result(self) -> Result<(), ImportError> {
         if self.total == 0 {

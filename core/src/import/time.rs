@@ -52,7 +52,20 @@ pub fn parse_date(s: &str) -> Option<i64> {
     }
     let (y, m, d) = (num(&s[0..4])?, num(&s[5..7])?, num(&s[8..10])?);
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let len = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let len = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
     if !(1..=12).contains(&m) || d < 1 || d > len[(m - 1) as usize] {
         return None;
     }
@@ -220,7 +233,10 @@ mod tests {
     #[test]
     fn stamps_parse_and_reject() {
         assert_eq!(at("1970-01-02 00:00"), Stamp { date: 1, secs: 0 });
-        assert_eq!(at("2026-03-02T08:15:30.75+01:00").secs, 8 * 3600 + 15 * 60 + 30);
+        assert_eq!(
+            at("2026-03-02T08:15:30.75+01:00").secs,
+            8 * 3600 + 15 * 60 + 30
+        );
         assert_eq!(civil(at("2024-02-29T23:59:59Z").date), "2024-02-29");
         for bad in [
             "2023-02-29 10:00",

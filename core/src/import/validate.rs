@@ -33,8 +33,8 @@ pub(crate) enum Checked {
     Payment(Payment),
     /// Outside the simulated time (why, in words).
     Outside(String),
-    /// Problems were reported.
-    Bad,
+    /// Problems were reported; the arrival tick, if it could be read.
+    Bad(Option<u64>),
 }
 
 /// What the rules need to know of the simulation.
@@ -96,7 +96,11 @@ pub(crate) fn check(
     let id = required(Role::Id, p).and_then(|c| match text(&c) {
         Some(s) => Some(s.into_owned()),
         None => {
-            p.at(line, &cols(Role::Id), format!("{} is not a string or number", shown(&c)));
+            p.at(
+                line,
+                &cols(Role::Id),
+                format!("{} is not a string or number", shown(&c)),
+            );
             None
         }
     });
@@ -125,7 +129,11 @@ pub(crate) fn check(
     let amount = required(Role::Amount, p).and_then(|c| match int(&c) {
         Some(a) if a > 0 => Some(a),
         Some(a) => {
-            p.at(line, &cols(Role::Amount), format!("the amount must be positive (got {a})"));
+            p.at(
+                line,
+                &cols(Role::Amount),
+                format!("the amount must be positive (got {a})"),
+            );
             None
         }
         None => {
@@ -226,24 +234,36 @@ pub(crate) fn check(
         },
         (Some(_), None) => None,
     };
-    match (id, sender, receiver, amount, priority, tick, deadline_offset) {
-        (Some(id), Some(sender), Some(receiver), Some(amount), Some(priority), Some(tick), Some(d))
-            if p.count() == before =>
-        {
-            Checked::Payment(Payment {
-                tag,
-                id,
-                line,
-                tick,
-                sender,
-                receiver,
-                amount,
-                deadline_offset: d,
-                priority,
-                extras: row.extras,
-            })
-        }
-        _ => Checked::Bad,
+    match (
+        id,
+        sender,
+        receiver,
+        amount,
+        priority,
+        tick,
+        deadline_offset,
+    ) {
+        (
+            Some(id),
+            Some(sender),
+            Some(receiver),
+            Some(amount),
+            Some(priority),
+            Some(tick),
+            Some(d),
+        ) if p.count() == before => Checked::Payment(Payment {
+            tag,
+            id,
+            line,
+            tick,
+            sender,
+            receiver,
+            amount,
+            deadline_offset: d,
+            priority,
+            extras: row.extras,
+        }),
+        _ => Checked::Bad(tick),
     }
 }
 
