@@ -23,7 +23,7 @@ fn replay(sim: &mut Simulation, text: &str, opts: ImportOptions) -> Result<Strin
     let writer = ResultsWriter::new(Vec::new(), ResultsFormat::Csv);
     let mut imp = Importer::start(sim, feed, Some(writer))?;
     imp.run(sim, u64::MAX)?;
-    let out = imp.finish(sim)?.unwrap();
+    let out = imp.finish(sim)?.writer.unwrap();
     Ok(String::from_utf8(out).unwrap())
 }
 

@@ -104,7 +104,7 @@ impl<R: Read, W: Write> Importer<R, W> {
 
     /// End the run: at the horizon, the rest of the file is checked (every row after it is
     /// outside); every payment still held is written as unsettled; the writer is flushed.
-    pub fn finish(mut self, sim: &mut Simulation) -> Result<Option<W>, FedError> {
+    pub fn finish(mut self, sim: &mut Simulation) -> Result<Finished<W>, FedError> {
         if sim.is_finished() {
             self.feed.finish(sim)?;
         }
@@ -112,9 +112,29 @@ impl<R: Read, W: Write> Importer<R, W> {
         let rest = self.outcomes.finish(sim);
         self.emit(&rest)?;
         sim.events.tap = None;
-        match self.results.take() {
-            Some(w) => Ok(Some(w.finish().map_err(FedError::Write)?)),
-            None => Ok(None),
-        }
+        let results_written = self.results.as_ref().map(ResultsWriter::written);
+        let writer = match self.results.take() {
+            Some(w) => Some(w.finish().map_err(FedError::Write)?),
+            None => None,
+        };
+        Ok(Finished {
+            stats: self.feed.stats(),
+            first_skip: self.feed.first_skip().map(str::to_string),
+            results_written,
+            writer,
+        })
     }
+}
+
+/// What a finished fed run read and wrote.
+#[derive(Debug)]
+pub struct Finished<W> {
+    /// The feed's counts.
+    pub stats: super::FeedStats,
+    /// The first skipped row and why.
+    pub first_skip: Option<String>,
+    /// Results written (with a writer).
+    pub results_written: Option<u64>,
+    /// The writer's output, flushed.
+    pub writer: Option<W>,
 }

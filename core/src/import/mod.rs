@@ -25,7 +25,7 @@ pub mod time;
 mod validate;
 mod write;
 
-pub use drive::{FedError, Importer};
+pub use drive::{FedError, Finished, Importer};
 pub use feed::{FeedStats, PaymentFeed};
 pub use options::{parse_delimiter, Columns, ImportOptions, OnOutside, PaymentFormat};
 pub use outcomes::{Outcomes, PartOutcome, PaymentOutcome, Status};
