@@ -120,11 +120,10 @@ pub fn open(args: &RunArgs, sim: &mut Simulation) -> Result<Option<Fed>, CliErro
 impl Fed {
     /// Run `ticks` ticks, feeding the file.
     pub fn run(&mut self, sim: &mut Simulation, ticks: u64) -> CliResult {
-        let at = sim.current_tick();
         self.importer.run(sim, ticks).map_err(|e| {
             input_error(
                 &format!(
-                    "the payments file stopped the run at tick {} (started at {at}; nothing of the rejected day was applied)",
+                    "the payments file stopped the run at tick {} (nothing of the rejected day was applied)",
                     sim.current_tick()
                 ),
                 e,

@@ -10,6 +10,7 @@ mod concurrency;
 mod float_roundtrip;
 mod hostile_files;
 mod input_hardening;
+mod payments;
 mod replay;
 mod run;
 mod scenarios;

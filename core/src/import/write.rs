@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::outcomes::{mechanism_name, PaymentOutcome};
 
@@ -179,20 +179,21 @@ impl<W: Write> ResultsWriter<W> {
                 self.csv_line(f.into_iter())
             }
             ResultsFormat::JsonLines => {
-                let mut m = Map::new();
-                m.insert("id".into(), o.id.clone().into());
-                m.insert("tx".into(), o.tx.clone().into());
-                m.insert("line".into(), o.line.into());
-                m.insert("sender".into(), o.sender.clone().into());
-                m.insert("receiver".into(), o.receiver.clone().into());
-                m.insert("amount".into(), o.amount.into());
-                m.insert("arrival_tick".into(), o.arrival_tick.into());
-                m.insert("deadline_tick".into(), o.deadline_tick.into());
-                m.insert("status".into(), o.status.name().into());
-                m.insert("settlement_tick".into(), o.settlement_tick.into());
-                m.insert("mechanism".into(), o.mechanism.into());
-                m.insert("delay".into(), o.delay.into());
-                m.insert("num_parts".into(), o.parts.len().into());
+                // In the column order (a `Map` would sort the keys).
+                let mut m: Vec<(String, Value)> = Vec::with_capacity(16 + o.extras.len());
+                m.push(("id".into(), o.id.clone().into()));
+                m.push(("tx".into(), o.tx.clone().into()));
+                m.push(("line".into(), o.line.into()));
+                m.push(("sender".into(), o.sender.clone().into()));
+                m.push(("receiver".into(), o.receiver.clone().into()));
+                m.push(("amount".into(), o.amount.into()));
+                m.push(("arrival_tick".into(), o.arrival_tick.into()));
+                m.push(("deadline_tick".into(), o.deadline_tick.into()));
+                m.push(("status".into(), o.status.name().into()));
+                m.push(("settlement_tick".into(), o.settlement_tick.into()));
+                m.push(("mechanism".into(), o.mechanism.into()));
+                m.push(("delay".into(), o.delay.into()));
+                m.push(("num_parts".into(), o.parts.len().into()));
                 let parts: Vec<Value> = o
                     .parts
                     .iter()
@@ -201,16 +202,24 @@ impl<W: Write> ResultsWriter<W> {
                             "mechanism": p.mechanism.map_or("dropped", mechanism_name)})
                     })
                     .collect();
-                m.insert("parts".into(), parts.into());
+                m.push(("parts".into(), parts.into()));
                 if let Some(t) = &o.arrival_time {
-                    m.insert("arrival_time".into(), t.clone().into());
-                    m.insert("settlement_time".into(), o.settlement_time.clone().into());
+                    m.push(("arrival_time".into(), t.clone().into()));
+                    m.push(("settlement_time".into(), o.settlement_time.clone().into()));
                 }
                 for (k, v) in &o.extras {
-                    m.insert(results_name(k), v.clone());
+                    m.push((results_name(k), v.clone()));
                 }
-                serde_json::to_writer(&mut self.out, &m)?;
-                self.out.write_all(b"\n")
+                self.out.write_all(b"{")?;
+                for (i, (k, v)) in m.iter().enumerate() {
+                    if i > 0 {
+                        self.out.write_all(b",")?;
+                    }
+                    serde_json::to_writer(&mut self.out, k)?;
+                    self.out.write_all(b":")?;
+                    serde_json::to_writer(&mut self.out, v)?;
+                }
+                self.out.write_all(b"}\n")
             }
         }
     }
