@@ -278,3 +278,25 @@ fn a_long_file_is_held_one_day_at_a_time() {
     assert!(peak <= per_day, "peak {peak} live imported payments");
     assert_eq!(imp.ended(), days * per_day);
 }
+
+#[test]
+fn split_payments_report_their_parts() {
+    let mut s = Simulation::from_json(
+        r#"{"ticks_per_day": 10, "num_days": 1, "rng_seed": 1, "event_recording": "off",
+        "agent_configs": [
+          {"id": "A", "opening_balance": 1000, "credit_limit": 0,
+           "policy": {"type": "Fifo", "split": {"threshold": 100, "max_parts": 4}}},
+          {"id": "B", "opening_balance": 0, "credit_limit": 0, "policy": {"type": "Fifo"}}]}"#,
+    )
+    .unwrap();
+    let out = replay(
+        &mut s,
+        "id,tick,sender,receiver,amount\nbig,1,A,B,250\n",
+        ImportOptions::default(),
+    )
+    .unwrap();
+    assert!(
+        out.ends_with("\nbig,T1,2,A,B,250,1,51,settled,1,rtgs,0,3,T1.1@1:rtgs|T1.2@1:rtgs|T1.3@1:rtgs,,\n"),
+        "{out}"
+    );
+}
