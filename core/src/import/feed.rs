@@ -3,7 +3,6 @@
 //! bad row stops the run before its day with the simulation as it was; memory holds one
 //! day's rows, never the file.
 
-use std::collections::HashSet;
 use std::io::Read;
 
 use super::options::{ImportOptions, OnOutside};
@@ -165,18 +164,7 @@ impl<R: Read> PaymentFeed<R> {
         let tpd = sim.ticks_per_day;
         let mut p = Problems::new(&self.file);
         let mut chunk = Vec::new();
-        let mut ids: HashSet<String> = HashSet::new();
-        let mut accept = |pay: Payment, p: &mut Problems, chunk: &mut Vec<Payment>| {
-            if !ids.insert(pay.id.clone()) {
-                p.at(
-                    pay.line,
-                    &self.opts.columns.id,
-                    format!("duplicate payment id {:?} within one business day", pay.id),
-                );
-            } else {
-                chunk.push(pay);
-            }
-        };
+        let accept = |pay: Payment, _: &mut Problems, chunk: &mut Vec<Payment>| chunk.push(pay);
         if let Some((day, problems)) = self.ahead_bad.take() {
             if day > last_day {
                 self.ahead_bad = Some((day, problems));
@@ -247,7 +235,32 @@ impl<R: Read> PaymentFeed<R> {
                 Checked::Bad(_) => {}
             }
         }
+        self.duplicates(&chunk, &mut p);
         p.into_result()?;
         Ok(chunk)
+    }
+
+    /// Duplicate ids within the chunk (one business day), each reported at its second line.
+    /// Sorting indices rather than hashing copies of the ids: no allocation per row.
+    fn duplicates(&self, chunk: &[Payment], p: &mut Problems) {
+        let mut order: Vec<u32> = (0..chunk.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| {
+            let (a, b) = (&chunk[a as usize], &chunk[b as usize]);
+            a.id.cmp(&b.id).then(a.line.cmp(&b.line))
+        });
+        let mut dups: Vec<&Payment> = order
+            .windows(2)
+            .map(|w| (&chunk[w[0] as usize], &chunk[w[1] as usize]))
+            .filter(|(a, b)| a.id == b.id)
+            .map(|(_, b)| b)
+            .collect();
+        dups.sort_by_key(|d| d.line);
+        for d in dups {
+            p.at(
+                d.line,
+                &self.opts.columns.id,
+                format!("duplicate payment id {:?} within one business day", d.id),
+            );
+        }
     }
 }

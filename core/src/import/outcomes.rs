@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::time::TimeMapping;
 use super::validate::Payment;
@@ -92,9 +92,31 @@ pub struct PaymentOutcome {
     pub arrival_time: Option<String>,
     /// See `arrival_time`.
     pub settlement_time: Option<String>,
-    /// The input's extra columns, untouched.
-    pub extras: Map<String, Value>,
+    /// The input's extra columns, untouched (in the order of the feed's `extra_names`).
+    pub extras: Vec<Value>,
 }
+
+/// A multiplicative hash for the tracker's own `u64` keys (tags and transaction numbers,
+/// never user input, so no flooding concern; SipHash was a tenth of a replay). Iteration
+/// order is never used for output.
+#[derive(Debug, Default, Clone, Copy)]
+struct U64Hasher(u64);
+
+impl std::hash::Hasher for U64Hasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (n ^ (n >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type U64Map<V> = HashMap<u64, V, std::hash::BuildHasherDefault<U64Hasher>>;
 
 #[derive(Debug)]
 struct Live {
@@ -110,9 +132,9 @@ struct Live {
 #[derive(Debug, Default)]
 pub struct Outcomes {
     /// Loaded, not yet created (by tag).
-    waiting: HashMap<u64, Payment>,
+    waiting: U64Map<Payment>,
     /// Created (by transaction sequence number).
-    live: HashMap<u64, Live>,
+    live: U64Map<Live>,
     /// The time mapping and day 0's date, for wall-clock times.
     pub clock: Option<(TimeMapping, i64)>,
 }

@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, BufReader, Read};
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::options::{Columns, ImportOptions, PaymentFormat};
 use super::problems::Problems;
@@ -55,11 +55,12 @@ pub(crate) enum Cell<'a> {
     Json(&'a Value),
 }
 
-/// One row: its line (1-based, the header is line 1 of a CSV file), cells by role, extras.
+/// One row: its line (1-based, the header is line 1 of a CSV file), cells by role, and the
+/// extra columns' values in the order of `Rows::extra_names`.
 pub(crate) struct Row<'a> {
     pub line: u64,
     pub cells: [Option<Cell<'a>>; 8],
-    pub extras: Map<String, Value>,
+    pub extras: Vec<Value>,
 }
 
 enum Source<R: Read> {
@@ -204,7 +205,7 @@ impl<R: Read> Rows<R> {
                         }
                         let extras = extras
                             .iter()
-                            .map(|(i, n)| (n.clone(), Value::String(record[*i].to_string())))
+                            .map(|(i, _)| Value::String(record[*i].to_string()))
                             .collect();
                         Ok(Some(Row {
                             line,
@@ -279,10 +280,12 @@ impl<R: Read> Rows<R> {
                         .filter(|v| !v.is_null())
                         .map(Cell::Json);
                 }
-                let extras = obj
+                // The first line's extra keys are the file's (a later line's other keys are
+                // not carried: the results have fixed columns).
+                let extras = self
+                    .extra_names
                     .iter()
-                    .filter(|(k, _)| !ROLES.iter().any(|r| r.name(columns) == k.as_str()))
-                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .map(|k| obj.get(k).cloned().unwrap_or(Value::Null))
                     .collect();
                 return Ok(Some(Row {
                     line: *line,

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::problems::Problems;
 use super::rows::{Cell, Role, Row};
@@ -25,7 +25,8 @@ pub(crate) struct Payment {
     pub amount: i64,
     pub deadline_offset: u64,
     pub priority: u8,
-    pub extras: Map<String, Value>,
+    /// The extra columns' values (`Rows::extra_names` order).
+    pub extras: Vec<Value>,
 }
 
 /// What a row turned out to be.

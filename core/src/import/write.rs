@@ -171,11 +171,7 @@ impl<W: Write> ResultsWriter<W> {
                     o.arrival_time.clone().unwrap_or_default(),
                     o.settlement_time.clone().unwrap_or_default(),
                 ];
-                f.extend(
-                    extras
-                        .iter()
-                        .map(|(n, _)| o.extras.get(n).map(cell).unwrap_or_default()),
-                );
+                f.extend(o.extras.iter().map(cell));
                 self.csv_line(f.into_iter())
             }
             ResultsFormat::JsonLines => {
@@ -207,8 +203,8 @@ impl<W: Write> ResultsWriter<W> {
                     m.push(("arrival_time".into(), t.clone().into()));
                     m.push(("settlement_time".into(), o.settlement_time.clone().into()));
                 }
-                for (k, v) in &o.extras {
-                    m.push((results_name(k), v.clone()));
+                for ((_, name), v) in extras.iter().zip(&o.extras) {
+                    m.push((name.clone(), v.clone()));
                 }
                 self.out.write_all(b"{")?;
                 for (i, (k, v)) in m.iter().enumerate() {
