@@ -15,6 +15,7 @@
 //! Memory: the payments of one business day read ahead plus the imported payments still
 //! live; the file and the results are streamed.
 
+mod batch;
 mod drive;
 mod feed;
 mod options;
