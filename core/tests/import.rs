@@ -303,3 +303,32 @@ fn split_payments_report_their_parts() {
         "{out}"
     );
 }
+
+#[test]
+fn submit_many_is_all_or_nothing() {
+    use payment_sim_core::{SimError, Submission};
+    let sub = |r: &str, amount| Submission {
+        sender: "A".into(),
+        receiver: r.into(),
+        amount,
+        deadline_offset: 5,
+        priority: 5,
+    };
+    let mut s = sim(10, 1);
+    let e = s
+        .submit_many(&[sub("B", 1), sub("Z", 1), sub("A", 1), sub("B", 0)])
+        .unwrap_err();
+    let SimError::InvalidConfig(problems) = e else {
+        panic!("{e:?}")
+    };
+    let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(paths, ["[1].receiver", "[2].receiver", "[3].amount"]);
+    assert_eq!(s.queue1_size("A").unwrap(), 0, "nothing submitted");
+    assert_eq!(
+        s.submit_many_json(
+            r#"[{"sender":"A","receiver":"B","amount":3},{"sender":"B","receiver":"C","amount":2}]"#
+        )
+        .unwrap(),
+        ["T1", "T2"]
+    );
+}
