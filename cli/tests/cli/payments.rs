@@ -196,3 +196,26 @@ fn skipping_counts_and_a_bad_later_day_stops_before_it() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.starts_with("error: the payments file stopped the run at tick 11 (nothing of the rejected day was applied): p.csv line 3, column \"amount\": the amount must be positive (got 0)"), "{stderr}");
 }
+
+/// A recording does not hold the payments file yet: asking for one is refused up front.
+#[test]
+fn a_recording_of_a_fed_run_is_refused() {
+    let out = crate::support::run(&[
+        "run",
+        SCENARIO,
+        "--payments",
+        PAYMENTS,
+        "--business-day",
+        "07:00-18:00",
+        "--record",
+        "r.json",
+    ]);
+    assert_eq!(code(&out), 2);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with(
+            "error: the argument '--payments <FILE>' cannot be used with '--record <FILE>'"
+        ),
+        "{stderr}"
+    );
+}
