@@ -597,6 +597,30 @@ psim_status psim_sim_restore(const char *snapshot_json, psim_sim_t **sim_out);
 psim_status psim_sim_debug_panic(psim_sim_t *sim);
 
 /**
+ * Submit a batch of manual payment orders, all or nothing.
+ *
+ * - `sim`: the handle.
+ * - `txs_json`: a JSON list of submissions, each as for psim_sim_submit(), borrowed.
+ * - `ids_json_out`: receives the JSON list of the new transaction ids, in order, owned by
+ *   the caller, released with psim_string_free().
+ *
+ * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_INVALID_UTF8;
+ * PSIM_STATUS_INVALID_JSON; PSIM_STATUS_INVALID_CONFIG (not a list of submissions, or any
+ * submission breaks a rule: psim_last_error_json() lists every problem with its path
+ * `[i].field`, and nothing was submitted); PSIM_STATUS_SIMULATION_FINISHED;
+ * PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
+ *
+ * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+ * any work is done, and nothing changes.
+ * Thread safety: serialised with every other call on `sim`.
+ *
+ * # Safety
+ * `sim` is NULL or a live handle; `txs_json` is NULL or a NUL-terminated string;
+ * `ids_json_out` is NULL or valid for a write.
+ */
+psim_status psim_sim_submit_many(psim_sim_t *sim, const char *txs_json, char **ids_json_out);
+
+/**
  * Release a string returned by this library (JSON documents, transaction ids).
  *
  * Ownership: takes back ownership of `s`, which must have come from an out-parameter of a

@@ -12,6 +12,7 @@ mod format;
 mod journal;
 mod json_depth;
 mod lock;
+mod payments_in;
 mod recording;
 mod report;
 mod report_html;
@@ -185,6 +186,63 @@ pub struct RunArgs {
     /// Sample the time series every N ticks (with --timeseries; default 1).
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
     pub timeseries_every: u64,
+    /// The payments: CSV or JSON Lines, read a business day at a time as the run advances
+    /// (columns id, tick or time, sender, receiver, amount, optional priority, deadline).
+    /// Not with --record: a recording does not hold the file yet.
+    #[arg(long, value_name = "FILE", conflicts_with = "record")]
+    pub payments: Option<PathBuf>,
+    /// The payments file's format (default: from its extension, .jsonl/.ndjson or CSV).
+    #[arg(long, value_enum, value_name = "FORMAT", requires = "payments")]
+    pub payments_format: Option<PaymentsFormat>,
+    /// Column names of the payments file: role=name pairs, e.g. id=PaymentID,sender=From.
+    #[arg(long, value_name = "MAPPING", requires = "payments")]
+    pub columns: Option<String>,
+    /// CSV delimiter of the payments file (one character; `tab` for a tab).
+    #[arg(long, value_name = "CHAR", default_value = ",", requires = "payments")]
+    pub delimiter: String,
+    /// The business day, opening-closing (HH:MM-HH:MM; closing at or before opening crosses
+    /// midnight): maps the payments' times to ticks.
+    #[arg(long, value_name = "HH:MM-HH:MM", requires = "payments")]
+    pub business_day: Option<String>,
+    /// Seconds per tick (default: the business day divided into the scenario's ticks per day).
+    #[arg(long, value_name = "SECONDS", requires = "business_day", value_parser = clap::value_parser!(u64).range(1..))]
+    pub tick_seconds: Option<u64>,
+    /// The business day (its opening date, YYYY-MM-DD) that is day 0 (default: the first
+    /// payment's).
+    #[arg(long, value_name = "DATE", requires = "business_day")]
+    pub start_date: Option<String>,
+    /// Payments outside opening hours, before the start or after the horizon: an error, or
+    /// skipped and counted.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "WHAT",
+        default_value = "error",
+        requires = "payments"
+    )]
+    pub on_outside: OutsideChoice,
+    /// Write one result per input payment (id, arrival, settlement, mechanism, delay, parts)
+    /// to FILE: CSV, or JSON Lines (.jsonl).
+    #[arg(long, value_name = "FILE", requires = "payments")]
+    pub results: Option<PathBuf>,
+}
+
+/// Payment file formats (`run --payments-format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PaymentsFormat {
+    /// Delimiter-separated values with a header row.
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+/// `run --on-outside`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutsideChoice {
+    /// Stop with an error naming the row.
+    Error,
+    /// Skip the payment and count it.
+    Skip,
 }
 
 /// Event recording levels (the core's `event_recording`).

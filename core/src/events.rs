@@ -184,18 +184,66 @@ pub(crate) struct EventLog {
     /// How many events were recorded and then discarded (the seq of the last of them).
     pub discarded: u64,
     pub events: Vec<Event>,
+    /// What per-payment results need (`crate::import::outcomes`), whatever the recording
+    /// level: on only while a results tracker is attached, drained by it after every run.
+    #[serde(skip)]
+    pub tap: Option<Vec<Tapped>>,
+}
+
+/// A payment's fate as the per-payment results read it (`crate::import::outcomes`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Tapped {
+    /// An imported payment became order `tx` (its sequence number) at `tick`.
+    Joined {
+        tx: u64,
+        tag: u64,
+        tick: u64,
+    },
+    Split {
+        tx: TxId,
+        parts: u32,
+    },
+    Settled {
+        tx: TxId,
+        tick: u64,
+        mechanism: Mechanism,
+    },
+    Dropped {
+        tx: TxId,
+        tick: u64,
+    },
 }
 
 impl EventLog {
+    /// Tap an imported payment's creation (see [`Tapped::Joined`]).
+    pub fn tap_joined(&mut self, tx: u64, tag: u64, tick: u64) {
+        if let Some(tap) = self.tap.as_mut() {
+            tap.push(Tapped::Joined { tx, tag, tick });
+        }
+    }
+
     pub fn new(level: EventRecording) -> Self {
         EventLog {
             level,
             discarded: 0,
             events: Vec::new(),
+            tap: None,
         }
     }
 
     pub fn record(&mut self, tick: u64, kind: EventKind) {
+        if let Some(tap) = self.tap.as_mut() {
+            match kind {
+                EventKind::Split { tx, parts, .. } => tap.push(Tapped::Split { tx, parts }),
+                EventKind::Settled { tx, mechanism, .. } => tap.push(Tapped::Settled {
+                    tx,
+                    tick,
+                    mechanism,
+                }),
+                EventKind::Dropped { tx, .. } => tap.push(Tapped::Dropped { tx, tick }),
+                _ => {}
+            }
+        }
         if kind.kept_at(self.level) {
             let seq = self.last_seq() + 1;
             self.events.push(Event { seq, tick, kind });

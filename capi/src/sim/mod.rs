@@ -11,7 +11,10 @@ mod queries;
 mod scalars;
 mod schedule;
 mod snapshots;
+// Additive exports after the first release's, in the order they were added.
+mod batch;
 
+pub use batch::*;
 pub use lifecycle::*;
 pub use queries::*;
 pub use scalars::*;

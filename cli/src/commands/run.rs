@@ -104,6 +104,9 @@ pub fn run(args: RunArgs, out: Output) -> CliResult {
         );
     }
 
+    // The payments file: its header and first business day are checked before anything runs.
+    let mut fed = crate::payments_in::open(&args, &mut sim)?;
+
     let bar = progress_bar(ticks, args.quiet);
     let mut engine = Duration::ZERO;
     let (mut first, mut last) = ((0u64, Duration::ZERO), (0u64, Duration::ZERO));
@@ -117,8 +120,14 @@ pub fn run(args: RunArgs, out: Output) -> CliResult {
             continue;
         }
         let started = Instant::now();
-        sim.run(size)
-            .map_err(|e| CliError::runtime(format!("the run stopped at tick {done}: {e}")))?;
+        match fed.as_mut() {
+            Some(fed) => fed.run(&mut sim, size)?,
+            None => {
+                sim.run(size).map_err(|e| {
+                    CliError::runtime(format!("the run stopped at tick {done}: {e}"))
+                })?;
+            }
+        }
         let took = started.elapsed();
         engine += took;
         if k <= chunks / 10 {
@@ -175,6 +184,9 @@ pub fn run(args: RunArgs, out: Output) -> CliResult {
     };
 
     let mut notes = Vec::new();
+    if let Some(fed) = fed {
+        notes.extend(fed.finish(&mut sim)?);
+    }
     if let (Some(path), Some(n)) = (&args.events, events_written) {
         notes.push(format!(
             "events: {} written to {}",

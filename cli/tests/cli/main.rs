@@ -11,6 +11,7 @@ mod float_roundtrip;
 mod hostile_files;
 mod input_hardening;
 mod old_journals;
+mod payments;
 mod replay;
 mod report;
 mod run;

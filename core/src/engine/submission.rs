@@ -68,6 +68,35 @@ impl Simulation {
             });
         }
         self.check_counters()?;
+        let (sender, receiver) = self.check_submission(sub)?;
+        // A payment action for the current tick: it joins at once (`crate::schedule`).
+        let payment = Entry {
+            effect: Effect::Payment {
+                sender,
+                receiver,
+                amount: sub.amount,
+                deadline_offset: sub.deadline_offset as u64,
+                priority: sub.priority as u8,
+            },
+            phase: Phase::Apply,
+            window: None,
+            repeat: None,
+            tag: None,
+        };
+        // A payment due now never waits in the schedule, so it takes no sequence number.
+        self.schedule.insert(self.tick, Some(0), payment);
+        let slot = self.join_due_payments();
+        Ok(slot
+            .and_then(|slot| self.txs.get(slot))
+            .map(|t| t.id.to_string())
+            .unwrap_or_default())
+    }
+
+    /// The rules of a submission (`submit`, `submit_many`): its sender and receiver.
+    pub(crate) fn check_submission(
+        &self,
+        sub: &Submission,
+    ) -> Result<(AgentIdx, AgentIdx), SimError> {
         let sender = self.agent(&sub.sender)?;
         let receiver = self.agent(&sub.receiver)?;
         if sender == receiver {
@@ -104,26 +133,7 @@ impl Simulation {
                 sub.priority,
             ));
         }
-        // A payment action for the current tick: it joins at once (`crate::schedule`).
-        let payment = Entry {
-            effect: Effect::Payment {
-                sender,
-                receiver,
-                amount: sub.amount,
-                deadline_offset: sub.deadline_offset as u64,
-                priority: sub.priority as u8,
-            },
-            phase: Phase::Apply,
-            window: None,
-            repeat: None,
-        };
-        // A payment due now never waits in the schedule, so it takes no sequence number.
-        self.schedule.insert(self.tick, Some(0), payment);
-        let slot = self.join_due_payments();
-        Ok(slot
-            .and_then(|slot| self.txs.get(slot))
-            .map(|t| t.id.to_string())
-            .unwrap_or_default())
+        Ok((sender, receiver))
     }
 
     /// Create an order in Queue 1 (the caller places it in the queue).

@@ -106,6 +106,10 @@ impl Simulation {
             {
                 let deadline = self.tick.saturating_add(deadline_offset);
                 let slot = self.new_order(sender, receiver, amount, deadline, priority);
+                if let Some(tag) = entry.tag {
+                    let tx = self.next_tx_seq - 1;
+                    self.events.tap_joined(tx, tag, self.tick);
+                }
                 self.pending_manual.push(slot);
                 last = Some(slot);
             }

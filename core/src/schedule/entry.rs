@@ -89,6 +89,10 @@ pub(crate) struct Entry {
     /// `[from_tick, to_tick)` of a window action.
     pub window: Option<(u64, u64)>,
     pub repeat: Option<Repeat>,
+    /// An imported payment's handle (`crate::import`): when the order is created, the pair
+    /// (transaction, tag) is tapped so per-payment results can name the user's id. Not part
+    /// of the written form.
+    pub tag: Option<u64>,
 }
 
 impl Entry {

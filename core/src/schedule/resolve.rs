@@ -263,6 +263,7 @@ fn resolve_one(
                 phase: Phase::Start,
                 window: Some((from, to)),
                 repeat: None,
+                tag: None,
             },
         });
     }
@@ -329,6 +330,7 @@ fn resolve_one(
             phase: Phase::Apply,
             window: None,
             repeat,
+            tag: None,
         },
     })
 }

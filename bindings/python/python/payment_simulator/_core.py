@@ -307,6 +307,15 @@ class Orchestrator:
         ``deadline_offset`` and ``priority``); it arrives at :meth:`current_tick`. Returns its id."""
         return self._call_str(lib.psim_sim_submit, dumps(tx, InvalidArgumentError, "the transaction"))
 
+    def submit_many(self, txs) -> list[str]:
+        """Submit a batch of payment orders (each as for :meth:`submit_transaction`) in one
+        call, all or nothing: a bad one raises :class:`InvalidConfigError` whose ``problems``
+        name each (``[3].amount``), and nothing is submitted. Returns the ids, in order."""
+        if isinstance(txs, (str, bytes, Mapping)):
+            raise TypeError("submit_many takes a list of transactions")
+        items = [dumps(tx, InvalidArgumentError, f"transaction {i}") for i, tx in enumerate(txs)]
+        return self._call_json(lib.psim_sim_submit_many, b"[" + b",".join(items) + b"]")
+
     # -- beyond the seed --
 
     def run(self, ticks: int, max_transactions: int | None = None) -> dict:

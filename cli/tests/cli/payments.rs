@@ -1,0 +1,221 @@
+//! `run --payments FILE --results FILE`: the shipped example replayed (summary and results
+//! joined back to the input ids), JSON Lines in and out, and every bad input: exit 2 with the
+//! file, line and column named.
+
+use std::path::Path;
+
+use crate::support::{code, root, run_in, session, stdout_ok};
+
+const SCENARIO: &str = "examples/payments/scenario.yaml";
+const PAYMENTS: &str = "examples/payments/payments.csv";
+
+fn scenario_in(d: &Path) {
+    std::fs::copy(root().join(SCENARIO), d.join("scenario.yaml")).unwrap();
+}
+
+#[test]
+fn the_example_replays_with_results_joined_by_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let results = dir.path().join("results.csv");
+    let results = results.to_str().unwrap();
+    let args = [
+        "run",
+        SCENARIO,
+        "--payments",
+        PAYMENTS,
+        "--business-day",
+        "07:00-18:00",
+        "--results",
+        results,
+    ];
+    let text = session(&args).replace(results, "RESULTS");
+    insta::assert_snapshot!(text);
+    let out = std::fs::read_to_string(results).unwrap();
+    insta::assert_snapshot!("example_results_csv", out);
+    // Every input row has one result, by its id and line.
+    let input = std::fs::read_to_string(root().join(PAYMENTS)).unwrap();
+    assert_eq!(out.lines().count(), input.lines().count());
+    for (k, row) in input.lines().skip(1).enumerate() {
+        let id = row.split(',').next().unwrap();
+        let joined = format!("{id},T");
+        assert!(
+            out.lines().any(
+                |l| l.starts_with(&joined) && l.split(',').nth(2) == Some(&(k + 2).to_string())
+            ),
+            "{id} line {}",
+            k + 2
+        );
+    }
+}
+
+#[test]
+fn json_lines_in_and_out_with_a_column_mapping_and_delimiter() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    scenario_in(d);
+    std::fs::write(
+        d.join("p.jsonl"),
+        "{\"ref\":\"x1\",\"tick\":0,\"from\":\"BANK_A\",\"to\":\"BANK_B\",\"amount\":100,\"deadline\":3}\n",
+    )
+    .unwrap();
+    let args = [
+        "run",
+        "scenario.yaml",
+        "--payments",
+        "p.jsonl",
+        "--columns",
+        "id=ref,sender=from,receiver=to",
+        "--results",
+        "r.jsonl",
+    ];
+    stdout_ok(&run_in(d, &args));
+    let r = std::fs::read_to_string(d.join("r.jsonl")).unwrap();
+    assert_eq!(
+        r,
+        "{\"id\":\"x1\",\"tx\":\"T1\",\"line\":1,\"sender\":\"BANK_A\",\"receiver\":\"BANK_B\",\"amount\":100,\"arrival_tick\":0,\"deadline_tick\":3,\"status\":\"settled\",\"settlement_tick\":0,\"mechanism\":\"rtgs\",\"delay\":0,\"num_parts\":0,\"parts\":[]}\n"
+    );
+    std::fs::write(
+        d.join("p.csv"),
+        "ID;tick;sender;receiver;amount\nq;1;BANK_A;BANK_C;7\n",
+    )
+    .unwrap();
+    let args = [
+        "run",
+        "scenario.yaml",
+        "--payments",
+        "p.csv",
+        "--delimiter",
+        ";",
+        "--columns",
+        "id=ID",
+        "--results",
+        "r.csv",
+    ];
+    stdout_ok(&run_in(d, &args));
+    let r = std::fs::read_to_string(d.join("r.csv")).unwrap();
+    assert!(
+        r.ends_with("\nq,T1,2,BANK_A,BANK_C,7,1,51,settled,1,rtgs,0,0,,,\n"),
+        "{r}"
+    );
+}
+
+/// Each bad file: exit 2, and the message naming file, line and column.
+#[test]
+fn every_bad_input_is_exit_2_with_its_place() {
+    let h = "id,tick,sender,receiver,amount\n";
+    let cases: Vec<(&str, Vec<u8>, &[&str], &str)> = vec![
+        ("missing column", b"id,tick,sender,amount\n".to_vec(), &[],
+         "error: invalid payments file: p.csv line 1, column \"receiver\": the header has no \"receiver\" column (it has id, tick, sender, amount; rename with a column mapping)"),
+        ("no tick or time", b"id,sender,receiver,amount\n".to_vec(), &[],
+         "error: invalid payments file: p.csv line 1, column \"time\": the header has neither a \"tick\" nor a \"time\" column"),
+        ("times without a business day", b"id,time,sender,receiver,amount\n".to_vec(), &[],
+         "error: invalid payments file: p.csv line 1, column \"time\": the file has times: give the business day"),
+        ("mistyped amount", format!("{h}a,0,BANK_A,BANK_B,12.50\n").into_bytes(), &[],
+         "error: invalid payments file: p.csv line 2, column \"amount\": \"12.50\" is not a whole number of cents"),
+        ("non-positive amount", format!("{h}a,0,BANK_A,BANK_B,-3\n").into_bytes(), &[],
+         "error: invalid payments file: p.csv line 2, column \"amount\": the amount must be positive (got -3)"),
+        ("unknown participant", format!("{h}a,0,BANK_A,BANK_Z,3\n").into_bytes(), &[],
+         "error: invalid payments file: p.csv line 2, column \"receiver\": unknown participant \"BANK_Z\""),
+        ("self-payment", format!("{h}a,0,BANK_A,BANK_A,3\n").into_bytes(), &[],
+         "error: invalid payments file: p.csv line 2, column \"receiver\": a payment to its own sender"),
+        ("duplicate id", format!("{h}a,0,BANK_A,BANK_B,3\na,5,BANK_B,BANK_A,3\n").into_bytes(), &[],
+         "error: invalid payments file: p.csv line 3, column \"id\": duplicate payment id \"a\" within one business day"),
+        ("unparseable time", b"id,time,sender,receiver,amount\na,2026-02-30 08:00,BANK_A,BANK_B,3\n".to_vec(),
+         &["--business-day", "07:00-18:00"],
+         "error: invalid payments file: p.csv line 2, column \"time\": \"2026-02-30 08:00\" is not a time (RFC 3339 or YYYY-MM-DD HH:MM[:SS])"),
+        ("outside opening hours", b"id,time,sender,receiver,amount\na,2026-03-02 06:59,BANK_A,BANK_B,3\n".to_vec(),
+         &["--business-day", "07:00-18:00"],
+         "error: invalid payments file: p.csv line 2: \"2026-03-02 06:59\" is outside opening hours (skip such payments with the option to skip them)"),
+        ("after the horizon", format!("{h}a,22,BANK_A,BANK_B,3\n").into_bytes(), &[],
+         "error: invalid payments file: p.csv line 2: tick 22 is at or after the horizon of 22 ticks"),
+        ("truncated", format!("{h}a,0,BANK_A,BANK_B,3\nb,0,BANK_A").into_bytes(), &[],
+         "error: invalid payments file: p.csv line 3: the row has 3 fields, the header 5 (a truncated file or a wrong delimiter?)"),
+        ("not UTF-8", format!("{h}a,0,BANK_A,BANK_\u{0}B,3\n").replace('\u{0}', "\u{fffd}").into_bytes().into_iter().map(|b| if b == 0xef { 0xff } else { b }).collect(), &[],
+         "error: invalid payments file: p.csv line 2: field 4 is not valid UTF-8"),
+        ("truncated JSON line", b"{\"id\":1,\"tick\":0,\"sender\":\"BANK_A\",\"receiver\":\"BANK_B\",\"amount\":5}\n{\"id\":2,\"tick\":0,\"sen".to_vec(),
+         &["--payments-format", "jsonl"],
+         "error: invalid payments file: p.csv line 2: the file ends in the middle of a line (truncated?)"),
+    ];
+    for (what, bytes, extra, expected) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        scenario_in(d);
+        std::fs::write(d.join("p.csv"), &bytes).unwrap();
+        let mut args = vec![
+            "run",
+            "scenario.yaml",
+            "--payments",
+            "p.csv",
+            "--results",
+            "r.csv",
+        ];
+        args.extend_from_slice(extra);
+        let out = run_in(d, &args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(code(&out), 2, "{what}: {stderr}");
+        assert!(
+            stderr.starts_with(expected),
+            "{what}:\n{stderr}\nexpected: {expected}"
+        );
+        assert!(
+            out.stdout.is_empty(),
+            "{what}: no summary of a rejected run"
+        );
+    }
+}
+
+#[test]
+fn skipping_counts_and_a_bad_later_day_stops_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    scenario_in(d);
+    std::fs::write(
+        d.join("p.csv"),
+        "id,time,sender,receiver,amount\na,2026-03-02 06:00,BANK_A,BANK_B,3\nb,2026-03-02 08:00,BANK_A,BANK_B,3\nc,2026-03-09 08:00,BANK_A,BANK_B,3\n",
+    )
+    .unwrap();
+    let args = [
+        "run",
+        "scenario.yaml",
+        "--payments",
+        "p.csv",
+        "--business-day",
+        "07:00-18:00",
+        "--on-outside",
+        "skip",
+    ];
+    let text = stdout_ok(&run_in(d, &args));
+    assert!(text.contains("payments skipped (outside the simulated time): 2 (first: p.csv line 2: \"2026-03-02 06:00\" is outside opening hours)"), "{text}");
+    std::fs::write(
+        d.join("p.csv"),
+        "id,tick,sender,receiver,amount\na,0,BANK_A,BANK_B,3\nb,12,BANK_A,BANK_B,0\n",
+    )
+    .unwrap();
+    let out = run_in(d, &["run", "scenario.yaml", "--payments", "p.csv"]);
+    assert_eq!(code(&out), 2);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("error: the payments file stopped the run at tick 11 (nothing of the rejected day was applied): p.csv line 3, column \"amount\": the amount must be positive (got 0)"), "{stderr}");
+}
+
+/// A recording does not hold the payments file yet: asking for one is refused up front.
+#[test]
+fn a_recording_of_a_fed_run_is_refused() {
+    let out = crate::support::run(&[
+        "run",
+        SCENARIO,
+        "--payments",
+        PAYMENTS,
+        "--business-day",
+        "07:00-18:00",
+        "--record",
+        "r.json",
+    ]);
+    assert_eq!(code(&out), 2);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with(
+            "error: the argument '--payments <FILE>' cannot be used with '--record <FILE>'"
+        ),
+        "{stderr}"
+    );
+}

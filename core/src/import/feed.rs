@@ -1,0 +1,266 @@
+//! The feed: a payment file read one business day at a time as the simulation reaches that
+//! day. A day's rows are all checked before any of them is appended to the schedule, so a
+//! bad row stops the run before its day with the simulation as it was; memory holds one
+//! day's rows, never the file.
+
+use std::io::Read;
+
+use super::options::{ImportOptions, OnOutside};
+use super::outcomes::Outcomes;
+use super::problems::{ImportError, Problems};
+use super::rows::{Role, Rows};
+use super::time::TimeMapping;
+use super::validate::{check, Checked, Context, Payment};
+use crate::engine::Simulation;
+use crate::schedule::entry::{Effect, Entry};
+use crate::schedule::Phase;
+
+/// Counts of a feed so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FeedStats {
+    /// Rows read (header excluded, blank JSON lines excluded).
+    pub rows: u64,
+    /// Payments appended to the schedule.
+    pub payments: u64,
+    /// Rows skipped as outside the simulated time (`OnOutside::Skip`).
+    pub skipped: u64,
+    /// Chunks (business days) applied.
+    pub chunks: u64,
+    /// The most payments one chunk held.
+    pub largest_chunk: u64,
+}
+
+/// A payment file being fed to a simulation.
+pub struct PaymentFeed<R: Read> {
+    file: String,
+    rows: Rows<R>,
+    opts: ImportOptions,
+    /// A checked payment of a later day than the last chunk, read ahead.
+    ahead: Option<Payment>,
+    /// The problems of a bad row of a later day than the last chunk, read ahead (they
+    /// reject that later chunk, not the one being read).
+    ahead_bad: Option<(u64, (usize, Vec<crate::error::Problem>))>,
+    next_tag: u64,
+    start_date: Option<i64>,
+    /// The last business day loaded.
+    loaded: Option<u64>,
+    at_end: bool,
+    stats: FeedStats,
+    /// The first skip's reason, for the report.
+    first_skip: Option<String>,
+}
+
+impl<R: Read> PaymentFeed<R> {
+    /// Open a payment file (`file` names it in problems). A CSV header is checked at once.
+    pub fn open(reader: R, file: &str, opts: ImportOptions) -> Result<Self, ImportError> {
+        let mut p = Problems::new(file);
+        let rows = Rows::open(reader, &opts, &mut p);
+        p.take()?;
+        let rows = rows.expect("no problem, so a reader");
+        if rows.has_ticks == Some(false) && opts.time.is_none() {
+            let mut p = Problems::new(file);
+            p.at(
+                1,
+                &opts.columns.time,
+                "the file has times: give the business day (opening and closing) to map them to ticks"
+                    .into(),
+            );
+            p.take()?;
+        }
+        Ok(PaymentFeed {
+            file: file.to_string(),
+            start_date: opts.time.as_ref().and_then(|t| t.start_date),
+            rows,
+            opts,
+            ahead: None,
+            ahead_bad: None,
+            next_tag: 0,
+            loaded: None,
+            at_end: false,
+            stats: FeedStats::default(),
+            first_skip: None,
+        })
+    }
+
+    /// The counts so far.
+    pub fn stats(&self) -> FeedStats {
+        self.stats
+    }
+
+    /// The first skipped row's reason, if any was skipped.
+    pub fn first_skip(&self) -> Option<&str> {
+        self.first_skip.as_deref()
+    }
+
+    /// Whether every row has been read.
+    pub fn is_exhausted(&self) -> bool {
+        self.at_end && self.ahead.is_none() && self.ahead_bad.is_none()
+    }
+
+    /// The time mapping and day 0's date, once known.
+    pub fn clock(&self) -> Option<(TimeMapping, i64)> {
+        Some((self.opts.time.clone()?, self.start_date?))
+    }
+
+    /// The extra columns' names (known after the header or the first JSON line).
+    pub fn extra_names(&self) -> &[String] {
+        &self.rows.extra_names
+    }
+
+    /// Load the payments of the simulation's current day (once per day): read every row up
+    /// to the first of a later day, check them all, then append them all — or none, with
+    /// every problem. `outcomes` learns each payment's id and carried columns.
+    pub fn load_current_day(
+        &mut self,
+        sim: &mut Simulation,
+        outcomes: Option<&mut Outcomes>,
+    ) -> Result<(), ImportError> {
+        let day = sim.current_day();
+        if self.loaded.is_some_and(|d| d >= day) {
+            return Ok(());
+        }
+        let last_day = if sim.is_finished() { u64::MAX } else { day };
+        let chunk = self.read_chunk(sim, last_day)?;
+        self.loaded = Some(day);
+        self.stats.chunks += 1;
+        self.stats.payments += chunk.len() as u64;
+        self.stats.largest_chunk = self.stats.largest_chunk.max(chunk.len() as u64);
+        for p in &chunk {
+            sim.schedule.insert(
+                p.tick,
+                None,
+                Entry {
+                    effect: Effect::Payment {
+                        sender: p.sender,
+                        receiver: p.receiver,
+                        amount: p.amount,
+                        deadline_offset: p.deadline_offset,
+                        priority: p.priority,
+                    },
+                    phase: Phase::Apply,
+                    window: None,
+                    repeat: None,
+                    tag: Some(p.tag),
+                },
+            );
+        }
+        if let Some(o) = outcomes {
+            o.expect(chunk);
+        }
+        sim.join_due_payments();
+        Ok(())
+    }
+
+    /// Check the rest of the file (after the horizon: every row is outside, an error or a
+    /// skip).
+    pub fn finish(&mut self, sim: &Simulation) -> Result<(), ImportError> {
+        let chunk = self.read_chunk(sim, u64::MAX)?;
+        debug_assert!(chunk.is_empty(), "after the horizon every row is outside");
+        Ok(())
+    }
+
+    /// Read and check the rows up to the first of a day after `last_day`.
+    fn read_chunk(&mut self, sim: &Simulation, last_day: u64) -> Result<Vec<Payment>, ImportError> {
+        let tpd = sim.ticks_per_day;
+        let mut p = Problems::new(&self.file);
+        let mut chunk = Vec::new();
+        let accept = |pay: Payment, _: &mut Problems, chunk: &mut Vec<Payment>| chunk.push(pay);
+        if let Some((day, problems)) = self.ahead_bad.take() {
+            if day > last_day {
+                self.ahead_bad = Some((day, problems));
+                return Ok(chunk);
+            }
+            p.extend(problems);
+        } else if let Some(pay) = self.ahead.take() {
+            if pay.tick / tpd > last_day {
+                self.ahead = Some(pay);
+                return Ok(chunk);
+            }
+            accept(pay, &mut p, &mut chunk);
+        }
+        let columns = self.opts.columns.clone();
+        let cols = |r: Role| r.name(&columns).to_string();
+        while !self.at_end {
+            let tag = self.next_tag;
+            let row = match self.rows.next_row(&mut p) {
+                Ok(Some(row)) => row,
+                Ok(None) => {
+                    self.at_end = true;
+                    break;
+                }
+                Err(go_on) => {
+                    self.stats.rows += 1;
+                    if go_on {
+                        continue;
+                    }
+                    self.at_end = true;
+                    break;
+                }
+            };
+            self.stats.rows += 1;
+            self.next_tag += 1;
+            let line = row.line;
+            let mark = p.mark();
+            let mut ctx = Context {
+                index: &sim.index,
+                ticks_per_day: tpd,
+                horizon: sim.horizon,
+                now: sim.tick,
+                time: self.opts.time.as_ref(),
+                start_date: &mut self.start_date,
+            };
+            match check(row, tag, &cols, &mut ctx, &mut p) {
+                Checked::Payment(pay) if pay.tick / tpd > last_day => {
+                    self.ahead = Some(pay);
+                    break;
+                }
+                Checked::Payment(pay) => accept(pay, &mut p, &mut chunk),
+                Checked::Outside(why) => match self.opts.on_outside {
+                    OnOutside::Error => p.at(
+                        line,
+                        "",
+                        format!("{why} (skip such payments with the option to skip them)"),
+                    ),
+                    OnOutside::Skip => {
+                        self.stats.skipped += 1;
+                        if self.first_skip.is_none() {
+                            self.first_skip = Some(format!("{} line {line}: {why}", self.file));
+                        }
+                    }
+                },
+                Checked::Bad(Some(t)) if t / tpd > last_day => {
+                    self.ahead_bad = Some((t / tpd, p.split_off(mark)));
+                    break;
+                }
+                Checked::Bad(_) => {}
+            }
+        }
+        self.duplicates(&chunk, &mut p);
+        p.into_result()?;
+        Ok(chunk)
+    }
+
+    /// Duplicate ids within the chunk (one business day), each reported at its second line.
+    /// Sorting indices rather than hashing copies of the ids: no allocation per row.
+    fn duplicates(&self, chunk: &[Payment], p: &mut Problems) {
+        let mut order: Vec<u32> = (0..chunk.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| {
+            let (a, b) = (&chunk[a as usize], &chunk[b as usize]);
+            a.id.cmp(&b.id).then(a.line.cmp(&b.line))
+        });
+        let mut dups: Vec<&Payment> = order
+            .windows(2)
+            .map(|w| (&chunk[w[0] as usize], &chunk[w[1] as usize]))
+            .filter(|(a, b)| a.id == b.id)
+            .map(|(_, b)| b)
+            .collect();
+        dups.sort_by_key(|d| d.line);
+        for d in dups {
+            p.at(
+                d.line,
+                &self.opts.columns.id,
+                format!("duplicate payment id {:?} within one business day", d.id),
+            );
+        }
+    }
+}

@@ -1,0 +1,35 @@
+//! Payment files in, per-payment results out (`docs/model.md` § Payment files).
+//!
+//! | module     | holds                                                                    |
+//! |------------|--------------------------------------------------------------------------|
+//! | `options`  | format, column names, delimiter, what to do outside the simulated time  |
+//! | `time`     | timestamps and the business day → ticks                                  |
+//! | `rows`     | a file's rows one at a time (CSV via `csv`, JSON Lines via serde_json)  |
+//! | `validate` | one row → one checked payment, every problem with its column            |
+//! | `problems` | problems naming file, line and column; the rejected file's error         |
+//! | `feed`     | one business day at a time: check all, then append to the schedule      |
+//! | `outcomes` | each imported payment's fate, from the engine's tap                      |
+//! | `write`    | results as CSV / JSON Lines, streamed                                   |
+//! | `drive`    | running a simulation fed from a file                                     |
+//!
+//! Memory: the payments of one business day read ahead plus the imported payments still
+//! live; the file and the results are streamed.
+
+mod batch;
+mod drive;
+mod feed;
+mod options;
+mod outcomes;
+mod problems;
+mod rows;
+pub mod time;
+mod validate;
+mod write;
+
+pub use drive::{FedError, Finished, Importer};
+pub use feed::{FeedStats, PaymentFeed};
+pub use options::{parse_delimiter, Columns, ImportOptions, OnOutside, PaymentFormat};
+pub use outcomes::{Outcomes, PartOutcome, PaymentOutcome, Status};
+pub use problems::{ImportError, MAX_LISTED};
+pub use time::TimeMapping;
+pub use write::{ResultsFormat, ResultsWriter, RESULT_COLUMNS};

@@ -1,0 +1,321 @@
+//! One row to one payment, by the rules of a `payment` action (`docs/model.md` § Scheduled
+//! actions, § Payment files): every problem of the row is reported with its column.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use super::problems::Problems;
+use super::rows::{Cell, Role, Row};
+use super::time::{parse_stamp, Placed, TimeMapping};
+use crate::config::{default_deadline_offset, default_priority, MAX_PRIORITY};
+use crate::transaction::AgentIdx;
+
+/// A payment read from a file, checked, not yet applied.
+#[derive(Debug, Clone)]
+pub(crate) struct Payment {
+    /// Its ordinal in the file (0, 1, …): the handle that follows it into the engine.
+    pub tag: u64,
+    pub id: String,
+    pub line: u64,
+    pub tick: u64,
+    pub sender: AgentIdx,
+    pub receiver: AgentIdx,
+    pub amount: i64,
+    pub deadline_offset: u64,
+    pub priority: u8,
+    /// The extra columns' values (`Rows::extra_names` order).
+    pub extras: Vec<Value>,
+}
+
+/// What a row turned out to be.
+pub(crate) enum Checked {
+    Payment(Payment),
+    /// Outside the simulated time (why, in words).
+    Outside(String),
+    /// Problems were reported; the arrival tick, if it could be read.
+    Bad(Option<u64>),
+}
+
+/// What the rules need to know of the simulation.
+pub(crate) struct Context<'a> {
+    pub index: &'a HashMap<String, AgentIdx>,
+    pub ticks_per_day: u64,
+    pub horizon: u64,
+    /// No payment may arrive before this tick.
+    pub now: u64,
+    pub time: Option<&'a TimeMapping>,
+    /// Day 0's business date (set by the first placed row when the mapping has none).
+    pub start_date: &'a mut Option<i64>,
+}
+
+fn text<'a>(c: &Cell<'a>) -> Option<Cow<'a, str>> {
+    match c {
+        Cell::Text(s) => Some(Cow::Borrowed(s.trim())),
+        Cell::Json(Value::String(s)) => Some(Cow::Borrowed(s.as_str())),
+        Cell::Json(Value::Number(n)) => Some(Cow::Owned(n.to_string())),
+        Cell::Json(_) => None,
+    }
+}
+
+fn int(c: &Cell<'_>) -> Option<i64> {
+    match c {
+        Cell::Text(s) => s.trim().parse().ok(),
+        Cell::Json(Value::Number(n)) => n.as_i64(),
+        Cell::Json(Value::String(s)) => s.trim().parse().ok(),
+        Cell::Json(_) => None,
+    }
+}
+
+fn shown(c: &Cell<'_>) -> String {
+    match c {
+        Cell::Text(s) => format!("{s:?}"),
+        Cell::Json(v) => v.to_string(),
+    }
+}
+
+/// Check one row; `tag` is its ordinal.
+pub(crate) fn check(
+    row: Row<'_>,
+    tag: u64,
+    cols: &dyn Fn(Role) -> String,
+    ctx: &mut Context<'_>,
+    p: &mut Problems,
+) -> Checked {
+    let line = row.line;
+    let before = p.count();
+    let cell = |r: Role| row.cells[r as usize];
+    let required = |r: Role, p: &mut Problems| {
+        let c = cell(r);
+        if c.is_none() || matches!(c, Some(Cell::Text(s)) if s.trim().is_empty()) {
+            p.at(line, &cols(r), "is empty (a value is required)".into());
+            return None;
+        }
+        c
+    };
+    let id = required(Role::Id, p).and_then(|c| match text(&c) {
+        Some(s) => Some(s.into_owned()),
+        None => {
+            p.at(
+                line,
+                &cols(Role::Id),
+                format!("{} is not a string or number", shown(&c)),
+            );
+            None
+        }
+    });
+    let agent = |r: Role, p: &mut Problems| {
+        let c = required(r, p)?;
+        let name = text(&c).unwrap_or_default();
+        match ctx.index.get(name.as_ref()) {
+            Some(a) => Some(*a),
+            None => {
+                p.at(line, &cols(r), format!("unknown participant {}", shown(&c)));
+                None
+            }
+        }
+    };
+    let sender = agent(Role::Sender, p);
+    let receiver = agent(Role::Receiver, p);
+    if let (Some(s), Some(r)) = (sender, receiver) {
+        if s == r {
+            p.at(
+                line,
+                &cols(Role::Receiver),
+                "a payment to its own sender (sender and receiver must differ)".into(),
+            );
+        }
+    }
+    let amount = required(Role::Amount, p).and_then(|c| match int(&c) {
+        Some(a) if a > 0 => Some(a),
+        Some(a) => {
+            p.at(
+                line,
+                &cols(Role::Amount),
+                format!("the amount must be positive (got {a})"),
+            );
+            None
+        }
+        None => {
+            p.at(
+                line,
+                &cols(Role::Amount),
+                format!("{} is not a whole number of cents", shown(&c)),
+            );
+            None
+        }
+    });
+    let priority = match cell(Role::Priority) {
+        None => Some(default_priority() as u8),
+        Some(Cell::Text(s)) if s.trim().is_empty() => Some(default_priority() as u8),
+        Some(c) => match int(&c) {
+            Some(v) if (0..=MAX_PRIORITY).contains(&v) => Some(v as u8),
+            _ => {
+                p.at(
+                    line,
+                    &cols(Role::Priority),
+                    format!(
+                        "{} is not a priority (an integer from 0 to {MAX_PRIORITY})",
+                        shown(&c)
+                    ),
+                );
+                None
+            }
+        },
+    };
+    // The arrival tick: a tick column, or a time placed in the business day.
+    let arrival = if cell(Role::Tick).is_some() {
+        let c = required(Role::Tick, p);
+        c.and_then(|c| match int(&c) {
+            Some(t) if t >= 0 => Some(Ok(t as u64)),
+            _ => {
+                p.at(
+                    line,
+                    &cols(Role::Tick),
+                    format!("{} is not a tick (an integer ≥ 0)", shown(&c)),
+                );
+                None
+            }
+        })
+    } else {
+        let c = required(Role::Time, p);
+        c.and_then(|c| place(&c, Role::Time, line, cols, ctx, p))
+    };
+    let tick = match arrival {
+        Some(Ok(t)) => Some(t),
+        Some(Err(why)) if p.count() == before => return Checked::Outside(why),
+        _ => None,
+    };
+    if let Some(t) = tick {
+        if p.count() == before {
+            if t < ctx.now {
+                return Checked::Outside(format!(
+                    "tick {t} is before the simulation's current tick {}",
+                    ctx.now
+                ));
+            }
+            if t >= ctx.horizon {
+                return Checked::Outside(format!(
+                    "tick {t} is at or after the horizon of {} ticks",
+                    ctx.horizon
+                ));
+            }
+        }
+    }
+    let deadline_offset = match (cell(Role::Deadline), tick) {
+        (None, _) => Some(default_deadline_offset() as u64),
+        (Some(Cell::Text(s)), _) if s.trim().is_empty() => Some(default_deadline_offset() as u64),
+        (Some(c), _) if int(&c).is_some() => match int(&c) {
+            Some(d) if d >= 1 => Some(d as u64),
+            _ => {
+                p.at(
+                    line,
+                    &cols(Role::Deadline),
+                    format!("the deadline offset must be ≥ 1 tick (got {})", shown(&c)),
+                );
+                None
+            }
+        },
+        (Some(c), Some(t)) => match place(&c, Role::Deadline, line, cols, ctx, p) {
+            Some(Ok(d)) if d > t => Some(d - t),
+            Some(Ok(d)) => {
+                p.at(
+                    line,
+                    &cols(Role::Deadline),
+                    format!("the deadline (tick {d}) is not after the arrival (tick {t})"),
+                );
+                None
+            }
+            Some(Err(why)) => {
+                p.at(line, &cols(Role::Deadline), why);
+                None
+            }
+            None => None,
+        },
+        (Some(_), None) => None,
+    };
+    match (
+        id,
+        sender,
+        receiver,
+        amount,
+        priority,
+        tick,
+        deadline_offset,
+    ) {
+        (
+            Some(id),
+            Some(sender),
+            Some(receiver),
+            Some(amount),
+            Some(priority),
+            Some(tick),
+            Some(d),
+        ) if p.count() == before => Checked::Payment(Payment {
+            tag,
+            id,
+            line,
+            tick,
+            sender,
+            receiver,
+            amount,
+            deadline_offset: d,
+            priority,
+            extras: row.extras,
+        }),
+        _ => Checked::Bad(tick),
+    }
+}
+
+/// A time cell to a tick: `Ok(tick)`, `Err(why)` when outside opening hours or before the
+/// start, `None` when unparseable (reported).
+fn place(
+    c: &Cell<'_>,
+    role: Role,
+    line: u64,
+    cols: &dyn Fn(Role) -> String,
+    ctx: &mut Context<'_>,
+    p: &mut Problems,
+) -> Option<Result<u64, String>> {
+    let Some(mapping) = ctx.time else {
+        p.at(
+            line,
+            &cols(role),
+            "the file has times: give the business day (opening and closing) to map them to ticks"
+                .into(),
+        );
+        return None;
+    };
+    let Some(stamp) = text(c).as_deref().and_then(parse_stamp) else {
+        p.at(
+            line,
+            &cols(role),
+            format!(
+                "{} is not a time (RFC 3339 or YYYY-MM-DD HH:MM[:SS])",
+                shown(c)
+            ),
+        );
+        return None;
+    };
+    match mapping.place(stamp, ctx.ticks_per_day) {
+        Placed::Closed => Some(Err(format!("{} is outside opening hours", shown(c)))),
+        Placed::In {
+            business_date,
+            tick_of_day,
+        } => {
+            let start = *ctx.start_date.get_or_insert(business_date);
+            if business_date < start {
+                return Some(Err(format!(
+                    "{} is before the first business day {}",
+                    shown(c),
+                    super::time::civil(start)
+                )));
+            }
+            let day = (business_date - start) as u64;
+            Some(Ok(day
+                .saturating_mul(ctx.ticks_per_day)
+                .saturating_add(tick_of_day)))
+        }
+    }
+}
