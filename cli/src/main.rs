@@ -14,7 +14,6 @@ mod json_depth;
 mod lock;
 mod recording;
 mod report;
-mod report_html;
 mod session;
 mod sniff;
 mod timeseries_out;
