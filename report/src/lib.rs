@@ -113,7 +113,14 @@ pub fn meta_from_json(options: Option<&str>) -> Result<Meta, String> {
             source: None,
             raw_cents: false,
         },
-        Some(text) => serde_json::from_str(text).map_err(|e| format!("report options: {e}"))?,
+        Some(text) => {
+            // The path names the field at fault (`top: invalid type …`).
+            serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(text))
+                .map_err(|e| match e.path().to_string().as_str() {
+                    "." => format!("report options: {}", e.inner()),
+                    path => format!("report options: {path}: {}", e.inner()),
+                })?
+        }
     };
     let top = match opts.top {
         None => DEFAULT_TOP,
