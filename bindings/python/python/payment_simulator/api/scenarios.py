@@ -34,7 +34,7 @@ async def list_scenarios() -> dict:
     "/scenarios/{name}",
     response_class=Response,
     responses={
-        **_errors(404),
+        **_errors(404, 422),  # 422: FastAPI documents one for every path parameter
         200: {"content": {"application/yaml": {"schema": {"type": "string"}}}, "description": "The scenario"},
     },
     summary="A shipped scenario's text",
