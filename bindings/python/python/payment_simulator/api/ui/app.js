@@ -18,11 +18,12 @@ function authHeaders() {
   return token ? { Authorization: "Bearer " + token } : {};
 }
 
+// `as`: undefined for JSON, "text", or "response" (the Response itself, once it is known OK).
 async function api(method, path, body, type, as) {
   const headers = authHeaders();
   if (body !== undefined) headers["Content-Type"] = type;
   const response = await fetch(path, { method, headers, body });
-  if (as === "text" && response.ok) return response.text();
+  if (as && response.ok) return as === "text" ? response.text() : response; // "response": the caller reads it
   const text = await response.text();
   let data = null;
   try { data = JSON.parse(text); } catch (_) { /* not JSON: shown as text below */ }
@@ -205,13 +206,7 @@ $("#create-shipped").addEventListener("click", () => guarded(async () => {
 
 // The report is fetched with the token (a plain link could not send it), then saved.
 $("#report").addEventListener("click", () => guarded(async () => {
-  const response = await fetch(`/simulations/${current}/report`, { headers: authHeaders() });
-  if (!response.ok) {
-    const text = await response.text();
-    let data = null;
-    try { data = JSON.parse(text); } catch (_) { /* shown as text */ }
-    throw (data && data.error) || { message: text || response.statusText };
-  }
+  const response = await api("GET", `/simulations/${current}/report`, undefined, undefined, "response");
   const name = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
   const link = document.createElement("a");
   link.href = URL.createObjectURL(await response.blob());
