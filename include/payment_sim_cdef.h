@@ -898,3 +898,29 @@ psim_status psim_stress_run(const char *config,
                             psim_progress_fn progress,
                             void *user_data,
                             char **report_json_out);
+
+/**
+ * The run report of the simulation as it stands: one self-contained HTML page (inline CSS
+ * and SVG, no script, no external URL) laying out its statistics, indicators, time series
+ * and scheduled events (docs/cli.md, "report"). The paths are drawn only when the time-series
+ * recorder (psim_sim_timeseries_record()) ran from the start; otherwise the page says so.
+ *
+ * - `sim`: the handle.
+ * - `options_json`: NULL for the defaults, or `{"top": N, "source": "…", "raw_cents": b}`,
+ *   every field optional: `top` participants drawn (at least 1, default 10), `source` the
+ *   page's title (default "simulation"), `raw_cents` amounts as integer cents.
+ * - `html_out`: receives the page, owned by the caller, released with psim_string_free().
+ *
+ * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_INVALID_UTF8;
+ * PSIM_STATUS_INVALID_ARGUMENT (`options_json` is not such an object; nothing is written);
+ * PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
+ *
+ * NULL: `sim` and `html_out` are required (NULL returns PSIM_STATUS_NULL_ARG before any work
+ * is done); `options_json` may be NULL.
+ * Thread safety: serialised with every other call on `sim`.
+ *
+ * # Safety
+ * `sim` is NULL or a live handle; `options_json` is NULL or a NUL-terminated string;
+ * `html_out` is NULL or valid for a write.
+ */
+psim_status psim_sim_report_html(const psim_sim_t *sim, const char *options_json, char **html_out);

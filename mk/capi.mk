@@ -3,7 +3,7 @@
 #   make lib            build target/$(PROFILE)/libpayment_sim.{so,a}
 #   make header         regenerate include/payment_sim.h and include/payment_sim_cdef.h
 #   make header-check   fail if the committed headers are stale; compile the header as C99 and C++
-#   make test-c         build and run the C tests (tests/c/: the harness, schedule, stress)
+#   make test-c         build and run the C tests (tests/c/: the harness, schedule, stress, report)
 #   make valgrind       the harness and the examples under valgrind: 0 errors, 0 bytes lost
 #   make asan           the harness under AddressSanitizer + LeakSanitizer + UBSan
 #   make examples       build and run examples/c (C and C++)
@@ -93,28 +93,32 @@ $(CAPI_BUILD)/%: examples/c/%.c $(CAPI_HEADER) lib | $(CAPI_BUILD)
 $(CAPI_BUILD)/%: examples/c/%.cpp $(CAPI_HEADER) lib | $(CAPI_BUILD)
 	$(CXX) $(CAPI_CXXFLAGS) $< -o $@ $(CAPI_LDLIBS)
 
-test-c: $(CAPI_BUILD)/harness $(CAPI_BUILD)/schedule_test $(CAPI_BUILD)/stress_test
+test-c: $(CAPI_BUILD)/harness $(CAPI_BUILD)/schedule_test $(CAPI_BUILD)/stress_test $(CAPI_BUILD)/report_test
 	$(CAPI_BUILD)/harness $(HARNESS_CYCLES)
 	$(CAPI_BUILD)/schedule_test
 	$(CAPI_BUILD)/stress_test
+	$(CAPI_BUILD)/report_test
 
-valgrind: $(CAPI_BUILD)/harness $(CAPI_BUILD)/schedule_test $(CAPI_BUILD)/stress_test $(CAPI_EXAMPLES)
+valgrind: $(CAPI_BUILD)/harness $(CAPI_BUILD)/schedule_test $(CAPI_BUILD)/stress_test $(CAPI_BUILD)/report_test $(CAPI_EXAMPLES)
 	@command -v $(VALGRIND) >/dev/null || { echo "valgrind is not installed (apt-get install valgrind)"; exit 1; }
 	RUST_BACKTRACE=0 $(VALGRIND) $(VALGRIND_FLAGS) $(CAPI_BUILD)/harness $(HARNESS_CYCLES)
 	RUST_BACKTRACE=0 $(VALGRIND) $(VALGRIND_FLAGS) $(CAPI_BUILD)/schedule_test
 	RUST_BACKTRACE=0 $(VALGRIND) $(VALGRIND_FLAGS) $(CAPI_BUILD)/stress_test
+	RUST_BACKTRACE=0 $(VALGRIND) $(VALGRIND_FLAGS) $(CAPI_BUILD)/report_test
 	for run in $(CAPI_EXAMPLE_RUNS); do \
 		RUST_BACKTRACE=0 $(VALGRIND) $(VALGRIND_FLAGS) --quiet $$run > /dev/null; \
 	done
 	@echo "valgrind: harness and examples clean (0 errors, 0 bytes lost)"
 
-asan: $(CAPI_BUILD)/harness-asan $(CAPI_BUILD)/schedule_test-asan $(CAPI_BUILD)/stress_test-asan
+asan: $(CAPI_BUILD)/harness-asan $(CAPI_BUILD)/schedule_test-asan $(CAPI_BUILD)/stress_test-asan $(CAPI_BUILD)/report_test-asan
 	RUST_BACKTRACE=0 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 		UBSAN_OPTIONS=print_stacktrace=1 $(CAPI_BUILD)/harness-asan $(HARNESS_CYCLES)
 	RUST_BACKTRACE=0 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 		UBSAN_OPTIONS=print_stacktrace=1 $(CAPI_BUILD)/schedule_test-asan
 	RUST_BACKTRACE=0 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 		UBSAN_OPTIONS=print_stacktrace=1 $(CAPI_BUILD)/stress_test-asan
+	RUST_BACKTRACE=0 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+		UBSAN_OPTIONS=print_stacktrace=1 $(CAPI_BUILD)/report_test-asan
 
 examples: $(CAPI_EXAMPLES)
 	for run in $(CAPI_EXAMPLE_RUNS); do echo "+ $$run"; $$run; done

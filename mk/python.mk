@@ -5,7 +5,7 @@ VENV ?= .venv
 VENV_PY := $(VENV)/bin/python
 PY_EXTRAS ?= test,pandas,plots,browser
 
-.PHONY: venv python-install test-python lsan-python bench-python
+.PHONY: venv python-scenarios python-install test-python lsan-python bench-python
 
 $(VENV_PY):
 	python3 -m venv $(VENV)
@@ -13,8 +13,17 @@ $(VENV_PY):
 
 venv: $(VENV_PY)
 
+# The shipped scenarios (GET /scenarios): examples/scenarios is the one copy in git; maturin
+# packs only files under python-source, so they are copied there (ignored by git) first.
+PY_SCENARIOS := bindings/python/python/payment_simulator/scenarios
+
+python-scenarios:
+	rm -rf $(PY_SCENARIOS)
+	mkdir -p $(PY_SCENARIOS)
+	cp examples/scenarios/*.yaml $(PY_SCENARIOS)/
+
 # A path install always rebuilds the wheel, so the tests see the current library.
-python-install: $(VENV_PY)
+python-install: $(VENV_PY) python-scenarios
 	$(VENV_PY) -m pip install -q --force-reinstall --no-deps ./bindings/python
 	$(VENV_PY) -m pip install -q './bindings/python[$(PY_EXTRAS)]'
 

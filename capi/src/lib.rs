@@ -41,6 +41,8 @@ mod budget;
 mod config;
 mod indicators;
 mod stress;
+// The run report (issue 16).
+mod report;
 
 pub use budget::{
     psim_run_summary_merge, psim_sim_events_discard, psim_sim_run_budget, psim_sim_workload,
@@ -52,6 +54,7 @@ pub use handle::{psim_sim_t, PsimSim};
 pub use indicators::{
     psim_sim_indicators_json, psim_sim_timeseries_json, psim_sim_timeseries_record,
 };
+pub use report::psim_sim_report_html;
 pub use sim::*;
 pub use stress::{psim_progress_fn, psim_stress_run};
 pub use strings::psim_string_free;

@@ -19,23 +19,7 @@ impl Style {
     }
 }
 
-/// Digits grouped by thousands: `1234567` → `1,234,567`.
-pub fn group(n: u128) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// A count, grouped by thousands.
-pub fn count(n: u64) -> String {
-    group(n as u128)
-}
+pub use payment_sim_report::format::{count, group};
 
 /// Cents as currency units with two decimals: `-123456` → `-1,234.56`.
 pub fn currency(cents: i64) -> String {
@@ -44,10 +28,7 @@ pub fn currency(cents: i64) -> String {
     format!("{sign}{}.{:02}", group(magnitude / 100), magnitude % 100)
 }
 
-/// A ratio as a percentage with two decimals.
-pub fn percent(ratio: f64) -> String {
-    format!("{:.2}%", ratio * 100.0)
-}
+pub use payment_sim_report::format::percent;
 
 /// A rate (per second) rounded to an integer and grouped.
 pub fn rate(per_second: f64) -> String {

@@ -15,7 +15,6 @@ mod lock;
 mod payments_in;
 mod recording;
 mod report;
-mod report_html;
 mod session;
 mod sniff;
 mod timeseries_out;

@@ -21,12 +21,4 @@ pub fn recording_level(level: RecordingLevel) -> EventRecording {
     }
 }
 
-/// "1 day × 100 ticks" / "3 days × 100 ticks".
-pub fn horizon_words(days: i64, ticks_per_day: i64) -> String {
-    format!(
-        "{} day{} × {} ticks",
-        days,
-        if days == 1 { "" } else { "s" },
-        ticks_per_day
-    )
-}
+pub use payment_sim_report::format::horizon_words;

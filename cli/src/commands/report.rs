@@ -1,9 +1,10 @@
 //! `report`: run a scenario (or take a state file or a recording) with the time-series
-//! recorder on, and write the self-contained HTML page of `report_html`.
+//! recorder on, and write the self-contained HTML page of `payment_sim_report`.
 
 use std::path::Path;
 
 use payment_sim_core::Simulation;
+use payment_sim_report::Meta;
 
 use super::run::progress_bar;
 use crate::error::{CliError, CliResult};
@@ -11,7 +12,6 @@ use crate::files::{check_writable, load_scenario, read_text, write_atomic};
 use crate::format::count;
 use crate::lock::Mode;
 use crate::recording::{self, Recording};
-use crate::report_html::{self, Meta};
 use crate::{session, Output, ReportArgs};
 
 /// Samples the recorder keeps at most when `--every` is not given: the interval is the
@@ -51,14 +51,13 @@ pub fn report(args: ReportArgs, out: Output) -> CliResult {
             "give a SCENARIO file, --state FILE or --recording FILE",
         ));
     };
-    let docs = report_html::collect(&sim, top);
-    let page = report_html::render(
+    let page = payment_sim_report::report(
+        &sim,
         &Meta {
             source,
             top,
-            style: out.style,
+            raw_cents: out.style.raw_cents,
         },
-        &docs,
     );
     write_atomic(&args.output, page.as_bytes())?;
     eprintln!(

@@ -481,6 +481,19 @@ class Orchestrator:
 
         return timeseries_to_arrow(self.timeseries(), system=system)
 
+    # -- the run report (psim_sim_report_html; the same page as `payment-sim report`) --
+
+    def report_html(self, top: int = 10, source: str | None = None) -> str:
+        """The run report as it stands: one self-contained HTML page (inline CSS and SVG, no
+        script, no external URL) of the core's statistics, indicators, time series and events.
+        ``top`` participants are drawn (the core checks it); ``source`` titles the page. The
+        paths need the time-series recorder (:meth:`record_timeseries`) on from the start;
+        otherwise the page says none was recorded."""
+        options: dict[str, Any] = {"top": top}
+        if source is not None:
+            options["source"] = source
+        return self._call_str(lib.psim_sim_report_html, dumps(options, InvalidArgumentError, "the report options"))
+
     # -- lifetime --
 
     @property

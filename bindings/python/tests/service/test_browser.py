@@ -149,3 +149,60 @@ def test_dashboard_creates_runs_and_shows_the_apis_numbers(browser, start_server
     assert [u for u in w.requests if not u.startswith(server.url)] == []
     assert [e for e in w.errors if "422" not in e[0]] == []  # the bad scenario's 422 is logged
     w.page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+
+
+def test_dashboard_runs_a_shipped_scenario_while_watching_and_downloads_its_report(browser, start_server, tmp_path):
+    server = start_server()
+    w = Watched(browser)
+    w.page.goto(server.url + "/ui/")
+    # The picker lists the shipped scenarios; creating from one starts its time-series recorder.
+    w.page.wait_for_selector("#shipped option[value=outage_and_shock]", state="attached")
+    w.page.select_option("#shipped", "outage_and_shock")
+    w.page.click("#create-shipped")
+    w.page.wait_for_selector("#sim:not([hidden]) tr[data-counter=tick]")
+    sim = w.page.inner_text("#sim-id")
+    with server.client() as c:
+        assert c.post(f"/simulations/{sim}/timeseries?every=1").json() == {"every": 1}  # already recording
+    # A watched run of the whole horizon: the tick counter is seen moving through the slices
+    # (not only at the end), then the figures are the engine's.
+    w.page.evaluate(
+        """() => { window.seenTicks = new Set();
+          new MutationObserver(() => { const c = document.querySelector('tr[data-counter=tick] td:last-child');
+            if (c) window.seenTicks.add(c.textContent); })
+          .observe(document.querySelector('#counters'), {childList: true, subtree: true, characterData: true}); }"""
+    )
+    w.page.fill("#run-ticks", "200")
+    w.page.click("#run")
+    w.page.wait_for_function(
+        "document.querySelector('tr[data-counter=tick] td:last-child').textContent === '200'", timeout=60_000
+    )
+    w.page.wait_for_function("!document.querySelector('#run').disabled")
+    seen = w.page.evaluate("[...window.seenTicks].map(Number)")
+    assert len([t for t in seen if 0 < t < 200]) >= 5, seen
+    with server.client() as c:
+        stats = c.get(f"/simulations/{sim}/stats").json()
+        state = c.get(f"/simulations/{sim}/state").json()
+    shown = {
+        row.get_attribute("data-counter"): row.inner_text().split("\t")[-1].strip()
+        for row in w.page.query_selector_all("tr[data-counter]")
+    }
+    assert shown["tick"] == "200" == str(state["tick"])
+    assert shown["settlements"] == str(stats["settlements"]) and shown["arrivals"] == str(stats["arrivals"])
+    bars = w.page.eval_on_selector_all("#balances rect", "els => els.map(e => [e.dataset.agent, +e.dataset.balance])")
+    assert bars == [[a["id"], a["balance"]] for a in state["agents"]]
+    assert w.page.locator("#queues path[data-series='Queue 1']").get_attribute("d").count("L") >= 5
+    # The report: fetched by the page, saved as a download, the library's page of this run.
+    with w.page.expect_response(lambda r: r.url.endswith(f"/simulations/{sim}/report")) as answer:
+        with w.page.expect_download() as download:
+            w.page.click("#report")
+    response = answer.value
+    assert response.status == 200 and response.headers["content-type"] == "text/html; charset=utf-8"
+    assert download.value.suggested_filename == f"payment-sim-report-{sim}.html"
+    html = Path(download.value.path()).read_text(encoding="utf-8")
+    with server.client() as c:
+        assert html == c.get(f"/simulations/{sim}/report").text
+    assert f"<td>{stats['settlements']:,}</td>" in html and 'aria-label="balance paths"' in html
+    assert "No time series was recorded" not in html
+    assert [u for u in w.requests if not u.startswith(server.url) and not u.startswith("blob:")] == []
+    assert w.errors == []
+    w.page.screenshot(path=str(tmp_path / "dashboard-watched.png"), full_page=True)

@@ -15,7 +15,9 @@ from .deps import init_state, reset_service, service_of, settings_of
 from .docs import install_offline_docs
 from .errors import install_error_handlers
 from .openapi import add_config_schema, add_links
+from .reports import router as report_router
 from .routes import router
+from .scenarios import router as scenario_router
 from .settings import Settings
 from .ui import install_ui
 
@@ -75,6 +77,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(GuardMiddleware, settings=lambda: settings_of(app))
     app.include_router(router)
+    app.include_router(report_router)
+    app.include_router(scenario_router)
     install_offline_docs(app)
     install_ui(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]

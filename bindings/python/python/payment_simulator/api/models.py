@@ -270,6 +270,10 @@ class SimulationList(_Response):
     simulations: list[str] = Field(description="Simulation ids, oldest first")
 
 
+class ScenarioList(_Response):
+    scenarios: list[str] = Field(description="Names of the shipped scenarios, for GET /scenarios/{name}")
+
+
 class HealthResponse(_Response):
     status: Literal["healthy"]
     version: str = Field(description="libpayment_sim's version")
@@ -315,6 +319,7 @@ class PendingSchedule(_Response):
 
 
 __all__ = [
+    "ScenarioList",
     "ScheduleResponse",
     "PendingSchedule",
     "CreateSimulationResponse",

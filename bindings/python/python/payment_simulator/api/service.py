@@ -389,6 +389,15 @@ class SimulationService:
         with self._using(sim_id) as entry, self._engine_errors(entry):
             return entry.orchestrator.indicators_json().encode()
 
+    def report_html(self, sim_id: str, top: int) -> bytes:
+        """The run report page, written by the core's report writer (psim_sim_report_html)."""
+        with self._using(sim_id) as entry, self._engine_errors(entry):
+            try:
+                html = entry.orchestrator.report_html(top, source=f"simulation {sim_id}")
+            except InvalidArgumentError as e:
+                raise from_library(e, fields=[("top", str(e))]) from None
+            return html.encode()
+
     def timeseries_json(self, sim_id: str, from_sample: int, limit: int) -> bytes:
         with self._using(sim_id) as entry, self._engine_errors(entry):
             return entry.orchestrator.timeseries_json(from_sample, limit).encode()

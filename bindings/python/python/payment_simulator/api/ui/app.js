@@ -13,12 +13,17 @@ $("#token").addEventListener("change", () => {
   refreshList();
 });
 
-async function api(method, path, body, type) {
-  const headers = {};
+function authHeaders() {
   const token = $("#token").value;
-  if (token) headers.Authorization = "Bearer " + token;
+  return token ? { Authorization: "Bearer " + token } : {};
+}
+
+// `as`: undefined for JSON, "text", or "response" (the Response itself, once it is known OK).
+async function api(method, path, body, type, as) {
+  const headers = authHeaders();
   if (body !== undefined) headers["Content-Type"] = type;
   const response = await fetch(path, { method, headers, body });
+  if (as && response.ok) return as === "text" ? response.text() : response; // "response": the caller reads it
   const text = await response.text();
   let data = null;
   try { data = JSON.parse(text); } catch (_) { /* not JSON: shown as text below */ }
@@ -60,6 +65,7 @@ async function refreshList() {
 }
 
 async function select(id) {
+  stopWatching();
   current = id;
   history = [];
   $("#sim-id").textContent = id;
@@ -170,12 +176,85 @@ $("#file").addEventListener("change", async () => {
   if (file) $("#scenario").value = await file.text();
 });
 
-$("#create").addEventListener("click", () => guarded(async () => {
-  const text = $("#scenario").value;
-  const type = text.trim().startsWith("{") ? "application/json" : "application/yaml";
+// Created here: the time-series recorder starts before the first tick, so the report draws
+// every path (without it the report says no time series was recorded).
+async function create(text, type) {
   const created = await api("POST", "/simulations", text, type);
+  await api("POST", `/simulations/${created.simulation_id}/timeseries?every=1`);
   await refreshList();
   await select(created.simulation_id);
+}
+
+$("#create").addEventListener("click", () => guarded(async () => {
+  const text = $("#scenario").value;
+  await create(text, text.trim().startsWith("{") ? "application/json" : "application/yaml");
+}));
+
+async function refreshShipped() {
+  await guarded(async () => {
+    const names = (await api("GET", "/scenarios")).scenarios;
+    $("#shipped").replaceChildren(...names.map((n) => new Option(n, n)));
+  });
+}
+
+$("#create-shipped").addEventListener("click", () => guarded(async () => {
+  const name = $("#shipped").value;
+  if (!name) return;
+  const text = await api("GET", `/scenarios/${encodeURIComponent(name)}`, undefined, undefined, "text");
+  await create(text, "application/yaml");
+}));
+
+// The report is fetched with the token (a plain link could not send it), then saved.
+$("#report").addEventListener("click", () => guarded(async () => {
+  const response = await api("GET", `/simulations/${current}/report`, undefined, undefined, "response");
+  const name = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = name ? name[1] : "payment-sim-report.html";
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+}));
+
+// Watching a run: the ticks go in slices, and after each the page shows the API's state and
+// statistics, so balances, queues and counters move while it runs. Near the horizon the
+// slices shrink to single ticks (the API refuses a slice beyond it and runs nothing).
+let watching = null; // {stop: bool} while a run is going
+
+function stopWatching() {
+  if (watching) watching.stop = true;
+}
+
+$("#stop").addEventListener("click", stopWatching);
+
+$("#run").addEventListener("click", () => guarded(async () => {
+  if (watching) return;
+  const total = Math.max(1, Math.floor(Number($("#run-ticks").value) || 1));
+  const run = (watching = { stop: false });
+  $("#run").disabled = true;
+  $("#stop").disabled = false;
+  let slice = Math.max(1, Math.ceil(total / 25));
+  let done = 0;
+  try {
+    while (done < total && !run.stop) {
+      const n = Math.min(slice, total - done);
+      try {
+        await api("POST", `/simulations/${current}/run?ticks=${n}`);
+      } catch (e) {
+        if (e.code === "beyond_horizon" && n > 1) { slice = 1; continue; }
+        throw e;
+      }
+      done += n;
+      $("#running").textContent = `${done} of ${total} ticks run`;
+      await refresh();
+    }
+  } finally {
+    watching = null;
+    $("#run").disabled = false;
+    $("#stop").disabled = true;
+  }
 }));
 
 refreshList();
+refreshShipped();

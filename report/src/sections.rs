@@ -8,8 +8,7 @@ use payment_sim_core::EventRecord;
 
 use super::svg::{self, Bar, LineChart, Marker, Series};
 use super::{escape, money, Documents, Meta};
-use crate::commands::horizon_words;
-use crate::format::{count, percent};
+use crate::format::{count, horizon_words, percent};
 
 /// Throughput curves drawn at most (evenly chosen days, always the first and the last).
 const MAX_DAYS_DRAWN: usize = 10;
@@ -83,7 +82,7 @@ pub fn summary(meta: &Meta, docs: &Documents) -> String {
 
 /// Settlement by mechanism: counts, values and value shares (the indicators' system period).
 pub fn mechanisms(meta: &Meta, docs: &Documents) -> String {
-    let style = meta.style;
+    let style = meta.raw_cents;
     let s = &docs.stats;
     let m = &docs.indicators.system.settled_by_mechanism;
     let kinds = [
@@ -164,7 +163,7 @@ fn throughput_series(label: String, period: &PeriodIndicators) -> Series {
 
 /// The throughput curve of each day (system), and the day table.
 pub fn throughput(meta: &Meta, docs: &Documents) -> String {
-    let style = meta.style;
+    let style = meta.raw_cents;
     let ind = &docs.indicators;
     let tpd = ind.ticks_per_day.max(1) as f64;
     let chosen = days_drawn(ind.days.len());
@@ -363,7 +362,7 @@ pub fn queues(docs: &Documents) -> String {
 
 /// The per-participant table: bounds, ρ, unsettled value, costs.
 pub fn participants(meta: &Meta, docs: &Documents) -> String {
-    let style = meta.style;
+    let style = meta.raw_cents;
     let rows: Vec<Vec<String>> = docs
         .indicators
         .agents

@@ -1,15 +1,18 @@
-//! `payment-sim report`: one self-contained HTML page (inline CSS and SVG, no script, no
+//! The run report: one self-contained HTML page (inline CSS and SVG, no script, no
 //! external URL) laying out the core's documents of a run — statistics, indicators, time
 //! series and events. No figure is computed here: every number on the page is a field of one
 //! of those documents (or a sample of the time series), only formatted and drawn.
 
 mod data;
+pub mod format;
 mod sections;
 mod svg;
 
 pub use data::{collect, Documents};
 
-use crate::format::{group, Style};
+use payment_sim_core::Simulation;
+
+use crate::format::group;
 
 /// What the page is about, besides the documents.
 pub struct Meta {
@@ -17,8 +20,13 @@ pub struct Meta {
     pub source: String,
     /// Agents drawn in the per-participant charts (the largest by value sent).
     pub top: usize,
-    /// How amounts are written in tables.
-    pub style: Style,
+    /// Amounts in tables as raw integer cents instead of currency with two decimals.
+    pub raw_cents: bool,
+}
+
+/// The page of a simulation as it stands: its documents read, then laid out.
+pub fn report(sim: &Simulation, meta: &Meta) -> String {
+    render(meta, &collect(sim, meta.top))
 }
 
 /// The whole page.
@@ -60,9 +68,9 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// An amount in cents (the indicators' amounts may exceed 64 bits) as the style asks.
-pub fn money(style: Style, cents: i128) -> String {
-    if style.raw_cents {
+/// An amount in cents (the indicators' amounts may exceed 64 bits), raw or as currency.
+pub fn money(raw_cents: bool, cents: i128) -> String {
+    if raw_cents {
         return cents.to_string();
     }
     let magnitude = cents.unsigned_abs();
@@ -82,3 +90,46 @@ td:first-child,th:first-child{text-align:left}th{background:#f4f4f4}\
 .marker{stroke:#c00;stroke-dasharray:4 3}.span{fill:#c00;fill-opacity:.08}\
 .facts td{text-align:left}.scroll{max-height:480px;overflow:auto}.muted{color:#777}\
 footer{margin-top:3em;color:#777;font-size:.9em}";
+
+/// Participants drawn in the per-participant charts when the caller does not say.
+pub const DEFAULT_TOP: usize = 10;
+
+/// A report request from another language (the C ABI's `options_json`):
+/// `{"top": N, "source": "…", "raw_cents": bool}`, every field optional.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Options {
+    top: Option<u64>,
+    source: Option<String>,
+    #[serde(default)]
+    raw_cents: bool,
+}
+
+/// Read report options (`None`: all defaults) into a [`Meta`]; the error says what is wrong.
+pub fn meta_from_json(options: Option<&str>) -> Result<Meta, String> {
+    let opts: Options = match options {
+        None => Options {
+            top: None,
+            source: None,
+            raw_cents: false,
+        },
+        Some(text) => {
+            // The path names the field at fault (`top: invalid type …`).
+            serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(text))
+                .map_err(|e| match e.path().to_string().as_str() {
+                    "." => format!("report options: {}", e.inner()),
+                    path => format!("report options: {path}: {}", e.inner()),
+                })?
+        }
+    };
+    let top = match opts.top {
+        None => DEFAULT_TOP,
+        Some(0) => return Err("report options: `top` must be at least 1, got 0".into()),
+        Some(n) => usize::try_from(n).unwrap_or(usize::MAX),
+    };
+    Ok(Meta {
+        source: opts.source.unwrap_or_else(|| "simulation".into()),
+        top,
+        raw_cents: opts.raw_cents,
+    })
+}
