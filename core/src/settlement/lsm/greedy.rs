@@ -5,7 +5,6 @@
 //! the two).
 
 use std::collections::BTreeSet;
-use std::ops::Bound;
 
 use crate::engine::Simulation;
 use crate::events::Mechanism;
@@ -21,25 +20,7 @@ impl Simulation {
     pub(super) fn bilateral_offsetting(&mut self) -> u64 {
         let mut settled = 0;
         let mut cursor: Option<(AgentIdx, AgentIdx)> = None;
-        loop {
-            let next = match cursor {
-                None => self.queue2.both_ways.iter().next(),
-                Some(c) => self
-                    .queue2
-                    .both_ways
-                    .range((Bound::Excluded(c), Bound::Unbounded))
-                    .next(),
-            };
-            let Some((&(i, j), &memo)) = next else { break };
-            cursor = Some((i, j));
-            if self.skip_pair(i, j, memo) {
-                continue;
-            }
-            // An outage of either side leaves one direction that cannot settle.
-            let active = &self.schedule.active;
-            if !(active.may_settle(i, j) && active.may_settle(j, i)) {
-                continue;
-            }
+        while let Some((i, j)) = self.next_pair_to_try(&mut cursor) {
             let n = self.try_bilateral(i, j);
             if n == 0 {
                 // A failed attempt changed nothing: the memo records the state it failed in.

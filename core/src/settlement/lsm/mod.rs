@@ -157,6 +157,31 @@ impl Simulation {
         self.skip.enabled() && self.skip.pair_known(i, j, memo)
     }
 
+    /// The next two-way pair after `cursor` (which it advances) worth an attempt: not known
+    /// to fail again (`skip_pair`), and with neither side stopped by an outage (an outage
+    /// leaves one direction that cannot settle).
+    pub(super) fn next_pair_to_try(
+        &self,
+        cursor: &mut Option<(AgentIdx, AgentIdx)>,
+    ) -> Option<(AgentIdx, AgentIdx)> {
+        loop {
+            let next = match *cursor {
+                None => self.queue2.both_ways.iter().next(),
+                Some(c) => self
+                    .queue2
+                    .both_ways
+                    .range((Bound::Excluded(c), Bound::Unbounded))
+                    .next(),
+            };
+            let (&(i, j), &memo) = next?;
+            *cursor = Some((i, j));
+            let active = &self.schedule.active;
+            if !self.skip_pair(i, j, memo) && active.may_settle(i, j) && active.may_settle(j, i) {
+                return Some((i, j));
+            }
+        }
+    }
+
     /// Whether to skip a multilateral attempt (`strict`: for the algorithms other than
     /// `greedy_removal`, whose result may change when liquidity falls).
     pub(super) fn skip_multilateral(&self, strict: bool) -> bool {
@@ -310,25 +335,7 @@ impl Simulation {
     fn pairwise_offsetting(&mut self, algorithm: LsmAlgorithm) -> u64 {
         let mut settled = 0;
         let mut cursor: Option<(AgentIdx, AgentIdx)> = None;
-        loop {
-            let next = match cursor {
-                None => self.queue2.both_ways.iter().next(),
-                Some(c) => self
-                    .queue2
-                    .both_ways
-                    .range((Bound::Excluded(c), Bound::Unbounded))
-                    .next(),
-            };
-            let Some((&(i, j), &memo)) = next else { break };
-            cursor = Some((i, j));
-            if self.skip_pair(i, j, memo) {
-                continue;
-            }
-            // An outage of either side leaves one direction that cannot settle.
-            let active = &self.schedule.active;
-            if !(active.may_settle(i, j) && active.may_settle(j, i)) {
-                continue;
-            }
+        while let Some((i, j)) = self.next_pair_to_try(&mut cursor) {
             let (inst, places) = self.detach(Some((i, j)));
             let mechanisms = Mechanisms {
                 bilateral: true,
