@@ -55,25 +55,16 @@ fn from_flags(args: &StressArgs, horizon: u64) -> StressDefinition {
         Some(n) => Participants::Largest(n),
         None => Participants::All,
     };
+    // The defaults of the shorthand (the whole run, tick 0) are the core's.
     let scenario = match args.withdraw_percent {
-        Some(percent) => StressScenario {
-            kind: StressType::LiquidityWithdrawal,
+        Some(percent) => StressScenario::liquidity_withdrawal(participants, percent, args.tick),
+        None => StressScenario::outage(
             participants,
-            from_tick: None,
-            to_tick: None,
-            block_receiving: None,
-            percent: Some(percent),
-            tick: Some(args.tick.unwrap_or(0)),
-        },
-        None => StressScenario {
-            kind: StressType::Outage,
-            participants,
-            from_tick: Some(args.from_tick.unwrap_or(0)),
-            to_tick: Some(args.to_tick.unwrap_or(horizon)),
-            block_receiving: args.block_receiving.then_some(true),
-            percent: None,
-            tick: None,
-        },
+            args.from_tick,
+            args.to_tick,
+            args.block_receiving,
+            horizon,
+        ),
     };
     StressDefinition {
         scenarios: vec![scenario],

@@ -154,3 +154,43 @@ impl StressDefinition {
         }
     }
 }
+
+impl StressScenario {
+    /// An outage of each selected participant for `from_tick ≤ t < to_tick`, the window
+    /// defaulting to the whole run (0 to `horizon`): the scenario of the CLI's shorthand flags.
+    pub fn outage(
+        participants: Participants,
+        from_tick: Option<u64>,
+        to_tick: Option<u64>,
+        block_receiving: bool,
+        horizon: u64,
+    ) -> Self {
+        StressScenario {
+            kind: StressType::Outage,
+            participants,
+            from_tick: Some(from_tick.unwrap_or(0)),
+            to_tick: Some(to_tick.unwrap_or(horizon)),
+            block_receiving: block_receiving.then_some(true),
+            percent: None,
+            tick: None,
+        }
+    }
+
+    /// A withdrawal of `percent` % of each selected participant's balance at the start of
+    /// `tick` (default 0).
+    pub fn liquidity_withdrawal(
+        participants: Participants,
+        percent: f64,
+        tick: Option<u64>,
+    ) -> Self {
+        StressScenario {
+            kind: StressType::LiquidityWithdrawal,
+            participants,
+            from_tick: None,
+            to_tick: None,
+            block_receiving: None,
+            percent: Some(percent),
+            tick: Some(tick.unwrap_or(0)),
+        }
+    }
+}
