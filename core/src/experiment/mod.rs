@@ -19,11 +19,13 @@ mod axes;
 mod definition;
 mod path;
 mod record;
+mod summary;
 #[cfg(test)]
 mod tests;
 
 pub use definition::{AxisSpec, Design, EventSet, Experiment, Seeds};
 pub use record::{Labels, Num, ParticipantRow, Point, Row, RunRecord};
+pub use summary::{summarize, SummaryRow, SUMMARY_COLUMNS};
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -148,6 +150,18 @@ impl Plan {
         self.axes.iter().map(|a| a.name.clone()).collect()
     }
 
+    /// The number of seeds (1 without a `seeds` axis): consecutive points differ by seed.
+    pub fn seed_count(&self) -> usize {
+        (self.axes.last())
+            .filter(|a| a.kind == axes::Kind::Seed)
+            .map_or(1, |a| a.values.len())
+    }
+
+    /// Whether the experiment has a seed axis (the last).
+    pub fn has_seeds(&self) -> bool {
+        self.axes.last().is_some_and(|a| a.kind == axes::Kind::Seed)
+    }
+
     /// Which value of each axis point `i` takes (the first axis outermost, seeds innermost).
     fn choice(&self, mut i: usize) -> Vec<usize> {
         let mut out = vec![0; self.axes.len()];
@@ -258,11 +272,7 @@ impl Plan {
     /// = "fast": …`) or the base (`scenario.agents[1].balance`). Rules only the bounds' first
     /// pass can judge are judged when the point runs (its record is then `failed`).
     pub fn validate(&self) -> Result<(), SimError> {
-        let seeds = self
-            .axes
-            .last()
-            .filter(|a| a.kind == axes::Kind::Seed)
-            .map_or(1, |a| a.values.len());
+        let seeds = self.seed_count();
         let mut seen = BTreeSet::new();
         let mut p = Vec::new();
         for c in 0..self.count / seeds {
