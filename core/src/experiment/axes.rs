@@ -92,10 +92,28 @@ pub(crate) fn axis(k: usize, spec: &AxisSpec, base: &Value, p: &mut Vec<Problem>
         ));
         return None;
     }
-    let (key, kind, values, labels) = lists.pop()?;
+    let (key, kind, values, mut labels) = lists.pop()?;
     if values.is_empty() {
         p.push(problem(key, "must list at least one value".into()));
         return None;
+    }
+    if let Some(given) = &spec.labels {
+        if kind == Kind::Events {
+            p.push(problem(
+                "labels",
+                "is not taken by an events axis (each set has its name)".into(),
+            ));
+            return None;
+        }
+        if given.len() != values.len() {
+            let (g, n) = (given.len(), values.len());
+            p.push(problem(
+                "labels",
+                format!("must give one label per value ({g} labels, {n} values)"),
+            ));
+            return None;
+        }
+        labels = given.clone();
     }
     if let Kind::Rule(_) | Kind::Scale = kind {
         for (j, v) in values.iter().enumerate() {

@@ -85,6 +85,10 @@ pub struct AxisSpec {
     /// Sets of scheduled actions added to the base's `scenario_events`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<EventSet>>,
+    /// What the results show for each value, in order (default: the value itself), e.g.
+    /// `[early, late]` for two policies; not for an events axis (its sets have names).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<Value>>,
 }
 
 /// A named set of scheduled actions (a stress case): `{name, events: [...]}`.

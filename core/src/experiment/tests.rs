@@ -55,6 +55,20 @@ fn a_grid_expands_first_axis_outermost_and_seeds_innermost() {
 }
 
 #[test]
+fn labels_name_the_values() {
+    let p = plan(json!({"axes": [{"name": "A", "path": "agents[A].policy",
+        "values": [{"type": "Fifo"}, {"type": "Deadline"}], "labels": ["fifo", "deadline"]}]}))
+    .unwrap();
+    assert_eq!(
+        serde_json::to_value(p.point(1).values).unwrap(),
+        json!({"A": "deadline"})
+    );
+    let e =
+        plan(json!({"axes": [{"path": "lsm.bilateral", "values": [true], "labels": ["a", "b"]}]}));
+    assert_eq!(e.unwrap_err().problems()[0].path, "axes[0].labels");
+}
+
+#[test]
 fn zip_pairs_values_and_needs_equal_lengths() {
     let p = plan(json!({"design": "zip", "axes": [
         {"name": "a", "path": "agents[A].balance", "values": [1000, 2000]},
