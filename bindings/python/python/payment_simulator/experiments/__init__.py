@@ -8,7 +8,8 @@ records into tables:
   pool over all cores; a Dask ``distributed.Client`` works too) and returns :class:`Results`
   (a runs table and a per-participant table, pandas DataFrames);
 - :func:`expand` lists the points without running them;
-- :func:`liquidity_delay_curve`, :func:`compare` and :func:`plot_liquidity_delay` summarise.
+- :func:`liquidity_delay_curve`, :func:`compare`, :func:`pure_equilibria` and :func:`plot_liquidity_delay`
+  summarise.
 
 Importing this module needs nothing optional: pandas, tqdm, pyarrow and dask (the
 ``experiments`` extra) and matplotlib (``plots``) are imported when a function needs them.
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from ._points import expand, experiment_texts, run_point
 from ._runner import Results, run
-from ._summaries import compare, liquidity_delay_curve, plot_liquidity_delay
+from ._summaries import compare, liquidity_delay_curve, plot_liquidity_delay, pure_equilibria, t_quantile
 
 __all__ = [
     "Results",
@@ -27,6 +28,8 @@ __all__ = [
     "experiment_texts",
     "liquidity_delay_curve",
     "plot_liquidity_delay",
+    "pure_equilibria",
     "run",
     "run_point",
+    "t_quantile",
 ]

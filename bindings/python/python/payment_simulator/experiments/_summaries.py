@@ -88,3 +88,34 @@ def plot_liquidity_delay(curve, metric: str = "delay_indicator", x: str = "openi
     ax.set_ylabel(metric)
     ax.grid(True, alpha=0.3)
     return ax
+
+
+def pure_equilibria(participants, players: Sequence[str], by: Sequence[str] = (), cost: str = "cost_total"):
+    """The pure-strategy Nash equilibria of a game swept as an experiment: each name in
+    ``players`` is both an axis (the player's strategy) and a participant id (whose ``cost``
+    it bears). Per value of the axes ``by``: every strategy profile, each player's cost, and
+    ``equilibrium`` — no player can lower its own cost by changing its strategy alone (ties
+    count as no gain). Failed runs have no participant rows, so their profiles are missing."""
+    players = list(players)
+    keys = [*by, *players]
+    costs = participants[participants["participant"].isin(players)].pivot_table(
+        index=keys, columns="participant", values=cost, aggfunc="mean"
+    )
+    strategies = {p: sorted(participants[p].unique(), key=str) for p in players}
+    rows = []
+    for profile, row in costs.iterrows():
+        profile = profile if isinstance(profile, tuple) else (profile,)
+        fixed, chosen = profile[: len(by)], dict(zip(players, profile[len(by) :]))
+        stable = True
+        for p in players:
+            for other in strategies[p]:
+                if other == chosen[p]:
+                    continue
+                alt = tuple(other if q == p else chosen[q] for q in players)
+                key = (*fixed, *alt)
+                if key in costs.index and costs.loc[key, p] < row[p]:
+                    stable = False
+        rows.append({**dict(zip(by, fixed)), **chosen, **{f"cost_{p}": row[p] for p in players}, "equilibrium": stable})
+    import pandas as pd
+
+    return pd.DataFrame(rows)
