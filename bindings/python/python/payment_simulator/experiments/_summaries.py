@@ -73,21 +73,12 @@ def compare(runs, by: str | Sequence[str], metrics: Sequence[str] = ("delay_indi
 
 
 def plot_liquidity_delay(curve, metric: str = "delay_indicator", x: str = "opening_liquidity_mean", ax: Any = None, label: str | None = None):
-    """Plot a :func:`liquidity_delay_curve`: the mean of ``metric`` against ``x`` (by default
-    the mean opening liquidity) with its confidence band. Needs matplotlib (the ``plots``
+    """Plot a :func:`liquidity_delay_curve` with its confidence band
+    (:func:`payment_simulator.plots.liquidity_delay_band`; needs matplotlib, the ``plots``
     extra). Returns the axes."""
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise ImportError("matplotlib is not installed: pip install 'payment-simulator[plots]'") from None
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 4))
-    ax.plot(curve[x], curve[f"{metric}_mean"], marker="o", label=label or metric)
-    ax.fill_between(curve[x], curve[f"{metric}_low"], curve[f"{metric}_high"], alpha=0.25)
-    ax.set_xlabel("opening liquidity (cents)" if x == "opening_liquidity_mean" else x)
-    ax.set_ylabel(metric)
-    ax.grid(True, alpha=0.3)
-    return ax
+    from ..plots import liquidity_delay_band
+
+    return liquidity_delay_band(curve, metric=metric, x=x, ax=ax, label=label)
 
 
 def pure_equilibria(participants, players: Sequence[str], by: Sequence[str] = (), cost: str = "cost_total"):
