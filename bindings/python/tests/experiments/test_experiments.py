@@ -114,6 +114,13 @@ def test_a_failed_point_is_reported_with_its_point_and_parquet_stays_valid(tmp_p
     back = pd.read_parquet(tmp_path / "runs.parquet")
     assert list(back["status"]) == ["ok", "ok", "failed", "failed"]
     assert len(pd.read_parquet(tmp_path / "runs_participants.parquet")) == 4
+    # An axis whose values have different types is one column of text.
+    mixed = small(axes=[{"path": "agents[A].balance", "values": [100000, {"between_bounds": 0.5}]}], seeds=[1])
+    results = experiments.run(mixed, max_workers=1, parquet=tmp_path / "mixed.parquet", progress=True)
+    assert list(pd.read_parquet(tmp_path / "mixed.parquet")["agents[A].balance"]) == [
+        "100000",
+        '{"between_bounds":0.5}',
+    ]
 
 
 KILLER = """

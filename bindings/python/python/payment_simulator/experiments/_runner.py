@@ -88,6 +88,11 @@ def tables(axes: list[str], records: list[dict]):
         row["error"] = r.get("error")
         runs.append(row)
         parts.extend({"index": r["index"], **labels, **p} for p in r["participants"])
+    for a in axes:  # one type per column (Parquet needs it): mixed values all as JSON text
+        kinds = {type(row[a]) for row in runs} - {type(None)}
+        if len(kinds) > 1 and not kinds <= {int, float}:
+            for row in (*runs, *parts):
+                row[a] = row[a] if isinstance(row[a], str) else json.dumps(row[a])
     run_columns = ["index", "status", *axes, *system, "error"]
     part_columns = ["index", *axes, *figures]
     return (
