@@ -995,3 +995,21 @@ psim_status psim_experiment_run_json(const char *experiment,
                                      psim_progress_fn progress,
                                      void *user_data,
                                      char **records_json_out);
+
+/**
+ * The experiment as one JSON document with its base scenario inline: what a host ships to its
+ * workers (each then reads JSON, not the base's YAML, for every point it runs). The same
+ * points and records as the experiment with its base.
+ *
+ * - `experiment`, `base`: as for psim_experiment_expand_json().
+ * - `experiment_json_out`: receives the document; release with psim_string_free().
+ *
+ * Returns PSIM_STATUS_OK, or PSIM_STATUS_NULL_ARG, PSIM_STATUS_INVALID_UTF8,
+ * PSIM_STATUS_INVALID_JSON, PSIM_STATUS_INVALID_CONFIG (`scenario`), PSIM_STATUS_PANIC.
+ *
+ * # Safety
+ * As for psim_experiment_expand_json(); `experiment_json_out` is NULL or valid for a write.
+ */
+psim_status psim_experiment_resolve_json(const char *experiment,
+                                         const char *base,
+                                         char **experiment_json_out);

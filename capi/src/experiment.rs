@@ -5,7 +5,7 @@
 
 use std::ffi::{c_char, c_void};
 
-use payment_sim_core::experiment::{expand_json, run, Plan, Progress};
+use payment_sim_core::experiment::{expand_json, resolve_json, run, Experiment, Plan, Progress};
 use payment_sim_core::{Problem, SimError};
 
 use crate::documents::to_json;
@@ -157,5 +157,34 @@ pub unsafe extern "C" fn psim_experiment_run_json(
             records: &records,
         };
         unsafe { out.write_string(to_json(&doc)?) }
+    })
+}
+
+/// The experiment as one JSON document with its base scenario inline: what a host ships to its
+/// workers (each then reads JSON, not the base's YAML, for every point it runs). The same
+/// points and records as the experiment with its base.
+///
+/// - `experiment`, `base`: as for psim_experiment_expand_json().
+/// - `experiment_json_out`: receives the document; release with psim_string_free().
+///
+/// Returns PSIM_STATUS_OK, or PSIM_STATUS_NULL_ARG, PSIM_STATUS_INVALID_UTF8,
+/// PSIM_STATUS_INVALID_JSON, PSIM_STATUS_INVALID_CONFIG (`scenario`), PSIM_STATUS_PANIC.
+///
+/// # Safety
+/// As for psim_experiment_expand_json(); `experiment_json_out` is NULL or valid for a write.
+#[no_mangle]
+pub unsafe extern "C" fn psim_experiment_resolve_json(
+    experiment: *const c_char,
+    base: *const c_char,
+    experiment_json_out: *mut *mut c_char,
+) -> psim_status {
+    const F: &str = "psim_experiment_resolve_json";
+    ffi_boundary!("psim_experiment_resolve_json", {
+        // SAFETY (these blocks): the pointer contracts documented above.
+        let experiment = unsafe { str_arg(F, "experiment", experiment) }?;
+        let base = unsafe { base_arg(F, base) }?;
+        let out = out_arg(F, "experiment_json_out", experiment_json_out)?;
+        let exp = Experiment::from_text(experiment)?;
+        unsafe { out.write_string(resolve_json(&exp, base)?) }
     })
 }

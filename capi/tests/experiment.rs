@@ -87,3 +87,35 @@ fn a_bad_value_is_invalid_config_naming_the_axis() {
     assert_eq!(status, psim_status::InvalidConfig);
     assert_eq!(problems()[0]["path"], "scenario.agents", "{}", problems());
 }
+
+#[test]
+fn the_resolved_experiment_gives_the_same_records() {
+    let base = "simulation: {ticks_per_day: 10, seed: 4}\nagents: [{id: A, balance: 50, policy: {type: Fifo}}, {id: B, balance: 0, policy: {type: Fifo}}]\nscenario_events: [{type: payment, tick: 1, sender: A, receiver: B, amount: 100}]\n";
+    let (e, b) = (
+        cstring("scenario: base.yaml\naxes: [{path: 'agents[A].balance', scale: [1, 2]}]\n"),
+        cstring(base),
+    );
+    let mut out = ptr::null_mut();
+    let status = unsafe { psim_experiment_resolve_json(e.as_ptr(), b.as_ptr(), &mut out) };
+    assert_eq!(status, psim_status::Ok, "{}", last_error());
+    let resolved = take(out);
+    assert!(
+        resolved.starts_with("{\"scenario\":{\"agents\""),
+        "{resolved}"
+    );
+    let r = cstring(&resolved);
+    for i in 0..2 {
+        let (mut one, mut two) = (ptr::null_mut(), ptr::null_mut());
+        unsafe {
+            assert_eq!(
+                psim_experiment_run_point_json(e.as_ptr(), b.as_ptr(), i, &mut one),
+                psim_status::Ok
+            );
+            assert_eq!(
+                psim_experiment_run_point_json(r.as_ptr(), ptr::null(), i, &mut two),
+                psim_status::Ok
+            );
+        }
+        assert_eq!(take(one), take(two));
+    }
+}

@@ -40,6 +40,10 @@ use axes::Axis;
 /// `allow_large=True`): a typo in a grid (a seed count of 10^6) should not start a day's work.
 pub const POINT_LIMIT: usize = 10_000;
 
+/// The most points any experiment may have, `allow_large` or not: the seeds of one are held
+/// as a list (8 bytes each), and a point's record takes a few hundred bytes.
+pub const MAX_POINTS: usize = 100_000_000;
+
 /// An experiment ready to run: the base document and the checked axes (seeds last).
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -109,10 +113,12 @@ impl Plan {
             lens.iter().map(|&n| n as u128).product()
         };
         let count = combos.saturating_mul(seed_count);
-        if count > POINT_LIMIT as u128 && !(allow_large || exp.allow_large) {
+        if count > MAX_POINTS as u128 {
+            p.push(Problem::new("", format!("the experiment has {count} points, more than the {MAX_POINTS} any experiment may have")).with_value(count.min(u64::MAX as u128) as u64));
+        } else if count > POINT_LIMIT as u128 && !(allow_large || exp.allow_large) {
             p.push(Problem::new("", format!("the experiment has {count} points, more than the {POINT_LIMIT} allowed without allow_large (--yes, allow_large=True)")).with_value(count.min(u64::MAX as u128) as u64));
         }
-        if p.is_empty() && count <= usize::MAX as u128 {
+        if p.is_empty() {
             axes.extend(axes::seeds(exp, &base, &mut p));
         }
         if !p.is_empty() {
@@ -369,6 +375,14 @@ pub fn run(
         Ok(records) => Ok(records),
         Err(never) => match never {},
     }
+}
+
+/// The experiment as one JSON document with its base inline (`psim_experiment_resolve_json`):
+/// what a host ships to its workers, so that each reads JSON, not the base's YAML, per point.
+pub fn resolve_json(exp: &Experiment, base_text: Option<&str>) -> Result<String, SimError> {
+    let mut resolved = exp.clone();
+    resolved.scenario = base_document(exp, base_text)?;
+    Ok(serde_json::to_string(&resolved).expect("an experiment serializes"))
 }
 
 /// The expansion's document (`psim_experiment_expand_json`): the axis names, the number of

@@ -149,6 +149,9 @@ fn too_many_points_need_allow_large() {
     )
     .unwrap();
     assert_eq!(p.len(), 20000);
+    let huge = experiment(json!({"seeds": {"first": 0, "count": 1u64 << 40}}));
+    let e = Plan::new(&huge, None, true).unwrap_err();
+    assert!(e.problems()[0].message.contains("any experiment may have"));
 }
 
 #[test]

@@ -72,6 +72,16 @@ def expand_texts(text: bytes, base: bytes | None, allow_large: bool) -> dict[str
     return json.loads(_take_string(out))
 
 
+def resolve_texts(text: bytes, base: bytes | None) -> bytes:
+    """The experiment as one JSON document with its base inline (``psim_experiment_resolve_json``):
+    what the runner ships to workers, so that each parses JSON, not the base's YAML, per point."""
+    from .._core import _check, _take_bytes, ffi, lib
+
+    out = ffi.new("char **")
+    _check(lib.psim_experiment_resolve_json(text, _base_arg(base), out))
+    return _take_bytes(out)
+
+
 def run_point(text: bytes, base: bytes | None, index: int) -> dict[str, Any]:
     """Run point ``index`` and return its record (``status`` ``ok`` with ``system`` and
     ``participants``, or ``failed`` with ``error``): the same in any process."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ._points import ExperimentLike, expand_texts, experiment_texts, run_point
+from ._points import ExperimentLike, expand_texts, experiment_texts, resolve_texts, run_point
 
 _Task = Callable[[bytes, "bytes | None", int], dict]
 
@@ -140,6 +140,7 @@ def run(
     _pandas()  # before any run: the tables need it
     text, base = experiment_texts(experiment)
     plan = expand_texts(text, base, allow_large)
+    text, base = resolve_texts(text, base), None  # one JSON document for every task
     points = plan["points"]
     records: list[dict | None] = [None] * len(points)
     bar = _progress_bar(len(points), progress)
