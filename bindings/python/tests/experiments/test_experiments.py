@@ -168,3 +168,15 @@ def test_the_module_imports_without_its_optional_dependencies():
         % (BASE, BASE)
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_compare_gives_the_means_over_the_seeds_and_counts_failures():
+    exp = small(axes=[{"name": "A", "path": "agents[A].policy", "values": [{"type": "Fifo"}, HOLD], "labels": ["fifo", "hold"]},
+                      {"between_bounds": [0.0, 1.0]}])
+    results = experiments.run(exp, max_workers=2)
+    table = experiments.compare(results.runs, by="A", metrics=["mean_delay", "cost_total"])
+    ok = results.runs[results.runs["status"] == "ok"]
+    assert table.loc["fifo", "mean_delay"] == pytest.approx(ok["mean_delay"].mean())
+    assert table.loc["fifo", "runs"] == 4 and table.loc["fifo", "failed"] == 0
+    assert "hold" not in table.index  # every run of it failed (the bounds' first pass)
+    assert (results.runs[results.runs["A"] == "hold"]["status"] == "failed").all()

@@ -145,7 +145,10 @@ def run(
     records: list[dict | None] = [None] * len(points)
     bar = _progress_bar(len(points), progress)
     own = executor is None
+    shipped: Any = text
     if hasattr(executor, "get_executor"):  # a distributed.Client
+        # The experiment goes to every worker once, not with every task.
+        shipped = executor.scatter(text, broadcast=True)
         executor = executor.get_executor()
     pool = executor or ProcessPoolExecutor(max_workers=max_workers or os.cpu_count())
 
@@ -156,7 +159,7 @@ def run(
 
     interrupted: list[int] = []
     try:
-        futures = {pool.submit(_task, text, base, p["index"]): p["index"] for p in points}
+        futures = {pool.submit(_task, shipped, base, p["index"]): p["index"] for p in points}
         for future in as_completed(futures):
             i = futures[future]
             try:
