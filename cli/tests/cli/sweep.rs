@@ -69,3 +69,28 @@ fn bad_experiments_exit_2_naming_the_axis() {
     let out = run(&["sweep", LD, "--out", "results.txt"]);
     assert_eq!(code(&out), 2);
 }
+
+#[test]
+fn a_point_that_fails_is_a_row_and_the_others_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = root().join("examples/scenarios/two_bank_exchange.yaml");
+    let text = format!(
+        "scenario: {}\naxes:\n  - {{name: policy, path: 'agents[BANK_A].policy', labels: [fifo, hold],\n     values: [{{type: Fifo}}, {{type: LiquidityAware, target_buffer: 9223372036854775807, urgency_threshold: 0}}]}}\n  - between_bounds: [0.5]\n",
+        base.display()
+    );
+    std::fs::write(dir.path().join("e.yaml"), text).unwrap();
+    let out = run_in(
+        dir.path(),
+        &["sweep", "e.yaml", "--out", "runs.csv", "--format", "json"],
+    );
+    let summary: serde_json::Value = serde_json::from_str(&stdout_ok(&out)).unwrap();
+    assert_eq!(summary[0]["failed"], 0);
+    assert_eq!(summary[1]["failed"], 1);
+    assert_eq!(summary[1]["values"]["policy"], "hold");
+    let csv = std::fs::read_to_string(dir.path().join("runs.csv")).unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows.len(), 3);
+    assert!(rows[1].starts_with("0,ok,fifo,0.5,"), "{}", rows[1]);
+    assert!(rows[2].starts_with("1,failed,hold,0.5,,"), "{}", rows[2]);
+    assert!(rows[2].contains("first pass"), "{}", rows[2]);
+}
