@@ -924,3 +924,92 @@ psim_status psim_stress_run(const char *config,
  * `html_out` is NULL or valid for a write.
  */
 psim_status psim_sim_report_html(const psim_sim_t *sim, const char *options_json, char **html_out);
+
+/**
+ * Expand an experiment into its points and check every point; return the points.
+ *
+ * - `experiment`: an experiment document (docs/experiments.md), JSON or YAML;
+ *   NUL-terminated UTF-8, borrowed for the call.
+ * - `base`: NULL when the experiment's `scenario` is a mapping; otherwise the text of the
+ *   file its `scenario` names (the library reads no files), JSON or YAML.
+ * - `allow_large`: non-zero accepts more points than the limit (as `allow_large: true`).
+ * - `points_json_out`: receives `{"axes": [names], "count": N, "points": [{"index": i,
+ *   "values": {axis: value}}]}`, points in their fixed order; release with psim_string_free().
+ *
+ * Returns PSIM_STATUS_OK, or PSIM_STATUS_NULL_ARG, PSIM_STATUS_INVALID_UTF8,
+ * PSIM_STATUS_INVALID_JSON, PSIM_STATUS_INVALID_CONFIG (every problem in
+ * psim_last_error_json(), naming the axis and value: `axes[1]`, `seeds`, `scenario.…`),
+ * PSIM_STATUS_PANIC.
+ * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `experiment` is NULL or NUL-terminated; `base` is NULL or NUL-terminated;
+ * `points_json_out` is NULL or valid for a write.
+ */
+psim_status psim_experiment_expand_json(const char *experiment,
+                                        const char *base,
+                                        uint8_t allow_large,
+                                        char **points_json_out);
+
+/**
+ * Run point `index` of an experiment and return its record (docs/experiments.md § Records):
+ * the point, `status` `ok` with the system and participant figures, or `failed` with the
+ * reason (a point the bounds' first pass cannot resolve). The same record whatever process
+ * or thread runs it.
+ *
+ * - `experiment`, `base`: as for psim_experiment_expand_json() (the point limit is not
+ *   judged here: expansion judged it).
+ * - `index`: 0 ≤ index < count.
+ * - `record_json_out`: receives the record; release with psim_string_free().
+ *
+ * Returns PSIM_STATUS_OK (also for a `failed` record), or PSIM_STATUS_NULL_ARG,
+ * PSIM_STATUS_INVALID_UTF8, PSIM_STATUS_INVALID_JSON, PSIM_STATUS_INVALID_CONFIG (the
+ * experiment), PSIM_STATUS_INVALID_ARGUMENT (`index` out of range), PSIM_STATUS_PANIC.
+ * Thread safety: safe from any thread, concurrently.
+ *
+ * # Safety
+ * As for psim_experiment_expand_json(); `record_json_out` is NULL or valid for a write.
+ */
+psim_status psim_experiment_run_point_json(const char *experiment,
+                                           const char *base,
+                                           uint64_t index,
+                                           char **record_json_out);
+
+/**
+ * Expand, check and run every point of an experiment on `threads` threads (0 = the machine's
+ * available parallelism) and return `{"axes": [names], "records": [record, …]}`, records in
+ * point order — the same bytes whatever `threads`. `progress` (may be NULL) is called as
+ * points finish, on the calling thread, as for psim_stress_run().
+ *
+ * Returns as psim_experiment_expand_json(); a point that fails is a `failed` record, not an
+ * error.
+ *
+ * # Safety
+ * As for psim_experiment_expand_json(); `progress`, if not NULL, is called with `user_data`
+ * during the call; `records_json_out` is NULL or valid for a write.
+ */
+psim_status psim_experiment_run_json(const char *experiment,
+                                     const char *base,
+                                     uint8_t allow_large,
+                                     uint32_t threads,
+                                     psim_progress_fn progress,
+                                     void *user_data,
+                                     char **records_json_out);
+
+/**
+ * The experiment as one JSON document with its base scenario inline: what a host ships to its
+ * workers (each then reads JSON, not the base's YAML, for every point it runs). The same
+ * points and records as the experiment with its base.
+ *
+ * - `experiment`, `base`: as for psim_experiment_expand_json().
+ * - `experiment_json_out`: receives the document; release with psim_string_free().
+ *
+ * Returns PSIM_STATUS_OK, or PSIM_STATUS_NULL_ARG, PSIM_STATUS_INVALID_UTF8,
+ * PSIM_STATUS_INVALID_JSON, PSIM_STATUS_INVALID_CONFIG (`scenario`), PSIM_STATUS_PANIC.
+ *
+ * # Safety
+ * As for psim_experiment_expand_json(); `experiment_json_out` is NULL or valid for a write.
+ */
+psim_status psim_experiment_resolve_json(const char *experiment,
+                                         const char *base,
+                                         char **experiment_json_out);

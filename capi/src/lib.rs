@@ -19,6 +19,7 @@
 //! | `config` | the `psim_config_*` exports: configuration documents without a simulation |
 //! | `indicators` | the indicators document and the time-series recorder: [`psim_sim_indicators_json`], [`psim_sim_timeseries_record`], [`psim_sim_timeseries_json`] |
 //! | `stress` | the automated stress tester: [`psim_stress_run`] |
+//! | `experiment` | experiments: [`psim_experiment_expand_json`], [`psim_experiment_run_point_json`], [`psim_experiment_run_json`], [`psim_experiment_resolve_json`] |
 //! | `budget` | work budgets: [`psim_sim_workload`], [`psim_sim_run_budget`], [`psim_sim_events_discard`], [`psim_run_summary_merge`] |
 //!
 //! The generated header is `include/payment_sim.h` (cbindgen, see `build.rs`); the guide is
@@ -43,6 +44,8 @@ mod indicators;
 mod stress;
 // The run report (issue 16).
 mod report;
+// Experiments (issue 15).
+mod experiment;
 
 pub use budget::{
     psim_run_summary_merge, psim_sim_events_discard, psim_sim_run_budget, psim_sim_workload,
@@ -50,6 +53,10 @@ pub use budget::{
 pub use config::{psim_config_normalize, psim_config_schema};
 pub use documents::{EventsDocument, PSIM_EVENTS_SCHEMA_VERSION, PSIM_SNAPSHOT_SCHEMA_VERSION};
 pub use error::{psim_last_error, psim_last_error_json, psim_status};
+pub use experiment::{
+    psim_experiment_expand_json, psim_experiment_resolve_json, psim_experiment_run_json,
+    psim_experiment_run_point_json,
+};
 pub use handle::{psim_sim_t, PsimSim};
 pub use indicators::{
     psim_sim_indicators_json, psim_sim_timeseries_json, psim_sim_timeseries_record,

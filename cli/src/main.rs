@@ -114,6 +114,8 @@ enum Command {
     Stress(StressArgs),
     /// Write a self-contained HTML report (charts and tables) of a run.
     Report(ReportArgs),
+    /// Run an experiment: a base scenario swept over axes and seeds (docs/experiments.md).
+    Sweep(SweepArgs),
 }
 
 /// `report` (docs/cli.md § report).
@@ -383,6 +385,25 @@ pub struct StressArgs {
     pub output: Option<PathBuf>,
 }
 
+/// `sweep` (docs/cli.md § sweep).
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Experiment file (YAML or JSON; docs/experiments.md).
+    pub experiment: PathBuf,
+    /// Threads to run on [default: the machine's cores]; the results are the same for any.
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub jobs: Option<u32>,
+    /// Write one row per run to FILE (.csv, or .json for every record in full).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Write one row per run and participant to FILE (.csv or .json).
+    #[arg(long, value_name = "FILE")]
+    pub participants: Option<PathBuf>,
+    /// Accept more points than the limit (10,000) without asking.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
 /// `replay`.
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
@@ -416,6 +437,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Export(args) => commands::step::export(args, out),
         Command::Replay(args) => commands::replay::replay(args, out),
         Command::Report(args) => commands::report::report(args, out),
+        Command::Sweep(args) => commands::sweep::run_sweep(args, out),
     }
 }
 

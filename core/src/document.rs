@@ -90,14 +90,33 @@ impl DocumentKind {
 /// Errors: [`SimError::InvalidJson`] for text that is neither JSON nor YAML (the message
 /// names both); [`SimError::InvalidConfig`] for everything else, every problem with its path.
 pub fn parse_document(text: &str) -> Result<(SimulationConfig, DocumentKind), SimError> {
+    let (mut config, kind, rules) = checked(text)?;
+    if !rules.is_empty() {
+        crate::indicators::bounds::apply(&mut config, &rules)?;
+        config.validate().map_err(scenario_problems)?;
+    }
+    Ok((config, kind))
+}
+
+/// A validated configuration, its shape, and its balance rules not yet resolved.
+pub(crate) type Checked = (
+    SimulationConfig,
+    DocumentKind,
+    Vec<(usize, crate::indicators::bounds::BalanceRule)>,
+);
+
+/// A document read and validated, its balance rules (if any) not yet resolved: every rule
+/// [`parse_document`] checks except those of the bounds' first pass, without running it (an
+/// experiment checks each of its points this way before running any).
+pub(crate) fn checked(text: &str) -> Result<Checked, SimError> {
     match read(text)? {
         Parsed::Machine(config) => {
             config.validate()?;
-            Ok((config, DocumentKind::Machine))
+            Ok((config, DocumentKind::Machine, Vec::new()))
         }
         Parsed::Scenario(scenario) => {
             let rules = scenario.balance_rules();
-            let mut config = scenario.into_config();
+            let config = scenario.into_config();
             // A rule's balance is 0 until the bounds are known; the rules' own problems join
             // the others, in agent order after them.
             let mut problems = match config.validate().map_err(scenario_problems) {
@@ -109,9 +128,7 @@ pub fn parse_document(text: &str) -> Result<(SimulationConfig, DocumentKind), Si
             if !problems.is_empty() {
                 return Err(SimError::InvalidConfig(problems));
             }
-            crate::indicators::bounds::apply(&mut config, &rules)?;
-            config.validate().map_err(scenario_problems)?;
-            Ok((config, DocumentKind::Scenario))
+            Ok((config, DocumentKind::Scenario, rules))
         }
     }
 }

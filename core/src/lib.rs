@@ -44,6 +44,7 @@ pub mod document;
 mod engine;
 pub mod error;
 pub mod events;
+pub mod experiment;
 pub mod import;
 pub mod indicators;
 mod policy;

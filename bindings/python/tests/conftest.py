@@ -24,6 +24,7 @@ NATIVE_TESTS = [
     "native/*",
     "service/*",
     "config/*",
+    "experiments/*",
     "api/test_config_loading.py",
     "api/test_lifecycle_manager.py",
     "api/test_endpoints.py",

@@ -6,6 +6,7 @@ pub mod run;
 pub mod schedule;
 pub mod step;
 pub mod stress;
+pub mod sweep;
 pub mod validate;
 
 use payment_sim_core::config::EventRecording;

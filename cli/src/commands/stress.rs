@@ -28,7 +28,7 @@ pub fn run(args: StressArgs, out: Output) -> CliResult {
         }
         None => from_flags(&args, config.horizon()),
     };
-    let bar = progress_bar();
+    let bar = progress_bar("runs");
     let progress = |p: Progress| {
         bar.set_length(p.total as u64);
         bar.set_position(p.done as u64);
@@ -71,13 +71,16 @@ fn from_flags(args: &StressArgs, horizon: u64) -> StressDefinition {
     }
 }
 
-fn progress_bar() -> ProgressBar {
+/// A progress bar on stderr counting `unit` (hidden when stderr is not a terminal).
+pub(crate) fn progress_bar(unit: &str) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-    let style = ProgressStyle::with_template("{wide_bar:.cyan/blue} {pos}/{len} runs · ETA {eta}")
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    let style = ProgressStyle::with_template(&format!(
+        "{{wide_bar:.cyan/blue}} {{pos}}/{{len}} {unit} · ETA {{eta}}"
+    ))
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);
     bar
 }

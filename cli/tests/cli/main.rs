@@ -22,4 +22,5 @@ mod state_files;
 mod step;
 mod stress;
 mod support;
+mod sweep;
 mod validate;

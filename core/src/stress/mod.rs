@@ -19,7 +19,7 @@
 mod definition;
 mod expand;
 mod observe;
-mod parallel;
+pub(crate) mod parallel;
 mod probe;
 mod report;
 

@@ -150,3 +150,20 @@ def liquidity_delay(results: Iterable[Any], ax=None, label: str | None = None):
     if label is not None:
         ax.legend()
     return ax
+
+
+def liquidity_delay_band(curve: Any, metric: str = "delay_indicator", x: str = "opening_liquidity_mean", ax=None, label: str | None = None):
+    """The liquidity–delay curve of an experiment with its confidence band: the mean of
+    ``metric`` against ``x`` (by default the mean opening liquidity) from
+    :func:`payment_simulator.experiments.liquidity_delay_curve` (columns ``metric_mean``,
+    ``metric_low``, ``metric_high``). Call again with the same ``ax`` to compare sweeps."""
+    ax = _axes(ax)
+    ax.plot(curve[x], curve[f"{metric}_mean"], marker="o", label=label)
+    ax.fill_between(curve[x], curve[f"{metric}_low"], curve[f"{metric}_high"], alpha=0.25)
+    ax.set_xlabel("liquidity (cents)" if x == "opening_liquidity_mean" else x)
+    ax.set_ylabel(metric)
+    ax.set_title("Liquidity–delay curve")
+    ax.grid(True, alpha=0.3)
+    if label is not None:
+        ax.legend()
+    return ax
