@@ -82,7 +82,8 @@ pub mod offsetting {
     pub use crate::config::LsmAlgorithm;
     pub use crate::settlement::lsm::instance::{greedy_removal, Instance, Mechanisms, Payment};
     pub use crate::settlement::lsm::{
-        effective_algorithm, solve, Solution, EXACT_MAX_PART, EXACT_NODE_BUDGET,
+        default_algorithm, effective_algorithm, solve, solve_with, Solution, SolverLimits,
+        EXACT_MAX_PART, EXACT_MAX_PART_RANGE, EXACT_NODE_BUDGET, EXACT_NODE_BUDGET_RANGE,
     };
 }
 

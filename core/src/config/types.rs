@@ -275,6 +275,25 @@ pub struct LsmConfig {
         deserialize_with = "null_as_default"
     )]
     pub algorithm: Option<LsmAlgorithm>,
+    /// Search nodes one offsetting attempt of `exact` or `greedy_exact` may spend (absent: the
+    /// core's default, `offsetting::EXACT_NODE_BUDGET`; bounds `EXACT_NODE_BUDGET_RANGE`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "null_as_default"
+    )]
+    #[schemars(range(min = 1, max = 10_000_000))]
+    pub exact_node_budget: Option<u64>,
+    /// The largest part (in payments) that `exact` searches, and the Queue 2 size up to which
+    /// `greedy_exact` searches (absent: `offsetting::EXACT_MAX_PART`; bounds
+    /// `EXACT_MAX_PART_RANGE`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "null_as_default"
+    )]
+    #[schemars(range(min = 1, max = 10_000))]
+    pub exact_max_part: Option<u64>,
 }
 
 impl Default for LsmConfig {
@@ -283,6 +302,8 @@ impl Default for LsmConfig {
             bilateral: true,
             multilateral: true,
             algorithm: None,
+            exact_node_budget: None,
+            exact_max_part: None,
         }
     }
 }
@@ -306,6 +327,11 @@ pub enum LsmAlgorithm {
     /// Branch and bound for the largest fundable set, within a work budget; the best set
     /// found (at least the heuristic's) when the budget runs out.
     Exact,
+    /// `greedy_removal`, completed by branch and bound from its set while Queue 2 holds at
+    /// most `exact_max_part` payments: the largest fundable set of a small gridlock (within
+    /// the budget), never less than `greedy_removal`, and its cost on large queues. The
+    /// default under offsetting semantics 2.
+    GreedyExact,
 }
 
 /// Whether a fundable payment may pass a waiting payment of the same sender.

@@ -217,7 +217,7 @@ impl Simulation {
                 let set = LsmConfig {
                     bilateral: bilateral.unwrap_or(now.bilateral),
                     multilateral: multilateral.unwrap_or(now.multilateral),
-                    algorithm: now.algorithm,
+                    ..now
                 };
                 self.events.record(
                     t,

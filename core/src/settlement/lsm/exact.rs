@@ -22,13 +22,52 @@
 
 use super::instance::Instance;
 
-/// Work units (search nodes) one offsetting attempt may spend in the exact solver.
+/// Work units (search nodes) one offsetting attempt may spend in the exact solver, unless
+/// `lsm.exact_node_budget` says otherwise.
 pub const EXACT_NODE_BUDGET: u64 = 20_000;
 
-/// The largest independent part (in payments) the solver searches. A larger part could not be
-/// proved optimal within the budget anyway (each descent alone costs a node per payment):
-/// its heuristic set stands, and the attempt counts as one whose budget ran out.
+/// The largest independent part (in payments) the solver searches, unless `lsm.exact_max_part`
+/// says otherwise. A larger part could not be proved optimal within the budget anyway (each
+/// descent alone costs a node per payment): its starting set stands, and the attempt counts as
+/// one whose budget ran out. `greedy_exact` searches only while all of Queue 2 is this small.
 pub const EXACT_MAX_PART: usize = 200;
+
+/// The bounds of `lsm.exact_node_budget` (a larger budget could make one attempt take seconds).
+pub const EXACT_NODE_BUDGET_RANGE: std::ops::RangeInclusive<u64> = 1..=10_000_000;
+
+/// The bounds of `lsm.exact_max_part` (the search keeps a few words per payment and agent of
+/// the part; `greedy_exact` detaches all of Queue 2 below this size at every round).
+pub const EXACT_MAX_PART_RANGE: std::ops::RangeInclusive<u64> = 1..=10_000;
+
+/// How much work the exact search may do in one offsetting attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SolverLimits {
+    /// Search nodes per attempt (all parts together).
+    pub node_budget: u64,
+    /// The largest part, in payments, that is searched.
+    pub max_part: usize,
+}
+
+impl Default for SolverLimits {
+    fn default() -> Self {
+        SolverLimits {
+            node_budget: EXACT_NODE_BUDGET,
+            max_part: EXACT_MAX_PART,
+        }
+    }
+}
+
+impl SolverLimits {
+    /// The limits a configuration sets (the defaults above where it sets none).
+    pub fn of(lsm: &crate::config::LsmConfig) -> Self {
+        SolverLimits {
+            node_budget: lsm.exact_node_budget.unwrap_or(EXACT_NODE_BUDGET),
+            max_part: lsm
+                .exact_max_part
+                .map_or(EXACT_MAX_PART, |m| usize::try_from(m).unwrap_or(usize::MAX)),
+        }
+    }
+}
 
 struct Search<'a> {
     inst: &'a Instance,
@@ -89,16 +128,18 @@ impl Search<'_> {
 }
 
 /// The largest fundable set of `inst`, starting from `incumbent` (fundable), spending at most
-/// `budget` nodes (decremented by what it spends). Returns the best set found and whether the
-/// search completed (then it is a largest fundable set).
+/// `budget` nodes (decremented by what it spends); a part of more than `max_part` payments is
+/// not searched. Returns the best set found and whether the search completed (then it is a
+/// largest fundable set).
 pub(crate) fn branch_and_bound(
     inst: &Instance,
     incumbent: Vec<bool>,
     budget: &mut u64,
+    max_part: usize,
 ) -> (Vec<bool>, bool) {
     let n = inst.available.len();
     let m = inst.payments.len();
-    if m > EXACT_MAX_PART {
+    if m > max_part {
         return (incumbent, false);
     }
     let mut order: Vec<usize> = (0..m).collect();

@@ -6,7 +6,11 @@
 //! | `greedy`    | `greedy_removal` on the engine's Queue 2 (the default, unchanged)      |
 //! | `instance`  | the problem detached from the engine, and semantics 1 on it            |
 //! | `heuristic` | `deficit_heuristic`                                                    |
-//! | `exact`     | `exact`: branch and bound within a budget                              |
+//! | `exact`     | `exact`: branch and bound within a budget, and its limits              |
+//!
+//! `greedy_exact` (the default under offsetting semantics 2) is `greedy_removal` while Queue 2
+//! is large and, while it holds at most `exact_max_part` payments, the branch and bound
+//! started from `greedy_removal`'s set.
 //!
 //! The other algorithms choose one set from all of Queue 2 (bilateral and multilateral
 //! together) through [`solve`]; `settle_chosen` then settles it, the two-way pairs that are
@@ -20,18 +24,31 @@ pub(crate) mod instance;
 use std::collections::BTreeMap;
 use std::ops::Bound;
 
-use crate::config::{LsmAlgorithm, QueueDiscipline, SimulationConfig};
+use crate::config::{LsmAlgorithm, LsmConfig, QueueDiscipline};
 use crate::engine::{PairMemo, Simulation};
 use crate::events::Mechanism;
+use crate::provenance::Semantics;
 use crate::settlement::queue2::Q2Key;
 use crate::transaction::AgentIdx;
-pub use exact::{EXACT_MAX_PART, EXACT_NODE_BUDGET};
+pub use exact::{
+    SolverLimits, EXACT_MAX_PART, EXACT_MAX_PART_RANGE, EXACT_NODE_BUDGET, EXACT_NODE_BUDGET_RANGE,
+};
 use instance::{Instance, Mechanisms, Payment};
 
-/// The algorithm a configuration runs: the configured one, else `greedy_removal` (the rule
-/// of offsetting semantics 1; `docs/model.md` says why it stays the default).
-pub fn effective_algorithm(config: &SimulationConfig) -> LsmAlgorithm {
-    config.lsm.algorithm.unwrap_or(LsmAlgorithm::GreedyRemoval)
+/// The algorithm that runs where none is chosen, under the given semantics: `greedy_removal`
+/// under offsetting semantics 1 (documents written before version 2 keep it), `greedy_exact`
+/// from version 2 on.
+pub fn default_algorithm(semantics: Semantics) -> LsmAlgorithm {
+    if semantics.offsetting >= 2 {
+        LsmAlgorithm::GreedyExact
+    } else {
+        LsmAlgorithm::GreedyRemoval
+    }
+}
+
+/// The algorithm LSM switches run under the given semantics: the chosen one, else the default.
+pub fn effective_algorithm(lsm: &LsmConfig, semantics: Semantics) -> LsmAlgorithm {
+    lsm.algorithm.unwrap_or_else(|| default_algorithm(semantics))
 }
 
 /// What one offsetting attempt chose.
@@ -44,8 +61,19 @@ pub struct Solution {
 }
 
 /// Choose the set `algorithm` settles from `inst` (one attempt; for `greedy_removal`, the
-/// whole step 5 of semantics 1 with the given mechanisms). The set is fundable.
+/// whole step 5 of semantics 1 with the given mechanisms), with the default solver limits.
+/// The set is fundable.
 pub fn solve(algorithm: LsmAlgorithm, inst: &Instance, mechanisms: Mechanisms) -> Solution {
+    solve_with(algorithm, inst, mechanisms, SolverLimits::default())
+}
+
+/// [`solve`] with the given limits for the exact search.
+pub fn solve_with(
+    algorithm: LsmAlgorithm,
+    inst: &Instance,
+    mechanisms: Mechanisms,
+    limits: SolverLimits,
+) -> Solution {
     let mut budget_exhausted = false;
     let settled = match algorithm {
         LsmAlgorithm::GreedyRemoval => instance::greedy_removal(inst, mechanisms),
@@ -59,26 +87,44 @@ pub fn solve(algorithm: LsmAlgorithm, inst: &Instance, mechanisms: Mechanisms) -
         }
         LsmAlgorithm::DeficitHeuristic => heuristic_set(inst, mechanisms),
         LsmAlgorithm::Exact => {
-            // From the heuristic's set, search each independent part of the payments that can
-            // be in some fundable set, within what is left of the budget.
-            let mut set = heuristic_set(inst, mechanisms);
-            let mut budget = EXACT_NODE_BUDGET;
-            let (pruned, kept) = inst.prune();
-            for (part, indices) in pruned.components() {
-                let start: Vec<bool> = indices.iter().map(|&i| set[kept[i]]).collect();
-                let (chosen, complete) = exact::branch_and_bound(&part, start, &mut budget);
-                budget_exhausted |= !complete;
-                for (local, i) in indices.into_iter().enumerate() {
-                    set[kept[i]] = chosen[local];
-                }
+            let start = heuristic_set(inst, mechanisms);
+            search(inst, start, limits, &mut budget_exhausted)
+        }
+        LsmAlgorithm::GreedyExact => {
+            let start = instance::greedy_removal(inst, mechanisms);
+            if inst.payments.len() > limits.max_part {
+                start
+            } else {
+                search(inst, start, limits, &mut budget_exhausted)
             }
-            set
         }
     };
     Solution {
         settled,
         budget_exhausted,
     }
+}
+
+/// From a fundable set, search each independent part of the payments that can be in some
+/// fundable set, within what is left of the budget.
+fn search(
+    inst: &Instance,
+    mut set: Vec<bool>,
+    limits: SolverLimits,
+    budget_exhausted: &mut bool,
+) -> Vec<bool> {
+    let mut budget = limits.node_budget;
+    let (pruned, kept) = inst.prune();
+    for (part, indices) in pruned.components() {
+        let start: Vec<bool> = indices.iter().map(|&i| set[kept[i]]).collect();
+        let (chosen, complete) =
+            exact::branch_and_bound(&part, start, &mut budget, limits.max_part);
+        *budget_exhausted |= !complete;
+        for (local, i) in indices.into_iter().enumerate() {
+            set[kept[i]] = chosen[local];
+        }
+    }
+    set
 }
 
 /// `deficit_heuristic`, part by part.
@@ -97,9 +143,30 @@ fn heuristic_set(inst: &Instance, mechanisms: Mechanisms) -> Vec<bool> {
 type Place = (Q2Key, AgentIdx);
 
 impl Simulation {
-    /// The algorithm this simulation's offsetting runs.
+    /// The algorithm this simulation's offsetting runs now (the LSM switches in force, under
+    /// the semantics the simulation runs under).
     pub(crate) fn lsm_algorithm(&self) -> LsmAlgorithm {
-        effective_algorithm(&self.config)
+        effective_algorithm(self.lsm_switches(), self.lineage.semantics)
+    }
+
+    /// The exact search's limits (the configuration's).
+    fn solver_limits(&self) -> SolverLimits {
+        SolverLimits::of(&self.config.lsm)
+    }
+
+    /// One round of `greedy_removal`: bilateral, then multilateral offsetting.
+    fn greedy_round(&mut self, bilateral: bool, multilateral: bool) -> u64 {
+        let b = if bilateral {
+            self.bilateral_offsetting()
+        } else {
+            0
+        };
+        let m = if multilateral {
+            self.multilateral_offsetting()
+        } else {
+            0
+        };
+        b + m
     }
 
     /// Step 5: rounds of offsetting and a Queue 2 retry while a round settles anything.
@@ -117,18 +184,12 @@ impl Simulation {
         let before = self.totals.lsm_offsets;
         loop {
             let settled = match algorithm {
-                LsmAlgorithm::GreedyRemoval => {
-                    let b = if bilateral {
-                        self.bilateral_offsetting()
-                    } else {
-                        0
-                    };
-                    let m = if multilateral {
-                        self.multilateral_offsetting()
-                    } else {
-                        0
-                    };
-                    b + m
+                LsmAlgorithm::GreedyRemoval => self.greedy_round(bilateral, multilateral),
+                // A large queue: greedy_removal's round alone (its cost stays linear).
+                LsmAlgorithm::GreedyExact
+                    if multilateral && self.queue2.len() > self.solver_limits().max_part =>
+                {
+                    self.greedy_round(bilateral, multilateral)
                 }
                 _ if multilateral => {
                     let (settled, proven) = self.joint_offsetting(algorithm, bilateral);
@@ -266,14 +327,16 @@ impl Simulation {
             bilateral,
             multilateral: true,
         };
-        let solution = solve(algorithm, &inst, mechanisms);
+        let solution = solve_with(algorithm, &inst, mechanisms, self.solver_limits());
         let chosen: Vec<usize> = (0..places.len()).filter(|&k| solution.settled[k]).collect();
         if chosen.is_empty() {
             self.skip.multilateral_failed();
             return (0, false);
         }
         self.count_offset(solution.budget_exhausted);
-        let proven = algorithm == LsmAlgorithm::Exact && !solution.budget_exhausted;
+        // `greedy_exact` searched: this round's queue is within the part cap.
+        let searched = matches!(algorithm, LsmAlgorithm::Exact | LsmAlgorithm::GreedyExact);
+        let proven = searched && !solution.budget_exhausted;
         (
             self.settle_chosen(&inst, &places, chosen, bilateral),
             proven,
@@ -341,7 +404,7 @@ impl Simulation {
                 bilateral: true,
                 multilateral: false,
             };
-            let solution = solve(algorithm, &inst, mechanisms);
+            let solution = solve_with(algorithm, &inst, mechanisms, self.solver_limits());
             let chosen: Vec<usize> = (0..places.len()).filter(|&k| solution.settled[k]).collect();
             let two_way = chosen.iter().any(|&k| inst.payments[k].sender == 0)
                 && chosen.iter().any(|&k| inst.payments[k].sender == 1);
