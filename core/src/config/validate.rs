@@ -396,8 +396,16 @@ fn validate_costs(c: &CostRates, p: &mut Vec<Problem>) {
 fn validate_lsm(lsm: &crate::config::LsmConfig, p: &mut Vec<Problem>) {
     use crate::settlement::lsm::{EXACT_MAX_PART_RANGE, EXACT_NODE_BUDGET_RANGE};
     let limits = [
-        ("lsm.exact_node_budget", lsm.exact_node_budget, EXACT_NODE_BUDGET_RANGE),
-        ("lsm.exact_max_part", lsm.exact_max_part, EXACT_MAX_PART_RANGE),
+        (
+            "lsm.exact_node_budget",
+            lsm.exact_node_budget,
+            EXACT_NODE_BUDGET_RANGE,
+        ),
+        (
+            "lsm.exact_max_part",
+            lsm.exact_max_part,
+            EXACT_MAX_PART_RANGE,
+        ),
     ];
     for (path, value, range) in limits {
         if let Some(v) = value.filter(|v| !range.contains(v)) {

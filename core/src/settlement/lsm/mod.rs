@@ -48,7 +48,8 @@ pub fn default_algorithm(semantics: Semantics) -> LsmAlgorithm {
 
 /// The algorithm LSM switches run under the given semantics: the chosen one, else the default.
 pub fn effective_algorithm(lsm: &LsmConfig, semantics: Semantics) -> LsmAlgorithm {
-    lsm.algorithm.unwrap_or_else(|| default_algorithm(semantics))
+    lsm.algorithm
+        .unwrap_or_else(|| default_algorithm(semantics))
 }
 
 /// What one offsetting attempt chose.
