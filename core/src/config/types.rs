@@ -282,7 +282,7 @@ pub struct LsmConfig {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "null_as_default"
     )]
-    #[schemars(range(min = 1, max = 10_000_000))]
+    #[schemars(range(min = 1, max = crate::settlement::lsm::EXACT_NODE_BUDGET_MAX))]
     pub exact_node_budget: Option<u64>,
     /// The largest part (in payments) that `exact` searches, and the Queue 2 size up to which
     /// `greedy_exact` searches (absent: `offsetting::EXACT_MAX_PART`; bounds
@@ -292,7 +292,7 @@ pub struct LsmConfig {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "null_as_default"
     )]
-    #[schemars(range(min = 1, max = 10_000))]
+    #[schemars(range(min = 1, max = crate::settlement::lsm::EXACT_MAX_PART_MAX))]
     pub exact_max_part: Option<u64>,
 }
 
@@ -329,8 +329,7 @@ pub enum LsmAlgorithm {
     Exact,
     /// `greedy_removal`, completed by branch and bound from its set while Queue 2 holds at
     /// most `exact_max_part` payments: the largest fundable set of a small gridlock (within
-    /// the budget), never less than `greedy_removal`, and its cost on large queues. The
-    /// default under offsetting semantics 2.
+    /// the budget), never less than `greedy_removal`, and its cost on large queues.
     GreedyExact,
 }
 

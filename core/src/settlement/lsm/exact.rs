@@ -32,12 +32,18 @@ pub const EXACT_NODE_BUDGET: u64 = 20_000;
 /// one whose budget ran out. `greedy_exact` searches only while all of Queue 2 is this small.
 pub const EXACT_MAX_PART: usize = 200;
 
-/// The bounds of `lsm.exact_node_budget` (a larger budget could make one attempt take seconds).
-pub const EXACT_NODE_BUDGET_RANGE: std::ops::RangeInclusive<u64> = 1..=10_000_000;
+/// The largest `lsm.exact_node_budget` (a larger budget could make one attempt take seconds).
+pub const EXACT_NODE_BUDGET_MAX: u64 = 10_000_000;
 
-/// The bounds of `lsm.exact_max_part` (the search keeps a few words per payment and agent of
-/// the part; `greedy_exact` detaches all of Queue 2 below this size at every round).
-pub const EXACT_MAX_PART_RANGE: std::ops::RangeInclusive<u64> = 1..=10_000;
+/// The bounds of `lsm.exact_node_budget`.
+pub const EXACT_NODE_BUDGET_RANGE: std::ops::RangeInclusive<u64> = 1..=EXACT_NODE_BUDGET_MAX;
+
+/// The largest `lsm.exact_max_part` (the search keeps a few words per payment and agent of the
+/// part; `greedy_exact` detaches all of Queue 2 below this size at every round).
+pub const EXACT_MAX_PART_MAX: u64 = 10_000;
+
+/// The bounds of `lsm.exact_max_part`.
+pub const EXACT_MAX_PART_RANGE: std::ops::RangeInclusive<u64> = 1..=EXACT_MAX_PART_MAX;
 
 /// How much work the exact search may do in one offsetting attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
