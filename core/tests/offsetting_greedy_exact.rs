@@ -141,3 +141,92 @@ fn a_scheduled_lsm_action_switches_the_algorithm() {
     let after = Simulation::restore_json(&s.snapshot_json()).unwrap();
     assert_eq!(after.statistics().lsm.algorithm, LsmAlgorithm::GreedyExact);
 }
+
+/// `search_objective: age_weighted_value`: B0 and B1 at zero; T1 B0→B1 1.00 waits from tick 0;
+/// at tick 3, T2 B1→B0 2.00, T3 B0→B1 2.00, T4 B0→B1 1.00 arrive. {T2, T3} and {T1, T2, T4}
+/// are both worth 4.00; by value the search keeps the first it finds ({T2, T3}), weighted by
+/// age {T1, T2, T4} (4×1 + 2 + 1 = 7 against 4) — the payment that waited settles.
+#[test]
+fn the_age_weighted_objective_settles_the_payment_that_waited() {
+    for (objective, expected) in [
+        ("value", vec!["T2", "T3"]),
+        ("age_weighted_value", vec!["T1", "T2", "T4"]),
+    ] {
+        let lsm = json!({"algorithm": "greedy_exact", "search_objective": objective});
+        let agents = vec![agent("B0", 0, 0), agent("B1", 0, 0)];
+        let mut s = sim(&config(10, agents, json!({ "lsm": lsm })));
+        pay(&mut s, "B0", "B1", 1); // T1
+        s.run(3).unwrap();
+        assert_eq!(s.queue2_size(), 1);
+        pay(&mut s, "B1", "B0", 2); // T2
+        pay(&mut s, "B0", "B1", 2); // T3
+        pay(&mut s, "B0", "B1", 1); // T4
+        s.tick().unwrap();
+        assert_eq!(settled_ids(&s), expected, "{objective}");
+        assert_eq!(balances(&s), vec![0, 0]);
+    }
+}
+
+/// The weighted search against a brute force on small deterministic pseudo-random instances:
+/// the set is fundable and its weighted value is the largest.
+#[test]
+fn the_weighted_search_matches_a_brute_force() {
+    use payment_sim_core::offsetting::{
+        solve_weighted, Instance, Mechanisms, Payment, SolverLimits,
+    };
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = |bound: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % bound
+    };
+    let both = Mechanisms {
+        bilateral: true,
+        multilateral: true,
+    };
+    for _ in 0..400 {
+        let n = 2 + next(4) as usize;
+        let available: Vec<i64> = (0..n).map(|_| next(5) as i64).collect();
+        let m = 1 + next(10) as usize;
+        let payments: Vec<Payment> = (0..m)
+            .map(|k| {
+                let sender = next(n as u64) as u32;
+                let receiver = (sender + 1 + next(n as u64 - 1) as u32) % n as u32;
+                Payment {
+                    sender,
+                    receiver,
+                    amount: available[sender as usize] + 1 + next(6) as i64,
+                    priority: 5,
+                    entry: k as u64 + 1,
+                }
+            })
+            .collect();
+        let inst = Instance::new(available, payments, false);
+        let weights: Vec<i128> = (0..m).map(|_| 1 + next(4) as i128).collect();
+        let weighted = |set: &[bool]| -> i128 {
+            (0..m)
+                .filter(|&i| set[i])
+                .map(|i| inst.payments[i].amount as i128 * weights[i])
+                .sum()
+        };
+        let best = (0u32..1 << m)
+            .map(|mask| (0..m).map(|i| mask >> i & 1 == 1).collect::<Vec<bool>>())
+            .filter(|set| inst.is_fundable(set))
+            .map(|set| weighted(&set))
+            .max()
+            .unwrap_or(0);
+        for algorithm in [LsmAlgorithm::Exact, LsmAlgorithm::GreedyExact] {
+            let solution = solve_weighted(
+                algorithm,
+                &inst,
+                both,
+                SolverLimits::default(),
+                Some(&weights),
+            );
+            assert!(inst.is_fundable(&solution.settled));
+            assert!(!solution.budget_exhausted);
+            assert_eq!(weighted(&solution.settled), best, "{algorithm:?}");
+        }
+    }
+}

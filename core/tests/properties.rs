@@ -173,6 +173,10 @@ fn case() -> impl Strategy<Value = Case> {
                     if algorithm == "greedy_exact" && seed % 2 == 1 {
                         lsm["exact_max_part"] = json!(2);
                     }
+                    // A third of the searching cases weigh payments by their age.
+                    if matches!(algorithm, "greedy_exact" | "exact") && seed % 3 == 0 {
+                        lsm["search_objective"] = json!("age_weighted_value");
+                    }
                 }
                 let config = json!({
                     "ticks_per_day": ticks_per_day,

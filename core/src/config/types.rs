@@ -26,6 +26,7 @@ mapping_only! {
     struct CostRates;
     struct LsmConfig;
     unit enum LsmAlgorithm;
+    unit enum SearchObjective;
     unit enum QueueDiscipline;
     unit enum DeadlineMode;
     unit enum EventRecording;
@@ -294,6 +295,25 @@ pub struct LsmConfig {
     )]
     #[schemars(range(min = 1, max = crate::settlement::lsm::EXACT_MAX_PART_MAX))]
     pub exact_max_part: Option<u64>,
+    /// What the exact search of `exact` and `greedy_exact` maximises (absent: `value`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "null_as_default"
+    )]
+    pub search_objective: Option<SearchObjective>,
+}
+
+/// What the exact search maximises (`docs/model.md`, "Offsetting algorithms").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(remote = "Self", rename_all = "snake_case")]
+#[schemars(rename = "SearchObjective")] // `remote = "Self"` would name the schema `Self`
+pub enum SearchObjective {
+    /// The total value settled.
+    Value,
+    /// Each payment's value times one plus the ticks it has waited since it arrived: among
+    /// payments queued equally long, the value; otherwise older payments count more.
+    AgeWeightedValue,
 }
 
 impl Default for LsmConfig {
@@ -304,6 +324,7 @@ impl Default for LsmConfig {
             algorithm: None,
             exact_node_budget: None,
             exact_max_part: None,
+            search_objective: None,
         }
     }
 }

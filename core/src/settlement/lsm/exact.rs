@@ -82,6 +82,12 @@ struct Search<'a> {
     in_sel: Vec<i128>,
     out_open: Vec<i128>,
     in_open: Vec<i128>,
+    /// Weight per unit of amount of each payment (1: the objective is value).
+    mult: &'a [i128],
+    /// The weighted value of each agent's undecided outgoing payments.
+    out_open_w: Vec<i128>,
+    /// The largest weight per unit of each agent's outgoing payments.
+    rho: Vec<i128>,
     /// Σ over agents of their bound term.
     bound: i128,
     value: i128,
@@ -94,7 +100,8 @@ impl Search<'_> {
     #[inline]
     fn term(&self, a: usize) -> i128 {
         let room = self.cap[a] + self.in_sel[a] + self.in_open[a] - self.out_sel[a];
-        self.out_open[a].min(room.max(0))
+        // At most what it could send at its largest weight per unit of amount.
+        self.out_open_w[a].min(room.max(0) * self.rho[a])
     }
 
     #[inline]
@@ -107,12 +114,14 @@ impl Search<'_> {
         let p = self.inst.payments[i];
         let (s, r, x) = (p.sender as usize, p.receiver as usize, p.amount as i128);
         self.bound -= self.term(s) + self.term(r);
+        let w = x * self.mult[i];
         self.out_open[s] -= sign * x;
+        self.out_open_w[s] -= sign * w;
         self.in_open[r] -= sign * x;
         if settle {
             self.out_sel[s] += sign * x;
             self.in_sel[r] += sign * x;
-            self.value += sign * x;
+            self.value += sign * w;
             self.sel[i] = sign > 0;
         }
         self.bound += self.term(s) + self.term(r);
@@ -135,14 +144,25 @@ impl Search<'_> {
 
 /// The largest fundable set of `inst`, starting from `incumbent` (fundable), spending at most
 /// `budget` nodes (decremented by what it spends); a part of more than `max_part` payments is
-/// not searched. Returns the best set found and whether the search completed (then it is a
-/// largest fundable set).
+/// not searched. "Largest" is by `Σ amount × weight` with `weights` per payment (each ≥ 1;
+/// `None`: all 1, the value): the bound then takes, per agent, the room times its largest
+/// weight. Returns the best set found and whether the search completed (then it is a largest
+/// fundable set).
 pub(crate) fn branch_and_bound(
     inst: &Instance,
     incumbent: Vec<bool>,
     budget: &mut u64,
     max_part: usize,
+    weights: Option<&[i128]>,
 ) -> (Vec<bool>, bool) {
+    let ones;
+    let mult = match weights {
+        Some(m) => m,
+        None => {
+            ones = vec![1i128; inst.payments.len()];
+            &ones[..]
+        }
+    };
     let n = inst.available.len();
     let m = inst.payments.len();
     if m > max_part {
@@ -160,11 +180,19 @@ pub(crate) fn branch_and_bound(
         bound: 0,
         value: 0,
         sel: vec![false; m],
-        best_value: inst.value(&incumbent),
+        best_value: (0..m)
+            .filter(|&i| incumbent[i])
+            .map(|i| inst.payments[i].amount as i128 * mult[i])
+            .sum(),
         best: incumbent,
+        mult,
+        out_open_w: vec![0; n],
+        rho: vec![1; n],
     };
-    for p in &inst.payments {
+    for (i, p) in inst.payments.iter().enumerate() {
         s.out_open[p.sender as usize] += p.amount as i128;
+        s.out_open_w[p.sender as usize] += p.amount as i128 * mult[i];
+        s.rho[p.sender as usize] = s.rho[p.sender as usize].max(mult[i]);
         s.in_open[p.receiver as usize] += p.amount as i128;
     }
     s.bound = (0..n).map(|a| s.term(a)).sum();

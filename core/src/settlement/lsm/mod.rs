@@ -23,7 +23,7 @@ pub(crate) mod instance;
 use std::collections::BTreeMap;
 use std::ops::Bound;
 
-use crate::config::{LsmAlgorithm, LsmConfig, QueueDiscipline};
+use crate::config::{LsmAlgorithm, LsmConfig, QueueDiscipline, SearchObjective};
 use crate::engine::{PairMemo, Simulation};
 use crate::events::Mechanism;
 use crate::provenance::Semantics;
@@ -72,6 +72,19 @@ pub fn solve_with(
     mechanisms: Mechanisms,
     limits: SolverLimits,
 ) -> Solution {
+    solve_weighted(algorithm, inst, mechanisms, limits, None)
+}
+
+/// [`solve_with`] where the exact search of `exact` and `greedy_exact` maximises
+/// `Σ amount × weight` over the chosen set (`weights` per payment, each ≥ 1; `None`: all 1,
+/// the value).
+pub fn solve_weighted(
+    algorithm: LsmAlgorithm,
+    inst: &Instance,
+    mechanisms: Mechanisms,
+    limits: SolverLimits,
+    weights: Option<&[i128]>,
+) -> Solution {
     let mut budget_exhausted = false;
     let settled = match algorithm {
         LsmAlgorithm::GreedyRemoval => instance::greedy_removal(inst, mechanisms),
@@ -86,14 +99,14 @@ pub fn solve_with(
         LsmAlgorithm::DeficitHeuristic => heuristic_set(inst, mechanisms),
         LsmAlgorithm::Exact => {
             let start = heuristic_set(inst, mechanisms);
-            search(inst, start, limits, &mut budget_exhausted)
+            search(inst, start, limits, &mut budget_exhausted, weights)
         }
         LsmAlgorithm::GreedyExact => {
             let start = instance::greedy_removal(inst, mechanisms);
             if inst.payments.len() > limits.max_part {
                 start
             } else {
-                search(inst, start, limits, &mut budget_exhausted)
+                search(inst, start, limits, &mut budget_exhausted, weights)
             }
         }
     };
@@ -110,13 +123,21 @@ fn search(
     mut set: Vec<bool>,
     limits: SolverLimits,
     budget_exhausted: &mut bool,
+    weights: Option<&[i128]>,
 ) -> Vec<bool> {
     let mut budget = limits.node_budget;
     let (pruned, kept) = inst.prune();
     for (part, indices) in pruned.components() {
         let start: Vec<bool> = indices.iter().map(|&i| set[kept[i]]).collect();
-        let (chosen, complete) =
-            exact::branch_and_bound(&part, start, &mut budget, limits.max_part);
+        let part_weights: Option<Vec<i128>> =
+            weights.map(|m| indices.iter().map(|&i| m[kept[i]]).collect());
+        let (chosen, complete) = exact::branch_and_bound(
+            &part,
+            start,
+            &mut budget,
+            limits.max_part,
+            part_weights.as_deref(),
+        );
         *budget_exhausted |= !complete;
         for (local, i) in indices.into_iter().enumerate() {
             set[kept[i]] = chosen[local];
@@ -150,6 +171,24 @@ impl Simulation {
     /// The exact search's limits (the configuration's).
     fn solver_limits(&self) -> SolverLimits {
         SolverLimits::of(&self.config.lsm)
+    }
+
+    /// The exact search's weight per payment of a detached instance under
+    /// `lsm.search_objective: age_weighted_value` (one plus the ticks it has waited since it
+    /// arrived); `None` for the value.
+    fn search_weights(&self, places: &[Place]) -> Option<Vec<i128>> {
+        if self.config.lsm.search_objective != Some(SearchObjective::AgeWeightedValue) {
+            return None;
+        }
+        let weight = |&(key, sender): &Place| {
+            let arrival = self
+                .queue2
+                .entry(sender, key)
+                .and_then(|e| self.txs.get(e.slot))
+                .map_or(self.tick, |tx| tx.arrival_tick);
+            1 + i128::from(self.tick.saturating_sub(arrival))
+        };
+        Some(places.iter().map(weight).collect())
     }
 
     /// One round of `greedy_removal`: bilateral, then multilateral offsetting.
@@ -325,7 +364,14 @@ impl Simulation {
             bilateral,
             multilateral: true,
         };
-        let solution = solve_with(algorithm, &inst, mechanisms, self.solver_limits());
+        let mult = self.search_weights(&places);
+        let solution = solve_weighted(
+            algorithm,
+            &inst,
+            mechanisms,
+            self.solver_limits(),
+            mult.as_deref(),
+        );
         let chosen: Vec<usize> = (0..places.len()).filter(|&k| solution.settled[k]).collect();
         if chosen.is_empty() {
             self.skip.multilateral_failed();
@@ -402,7 +448,9 @@ impl Simulation {
                 bilateral: true,
                 multilateral: false,
             };
-            let solution = solve_with(algorithm, &inst, mechanisms, self.solver_limits());
+            let mult = self.search_weights(&places);
+            let limits = self.solver_limits();
+            let solution = solve_weighted(algorithm, &inst, mechanisms, limits, mult.as_deref());
             let chosen: Vec<usize> = (0..places.len()).filter(|&k| solution.settled[k]).collect();
             let two_way = chosen.iter().any(|&k| inst.payments[k].sender == 0)
                 && chosen.iter().any(|&k| inst.payments[k].sender == 1);

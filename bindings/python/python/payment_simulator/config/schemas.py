@@ -195,11 +195,12 @@ class LsmConfig(_View):
     algorithm: str | None
     exact_node_budget: int | None
     exact_max_part: int | None
+    search_objective: str | None
 
     @classmethod
     def view(cls, data: Mapping[str, Any]) -> LsmConfig:
         """From the machine format's ``lsm`` (the optional fields may be absent)."""
-        optional = ("algorithm", "exact_node_budget", "exact_max_part")
+        optional = ("algorithm", "exact_node_budget", "exact_max_part", "search_objective")
         return cls.model_construct(**{**data, **{k: data.get(k) for k in optional}})
 
     def model_dump(self, **kwargs: Any) -> dict[str, Any]:
