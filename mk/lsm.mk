@@ -4,7 +4,7 @@
 #   make bench-lsm-day                     the T2-scale day (`make scale`) under each algorithm
 
 LSM_DAY_DIR := $(TARGET_DIR)/scale
-LSM_ALGORITHMS := greedy_removal prefix_optimum deficit_heuristic exact
+LSM_ALGORITHMS := greedy_removal prefix_optimum deficit_heuristic exact greedy_exact
 
 .PHONY: bench-lsm bench-lsm-day
 

@@ -69,6 +69,20 @@ pub fn statistics(stats: &Statistics, style: Style) -> String {
         percent(stats.lsm_share),
     ]);
     out.push_str(&mechanisms.render());
+    // Which offsetting algorithm ran (the core's name), and how often its exact search ran
+    // out of budget when it did.
+    let algorithm = serde_json::to_value(stats.lsm.algorithm)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    out.push_str(&format!("  LSM algorithm: {algorithm}"));
+    if stats.lsm.exact_budget_exhausted > 0 {
+        out.push_str(&format!(
+            " (search budget ran out {} times)",
+            count(stats.lsm.exact_budget_exhausted)
+        ));
+    }
+    out.push('\n');
     out.push('\n');
 
     let mut other = Table::new(["Delays and queues", ""]);

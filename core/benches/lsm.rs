@@ -19,11 +19,12 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::json;
 
-const ALGORITHMS: [LsmAlgorithm; 4] = [
+const ALGORITHMS: [LsmAlgorithm; 5] = [
     LsmAlgorithm::GreedyRemoval,
     LsmAlgorithm::PrefixOptimum,
     LsmAlgorithm::DeficitHeuristic,
     LsmAlgorithm::Exact,
+    LsmAlgorithm::GreedyExact,
 ];
 
 const BOTH: Mechanisms = Mechanisms {

@@ -80,10 +80,12 @@ pub use transaction::TxId;
 /// Offsetting problems and algorithms detached from the engine: what the LSM runs, for tests
 /// and `make bench-lsm` (`docs/model.md`, "Offsetting algorithms").
 pub mod offsetting {
-    pub use crate::config::LsmAlgorithm;
+    pub use crate::config::{LsmAlgorithm, SearchObjective};
     pub use crate::settlement::lsm::instance::{greedy_removal, Instance, Mechanisms, Payment};
     pub use crate::settlement::lsm::{
-        effective_algorithm, solve, Solution, EXACT_MAX_PART, EXACT_NODE_BUDGET,
+        default_algorithm, effective_algorithm, solve, solve_weighted, solve_with, Solution,
+        SolverLimits, EXACT_MAX_PART, EXACT_MAX_PART_RANGE, EXACT_NODE_BUDGET,
+        EXACT_NODE_BUDGET_RANGE,
     };
 }
 

@@ -13,11 +13,12 @@ use payment_sim_core::{Simulation, SimulationConfig};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-const ALL: [LsmAlgorithm; 4] = [
+const ALL: [LsmAlgorithm; 5] = [
     LsmAlgorithm::GreedyRemoval,
     LsmAlgorithm::PrefixOptimum,
     LsmAlgorithm::DeficitHeuristic,
     LsmAlgorithm::Exact,
+    LsmAlgorithm::GreedyExact,
 ];
 
 fn name(a: LsmAlgorithm) -> String {
@@ -68,6 +69,7 @@ fn the_two_bank_miss_settles_t1_and_t3_when_chosen() {
         ("prefix_optimum", vec![]),
         ("deficit_heuristic", vec!["T1", "T3"]),
         ("exact", vec!["T1", "T3"]),
+        ("greedy_exact", vec!["T1", "T3"]),
     ] {
         let s = two_bank_gridlock(json!({ "algorithm": algorithm }));
         assert_eq!(settled_ids(&s), expected, "{algorithm}");
@@ -82,7 +84,7 @@ fn the_two_bank_miss_settles_t1_and_t3_when_chosen() {
 /// net), but `greedy_removal` removes T2 (entered last) and then B is short.
 #[test]
 fn the_pair_that_loses_a_direction_settles_its_best_subset() {
-    for algorithm in ["deficit_heuristic", "exact"] {
+    for algorithm in ["deficit_heuristic", "exact", "greedy_exact"] {
         let mut s = banks(&[10_000, 10_000], json!({ "algorithm": algorithm }));
         pay(&mut s, "B0", "B1", 20_000);
         pay(&mut s, "B0", "B1", 50_000);
@@ -103,6 +105,7 @@ fn bilateral_offsetting_does_not_break_the_ring() {
         ("prefix_optimum", 120_000, 0),
         ("deficit_heuristic", 120_000, 0),
         ("exact", 120_000, 0),
+        ("greedy_exact", 120_000, 0),
     ] {
         let mut s = banks(&[25_000, 0, 0], json!({ "algorithm": algorithm }));
         pay(&mut s, "B0", "B1", 50_000);
@@ -256,8 +259,9 @@ proptest! {
             prop_assert!(!solution.budget_exhausted);
             values.push(inst.value(&solution.settled));
         }
-        let [greedy, prefix, heuristic, exact] = values[..] else { unreachable!() };
+        let [greedy, prefix, heuristic, exact, greedy_exact] = values[..] else { unreachable!() };
         prop_assert_eq!(exact, best);
+        prop_assert_eq!(greedy_exact, best);
         prop_assert!(heuristic >= greedy, "heuristic {} < greedy {}", heuristic, greedy);
         prop_assert!(prefix <= best && greedy <= best);
     }
@@ -289,7 +293,7 @@ proptest! {
                 let value: i128 = inst.value(&chosen);
                 prop_assert!(r.settled_value as i128 >= value, "{}", name(algorithm));
             }
-            if algorithm == LsmAlgorithm::Exact {
+            if matches!(algorithm, LsmAlgorithm::Exact | LsmAlgorithm::GreedyExact) {
                 prop_assert_eq!(r.settled_value as i128, brute_force(&inst));
             }
         }

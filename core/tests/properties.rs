@@ -115,6 +115,7 @@ fn case() -> impl Strategy<Value = Case> {
             Some("prefix_optimum"),
             Some("deficit_heuristic"),
             Some("exact"),
+            Some("greedy_exact"),
         ]),
     );
     let submissions = prop::collection::vec(
@@ -167,6 +168,15 @@ fn case() -> impl Strategy<Value = Case> {
                 let mut lsm = json!({"bilateral": bilateral, "multilateral": multilateral});
                 if let Some(algorithm) = algorithm {
                     lsm["algorithm"] = json!(algorithm);
+                    // Half the `greedy_exact` cases with a part cap that most queues pass,
+                    // so that both of its branches (search, `greedy_removal`) run.
+                    if algorithm == "greedy_exact" && seed % 2 == 1 {
+                        lsm["exact_max_part"] = json!(2);
+                    }
+                    // A third of the searching cases weigh payments by their age.
+                    if matches!(algorithm, "greedy_exact" | "exact") && seed % 3 == 0 {
+                        lsm["search_objective"] = json!("age_weighted_value");
+                    }
                 }
                 let config = json!({
                     "ticks_per_day": ticks_per_day,

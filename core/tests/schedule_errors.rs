@@ -113,7 +113,7 @@ fn every_bad_action_is_a_problem_with_its_path() {
         (
             json!({"type": "lsm", "tick": 1}),
             "scenario_events[0].bilateral",
-            "or multilateral is required",
+            "multilateral or algorithm is required",
         ),
         (
             json!({"type": "payment", "tick": 1, "sender": "A", "receiver": "A", "amount": 5}),

@@ -26,6 +26,7 @@ mapping_only! {
     struct CostRates;
     struct LsmConfig;
     unit enum LsmAlgorithm;
+    unit enum SearchObjective;
     unit enum QueueDiscipline;
     unit enum DeadlineMode;
     unit enum EventRecording;
@@ -275,6 +276,44 @@ pub struct LsmConfig {
         deserialize_with = "null_as_default"
     )]
     pub algorithm: Option<LsmAlgorithm>,
+    /// Search nodes one offsetting attempt of `exact` or `greedy_exact` may spend (absent: the
+    /// core's default, `offsetting::EXACT_NODE_BUDGET`; bounds `EXACT_NODE_BUDGET_RANGE`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "null_as_default"
+    )]
+    #[schemars(range(min = 1, max = crate::settlement::lsm::EXACT_NODE_BUDGET_MAX))]
+    pub exact_node_budget: Option<u64>,
+    /// The largest part (in payments) that `exact` searches, and the Queue 2 size up to which
+    /// `greedy_exact` searches (absent: `offsetting::EXACT_MAX_PART`; bounds
+    /// `EXACT_MAX_PART_RANGE`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "null_as_default"
+    )]
+    #[schemars(range(min = 1, max = crate::settlement::lsm::EXACT_MAX_PART_MAX))]
+    pub exact_max_part: Option<u64>,
+    /// What the exact search of `exact` and `greedy_exact` maximises (absent: `value`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "null_as_default"
+    )]
+    pub search_objective: Option<SearchObjective>,
+}
+
+/// What the exact search maximises (`docs/model.md`, "Offsetting algorithms").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(remote = "Self", rename_all = "snake_case")]
+#[schemars(rename = "SearchObjective")] // `remote = "Self"` would name the schema `Self`
+pub enum SearchObjective {
+    /// The total value settled.
+    Value,
+    /// Each payment's value times one plus the ticks it has waited since it arrived: among
+    /// payments queued equally long, the value; otherwise older payments count more.
+    AgeWeightedValue,
 }
 
 impl Default for LsmConfig {
@@ -283,6 +322,9 @@ impl Default for LsmConfig {
             bilateral: true,
             multilateral: true,
             algorithm: None,
+            exact_node_budget: None,
+            exact_max_part: None,
+            search_objective: None,
         }
     }
 }
@@ -306,6 +348,10 @@ pub enum LsmAlgorithm {
     /// Branch and bound for the largest fundable set, within a work budget; the best set
     /// found (at least the heuristic's) when the budget runs out.
     Exact,
+    /// `greedy_removal`, completed by branch and bound from its set while Queue 2 holds at
+    /// most `exact_max_part` payments: the largest fundable set of a small gridlock (within
+    /// the budget), never less than `greedy_removal`, and its cost on large queues.
+    GreedyExact,
 }
 
 /// Whether a fundable payment may pass a waiting payment of the same sender.

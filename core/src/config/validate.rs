@@ -92,6 +92,7 @@ impl SimulationConfig {
             ));
         }
         validate_costs(&self.cost_rates, p);
+        validate_lsm(&self.lsm, p);
         if !self.scenario_events.is_empty() && self.ticks_per_day > 0 && self.num_days > 0 {
             crate::schedule::check_config(self, p);
         }
@@ -387,5 +388,38 @@ fn validate_costs(c: &CostRates, p: &mut Vec<Problem>) {
             )
             .with_value(rate),
         );
+    }
+}
+
+/// The exact solver's limits (`lsm.exact_node_budget`, `lsm.exact_max_part`) within the
+/// core's bounds.
+fn validate_lsm(lsm: &crate::config::LsmConfig, p: &mut Vec<Problem>) {
+    use crate::settlement::lsm::{EXACT_MAX_PART_RANGE, EXACT_NODE_BUDGET_RANGE};
+    let limits = [
+        (
+            "lsm.exact_node_budget",
+            lsm.exact_node_budget,
+            EXACT_NODE_BUDGET_RANGE,
+        ),
+        (
+            "lsm.exact_max_part",
+            lsm.exact_max_part,
+            EXACT_MAX_PART_RANGE,
+        ),
+    ];
+    for (path, value, range) in limits {
+        if let Some(v) = value.filter(|v| !range.contains(v)) {
+            p.push(
+                rule(
+                    path.into(),
+                    format_args!(
+                        " must be between {} and {} (got {v})",
+                        range.start(),
+                        range.end()
+                    ),
+                )
+                .with_value(v),
+            );
+        }
     }
 }

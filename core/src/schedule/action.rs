@@ -9,6 +9,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::config::serde_helpers::mapping_only;
+use crate::config::LsmAlgorithm;
 
 mapping_only! {
     struct ScenarioEvent;
@@ -33,7 +34,8 @@ pub enum ActionType {
     ArrivalRate,
     /// `agent`'s receiver weights become `weights`.
     CounterpartyWeights,
-    /// The LSM switches become `bilateral` / `multilateral` (those given).
+    /// The LSM switches become `bilateral` / `multilateral`, the algorithm `algorithm` (those
+    /// given).
     Lsm,
     /// A payment order that arrives at `tick`.
     Payment,
@@ -126,6 +128,9 @@ pub struct ScenarioEvent {
     /// Last tick at which a repeating action may apply (default: to the horizon).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until: Option<u64>,
+    /// `lsm`: the offsetting algorithm from then on (`lsm.algorithm`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub algorithm: Option<LsmAlgorithm>,
 }
 
 impl ScenarioEvent {
@@ -152,6 +157,7 @@ impl ScenarioEvent {
             every_day_at: None,
             every: None,
             until: None,
+            algorithm: None,
         }
     }
 

@@ -210,6 +210,7 @@ impl Simulation {
                 &Effect::Lsm {
                     bilateral,
                     multilateral,
+                    algorithm,
                 },
                 _,
             ) => {
@@ -217,7 +218,8 @@ impl Simulation {
                 let set = LsmConfig {
                     bilateral: bilateral.unwrap_or(now.bilateral),
                     multilateral: multilateral.unwrap_or(now.multilateral),
-                    algorithm: now.algorithm,
+                    algorithm: algorithm.or(now.algorithm),
+                    ..now
                 };
                 self.events.record(
                     t,

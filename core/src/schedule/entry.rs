@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::action::{ActionType, Phase, ScenarioEvent};
+use crate::config::LsmAlgorithm;
 use crate::transaction::AgentIdx;
 
 /// Receiver weights, in the receivers' configuration order.
@@ -50,6 +51,7 @@ pub(crate) enum Effect {
     Lsm {
         bilateral: Option<bool>,
         multilateral: Option<bool>,
+        algorithm: Option<LsmAlgorithm>,
     },
     Payment {
         sender: AgentIdx,
@@ -147,9 +149,11 @@ impl Entry {
             Effect::Lsm {
                 bilateral,
                 multilateral,
+                algorithm,
             } => ScenarioEvent {
                 bilateral: *bilateral,
                 multilateral: *multilateral,
+                algorithm: *algorithm,
                 ..ScenarioEvent::new(ActionType::Lsm)
             },
             Effect::Payment {

@@ -73,6 +73,7 @@ fn fields(kind: ActionType) -> (&'static [&'static str], &'static [&'static str]
             &[
                 "bilateral",
                 "multilateral",
+                "algorithm",
                 POINT[0],
                 POINT[1],
                 POINT[2],
@@ -124,6 +125,7 @@ fn present(e: &ScenarioEvent) -> Vec<&'static str> {
     has("every_day_at", e.every_day_at.is_some());
     has("every", e.every.is_some());
     has("until", e.until.is_some());
+    has("algorithm", e.algorithm.is_some());
     out
 }
 
@@ -304,16 +306,17 @@ fn resolve_one(
             }
         }
         ActionType::Lsm => {
-            if e.bilateral.is_none() && e.multilateral.is_none() {
+            if e.bilateral.is_none() && e.multilateral.is_none() && e.algorithm.is_none() {
                 p.push(problem(
                     i,
                     "bilateral",
-                    " or multilateral is required for an lsm action",
+                    ", multilateral or algorithm is required for an lsm action",
                 ));
             }
             Effect::Lsm {
                 bilateral: e.bilateral,
                 multilateral: e.multilateral,
+                algorithm: e.algorithm,
             }
         }
         ActionType::Payment => payment(i, e, ctx, p)?,

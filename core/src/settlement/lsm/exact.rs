@@ -22,13 +22,58 @@
 
 use super::instance::Instance;
 
-/// Work units (search nodes) one offsetting attempt may spend in the exact solver.
+/// Work units (search nodes) one offsetting attempt may spend in the exact solver, unless
+/// `lsm.exact_node_budget` says otherwise.
 pub const EXACT_NODE_BUDGET: u64 = 20_000;
 
-/// The largest independent part (in payments) the solver searches. A larger part could not be
-/// proved optimal within the budget anyway (each descent alone costs a node per payment):
-/// its heuristic set stands, and the attempt counts as one whose budget ran out.
+/// The largest independent part (in payments) the solver searches, unless `lsm.exact_max_part`
+/// says otherwise. A larger part could not be proved optimal within the budget anyway (each
+/// descent alone costs a node per payment): its starting set stands, and the attempt counts as
+/// one whose budget ran out. `greedy_exact` searches only while all of Queue 2 is this small.
 pub const EXACT_MAX_PART: usize = 200;
+
+/// The largest `lsm.exact_node_budget` (a larger budget could make one attempt take seconds).
+pub const EXACT_NODE_BUDGET_MAX: u64 = 10_000_000;
+
+/// The bounds of `lsm.exact_node_budget`.
+pub const EXACT_NODE_BUDGET_RANGE: std::ops::RangeInclusive<u64> = 1..=EXACT_NODE_BUDGET_MAX;
+
+/// The largest `lsm.exact_max_part` (the search keeps a few words per payment and agent of the
+/// part; `greedy_exact` detaches all of Queue 2 below this size at every round).
+pub const EXACT_MAX_PART_MAX: u64 = 10_000;
+
+/// The bounds of `lsm.exact_max_part`.
+pub const EXACT_MAX_PART_RANGE: std::ops::RangeInclusive<u64> = 1..=EXACT_MAX_PART_MAX;
+
+/// How much work the exact search may do in one offsetting attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SolverLimits {
+    /// Search nodes per attempt (all parts together).
+    pub node_budget: u64,
+    /// The largest part, in payments, that is searched.
+    pub max_part: usize,
+}
+
+impl Default for SolverLimits {
+    fn default() -> Self {
+        SolverLimits {
+            node_budget: EXACT_NODE_BUDGET,
+            max_part: EXACT_MAX_PART,
+        }
+    }
+}
+
+impl SolverLimits {
+    /// The limits a configuration sets (the defaults above where it sets none).
+    pub fn of(lsm: &crate::config::LsmConfig) -> Self {
+        SolverLimits {
+            node_budget: lsm.exact_node_budget.unwrap_or(EXACT_NODE_BUDGET),
+            max_part: lsm
+                .exact_max_part
+                .map_or(EXACT_MAX_PART, |m| usize::try_from(m).unwrap_or(usize::MAX)),
+        }
+    }
+}
 
 struct Search<'a> {
     inst: &'a Instance,
@@ -37,6 +82,12 @@ struct Search<'a> {
     in_sel: Vec<i128>,
     out_open: Vec<i128>,
     in_open: Vec<i128>,
+    /// Weight per unit of amount of each payment (1: the objective is value).
+    mult: &'a [i128],
+    /// The weighted value of each agent's undecided outgoing payments.
+    out_open_w: Vec<i128>,
+    /// The largest weight per unit of each agent's outgoing payments.
+    rho: Vec<i128>,
     /// Σ over agents of their bound term.
     bound: i128,
     value: i128,
@@ -49,7 +100,8 @@ impl Search<'_> {
     #[inline]
     fn term(&self, a: usize) -> i128 {
         let room = self.cap[a] + self.in_sel[a] + self.in_open[a] - self.out_sel[a];
-        self.out_open[a].min(room.max(0))
+        // At most what it could send at its largest weight per unit of amount.
+        self.out_open_w[a].min(room.max(0) * self.rho[a])
     }
 
     #[inline]
@@ -62,12 +114,14 @@ impl Search<'_> {
         let p = self.inst.payments[i];
         let (s, r, x) = (p.sender as usize, p.receiver as usize, p.amount as i128);
         self.bound -= self.term(s) + self.term(r);
+        let w = x * self.mult[i];
         self.out_open[s] -= sign * x;
+        self.out_open_w[s] -= sign * w;
         self.in_open[r] -= sign * x;
         if settle {
             self.out_sel[s] += sign * x;
             self.in_sel[r] += sign * x;
-            self.value += sign * x;
+            self.value += sign * w;
             self.sel[i] = sign > 0;
         }
         self.bound += self.term(s) + self.term(r);
@@ -89,16 +143,29 @@ impl Search<'_> {
 }
 
 /// The largest fundable set of `inst`, starting from `incumbent` (fundable), spending at most
-/// `budget` nodes (decremented by what it spends). Returns the best set found and whether the
-/// search completed (then it is a largest fundable set).
+/// `budget` nodes (decremented by what it spends); a part of more than `max_part` payments is
+/// not searched. "Largest" is by `Σ amount × weight` with `weights` per payment (each ≥ 1;
+/// `None`: all 1, the value): the bound then takes, per agent, the room times its largest
+/// weight. Returns the best set found and whether the search completed (then it is a largest
+/// fundable set).
 pub(crate) fn branch_and_bound(
     inst: &Instance,
     incumbent: Vec<bool>,
     budget: &mut u64,
+    max_part: usize,
+    weights: Option<&[i128]>,
 ) -> (Vec<bool>, bool) {
+    let ones;
+    let mult = match weights {
+        Some(m) => m,
+        None => {
+            ones = vec![1i128; inst.payments.len()];
+            &ones[..]
+        }
+    };
     let n = inst.available.len();
     let m = inst.payments.len();
-    if m > EXACT_MAX_PART {
+    if m > max_part {
         return (incumbent, false);
     }
     let mut order: Vec<usize> = (0..m).collect();
@@ -113,11 +180,19 @@ pub(crate) fn branch_and_bound(
         bound: 0,
         value: 0,
         sel: vec![false; m],
-        best_value: inst.value(&incumbent),
+        best_value: (0..m)
+            .filter(|&i| incumbent[i])
+            .map(|i| inst.payments[i].amount as i128 * mult[i])
+            .sum(),
         best: incumbent,
+        mult,
+        out_open_w: vec![0; n],
+        rho: vec![1; n],
     };
-    for p in &inst.payments {
+    for (i, p) in inst.payments.iter().enumerate() {
         s.out_open[p.sender as usize] += p.amount as i128;
+        s.out_open_w[p.sender as usize] += p.amount as i128 * mult[i];
+        s.rho[p.sender as usize] = s.rho[p.sender as usize].max(mult[i]);
         s.in_open[p.receiver as usize] += p.amount as i128;
     }
     s.bound = (0..n).map(|a| s.term(a)).sum();

@@ -6,7 +6,10 @@
 //! | `greedy`    | `greedy_removal` on the engine's Queue 2 (the default, unchanged)      |
 //! | `instance`  | the problem detached from the engine, and semantics 1 on it            |
 //! | `heuristic` | `deficit_heuristic`                                                    |
-//! | `exact`     | `exact`: branch and bound within a budget                              |
+//! | `exact`     | `exact`: branch and bound within a budget, and its limits              |
+//!
+//! `greedy_exact` is `greedy_removal` while Queue 2 is large and, while it holds at most
+//! `exact_max_part` payments, the branch and bound started from `greedy_removal`'s set.
 //!
 //! The other algorithms choose one set from all of Queue 2 (bilateral and multilateral
 //! together) through [`solve`]; `settle_chosen` then settles it, the two-way pairs that are
@@ -20,18 +23,30 @@ pub(crate) mod instance;
 use std::collections::BTreeMap;
 use std::ops::Bound;
 
-use crate::config::{LsmAlgorithm, QueueDiscipline, SimulationConfig};
+use crate::config::{LsmAlgorithm, LsmConfig, QueueDiscipline, SearchObjective};
 use crate::engine::{PairMemo, Simulation};
 use crate::events::Mechanism;
+use crate::provenance::Semantics;
 use crate::settlement::queue2::Q2Key;
 use crate::transaction::AgentIdx;
-pub use exact::{EXACT_MAX_PART, EXACT_NODE_BUDGET};
+pub use exact::{
+    SolverLimits, EXACT_MAX_PART, EXACT_MAX_PART_MAX, EXACT_MAX_PART_RANGE, EXACT_NODE_BUDGET,
+    EXACT_NODE_BUDGET_MAX, EXACT_NODE_BUDGET_RANGE,
+};
 use instance::{Instance, Mechanisms, Payment};
 
-/// The algorithm a configuration runs: the configured one, else `greedy_removal` (the rule
-/// of offsetting semantics 1; `docs/model.md` says why it stays the default).
-pub fn effective_algorithm(config: &SimulationConfig) -> LsmAlgorithm {
-    config.lsm.algorithm.unwrap_or(LsmAlgorithm::GreedyRemoval)
+/// The algorithm that runs where none is chosen, under the given semantics: `greedy_removal`,
+/// the rule of offsetting semantics 1 (the only version so far; `docs/model.md` says why no
+/// stronger algorithm is the default yet). A version that changes the default names it here,
+/// and documents written under an older version keep that version's default.
+pub fn default_algorithm(_semantics: Semantics) -> LsmAlgorithm {
+    LsmAlgorithm::GreedyRemoval
+}
+
+/// The algorithm LSM switches run under the given semantics: the chosen one, else the default.
+pub fn effective_algorithm(lsm: &LsmConfig, semantics: Semantics) -> LsmAlgorithm {
+    lsm.algorithm
+        .unwrap_or_else(|| default_algorithm(semantics))
 }
 
 /// What one offsetting attempt chose.
@@ -44,8 +59,32 @@ pub struct Solution {
 }
 
 /// Choose the set `algorithm` settles from `inst` (one attempt; for `greedy_removal`, the
-/// whole step 5 of semantics 1 with the given mechanisms). The set is fundable.
+/// whole step 5 of semantics 1 with the given mechanisms), with the default solver limits.
+/// The set is fundable.
 pub fn solve(algorithm: LsmAlgorithm, inst: &Instance, mechanisms: Mechanisms) -> Solution {
+    solve_with(algorithm, inst, mechanisms, SolverLimits::default())
+}
+
+/// [`solve`] with the given limits for the exact search.
+pub fn solve_with(
+    algorithm: LsmAlgorithm,
+    inst: &Instance,
+    mechanisms: Mechanisms,
+    limits: SolverLimits,
+) -> Solution {
+    solve_weighted(algorithm, inst, mechanisms, limits, None)
+}
+
+/// [`solve_with`] where the exact search of `exact` and `greedy_exact` maximises
+/// `Σ amount × weight` over the chosen set (`weights` per payment, each ≥ 1; `None`: all 1,
+/// the value).
+pub fn solve_weighted(
+    algorithm: LsmAlgorithm,
+    inst: &Instance,
+    mechanisms: Mechanisms,
+    limits: SolverLimits,
+    weights: Option<&[i128]>,
+) -> Solution {
     let mut budget_exhausted = false;
     let settled = match algorithm {
         LsmAlgorithm::GreedyRemoval => instance::greedy_removal(inst, mechanisms),
@@ -59,26 +98,52 @@ pub fn solve(algorithm: LsmAlgorithm, inst: &Instance, mechanisms: Mechanisms) -
         }
         LsmAlgorithm::DeficitHeuristic => heuristic_set(inst, mechanisms),
         LsmAlgorithm::Exact => {
-            // From the heuristic's set, search each independent part of the payments that can
-            // be in some fundable set, within what is left of the budget.
-            let mut set = heuristic_set(inst, mechanisms);
-            let mut budget = EXACT_NODE_BUDGET;
-            let (pruned, kept) = inst.prune();
-            for (part, indices) in pruned.components() {
-                let start: Vec<bool> = indices.iter().map(|&i| set[kept[i]]).collect();
-                let (chosen, complete) = exact::branch_and_bound(&part, start, &mut budget);
-                budget_exhausted |= !complete;
-                for (local, i) in indices.into_iter().enumerate() {
-                    set[kept[i]] = chosen[local];
-                }
+            let start = heuristic_set(inst, mechanisms);
+            search(inst, start, limits, &mut budget_exhausted, weights)
+        }
+        LsmAlgorithm::GreedyExact => {
+            let start = instance::greedy_removal(inst, mechanisms);
+            if inst.payments.len() > limits.max_part {
+                start
+            } else {
+                search(inst, start, limits, &mut budget_exhausted, weights)
             }
-            set
         }
     };
     Solution {
         settled,
         budget_exhausted,
     }
+}
+
+/// From a fundable set, search each independent part of the payments that can be in some
+/// fundable set, within what is left of the budget.
+fn search(
+    inst: &Instance,
+    mut set: Vec<bool>,
+    limits: SolverLimits,
+    budget_exhausted: &mut bool,
+    weights: Option<&[i128]>,
+) -> Vec<bool> {
+    let mut budget = limits.node_budget;
+    let (pruned, kept) = inst.prune();
+    for (part, indices) in pruned.components() {
+        let start: Vec<bool> = indices.iter().map(|&i| set[kept[i]]).collect();
+        let part_weights: Option<Vec<i128>> =
+            weights.map(|m| indices.iter().map(|&i| m[kept[i]]).collect());
+        let (chosen, complete) = exact::branch_and_bound(
+            &part,
+            start,
+            &mut budget,
+            limits.max_part,
+            part_weights.as_deref(),
+        );
+        *budget_exhausted |= !complete;
+        for (local, i) in indices.into_iter().enumerate() {
+            set[kept[i]] = chosen[local];
+        }
+    }
+    set
 }
 
 /// `deficit_heuristic`, part by part.
@@ -97,9 +162,48 @@ fn heuristic_set(inst: &Instance, mechanisms: Mechanisms) -> Vec<bool> {
 type Place = (Q2Key, AgentIdx);
 
 impl Simulation {
-    /// The algorithm this simulation's offsetting runs.
+    /// The algorithm this simulation's offsetting runs now (the LSM switches in force, under
+    /// the semantics the simulation runs under).
     pub(crate) fn lsm_algorithm(&self) -> LsmAlgorithm {
-        effective_algorithm(&self.config)
+        effective_algorithm(self.lsm_switches(), self.lineage.semantics)
+    }
+
+    /// The exact search's limits (the configuration's).
+    fn solver_limits(&self) -> SolverLimits {
+        SolverLimits::of(&self.config.lsm)
+    }
+
+    /// The exact search's weight per payment of a detached instance under
+    /// `lsm.search_objective: age_weighted_value` (one plus the ticks it has waited since it
+    /// arrived); `None` for the value.
+    fn search_weights(&self, places: &[Place]) -> Option<Vec<i128>> {
+        if self.config.lsm.search_objective != Some(SearchObjective::AgeWeightedValue) {
+            return None;
+        }
+        let weight = |&(key, sender): &Place| {
+            let arrival = self
+                .queue2
+                .entry(sender, key)
+                .and_then(|e| self.txs.get(e.slot))
+                .map_or(self.tick, |tx| tx.arrival_tick);
+            1 + i128::from(self.tick.saturating_sub(arrival))
+        };
+        Some(places.iter().map(weight).collect())
+    }
+
+    /// One round of `greedy_removal`: bilateral, then multilateral offsetting.
+    fn greedy_round(&mut self, bilateral: bool, multilateral: bool) -> u64 {
+        let b = if bilateral {
+            self.bilateral_offsetting()
+        } else {
+            0
+        };
+        let m = if multilateral {
+            self.multilateral_offsetting()
+        } else {
+            0
+        };
+        b + m
     }
 
     /// Step 5: rounds of offsetting and a Queue 2 retry while a round settles anything.
@@ -117,18 +221,12 @@ impl Simulation {
         let before = self.totals.lsm_offsets;
         loop {
             let settled = match algorithm {
-                LsmAlgorithm::GreedyRemoval => {
-                    let b = if bilateral {
-                        self.bilateral_offsetting()
-                    } else {
-                        0
-                    };
-                    let m = if multilateral {
-                        self.multilateral_offsetting()
-                    } else {
-                        0
-                    };
-                    b + m
+                LsmAlgorithm::GreedyRemoval => self.greedy_round(bilateral, multilateral),
+                // A large queue: greedy_removal's round alone (its cost stays linear).
+                LsmAlgorithm::GreedyExact
+                    if multilateral && self.queue2.len() > self.solver_limits().max_part =>
+                {
+                    self.greedy_round(bilateral, multilateral)
                 }
                 _ if multilateral => {
                     let (settled, proven) = self.joint_offsetting(algorithm, bilateral);
@@ -266,14 +364,23 @@ impl Simulation {
             bilateral,
             multilateral: true,
         };
-        let solution = solve(algorithm, &inst, mechanisms);
+        let mult = self.search_weights(&places);
+        let solution = solve_weighted(
+            algorithm,
+            &inst,
+            mechanisms,
+            self.solver_limits(),
+            mult.as_deref(),
+        );
         let chosen: Vec<usize> = (0..places.len()).filter(|&k| solution.settled[k]).collect();
         if chosen.is_empty() {
             self.skip.multilateral_failed();
             return (0, false);
         }
         self.count_offset(solution.budget_exhausted);
-        let proven = algorithm == LsmAlgorithm::Exact && !solution.budget_exhausted;
+        // `greedy_exact` searched: this round's queue is within the part cap.
+        let searched = matches!(algorithm, LsmAlgorithm::Exact | LsmAlgorithm::GreedyExact);
+        let proven = searched && !solution.budget_exhausted;
         (
             self.settle_chosen(&inst, &places, chosen, bilateral),
             proven,
@@ -341,7 +448,9 @@ impl Simulation {
                 bilateral: true,
                 multilateral: false,
             };
-            let solution = solve(algorithm, &inst, mechanisms);
+            let mult = self.search_weights(&places);
+            let limits = self.solver_limits();
+            let solution = solve_weighted(algorithm, &inst, mechanisms, limits, mult.as_deref());
             let chosen: Vec<usize> = (0..places.len()).filter(|&k| solution.settled[k]).collect();
             let two_way = chosen.iter().any(|&k| inst.payments[k].sender == 0)
                 && chosen.iter().any(|&k| inst.payments[k].sender == 1);

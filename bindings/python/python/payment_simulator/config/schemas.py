@@ -187,20 +187,24 @@ class CostConfig(_View):
 
 
 class LsmConfig(_View):
-    """Liquidity-saving mechanism switches and, when chosen, the offsetting algorithm (absent:
-    the core's default, ``greedy_removal``)."""
+    """Liquidity-saving mechanism switches and, when chosen, the offsetting algorithm and the
+    exact search's limits (absent: the core's defaults)."""
 
     bilateral: bool
     multilateral: bool
     algorithm: str | None
+    exact_node_budget: int | None
+    exact_max_part: int | None
+    search_objective: str | None
 
     @classmethod
     def view(cls, data: Mapping[str, Any]) -> LsmConfig:
-        """From the machine format's ``lsm`` (``algorithm`` may be absent)."""
-        return cls.model_construct(**{**data, "algorithm": data.get("algorithm")})
+        """From the machine format's ``lsm`` (the optional fields may be absent)."""
+        optional = ("algorithm", "exact_node_budget", "exact_max_part", "search_objective")
+        return cls.model_construct(**{**data, **{k: data.get(k) for k in optional}})
 
     def model_dump(self, **kwargs: Any) -> dict[str, Any]:
-        """As the core writes it: an absent ``algorithm`` is left out."""
+        """As the core writes it: absent optional fields are left out."""
         kwargs.setdefault("exclude_none", True)
         return super().model_dump(**kwargs)
 
