@@ -91,7 +91,7 @@ impl Output {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run a scenario (the whole horizon or --ticks N) and print a summary.
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Check scenario files; print every problem with its field path (exit 2 when any).
     Validate(ValidateArgs),
     /// Create a simulation from a scenario and save its state file.
@@ -224,6 +224,21 @@ pub struct RunArgs {
     /// to FILE: CSV, or JSON Lines (.jsonl).
     #[arg(long, value_name = "FILE", requires = "payments")]
     pub results: Option<PathBuf>,
+    /// Participants to add to the scenario: CSV with columns id, optional balance and credit
+    /// (cents; an empty cell takes --participant-balance / --participant-credit).
+    #[arg(long, value_name = "FILE", requires = "payments")]
+    pub participants: Option<PathBuf>,
+    /// Add every sender and receiver of the payments file that is not an agent yet.
+    #[arg(long, requires = "payments")]
+    pub create_participants: bool,
+    /// Opening balance of an added participant: cents, or times_upper_bound:X,
+    /// times_lower_bound:X, between_bounds:A (its liquidity bounds from a first pass over
+    /// the file).
+    #[arg(long, value_name = "VALUE", requires = "payments")]
+    pub participant_balance: Option<String>,
+    /// Credit line of an added participant, in cents (default 0).
+    #[arg(long, value_name = "CENTS", requires = "payments")]
+    pub participant_credit: Option<i64>,
 }
 
 /// Payment file formats (`run --payments-format`).
@@ -405,7 +420,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
     }
     match cli.command {
         Command::Stress(args) => commands::stress::run(args, out),
-        Command::Run(args) => commands::run::run(args, out),
+        Command::Run(args) => commands::run::run(*args, out),
         Command::Validate(args) => commands::validate::validate(args, out),
         Command::Create(args) => commands::step::create(args, out),
         Command::Tick(args) => commands::step::tick(args, out),

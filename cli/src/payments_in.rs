@@ -7,10 +7,12 @@ use std::io::{BufWriter, Read};
 use std::path::PathBuf;
 
 use payment_sim_core::import::{
-    parse_delimiter, time, Columns, FedError, ImportOptions, Importer, OnOutside, PaymentFeed,
-    PaymentFormat, ResultsFormat, ResultsWriter, TimeMapping,
+    add_participants as add, parse_delimiter, read_participants, time, Columns, FedError,
+    ImportOptions, Importer, NewBalance, NewParticipants, OnOutside, PaymentFeed, PaymentFormat,
+    ResultsFormat, ResultsWriter, TimeMapping,
 };
 use payment_sim_core::Simulation;
+use payment_sim_core::SimulationConfig;
 
 use crate::error::{CliError, CliResult};
 use crate::format::count;
@@ -84,6 +86,68 @@ fn input_error(context: &str, e: FedError) -> CliError {
         FedError::Sim(e) => CliError::from_sim(context, e),
         FedError::Write(e) => CliError::runtime(format!("cannot write the results: {e}")),
     }
+}
+
+/// `--participants`, `--create-participants`: add the participants from the data to
+/// `config` (the core reads both files); the note for the summary, if any was asked for.
+pub fn add_participants(
+    args: &RunArgs,
+    config: &mut SimulationConfig,
+) -> Result<Option<String>, CliError> {
+    let Some(path) = &args.payments else {
+        return Ok(None);
+    };
+    if args.participants.is_none() && !args.create_participants {
+        if args.participant_balance.is_some() || args.participant_credit.is_some() {
+            return Err(CliError::input(
+                "--participant-balance and --participant-credit apply to added participants: give --participants FILE or --create-participants",
+            ));
+        }
+        return Ok(None);
+    }
+    let bad = |p: payment_sim_core::Problem| CliError::input(p.message);
+    let new = NewParticipants {
+        from_payments: args.create_participants,
+        balance: match &args.participant_balance {
+            Some(v) => NewBalance::parse(v).map_err(bad)?,
+            None => NewBalance::default(),
+        },
+        credit: args.participant_credit.unwrap_or(0),
+    };
+    let (listed, listed_name) = match &args.participants {
+        Some(p) => {
+            let name = p.display().to_string();
+            let file = File::open(p).map_err(|e| CliError::read(p, &e))?;
+            let rows = read_participants(file, &name, b',')
+                .map_err(|e| input_error("invalid participants file", FedError::Input(e)))?;
+            (rows, name)
+        }
+        None => (Vec::new(), String::new()),
+    };
+    let name = path.display().to_string();
+    let opts = options(args, &name)?;
+    let mut open = || File::open(path);
+    let added = add(config, &listed, &listed_name, &new, &mut open, &name, &opts)
+        .map_err(|e| input_error("cannot add the participants", e))?;
+    let mut from = Vec::new();
+    if !listed_name.is_empty() {
+        from.push(format!("{} from {listed_name}", count(added.listed as u64)));
+    }
+    if args.create_participants {
+        from.push(format!("{} found in {name}", count(added.found as u64)));
+    }
+    let mut note = format!(
+        "participants added: {} ({})",
+        count((added.listed + added.found) as u64),
+        from.join(", ")
+    );
+    if added.from_bounds > 0 {
+        note.push_str(&format!(
+            "; {} balances from the liquidity bounds of a first pass",
+            count(added.from_bounds as u64)
+        ));
+    }
+    Ok(Some(note))
 }
 
 /// Open `--payments` (and `--results`) and load the first business day, or `None`.

@@ -69,6 +69,8 @@ pub fn run(args: RunArgs, out: Output) -> CliResult {
     if let Some(level) = args.event_recording {
         config.event_recording = recording_level(level);
     }
+    // Participants from the data join the scenario's agents before the simulation is built.
+    let added = crate::payments_in::add_participants(&args, &mut config)?;
     let level = config.event_recording;
     let name = args.scenario.display().to_string();
     let mut sim = Simulation::new(config)
@@ -183,7 +185,7 @@ pub fn run(args: RunArgs, out: Output) -> CliResult {
         None => None,
     };
 
-    let mut notes = Vec::new();
+    let mut notes: Vec<String> = added.into_iter().collect();
     if let Some(fed) = fed {
         notes.extend(fed.finish(&mut sim)?);
     }

@@ -219,3 +219,86 @@ fn a_recording_of_a_fed_run_is_refused() {
         "{stderr}"
     );
 }
+
+/// Participants from the data: the example's three banks from a one-bank scenario, by a
+/// participants file and the payments' names, balances in cents or from the bounds.
+#[test]
+fn participants_come_from_a_file_and_the_payments() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("one.yaml"),
+        "simulation: {ticks_per_day: 11, num_days: 2, seed: 1}\nagents:\n  - {id: BANK_A, balance: 50000, policy: {type: Fifo}}\n",
+    )
+    .unwrap();
+    std::fs::copy(root().join(PAYMENTS), d.join("p.csv")).unwrap();
+    std::fs::write(d.join("parts.csv"), "id,balance,credit\nBANK_B,20000,\n").unwrap();
+    let base = [
+        "run",
+        "one.yaml",
+        "--payments",
+        "p.csv",
+        "--business-day",
+        "07:00-18:00",
+    ];
+    // Unknown participants stay errors unless asked for.
+    let out = run_in(d, &base);
+    assert_eq!(code(&out), 2);
+    // The example's balances (BANK_C from the default 0): the example's results.
+    let mut args = base.to_vec();
+    args.extend([
+        "--participants",
+        "parts.csv",
+        "--create-participants",
+        "--results",
+        "r.csv",
+    ]);
+    let text = stdout_ok(&run_in(d, &args));
+    assert!(
+        text.contains("participants added: 2 (1 from parts.csv, 1 found in p.csv)"),
+        "{text}"
+    );
+    let mut example = base.to_vec();
+    example[1] = "scenario.yaml";
+    example.extend(["--results", "example.csv"]);
+    scenario_in(d);
+    stdout_ok(&run_in(d, &example));
+    assert_eq!(
+        std::fs::read_to_string(d.join("r.csv")).unwrap(),
+        std::fs::read_to_string(d.join("example.csv")).unwrap()
+    );
+    // From the bounds.
+    let mut args = base.to_vec();
+    args.extend([
+        "--create-participants",
+        "--participant-balance",
+        "times_upper_bound:1",
+    ]);
+    let text = stdout_ok(&run_in(d, &args));
+    assert!(
+        text.contains("participants added: 2 (2 found in p.csv); 2 balances from the liquidity bounds of a first pass"),
+        "{text}"
+    );
+    // Bad values and files: exit 2 with the place.
+    let mut args = base.to_vec();
+    args.extend([
+        "--create-participants",
+        "--participant-balance",
+        "between_bounds:2",
+    ]);
+    let out = run_in(d, &args);
+    assert_eq!(code(&out), 2);
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .starts_with("error: participant_balance.between_bounds must be between 0 and 1 (got 2)"));
+    std::fs::write(d.join("bad.csv"), "id,balance\nBANK_A,5\n").unwrap();
+    let mut args = base.to_vec();
+    args.extend(["--participants", "bad.csv"]);
+    let out = run_in(d, &args);
+    assert_eq!(code(&out), 2);
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with(
+        "error: cannot add the participants: bad.csv line 2, column \"id\": \"BANK_A\" is an agent of the scenario already"
+    ), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut args = base.to_vec();
+    args.extend(["--participant-credit", "5"]);
+    assert_eq!(code(&run_in(d, &args)), 2);
+}

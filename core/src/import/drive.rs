@@ -34,6 +34,12 @@ impl std::fmt::Display for FedError {
 
 impl std::error::Error for FedError {}
 
+impl From<SimError> for FedError {
+    fn from(e: SimError) -> Self {
+        FedError::Sim(e)
+    }
+}
+
 impl From<ImportError> for FedError {
     fn from(e: ImportError) -> Self {
         FedError::Input(e)

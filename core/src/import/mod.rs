@@ -11,6 +11,7 @@
 //! | `outcomes` | each imported payment's fate, from the engine's tap                      |
 //! | `write`    | results as CSV / JSON Lines, streamed                                   |
 //! | `drive`    | running a simulation fed from a file                                     |
+//! | `participants` | agents created from the data (a participants file, the payments' names) |
 //!
 //! Memory: the payments of one business day read ahead plus the imported payments still
 //! live; the file and the results are streamed.
@@ -20,6 +21,7 @@ mod drive;
 mod feed;
 mod options;
 mod outcomes;
+mod participants;
 mod problems;
 mod rows;
 pub mod time;
@@ -30,6 +32,9 @@ pub use drive::{FedError, Finished, Importer};
 pub use feed::{FeedStats, PaymentFeed};
 pub use options::{parse_delimiter, Columns, ImportOptions, OnOutside, PaymentFormat};
 pub use outcomes::{Outcomes, PartOutcome, PaymentOutcome, Status};
+pub use participants::{
+    add_participants, read_participants, Added, Listed, NewBalance, NewParticipants,
+};
 pub use problems::{ImportError, MAX_LISTED};
 pub use time::TimeMapping;
 pub use write::{ResultsFormat, ResultsWriter, RESULT_COLUMNS};

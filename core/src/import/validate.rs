@@ -50,7 +50,7 @@ pub(crate) struct Context<'a> {
     pub start_date: &'a mut Option<i64>,
 }
 
-fn text<'a>(c: &Cell<'a>) -> Option<Cow<'a, str>> {
+pub(crate) fn text<'a>(c: &Cell<'a>) -> Option<Cow<'a, str>> {
     match c {
         Cell::Text(s) => Some(Cow::Borrowed(s.trim())),
         Cell::Json(Value::String(s)) => Some(Cow::Borrowed(s.as_str())),
