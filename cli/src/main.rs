@@ -239,6 +239,20 @@ pub struct RunArgs {
     /// Credit line of an added participant, in cents (default 0).
     #[arg(long, value_name = "CENTS", requires = "payments")]
     pub participant_credit: Option<i64>,
+    /// Rows that break a rule (bad amount, unknown participant, duplicate id, a row that
+    /// cannot be read but the next can): an error that rejects their day, or skipped,
+    /// counted and listed in --rejects.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "WHAT",
+        default_value = "error",
+        requires = "payments"
+    )]
+    pub on_invalid: OutsideChoice,
+    /// Write every skipped row (line, id, kind, reason) to FILE: CSV, or JSON Lines (.jsonl).
+    #[arg(long, value_name = "FILE", requires = "payments")]
+    pub rejects: Option<PathBuf>,
 }
 
 /// Payment file formats (`run --payments-format`).

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use payment_sim_core::import::{
     add_participants as add, parse_delimiter, read_participants, time, Columns, FedError,
-    ImportOptions, Importer, NewBalance, NewParticipants, OnOutside, PaymentFeed, PaymentFormat,
-    ResultsFormat, ResultsWriter, TimeMapping,
+    ImportOptions, Importer, NewBalance, NewParticipants, OnInvalid, OnOutside, PaymentFeed,
+    PaymentFormat, RejectsWriter, ResultsFormat, ResultsWriter, TimeMapping,
 };
 use payment_sim_core::Simulation;
 use payment_sim_core::SimulationConfig;
@@ -23,6 +23,7 @@ pub struct Fed {
     importer: Importer<Box<dyn Read>, BufWriter<File>>,
     file: PathBuf,
     results: Option<PathBuf>,
+    rejects: Option<PathBuf>,
 }
 
 fn options(args: &RunArgs, file: &str) -> Result<ImportOptions, CliError> {
@@ -66,6 +67,10 @@ fn options(args: &RunArgs, file: &str) -> Result<ImportOptions, CliError> {
         on_outside: match args.on_outside {
             OutsideChoice::Error => OnOutside::Error,
             OutsideChoice::Skip => OnOutside::Skip,
+        },
+        on_invalid: match args.on_invalid {
+            OutsideChoice::Error => OnInvalid::Error,
+            OutsideChoice::Skip => OnInvalid::Skip,
         },
     })
 }
@@ -172,12 +177,25 @@ pub fn open(args: &RunArgs, sim: &mut Simulation) -> Result<Option<Fed>, CliErro
         }
         None => None,
     };
-    let importer =
+    let rejects = match &args.rejects {
+        Some(r) => {
+            let f = File::create(r).map_err(|e| CliError::write(r, &e))?;
+            let format = ResultsFormat::from_path(&r.display().to_string());
+            Some(RejectsWriter::new(
+                Box::new(BufWriter::with_capacity(1 << 16, f)),
+                format,
+            ))
+        }
+        None => None,
+    };
+    let mut importer =
         Importer::start(sim, feed, results).map_err(|e| input_error("invalid payments file", e))?;
+    importer.rejects = rejects;
     Ok(Some(Fed {
         importer,
         file: path.clone(),
         results: args.results.clone(),
+        rejects: args.rejects.clone(),
     }))
 }
 
@@ -214,6 +232,20 @@ impl Fed {
                 "payments skipped (outside the simulated time): {} (first: {})",
                 count(s.skipped),
                 done.first_skip.unwrap_or_default()
+            ));
+        }
+        if s.rejected > 0 {
+            notes.push(format!(
+                "payments skipped (invalid): {} (first: {})",
+                count(s.rejected),
+                done.first_reject.unwrap_or_default()
+            ));
+        }
+        if let (Some(path), Some(n)) = (&self.rejects, done.rejects_written) {
+            notes.push(format!(
+                "rejects: {} rows written to {}",
+                count(n),
+                path.display()
             ));
         }
         if let (Some(path), Some(n)) = (&self.results, done.results_written) {

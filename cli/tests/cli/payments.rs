@@ -302,3 +302,41 @@ fn participants_come_from_a_file_and_the_payments() {
     args.extend(["--participant-credit", "5"]);
     assert_eq!(code(&run_in(d, &args)), 2);
 }
+
+/// `--on-invalid skip --rejects FILE`: bad rows skipped, counted and listed with reasons.
+#[test]
+fn skipped_rows_are_listed_in_a_rejects_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    scenario_in(d);
+    std::fs::write(
+        d.join("p.csv"),
+        "id,tick,sender,receiver,amount\na,0,BANK_A,BANK_B,3\nb,0,BANK_A,BANK_Q,3\nc,30,BANK_A,BANK_B,3\n",
+    )
+    .unwrap();
+    let args = [
+        "run",
+        "scenario.yaml",
+        "--payments",
+        "p.csv",
+        "--on-invalid",
+        "skip",
+        "--on-outside",
+        "skip",
+        "--rejects",
+        "rejects.csv",
+    ];
+    let text = stdout_ok(&run_in(d, &args));
+    assert!(
+        text.contains("payments skipped (invalid): 1 (first: p.csv line 3: column \"receiver\": unknown participant \"BANK_Q\")"),
+        "{text}"
+    );
+    assert!(
+        text.contains("rejects: 2 rows written to rejects.csv"),
+        "{text}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("rejects.csv")).unwrap(),
+        "line,id,kind,reason\n3,b,invalid,\"column \"\"receiver\"\": unknown participant \"\"BANK_Q\"\"\"\n4,c,outside,tick 30 is at or after the horizon of 22 ticks\n"
+    );
+}

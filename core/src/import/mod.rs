@@ -6,6 +6,7 @@
 //! | `time`     | timestamps and the business day → ticks                                  |
 //! | `rows`     | a file's rows one at a time (CSV via `csv`, JSON Lines via serde_json)  |
 //! | `validate` | one row → one checked payment, every problem with its column            |
+//! | `rejects`  | the rows skipped, with their reasons, for a rejects file                 |
 //! | `problems` | problems naming file, line and column; the rejected file's error         |
 //! | `feed`     | one business day at a time: check all, then append to the schedule      |
 //! | `outcomes` | each imported payment's fate, from the engine's tap                      |
@@ -23,6 +24,7 @@ mod options;
 mod outcomes;
 mod participants;
 mod problems;
+mod rejects;
 mod rows;
 pub mod time;
 mod validate;
@@ -30,11 +32,12 @@ mod write;
 
 pub use drive::{FedError, Finished, Importer};
 pub use feed::{FeedStats, PaymentFeed};
-pub use options::{parse_delimiter, Columns, ImportOptions, OnOutside, PaymentFormat};
+pub use options::{parse_delimiter, Columns, ImportOptions, OnInvalid, OnOutside, PaymentFormat};
 pub use outcomes::{Outcomes, PartOutcome, PaymentOutcome, Status};
 pub use participants::{
     add_participants, read_participants, Added, Listed, NewBalance, NewParticipants,
 };
 pub use problems::{ImportError, MAX_LISTED};
+pub use rejects::{Reject, RejectKind, RejectsWriter, REJECT_COLUMNS};
 pub use time::TimeMapping;
 pub use write::{ResultsFormat, ResultsWriter, RESULT_COLUMNS};
