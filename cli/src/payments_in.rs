@@ -7,9 +7,8 @@ use std::io::{BufWriter, Read};
 use std::path::PathBuf;
 
 use payment_sim_core::import::{
-    add_participants as add, parse_delimiter, read_participants, time, Columns, FedError,
-    ImportOptions, Importer, NewBalance, NewParticipants, OnInvalid, OnOutside, PaymentFeed,
-    PaymentFormat, RejectsWriter, ResultsFormat, ResultsWriter, TimeMapping,
+    add_participants as add, read_participants, FedError, FeedSpec, ImportOptions, Importer,
+    NewBalance, NewParticipants, PaymentFeed, RejectsWriter, ResultsFormat, ResultsWriter,
 };
 use payment_sim_core::Simulation;
 use payment_sim_core::SimulationConfig;
@@ -26,52 +25,39 @@ pub struct Fed {
     rejects: Option<PathBuf>,
 }
 
+/// The reading options: the flags as text, read by the core (`FeedSpec`), which words the
+/// problems; the CLI names the flags.
 fn options(args: &RunArgs, file: &str) -> Result<ImportOptions, CliError> {
-    let bad = |p: payment_sim_core::Problem| CliError::input(p.message);
-    let format = match args.payments_format {
-        Some(PaymentsFormat::Csv) => PaymentFormat::Csv,
-        Some(PaymentsFormat::Jsonl) => PaymentFormat::JsonLines,
-        None => PaymentFormat::from_path(file),
+    let choice = |c: OutsideChoice| match c {
+        OutsideChoice::Error => "error".to_string(),
+        OutsideChoice::Skip => "skip".to_string(),
     };
-    let columns = match &args.columns {
-        Some(m) => Columns::with_mapping(m).map_err(bad)?,
-        None => Columns::default(),
+    let spec = FeedSpec {
+        format: args.payments_format.map(|f| match f {
+            PaymentsFormat::Csv => "csv".to_string(),
+            PaymentsFormat::Jsonl => "jsonl".to_string(),
+        }),
+        columns: args.columns.clone(),
+        delimiter: Some(args.delimiter.clone()),
+        business_day: args.business_day.clone(),
+        tick_seconds: args.tick_seconds,
+        start_date: args.start_date.clone(),
+        on_outside: Some(choice(args.on_outside)),
+        on_invalid: Some(choice(args.on_invalid)),
     };
-    let time = match &args.business_day {
-        None => None,
-        Some(s) => {
-            let (opening, closing) = TimeMapping::parse_session(s).ok_or_else(|| {
-                CliError::input(format!(
-                    "--business-day must be HH:MM-HH:MM, opening-closing (got {s:?})"
-                ))
-            })?;
-            let start_date = match &args.start_date {
-                None => None,
-                Some(d) => Some(time::parse_date(d).ok_or_else(|| {
-                    CliError::input(format!("--start-date must be YYYY-MM-DD (got {d:?})"))
-                })?),
-            };
-            Some(TimeMapping {
-                opening,
-                closing,
-                tick_seconds: args.tick_seconds.map(|s| s as i64),
-                start_date,
+    spec.options(file).map_err(|e| {
+        let lines: Vec<String> = e
+            .problems()
+            .iter()
+            .map(|p| {
+                let flag = format!("--{}", p.path.replace('_', "-"));
+                match p.message.strip_prefix(p.path.as_str()) {
+                    Some(rest) => format!("{flag}{rest}"),
+                    None => format!("{flag}: {}", p.message),
+                }
             })
-        }
-    };
-    Ok(ImportOptions {
-        format,
-        columns,
-        delimiter: parse_delimiter(&args.delimiter).map_err(bad)?,
-        time,
-        on_outside: match args.on_outside {
-            OutsideChoice::Error => OnOutside::Error,
-            OutsideChoice::Skip => OnOutside::Skip,
-        },
-        on_invalid: match args.on_invalid {
-            OutsideChoice::Error => OnInvalid::Error,
-            OutsideChoice::Skip => OnInvalid::Skip,
-        },
+            .collect();
+        CliError::input(lines.join("\n"))
     })
 }
 

@@ -2,6 +2,7 @@
 //!
 //! | module     | holds                                                                    |
 //! |------------|--------------------------------------------------------------------------|
+//! | `spec`     | the options as text (flags, JSON requests) → options; a whole fed run   |
 //! | `options`  | format, column names, delimiter, what to do outside the simulated time  |
 //! | `time`     | timestamps and the business day → ticks                                  |
 //! | `rows`     | a file's rows one at a time (CSV via `csv`, JSON Lines via serde_json)  |
@@ -26,6 +27,7 @@ mod participants;
 mod problems;
 mod rejects;
 mod rows;
+mod spec;
 pub mod time;
 mod validate;
 mod write;
@@ -39,5 +41,6 @@ pub use participants::{
 };
 pub use problems::{ImportError, MAX_LISTED};
 pub use rejects::{Reject, RejectKind, RejectsWriter, REJECT_COLUMNS};
+pub use spec::{run_file, FedSummary, FeedRequest, FeedSpec};
 pub use time::TimeMapping;
 pub use write::{ResultsFormat, ResultsWriter, RESULT_COLUMNS};
