@@ -481,6 +481,23 @@ class Orchestrator:
 
         return timeseries_to_arrow(self.timeseries(), system=system)
 
+    # -- payment files (psim_sim_run_payments; docs/model.md, "Payment files") --
+
+    def run_payments(self, payments, **options):
+        """Run fed from ``payments`` — a CSV or JSON Lines path, a Parquet path, a pandas
+        DataFrame or a pyarrow Table — read by the core a business day at a time, to the
+        horizon (or ``ticks=N``). Options as the CLI's: ``business_day="07:00-18:00"``,
+        ``tick_seconds``, ``start_date``, ``columns`` (``{"id": "PaymentID"}`` or
+        ``"id=PaymentID"``), ``delimiter``, ``format``, ``on_outside`` / ``on_invalid``
+        (``"error"`` or ``"skip"``), ``results`` (``.csv``, ``.jsonl`` or ``.parquet``),
+        ``rejects``, ``name`` (the file's name in problems). Returns a
+        :class:`~payment_simulator.payments.PaymentRun`: its ``summary`` and ``.results`` as a
+        DataFrame. A file breaking a rule raises :class:`InvalidConfigError` whose ``problems``
+        name file, line and column (a table's line is its row + 2)."""
+        from .payments import run_payments
+
+        return run_payments(lambda request: self._call_json(lib.psim_sim_run_payments, request), payments, **options)
+
     # -- the run report (psim_sim_report_html; the same page as `payment-sim report`) --
 
     def report_html(self, top: int = 10, source: str | None = None) -> str:
