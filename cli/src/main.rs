@@ -114,6 +114,8 @@ enum Command {
     Stress(StressArgs),
     /// Write a self-contained HTML report (charts and tables) of a run.
     Report(ReportArgs),
+    /// Write a realistic synthetic payments file (and a scenario replaying it).
+    Generate(commands::generate::GenerateArgs),
 }
 
 /// `report` (docs/cli.md § report).
@@ -445,6 +447,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Export(args) => commands::step::export(args, out),
         Command::Replay(args) => commands::replay::replay(args, out),
         Command::Report(args) => commands::report::report(args, out),
+        Command::Generate(args) => commands::generate::generate(args),
     }
 }
 

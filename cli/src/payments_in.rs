@@ -45,20 +45,24 @@ fn options(args: &RunArgs, file: &str) -> Result<ImportOptions, CliError> {
         on_outside: Some(choice(args.on_outside)),
         on_invalid: Some(choice(args.on_invalid)),
     };
-    spec.options(file).map_err(|e| {
-        let lines: Vec<String> = e
-            .problems()
-            .iter()
-            .map(|p| {
-                let flag = format!("--{}", p.path.replace('_', "-"));
-                match p.message.strip_prefix(p.path.as_str()) {
-                    Some(rest) => format!("{flag}{rest}"),
-                    None => format!("{flag}: {}", p.message),
-                }
-            })
-            .collect();
-        CliError::input(lines.join("\n"))
-    })
+    spec.options(file).map_err(flag_problems)
+}
+
+/// The core's problems of options given as flags: each named by its flag (`business_day` →
+/// `--business-day`).
+pub fn flag_problems(e: payment_sim_core::SimError) -> CliError {
+    let lines: Vec<String> = e
+        .problems()
+        .iter()
+        .map(|p| {
+            let flag = format!("--{}", p.path.replace('_', "-"));
+            match p.message.strip_prefix(p.path.as_str()) {
+                Some(rest) => format!("{flag}{rest}"),
+                None => format!("{flag}: {}", p.message),
+            }
+        })
+        .collect();
+    CliError::input(lines.join("\n"))
 }
 
 fn input_error(context: &str, e: FedError) -> CliError {

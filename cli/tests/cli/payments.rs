@@ -340,3 +340,57 @@ fn skipped_rows_are_listed_in_a_rejects_file() {
         "line,id,kind,reason\n3,b,invalid,\"column \"\"receiver\"\": unknown participant \"\"BANK_Q\"\"\"\n4,c,outside,tick 30 is at or after the horizon of 22 ticks\n"
     );
 }
+
+/// `generate` writes a file and a scenario that `run` replays in one command; the same seed
+/// writes the same bytes.
+#[test]
+fn generate_then_replay() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let args = [
+        "generate",
+        "p.csv",
+        "--scenario",
+        "s.yaml",
+        "--per-day",
+        "5000",
+        "--participants",
+        "20",
+    ];
+    let text = stdout_ok(&run_in(d, &args));
+    assert!(text.starts_with("payments: 5,000 written to p.csv (20 participants, 1 day(s))\nscenario: s.yaml\nreplay: payment-sim run s.yaml --payments p.csv --business-day 07:00-18:00 --results results.csv\n"), "{text}");
+    let first = std::fs::read(d.join("p.csv")).unwrap();
+    stdout_ok(&run_in(d, &args));
+    assert_eq!(std::fs::read(d.join("p.csv")).unwrap(), first);
+    let run = [
+        "run",
+        "s.yaml",
+        "--payments",
+        "p.csv",
+        "--business-day",
+        "07:00-18:00",
+        "--results",
+        "r.csv",
+    ];
+    let text = stdout_ok(&run_in(d, &run));
+    assert!(
+        text.contains("results: 5,000 payments written to r.csv"),
+        "{text}"
+    );
+    let out = run_in(
+        d,
+        &[
+            "generate",
+            "x.csv",
+            "--participants",
+            "1",
+            "--business-day",
+            "7-8",
+        ],
+    );
+    assert_eq!(code(&out), 2);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: --business-day must be HH:MM-HH:MM, opening-closing (got \"7-8\")\n"
+    );
+}

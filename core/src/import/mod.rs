@@ -12,6 +12,7 @@
 //! | `feed`     | one business day at a time: check all, then append to the schedule      |
 //! | `outcomes` | each imported payment's fate, from the engine's tap                      |
 //! | `write`    | results as CSV / JSON Lines, streamed                                   |
+//! | `generate` | a realistic synthetic payments file and its scenario (deterministic)     |
 //! | `drive`    | running a simulation fed from a file                                     |
 //! | `participants` | agents created from the data (a participants file, the payments' names) |
 //!
@@ -21,6 +22,7 @@
 mod batch;
 mod drive;
 mod feed;
+mod generate;
 mod options;
 mod outcomes;
 mod participants;
@@ -34,6 +36,7 @@ mod write;
 
 pub use drive::{FedError, Finished, Importer};
 pub use feed::{FeedStats, PaymentFeed};
+pub use generate::{Generated, Synthetic};
 pub use options::{parse_delimiter, Columns, ImportOptions, OnInvalid, OnOutside, PaymentFormat};
 pub use outcomes::{Outcomes, PartOutcome, PaymentOutcome, Status};
 pub use participants::{

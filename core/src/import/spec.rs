@@ -63,8 +63,7 @@ impl FeedSpec {
     /// every problem, each at its field.
     pub fn options(&self, name: &str) -> Result<ImportOptions, SimError> {
         let mut problems = Vec::new();
-        let mut o = ImportOptions::default();
-        o.format = match self.format.as_deref() {
+        let format = match self.format.as_deref() {
             None => PaymentFormat::from_path(name),
             Some("csv") => PaymentFormat::Csv,
             Some("jsonl") => PaymentFormat::JsonLines,
@@ -75,6 +74,10 @@ impl FeedSpec {
                 ));
                 PaymentFormat::Csv
             }
+        };
+        let mut o = ImportOptions {
+            format,
+            ..ImportOptions::default()
         };
         if let Some(m) = &self.columns {
             match Columns::with_mapping(m) {
