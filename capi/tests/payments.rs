@@ -123,3 +123,66 @@ fn bad_options_and_files_are_problems_and_change_nothing() {
     unsafe { psim_sim_free(sim) };
     std::fs::remove_dir_all(d).unwrap();
 }
+
+fn schedule_payments(
+    sim: *mut psim_sim_t,
+    request: &Value,
+) -> Result<Value, (psim_status, Value)> {
+    let mut out = ptr::null_mut();
+    let req = cstring(&request.to_string());
+    let status = unsafe { psim_sim_schedule_payments(sim, req.as_ptr(), &mut out) };
+    if status == psim_status::Ok {
+        Ok(serde_json::from_str(&take(out)).unwrap())
+    } else {
+        assert!(out.is_null(), "out-parameter written on failure");
+        let report = unsafe { std::ffi::CStr::from_ptr(psim_last_error_json()) };
+        Err((status, serde_json::from_str(report.to_str().unwrap()).unwrap()))
+    }
+}
+
+/// A whole file scheduled at once: all or nothing; ids may repeat across days, not within.
+#[test]
+fn a_scheduled_file_is_all_or_nothing() {
+    let d = dir("schedule");
+    let good = d.join("good.csv");
+    std::fs::write(
+        &good,
+        "id,tick,sender,receiver,amount\nx,1,A,B,300\nx,6,A,B,200\n",
+    )
+    .unwrap();
+    let bad = d.join("bad.csv");
+    std::fs::write(
+        &bad,
+        "id,tick,sender,receiver,amount\nx,1,A,B,300\nx,2,A,B,200\ny,7,A,B,0\n",
+    )
+    .unwrap();
+    let sim = new_sim(TWO_AGENTS);
+    let before = doc(psim_sim_state, sim);
+    let (status, report) =
+        schedule_payments(sim, &serde_json::json!({"payments": bad, "name": "bad.csv"})).unwrap_err();
+    assert_eq!(status, psim_status::InvalidConfig);
+    let paths: Vec<&str> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["bad.csv:4:amount", "bad.csv:3:id"]);
+    assert_eq!(doc(psim_sim_state, sim), before, "nothing scheduled");
+    let (status, _) =
+        schedule_payments(sim, &serde_json::json!({"payments": good, "ticks": 3})).unwrap_err();
+    assert_eq!(status, psim_status::InvalidArgument);
+    let summary = schedule_payments(sim, &serde_json::json!({"payments": good})).unwrap();
+    assert_eq!(summary["payments"], 2);
+    assert_eq!(summary["rows"], 2);
+    run(sim, 10);
+    let mut balance = 0i64;
+    let b = cstring("B");
+    assert_eq!(
+        unsafe { psim_sim_agent_balance(sim, b.as_ptr(), &mut balance) },
+        psim_status::Ok
+    );
+    assert_eq!(balance, 500, "both payments arrived and settled");
+    unsafe { psim_sim_free(sim) };
+    std::fs::remove_dir_all(d).unwrap();
+}

@@ -7,7 +7,9 @@ use std::ffi::c_char;
 use std::fs::File;
 use std::io::BufWriter;
 
-use payment_sim_core::import::{run_file, FedError, FeedRequest, RejectsWriter, ResultsFormat};
+use payment_sim_core::import::{
+    run_file, schedule_file, FedError, FeedRequest, RejectsWriter, ResultsFormat,
+};
 use payment_sim_core::{Problem, SimError};
 
 use crate::documents::to_json;
@@ -95,14 +97,94 @@ pub unsafe extern "C" fn psim_sim_run_payments(
                 }
                 None => None,
             };
-            run_file(s, file, &name, opts, results, rejects, request.ticks).map_err(|e| match e {
-                FedError::Input(e) => Failure::from(SimError::from(e)),
-                FedError::Sim(e) => Failure::from(e),
-                FedError::Write(e) => Failure::from(SimError::InvalidArgument(Problem::new(
-                    "results",
-                    format!("cannot write the results or rejects: {e}"),
-                ))),
-            })
+            run_file(s, file, &name, opts, results, rejects, request.ticks).map_err(fed_failure)
+        })?;
+        let json = to_json(&summary)?;
+        unsafe { out.write_string(json) }
+    })
+}
+
+fn fed_failure(e: FedError) -> Failure {
+    match e {
+        FedError::Input(e) => Failure::from(SimError::from(e)),
+        FedError::Sim(e) => Failure::from(e),
+        FedError::Write(e) => Failure::from(SimError::InvalidArgument(Problem::new(
+            "rejects",
+            format!("cannot write the rejects: {e}"),
+        ))),
+    }
+}
+
+/// Schedule every payment of a payment file at once (a bounded upload): the whole file is
+/// read and checked, then all its payments are appended to the schedule as `payment`
+/// actions — or none.
+///
+/// - `sim`: the handle.
+/// - `request_json`: as for psim_sim_run_payments() without `results` and `ticks`
+///   (`{"payments": PATH, "name"?, "options"?, "rejects"?}`), borrowed. Duplicate ids are
+///   checked per business day; rows before the current tick or at or after the horizon are
+///   outside the simulated time.
+/// - `summary_json_out`: receives the summary (`rows`, `payments` scheduled, `skipped`,
+///   `rejected`, `rejects_written`, `first_skip`, `first_reject`; `chunks` and `ticks_run`
+///   0), owned by the caller, released with psim_string_free().
+///
+/// Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_INVALID_UTF8;
+/// PSIM_STATUS_INVALID_JSON; PSIM_STATUS_INVALID_CONFIG (an unknown or mistyped field or
+/// option, or the file breaks a rule: psim_last_error_json() lists the problems, paths
+/// `FILE:LINE:COLUMN`; nothing was scheduled); PSIM_STATUS_INVALID_ARGUMENT (`results` or
+/// `ticks` given, or a file cannot be opened or written); PSIM_STATUS_SIMULATION_FINISHED;
+/// PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
+///
+/// NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+/// any work is done, and nothing changes.
+/// Thread safety: serialised with every other call on `sim`.
+///
+/// # Safety
+/// `sim` is NULL or a live handle; `request_json` is NULL or a NUL-terminated string;
+/// `summary_json_out` is NULL or valid for a write.
+#[no_mangle]
+pub unsafe extern "C" fn psim_sim_schedule_payments(
+    sim: *mut psim_sim_t,
+    request_json: *const c_char,
+    summary_json_out: *mut *mut c_char,
+) -> psim_status {
+    const F: &str = "psim_sim_schedule_payments";
+    ffi_boundary!("psim_sim_schedule_payments", {
+        // SAFETY (all blocks): the pointer contracts documented above.
+        let handle = unsafe { PsimSim::from_ptr(F, "sim", sim) }?;
+        let text = unsafe { str_arg(F, "request_json", request_json) }?;
+        let out = out_arg(F, "summary_json_out", summary_json_out)?;
+        let request = FeedRequest::from_json(text)?;
+        for (set, field) in [
+            (request.results.is_some(), "results"),
+            (request.ticks.is_some(), "ticks"),
+        ] {
+            if set {
+                Err::<(), Failure>(Failure::from(SimError::InvalidArgument(Problem::new(
+                    field,
+                    format!("{field}: a scheduled file runs no ticks and writes no results"),
+                ))))?;
+            }
+        }
+        let name = request.file_name().to_string();
+        let opts = request.options.options(&name)?;
+        let summary = handle.with(F, |s| {
+            if s.is_finished() {
+                return Err(SimError::SimulationFinished {
+                    horizon: s.horizon(),
+                }
+                .into());
+            }
+            let file = File::open(&request.payments)
+                .map_err(|e| io_failure("payments", &request.payments, "open", &e))?;
+            let rejects = match request.rejects.as_deref() {
+                Some(p) => {
+                    let (w, f) = create("rejects", p)?;
+                    Some(RejectsWriter::new(Box::new(w), f))
+                }
+                None => None,
+            };
+            schedule_file(s, file, &name, opts, rejects).map_err(fed_failure)
         })?;
         let json = to_json(&summary)?;
         unsafe { out.write_string(json) }

@@ -55,6 +55,8 @@ pub struct PaymentFeed<R: Read> {
     first_reject: Option<String>,
     /// Rows skipped and not yet taken (`take_rejects`): at most the chunks read since.
     rejects: Vec<Reject>,
+    /// The simulation's ticks per day (set when a chunk is read).
+    ticks_per_day: u64,
 }
 
 impl<R: Read> PaymentFeed<R> {
@@ -88,6 +90,7 @@ impl<R: Read> PaymentFeed<R> {
             first_skip: None,
             first_reject: None,
             rejects: Vec::new(),
+            ticks_per_day: 1,
         })
     }
 
@@ -146,29 +149,29 @@ impl<R: Read> PaymentFeed<R> {
         self.stats.payments += chunk.len() as u64;
         self.stats.largest_chunk = self.stats.largest_chunk.max(chunk.len() as u64);
         for p in &chunk {
-            sim.schedule.insert(
-                p.tick,
-                None,
-                Entry {
-                    effect: Effect::Payment {
-                        sender: p.sender,
-                        receiver: p.receiver,
-                        amount: p.amount,
-                        deadline_offset: p.deadline_offset,
-                        priority: p.priority,
-                    },
-                    phase: Phase::Apply,
-                    window: None,
-                    repeat: None,
-                    tag: Some(p.tag),
-                },
-            );
+            sim.schedule.insert(p.tick, None, payment_entry(p, Some(p.tag)));
         }
         if let Some(o) = outcomes {
             o.expect(chunk);
         }
         sim.join_due_payments();
         Ok(())
+    }
+
+    /// Read and check the whole file and append every payment to the schedule at once — or
+    /// none, with every problem (duplicate ids are still checked per business day). For a
+    /// bounded upload (REST): memory holds the whole file. The payments carry no result tag.
+    /// Returns how many were scheduled.
+    pub fn schedule_all(&mut self, sim: &mut Simulation) -> Result<u64, ImportError> {
+        let chunk = self.read_chunk(sim, u64::MAX)?;
+        self.stats.chunks += 1;
+        self.stats.payments += chunk.len() as u64;
+        self.stats.largest_chunk = self.stats.largest_chunk.max(chunk.len() as u64);
+        for p in &chunk {
+            sim.schedule.insert(p.tick, None, payment_entry(p, None));
+        }
+        sim.join_due_payments();
+        Ok(chunk.len() as u64)
     }
 
     /// Check the rest of the file (after the horizon: every row is outside, an error or a
@@ -182,6 +185,7 @@ impl<R: Read> PaymentFeed<R> {
     /// Read and check the rows up to the first of a day after `last_day`.
     fn read_chunk(&mut self, sim: &Simulation, last_day: u64) -> Result<Vec<Payment>, ImportError> {
         let tpd = sim.ticks_per_day;
+        self.ticks_per_day = tpd;
         let mut p = Problems::new(&self.file);
         let mut chunk = Vec::new();
         let accept = |pay: Payment, _: &mut Problems, chunk: &mut Vec<Payment>| chunk.push(pay);
@@ -333,16 +337,38 @@ impl<R: Read> PaymentFeed<R> {
     /// ids: no allocation per row.
     fn duplicates(&self, chunk: &[Payment]) -> Vec<usize> {
         let mut order: Vec<u32> = (0..chunk.len() as u32).collect();
+        // Keyed by (business day, id): a chunk is one day, except in `schedule_all`.
+        let tpd = self.ticks_per_day.max(1);
+        fn key(p: &Payment, tpd: u64) -> (u64, &str) {
+            (p.tick / tpd, p.id.as_str())
+        }
         order.sort_unstable_by(|&a, &b| {
             let (a, b) = (&chunk[a as usize], &chunk[b as usize]);
-            a.id.cmp(&b.id).then(a.line.cmp(&b.line))
+            key(a, tpd).cmp(&key(b, tpd)).then(a.line.cmp(&b.line))
         });
         let mut dups: Vec<usize> = order
             .windows(2)
-            .filter(|w| chunk[w[0] as usize].id == chunk[w[1] as usize].id)
+            .filter(|w| key(&chunk[w[0] as usize], tpd) == key(&chunk[w[1] as usize], tpd))
             .map(|w| w[1] as usize)
             .collect();
         dups.sort_by_key(|&k| chunk[k].line);
         dups
+    }
+}
+
+/// A checked payment as a schedule entry (`tag`: the handle of its result, if tracked).
+fn payment_entry(p: &Payment, tag: Option<u64>) -> Entry {
+    Entry {
+        effect: Effect::Payment {
+            sender: p.sender,
+            receiver: p.receiver,
+            amount: p.amount,
+            deadline_offset: p.deadline_offset,
+            priority: p.priority,
+        },
+        phase: Phase::Apply,
+        window: None,
+        repeat: None,
+        tag,
     }
 }

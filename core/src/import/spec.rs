@@ -266,3 +266,38 @@ impl FeedRequest {
         self.name.as_deref().unwrap_or(&self.payments)
     }
 }
+
+/// Read the whole of `reader` and append every payment to `sim`'s schedule at once, or none
+/// with every problem (`PaymentFeed::schedule_all`: for a bounded upload). The skipped rows
+/// go to `rejects`. No per-payment results are tracked: the payments are scheduled actions.
+pub fn schedule_file<R: Read>(
+    sim: &mut Simulation,
+    reader: R,
+    name: &str,
+    opts: ImportOptions,
+    rejects: Option<RejectsWriter>,
+) -> Result<FedSummary, FedError> {
+    let mut feed = PaymentFeed::open(reader, name, opts)?;
+    feed.schedule_all(sim)?;
+    let rejects_written = match rejects {
+        Some(mut w) => {
+            w.write(&feed.take_rejects()).map_err(FedError::Write)?;
+            Some(w.finish().map_err(FedError::Write)?)
+        }
+        None => None,
+    };
+    let s = feed.stats();
+    Ok(FedSummary {
+        rows: s.rows,
+        payments: s.payments,
+        skipped: s.skipped,
+        rejected: s.rejected,
+        chunks: 0,
+        ticks_run: 0,
+        finished: sim.is_finished(),
+        results_written: None,
+        rejects_written,
+        first_skip: feed.first_skip().map(str::to_string),
+        first_reject: feed.first_reject().map(str::to_string),
+    })
+}

@@ -498,6 +498,17 @@ class Orchestrator:
 
         return run_payments(lambda request: self._call_json(lib.psim_sim_run_payments, request), payments, **options)
 
+    def schedule_payments(self, payments, **options) -> dict:
+        """Read the whole of ``payments`` (as :meth:`run_payments` takes it, with its reading
+        options and ``rejects``) and schedule all its payments at once, or none: a file breaking
+        a rule raises :class:`InvalidConfigError` listing every problem. Nothing runs and no
+        results are tracked; the core's summary (``rows``, ``payments``, ``skipped``, …)."""
+        from .payments import schedule_payments
+
+        return schedule_payments(
+            lambda request: self._call_json(lib.psim_sim_schedule_payments, request), payments, **options
+        )
+
     # -- the run report (psim_sim_report_html; the same page as `payment-sim report`) --
 
     def report_html(self, top: int = 10, source: str | None = None) -> str:

@@ -100,6 +100,51 @@ def _read(path: str, dtypes: dict):
     return pandas.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""], dtype_backend="numpy_nullable")
 
 
+def _source(payments: Any, scratch: str, options: dict, name: str | None) -> tuple[str, str | None]:
+    """The file the core reads for ``payments`` (a table written as CSV into ``scratch``), and
+    its name in problems."""
+    if isinstance(payments, (str, os.PathLike)):
+        path = os.fspath(payments)
+        if not path.lower().endswith(".parquet"):
+            return path, name
+        pa = _pyarrow("a Parquet payments file")
+        try:
+            table = pa.parquet.read_table(path)
+        except (OSError, pa.ArrowInvalid) as e:
+            raise ValueError(f"{path}: not a readable Parquet file: {e}") from None
+        name = name or path
+    else:
+        table = payments
+        name = name or "table"
+    source = os.path.join(scratch, "payments.csv")
+    _table_to_csv(table, source)
+    options.setdefault("format", "csv")
+    return source, name
+
+
+def schedule_payments(
+    call,
+    payments: Any,
+    *,
+    rejects: str | os.PathLike | None = None,
+    name: str | None = None,
+    columns: str | Mapping[str, str] | None = None,
+    **options: Any,
+) -> dict:
+    """See :meth:`Orchestrator.schedule_payments`."""
+    with tempfile.TemporaryDirectory(prefix="psim-payments-") as scratch:
+        source, name = _source(payments, scratch, options, name)
+        mapping = _columns(columns)
+        if mapping is not None:
+            options["columns"] = mapping
+        request: dict[str, Any] = {"payments": source, "options": options}
+        if name is not None:
+            request["name"] = name
+        if rejects is not None:
+            request["rejects"] = os.fspath(rejects)
+        return call(json.dumps(request).encode("utf-8"))
+
+
 def run_payments(
     call,
     payments: Any,
@@ -113,25 +158,7 @@ def run_payments(
 ) -> PaymentRun:
     """See :meth:`Orchestrator.run_payments`; ``call(request_bytes)`` is the native call."""
     scratch = tempfile.TemporaryDirectory(prefix="psim-payments-")
-    if isinstance(payments, (str, os.PathLike)):
-        path = os.fspath(payments)
-        if path.lower().endswith(".parquet"):
-            pa = _pyarrow("a Parquet payments file")
-            try:
-                table = pa.parquet.read_table(path)
-            except (OSError, pa.ArrowInvalid) as e:
-                raise ValueError(f"{path}: not a readable Parquet file: {e}") from None
-            source = os.path.join(scratch.name, "payments.csv")
-            _table_to_csv(table, source)
-            options.setdefault("format", "csv")
-            name = name or path
-        else:
-            source = path
-    else:
-        source = os.path.join(scratch.name, "payments.csv")
-        _table_to_csv(payments, source)
-        options.setdefault("format", "csv")
-        name = name or "table"
+    source, name = _source(payments, scratch.name, options, name)
     mapping = _columns(columns)
     if mapping is not None:
         options["columns"] = mapping
