@@ -124,10 +124,7 @@ fn bad_options_and_files_are_problems_and_change_nothing() {
     std::fs::remove_dir_all(d).unwrap();
 }
 
-fn schedule_payments(
-    sim: *mut psim_sim_t,
-    request: &Value,
-) -> Result<Value, (psim_status, Value)> {
+fn schedule_payments(sim: *mut psim_sim_t, request: &Value) -> Result<Value, (psim_status, Value)> {
     let mut out = ptr::null_mut();
     let req = cstring(&request.to_string());
     let status = unsafe { psim_sim_schedule_payments(sim, req.as_ptr(), &mut out) };
@@ -136,7 +133,10 @@ fn schedule_payments(
     } else {
         assert!(out.is_null(), "out-parameter written on failure");
         let report = unsafe { std::ffi::CStr::from_ptr(psim_last_error_json()) };
-        Err((status, serde_json::from_str(report.to_str().unwrap()).unwrap()))
+        Err((
+            status,
+            serde_json::from_str(report.to_str().unwrap()).unwrap(),
+        ))
     }
 }
 
@@ -158,8 +158,11 @@ fn a_scheduled_file_is_all_or_nothing() {
     .unwrap();
     let sim = new_sim(TWO_AGENTS);
     let before = doc(psim_sim_state, sim);
-    let (status, report) =
-        schedule_payments(sim, &serde_json::json!({"payments": bad, "name": "bad.csv"})).unwrap_err();
+    let (status, report) = schedule_payments(
+        sim,
+        &serde_json::json!({"payments": bad, "name": "bad.csv"}),
+    )
+    .unwrap_err();
     assert_eq!(status, psim_status::InvalidConfig);
     let paths: Vec<&str> = report["problems"]
         .as_array()

@@ -189,8 +189,9 @@ pub struct RunArgs {
     pub timeseries_every: u64,
     /// The payments: CSV or JSON Lines, read a business day at a time as the run advances
     /// (columns id, tick or time, sender, receiver, amount, optional priority, deadline).
-    /// Not with --record: a recording does not hold the file yet.
-    #[arg(long, value_name = "FILE", conflicts_with = "record")]
+    /// With --record, the recording names the file (path and digest) and replay reads it
+    /// again.
+    #[arg(long, value_name = "FILE")]
     pub payments: Option<PathBuf>,
     /// The payments file's format (default: from its extension, .jsonl/.ndjson or CSV).
     #[arg(long, value_enum, value_name = "FORMAT", requires = "payments")]

@@ -7,14 +7,16 @@ use std::io::{BufWriter, Read};
 use std::path::PathBuf;
 
 use payment_sim_core::import::{
-    add_participants as add, read_participants, FedError, FeedSpec, ImportOptions, Importer,
-    NewBalance, NewParticipants, PaymentFeed, RejectsWriter, ResultsFormat, ResultsWriter,
+    add_participants as add, read_participants, sha256_of, FedError, FeedSpec, ImportOptions,
+    Importer, NewBalance, NewParticipants, PaymentFeed, RejectsWriter, ResultsFormat,
+    ResultsWriter,
 };
 use payment_sim_core::Simulation;
 use payment_sim_core::SimulationConfig;
 
 use crate::error::{CliError, CliResult};
 use crate::format::count;
+use crate::recording::RecordedPayments;
 use crate::{OutsideChoice, PaymentsFormat, RunArgs};
 
 /// A run fed from a payments file.
@@ -23,16 +25,23 @@ pub struct Fed {
     file: PathBuf,
     results: Option<PathBuf>,
     rejects: Option<PathBuf>,
+    /// What a recording of the run holds of the file (with `--record`).
+    recorded: Option<RecordedPayments>,
 }
 
 /// The reading options: the flags as text, read by the core (`FeedSpec`), which words the
 /// problems; the CLI names the flags.
 fn options(args: &RunArgs, file: &str) -> Result<ImportOptions, CliError> {
+    spec(args).options(file).map_err(flag_problems)
+}
+
+/// The reading flags as the core's `FeedSpec`.
+fn spec(args: &RunArgs) -> FeedSpec {
     let choice = |c: OutsideChoice| match c {
         OutsideChoice::Error => "error".to_string(),
         OutsideChoice::Skip => "skip".to_string(),
     };
-    let spec = FeedSpec {
+    FeedSpec {
         format: args.payments_format.map(|f| match f {
             PaymentsFormat::Csv => "csv".to_string(),
             PaymentsFormat::Jsonl => "jsonl".to_string(),
@@ -44,8 +53,7 @@ fn options(args: &RunArgs, file: &str) -> Result<ImportOptions, CliError> {
         start_date: args.start_date.clone(),
         on_outside: Some(choice(args.on_outside)),
         on_invalid: Some(choice(args.on_invalid)),
-    };
-    spec.options(file).map_err(flag_problems)
+    }
 }
 
 /// The core's problems of options given as flags: each named by its flag (`business_day` →
@@ -152,6 +160,18 @@ pub fn open(args: &RunArgs, sim: &mut Simulation) -> Result<Option<Fed>, CliErro
     };
     let name = path.display().to_string();
     let opts = options(args, &name)?;
+    // A recording names the file by its digest (one more read of it, only with --record).
+    let recorded = match &args.record {
+        Some(_) => {
+            let file = File::open(path).map_err(|e| CliError::read(path, &e))?;
+            Some(RecordedPayments {
+                path: name.clone(),
+                sha256: sha256_of(file).map_err(|e| CliError::read(path, &e))?,
+                options: spec(args),
+            })
+        }
+        None => None,
+    };
     let file = File::open(path).map_err(|e| CliError::read(path, &e))?;
     let reader: Box<dyn Read> = Box::new(file);
     let feed = PaymentFeed::open(reader, &name, opts)
@@ -186,10 +206,16 @@ pub fn open(args: &RunArgs, sim: &mut Simulation) -> Result<Option<Fed>, CliErro
         file: path.clone(),
         results: args.results.clone(),
         rejects: args.rejects.clone(),
+        recorded,
     }))
 }
 
 impl Fed {
+    /// The file as a recording of the run names it (with `--record`).
+    pub fn recorded(&self) -> Option<&RecordedPayments> {
+        self.recorded.as_ref()
+    }
+
     /// Run `ticks` ticks, feeding the file.
     pub fn run(&mut self, sim: &mut Simulation, ticks: u64) -> CliResult {
         self.importer.run(sim, ticks).map_err(|e| {

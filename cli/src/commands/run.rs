@@ -175,10 +175,11 @@ pub fn run(args: RunArgs, out: Output) -> CliResult {
         session::start(path, &sim, out.lock_timeout)?;
     }
     if let Some(path) = &args.record {
-        write_atomic(
-            path,
-            Recording::capture(&sim, Vec::new()).to_json().as_bytes(),
-        )?;
+        let mut recording = Recording::capture(&sim, Vec::new());
+        if let Some(p) = fed.as_ref().and_then(|f| f.recorded()) {
+            recording = recording.with_payments(p.clone());
+        }
+        write_atomic(path, recording.to_json().as_bytes())?;
     }
     let samples = match &args.timeseries {
         Some(path) => Some(crate::timeseries_out::write(path, &sim)?),

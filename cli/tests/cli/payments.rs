@@ -197,27 +197,57 @@ fn skipping_counts_and_a_bad_later_day_stops_before_it() {
     assert!(stderr.starts_with("error: the payments file stopped the run at tick 11 (nothing of the rejected day was applied): p.csv line 3, column \"amount\": the amount must be positive (got 0)"), "{stderr}");
 }
 
-/// A recording does not hold the payments file yet: asking for one is refused up front.
+/// A recording of a fed run names the file by path and digest; replay reads it again and
+/// verifies the events; a changed file is refused.
 #[test]
-fn a_recording_of_a_fed_run_is_refused() {
-    let out = crate::support::run(&[
+fn a_fed_run_is_recorded_and_replayed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    scenario_in(d);
+    std::fs::copy(root().join(PAYMENTS), d.join("p.csv")).unwrap();
+    let args = [
         "run",
-        SCENARIO,
+        "scenario.yaml",
         "--payments",
-        PAYMENTS,
+        "p.csv",
         "--business-day",
         "07:00-18:00",
+        "--event-recording",
+        "full",
         "--record",
-        "r.json",
-    ]);
+        "rec.json",
+    ];
+    let text = stdout_ok(&run_in(d, &args));
+    assert!(text.contains("recording: rec.json"), "{text}");
+    let rec: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("rec.json")).unwrap()).unwrap();
+    assert_eq!(rec["schema_version"], 4);
+    assert_eq!(rec["payments"]["path"], "p.csv");
+    assert_eq!(rec["payments"]["options"]["business_day"], "07:00-18:00");
+    assert!(rec["events"].as_array().unwrap().len() > 10);
+    let text = stdout_ok(&run_in(d, &["replay", "rec.json"]));
+    assert!(text.starts_with("Replay of rec.json: identical"), "{text}");
+    // A changed file is refused before anything runs.
+    let changed = std::fs::read_to_string(d.join("p.csv"))
+        .unwrap()
+        .replace("30000", "30001");
+    std::fs::write(d.join("p.csv"), changed).unwrap();
+    let out = run_in(d, &["replay", "rec.json"]);
     assert_eq!(code(&out), 2);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.starts_with(
-            "error: the argument '--payments <FILE>' cannot be used with '--record <FILE>'"
+            "error: rec.json: the payments file p.csv has changed since the run was recorded"
         ),
         "{stderr}"
     );
+    // Version 3 cannot hold a payments file.
+    let mut old = rec.clone();
+    old["schema_version"] = serde_json::Value::from(3);
+    std::fs::write(d.join("old.json"), old.to_string()).unwrap();
+    let out = run_in(d, &["replay", "old.json"]);
+    assert_eq!(code(&out), 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("has no `payments` (added in version 4)"));
 }
 
 /// Participants from the data: the example's three banks from a one-bank scenario, by a

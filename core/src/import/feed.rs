@@ -149,7 +149,8 @@ impl<R: Read> PaymentFeed<R> {
         self.stats.payments += chunk.len() as u64;
         self.stats.largest_chunk = self.stats.largest_chunk.max(chunk.len() as u64);
         for p in &chunk {
-            sim.schedule.insert(p.tick, None, payment_entry(p, Some(p.tag)));
+            sim.schedule
+                .insert(p.tick, None, payment_entry(p, Some(p.tag)));
         }
         if let Some(o) = outcomes {
             o.expect(chunk);

@@ -44,6 +44,6 @@ pub use participants::{
 };
 pub use problems::{ImportError, MAX_LISTED};
 pub use rejects::{Reject, RejectKind, RejectsWriter, REJECT_COLUMNS};
-pub use spec::{run_file, schedule_file, FedSummary, FeedRequest, FeedSpec};
+pub use spec::{run_file, schedule_file, sha256_of, FedSummary, FeedRequest, FeedSpec};
 pub use time::TimeMapping;
 pub use write::{ResultsFormat, ResultsWriter, RESULT_COLUMNS};

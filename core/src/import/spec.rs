@@ -301,3 +301,24 @@ pub fn schedule_file<R: Read>(
         first_reject: feed.first_reject().map(str::to_string),
     })
 }
+
+/// `sha256:<64 hex digits>` of everything `r` holds, read in blocks (a recording of a fed run
+/// names its payments file by it, and a replay refuses a file that changed).
+pub fn sha256_of<R: Read>(mut r: R) -> std::io::Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = r.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    let hex: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok(format!("sha256:{hex}"))
+}

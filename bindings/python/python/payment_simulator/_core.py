@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import _loader
-from ._json import dumps, utf8
+from ._json import dumps, dumps_value, utf8
 from .config.model import SimulationConfig, read_config_file, with_source
 from .errors import (
     STATUS_EXCEPTIONS,
@@ -313,7 +313,8 @@ class Orchestrator:
         name each (``[3].amount``), and nothing is submitted. Returns the ids, in order."""
         if isinstance(txs, (str, bytes, Mapping)):
             raise TypeError("submit_many takes a list of transactions")
-        items = [dumps(tx, InvalidArgumentError, f"transaction {i}") for i, tx in enumerate(txs)]
+        # Items go to the core as they are: it names one that is not a transaction (``[2]``).
+        items = [dumps_value(tx, InvalidArgumentError, f"transaction {i}") for i, tx in enumerate(txs)]
         return self._call_json(lib.psim_sim_submit_many, b"[" + b",".join(items) + b"]")
 
     # -- beyond the seed --

@@ -99,3 +99,14 @@ def test_an_upload_survives_a_restart(make_client, tmp_path):
     reopened.post(f"/simulations/{sim}/run?ticks=18")
     balances = {a["id"]: a["balance"] for a in reopened.get(f"/simulations/{sim}/state").json()["agents"]}
     assert balances == {"BANK_A": 9_800, "BANK_B": 10_100, "BANK_C": 10_100}
+
+
+def test_a_batch_of_anything_is_the_cores_422(client, error_of):
+    sim = new(client)
+    for body in ("- - null\n  - null\n", "- 3\n- true\n", "- {sender: BANK_A, receiver: BANK_B, amount: .nan}\n"):
+        response = client.post(
+            f"/simulations/{sim}/transactions/batch", content=body, headers={"Content-Type": "application/yaml"}
+        )
+        assert response.status_code == 422, (body, response.text)
+    error = error_of(client.post(f"/simulations/{sim}/transactions/batch", json=[None]), 422, "invalid_config")
+    assert [f["field"] for f in error["fields"]] == ["[0]"]
