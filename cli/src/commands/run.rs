@@ -172,6 +172,12 @@ pub fn run(args: RunArgs, out: Output) -> CliResult {
         );
     }
     if let Some(path) = &args.save_state {
+        if fed.is_some() && !sim.is_finished() {
+            // A state file holds what the schedule holds, not the file's read position.
+            eprintln!(
+                "warning: the state file holds the payments scheduled so far; `tick` on it does not read the payments file further"
+            );
+        }
         session::start(path, &sim, out.lock_timeout)?;
     }
     if let Some(path) = &args.record {

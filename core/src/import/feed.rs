@@ -188,7 +188,9 @@ impl<R: Read> PaymentFeed<R> {
         let tpd = sim.ticks_per_day;
         self.ticks_per_day = tpd;
         let mut p = Problems::new(&self.file);
-        let mut chunk = Vec::new();
+        // Days are alike in size: the largest so far saves the growth copies of a big day
+        // (the profile showed memmove of the checked rows at a tenth of the load time).
+        let mut chunk = Vec::with_capacity(self.stats.largest_chunk as usize);
         let accept = |pay: Payment, _: &mut Problems, chunk: &mut Vec<Payment>| chunk.push(pay);
         if let Some((day, problems)) = self.ahead_bad.take() {
             if day > last_day {
