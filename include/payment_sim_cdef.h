@@ -612,6 +612,73 @@ psim_status psim_sim_debug_panic(psim_sim_t *sim);
 psim_status psim_sim_submit_many(psim_sim_t *sim, const char *txs_json, char **ids_json_out);
 
 /**
+ * Run a simulation fed from a payment file.
+ *
+ * - `sim`: the handle.
+ * - `request_json`: `{"payments": PATH, "name"?: TEXT, "options"?: {"format", "columns",
+ *   "delimiter", "business_day", "tick_seconds", "start_date", "on_outside",
+ *   "on_invalid"}, "results"?: PATH, "rejects"?: PATH, "ticks"?: N}` (docs/model.md §
+ *   Payment files), borrowed. The file is read a business day at a time as the run
+ *   advances, for `ticks` ticks or to the horizon.
+ * - `summary_json_out`: receives `{"rows", "payments", "skipped", "rejected", "chunks",
+ *   "ticks_run", "finished", "results_written", "rejects_written", "first_skip",
+ *   "first_reject"}`, owned by the caller, released with psim_string_free().
+ *
+ * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_INVALID_UTF8;
+ * PSIM_STATUS_INVALID_JSON; PSIM_STATUS_INVALID_CONFIG (an unknown or mistyped field or
+ * option, or the file breaks a rule: psim_last_error_json() lists the problems, each with
+ * the path `FILE:LINE:COLUMN`; a file rejected up front — header or first business day —
+ * changed nothing, a bad later day stopped the run at that day's start);
+ * PSIM_STATUS_INVALID_ARGUMENT (a file cannot be opened, created or written: the path
+ * `payments`, `results` or `rejects`); PSIM_STATUS_SIMULATION_FINISHED; PSIM_STATUS_POISONED;
+ * PSIM_STATUS_PANIC.
+ *
+ * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+ * any work is done, and nothing changes.
+ * Thread safety: serialised with every other call on `sim` (the whole run holds the lock).
+ *
+ * # Safety
+ * `sim` is NULL or a live handle; `request_json` is NULL or a NUL-terminated string;
+ * `summary_json_out` is NULL or valid for a write.
+ */
+psim_status psim_sim_run_payments(psim_sim_t *sim,
+                                  const char *request_json,
+                                  char **summary_json_out);
+
+/**
+ * Schedule every payment of a payment file at once (a bounded upload): the whole file is
+ * read and checked, then all its payments are appended to the schedule as `payment`
+ * actions — or none.
+ *
+ * - `sim`: the handle.
+ * - `request_json`: as for psim_sim_run_payments() without `results` and `ticks`
+ *   (`{"payments": PATH, "name"?, "options"?, "rejects"?}`), borrowed. Duplicate ids are
+ *   checked per business day; rows before the current tick or at or after the horizon are
+ *   outside the simulated time.
+ * - `summary_json_out`: receives the summary (`rows`, `payments` scheduled, `skipped`,
+ *   `rejected`, `rejects_written`, `first_skip`, `first_reject`; `chunks` and `ticks_run`
+ *   0), owned by the caller, released with psim_string_free().
+ *
+ * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_INVALID_UTF8;
+ * PSIM_STATUS_INVALID_JSON; PSIM_STATUS_INVALID_CONFIG (an unknown or mistyped field or
+ * option, or the file breaks a rule: psim_last_error_json() lists the problems, paths
+ * `FILE:LINE:COLUMN`; nothing was scheduled); PSIM_STATUS_INVALID_ARGUMENT (`results` or
+ * `ticks` given, or a file cannot be opened or written); PSIM_STATUS_SIMULATION_FINISHED;
+ * PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
+ *
+ * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+ * any work is done, and nothing changes.
+ * Thread safety: serialised with every other call on `sim`.
+ *
+ * # Safety
+ * `sim` is NULL or a live handle; `request_json` is NULL or a NUL-terminated string;
+ * `summary_json_out` is NULL or valid for a write.
+ */
+psim_status psim_sim_schedule_payments(psim_sim_t *sim,
+                                       const char *request_json,
+                                       char **summary_json_out);
+
+/**
  * Release a string returned by this library (JSON documents, transaction ids).
  *
  * Ownership: takes back ownership of `s`, which must have come from an out-parameter of a

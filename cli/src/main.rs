@@ -91,7 +91,7 @@ impl Output {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run a scenario (the whole horizon or --ticks N) and print a summary.
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Check scenario files; print every problem with its field path (exit 2 when any).
     Validate(ValidateArgs),
     /// Create a simulation from a scenario and save its state file.
@@ -116,6 +116,8 @@ enum Command {
     Report(ReportArgs),
     /// Run an experiment: a base scenario swept over axes and seeds (docs/experiments.md).
     Sweep(SweepArgs),
+    /// Write a realistic synthetic payments file (and a scenario replaying it).
+    Generate(commands::generate::GenerateArgs),
 }
 
 /// `report` (docs/cli.md § report).
@@ -189,8 +191,9 @@ pub struct RunArgs {
     pub timeseries_every: u64,
     /// The payments: CSV or JSON Lines, read a business day at a time as the run advances
     /// (columns id, tick or time, sender, receiver, amount, optional priority, deadline).
-    /// Not with --record: a recording does not hold the file yet.
-    #[arg(long, value_name = "FILE", conflicts_with = "record")]
+    /// With --record, the recording names the file (path and digest) and replay reads it
+    /// again.
+    #[arg(long, value_name = "FILE")]
     pub payments: Option<PathBuf>,
     /// The payments file's format (default: from its extension, .jsonl/.ndjson or CSV).
     #[arg(long, value_enum, value_name = "FORMAT", requires = "payments")]
@@ -226,6 +229,35 @@ pub struct RunArgs {
     /// to FILE: CSV, or JSON Lines (.jsonl).
     #[arg(long, value_name = "FILE", requires = "payments")]
     pub results: Option<PathBuf>,
+    /// Participants to add to the scenario: CSV with columns id, optional balance and credit
+    /// (cents; an empty cell takes --participant-balance / --participant-credit).
+    #[arg(long, value_name = "FILE", requires = "payments")]
+    pub participants: Option<PathBuf>,
+    /// Add every sender and receiver of the payments file that is not an agent yet.
+    #[arg(long, requires = "payments")]
+    pub create_participants: bool,
+    /// Opening balance of an added participant: cents, or times_upper_bound:X,
+    /// times_lower_bound:X, between_bounds:A (its liquidity bounds from a first pass over
+    /// the file).
+    #[arg(long, value_name = "VALUE", requires = "payments")]
+    pub participant_balance: Option<String>,
+    /// Credit line of an added participant, in cents (default 0).
+    #[arg(long, value_name = "CENTS", requires = "payments")]
+    pub participant_credit: Option<i64>,
+    /// Rows that break a rule (bad amount, unknown participant, duplicate id, a row that
+    /// cannot be read but the next can): an error that rejects their day, or skipped,
+    /// counted and listed in --rejects.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "WHAT",
+        default_value = "error",
+        requires = "payments"
+    )]
+    pub on_invalid: OutsideChoice,
+    /// Write every skipped row (line, id, kind, reason) to FILE: CSV, or JSON Lines (.jsonl).
+    #[arg(long, value_name = "FILE", requires = "payments")]
+    pub rejects: Option<PathBuf>,
 }
 
 /// Payment file formats (`run --payments-format`).
@@ -426,7 +458,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
     }
     match cli.command {
         Command::Stress(args) => commands::stress::run(args, out),
-        Command::Run(args) => commands::run::run(args, out),
+        Command::Run(args) => commands::run::run(*args, out),
         Command::Validate(args) => commands::validate::validate(args, out),
         Command::Create(args) => commands::step::create(args, out),
         Command::Tick(args) => commands::step::tick(args, out),
@@ -438,6 +470,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Replay(args) => commands::replay::replay(args, out),
         Command::Report(args) => commands::report::report(args, out),
         Command::Sweep(args) => commands::sweep::run_sweep(args, out),
+        Command::Generate(args) => commands::generate::generate(args),
     }
 }
 

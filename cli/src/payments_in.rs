@@ -7,13 +7,16 @@ use std::io::{BufWriter, Read};
 use std::path::PathBuf;
 
 use payment_sim_core::import::{
-    parse_delimiter, time, Columns, FedError, ImportOptions, Importer, OnOutside, PaymentFeed,
-    PaymentFormat, ResultsFormat, ResultsWriter, TimeMapping,
+    add_participants as add, read_participants, sha256_of, FedError, FeedSpec, ImportOptions,
+    Importer, NewBalance, NewParticipants, PaymentFeed, RejectsWriter, ResultsFormat,
+    ResultsWriter,
 };
 use payment_sim_core::Simulation;
+use payment_sim_core::SimulationConfig;
 
 use crate::error::{CliError, CliResult};
 use crate::format::count;
+use crate::recording::RecordedPayments;
 use crate::{OutsideChoice, PaymentsFormat, RunArgs};
 
 /// A run fed from a payments file.
@@ -21,51 +24,53 @@ pub struct Fed {
     importer: Importer<Box<dyn Read>, BufWriter<File>>,
     file: PathBuf,
     results: Option<PathBuf>,
+    rejects: Option<PathBuf>,
+    /// What a recording of the run holds of the file (with `--record`).
+    recorded: Option<RecordedPayments>,
 }
 
+/// The reading options: the flags as text, read by the core (`FeedSpec`), which words the
+/// problems; the CLI names the flags.
 fn options(args: &RunArgs, file: &str) -> Result<ImportOptions, CliError> {
-    let bad = |p: payment_sim_core::Problem| CliError::input(p.message);
-    let format = match args.payments_format {
-        Some(PaymentsFormat::Csv) => PaymentFormat::Csv,
-        Some(PaymentsFormat::Jsonl) => PaymentFormat::JsonLines,
-        None => PaymentFormat::from_path(file),
+    spec(args).options(file).map_err(flag_problems)
+}
+
+/// The reading flags as the core's `FeedSpec`.
+fn spec(args: &RunArgs) -> FeedSpec {
+    let choice = |c: OutsideChoice| match c {
+        OutsideChoice::Error => "error".to_string(),
+        OutsideChoice::Skip => "skip".to_string(),
     };
-    let columns = match &args.columns {
-        Some(m) => Columns::with_mapping(m).map_err(bad)?,
-        None => Columns::default(),
-    };
-    let time = match &args.business_day {
-        None => None,
-        Some(s) => {
-            let (opening, closing) = TimeMapping::parse_session(s).ok_or_else(|| {
-                CliError::input(format!(
-                    "--business-day must be HH:MM-HH:MM, opening-closing (got {s:?})"
-                ))
-            })?;
-            let start_date = match &args.start_date {
-                None => None,
-                Some(d) => Some(time::parse_date(d).ok_or_else(|| {
-                    CliError::input(format!("--start-date must be YYYY-MM-DD (got {d:?})"))
-                })?),
-            };
-            Some(TimeMapping {
-                opening,
-                closing,
-                tick_seconds: args.tick_seconds.map(|s| s as i64),
-                start_date,
-            })
-        }
-    };
-    Ok(ImportOptions {
-        format,
-        columns,
-        delimiter: parse_delimiter(&args.delimiter).map_err(bad)?,
-        time,
-        on_outside: match args.on_outside {
-            OutsideChoice::Error => OnOutside::Error,
-            OutsideChoice::Skip => OnOutside::Skip,
-        },
-    })
+    FeedSpec {
+        format: args.payments_format.map(|f| match f {
+            PaymentsFormat::Csv => "csv".to_string(),
+            PaymentsFormat::Jsonl => "jsonl".to_string(),
+        }),
+        columns: args.columns.clone(),
+        delimiter: Some(args.delimiter.clone()),
+        business_day: args.business_day.clone(),
+        tick_seconds: args.tick_seconds,
+        start_date: args.start_date.clone(),
+        on_outside: Some(choice(args.on_outside)),
+        on_invalid: Some(choice(args.on_invalid)),
+    }
+}
+
+/// The core's problems of options given as flags: each named by its flag (`business_day` →
+/// `--business-day`).
+pub fn flag_problems(e: payment_sim_core::SimError) -> CliError {
+    let lines: Vec<String> = e
+        .problems()
+        .iter()
+        .map(|p| {
+            let flag = format!("--{}", p.path.replace('_', "-"));
+            match p.message.strip_prefix(p.path.as_str()) {
+                Some(rest) => format!("{flag}{rest}"),
+                None => format!("{flag}: {}", p.message),
+            }
+        })
+        .collect();
+    CliError::input(lines.join("\n"))
 }
 
 fn input_error(context: &str, e: FedError) -> CliError {
@@ -86,6 +91,68 @@ fn input_error(context: &str, e: FedError) -> CliError {
     }
 }
 
+/// `--participants`, `--create-participants`: add the participants from the data to
+/// `config` (the core reads both files); the note for the summary, if any was asked for.
+pub fn add_participants(
+    args: &RunArgs,
+    config: &mut SimulationConfig,
+) -> Result<Option<String>, CliError> {
+    let Some(path) = &args.payments else {
+        return Ok(None);
+    };
+    if args.participants.is_none() && !args.create_participants {
+        if args.participant_balance.is_some() || args.participant_credit.is_some() {
+            return Err(CliError::input(
+                "--participant-balance and --participant-credit apply to added participants: give --participants FILE or --create-participants",
+            ));
+        }
+        return Ok(None);
+    }
+    let bad = |p: payment_sim_core::Problem| CliError::input(p.message);
+    let new = NewParticipants {
+        from_payments: args.create_participants,
+        balance: match &args.participant_balance {
+            Some(v) => NewBalance::parse(v).map_err(bad)?,
+            None => NewBalance::default(),
+        },
+        credit: args.participant_credit.unwrap_or(0),
+    };
+    let (listed, listed_name) = match &args.participants {
+        Some(p) => {
+            let name = p.display().to_string();
+            let file = File::open(p).map_err(|e| CliError::read(p, &e))?;
+            let rows = read_participants(file, &name, b',')
+                .map_err(|e| input_error("invalid participants file", FedError::Input(e)))?;
+            (rows, name)
+        }
+        None => (Vec::new(), String::new()),
+    };
+    let name = path.display().to_string();
+    let opts = options(args, &name)?;
+    let mut open = || File::open(path);
+    let added = add(config, &listed, &listed_name, &new, &mut open, &name, &opts)
+        .map_err(|e| input_error("cannot add the participants", e))?;
+    let mut from = Vec::new();
+    if !listed_name.is_empty() {
+        from.push(format!("{} from {listed_name}", count(added.listed as u64)));
+    }
+    if args.create_participants {
+        from.push(format!("{} found in {name}", count(added.found as u64)));
+    }
+    let mut note = format!(
+        "participants added: {} ({})",
+        count((added.listed + added.found) as u64),
+        from.join(", ")
+    );
+    if added.from_bounds > 0 {
+        note.push_str(&format!(
+            "; {} balances from the liquidity bounds of a first pass",
+            count(added.from_bounds as u64)
+        ));
+    }
+    Ok(Some(note))
+}
+
 /// Open `--payments` (and `--results`) and load the first business day, or `None`.
 pub fn open(args: &RunArgs, sim: &mut Simulation) -> Result<Option<Fed>, CliError> {
     let Some(path) = &args.payments else {
@@ -93,6 +160,18 @@ pub fn open(args: &RunArgs, sim: &mut Simulation) -> Result<Option<Fed>, CliErro
     };
     let name = path.display().to_string();
     let opts = options(args, &name)?;
+    // A recording names the file by its digest (one more read of it, only with --record).
+    let recorded = match &args.record {
+        Some(_) => {
+            let file = File::open(path).map_err(|e| CliError::read(path, &e))?;
+            Some(RecordedPayments {
+                path: name.clone(),
+                sha256: sha256_of(file).map_err(|e| CliError::read(path, &e))?,
+                options: spec(args),
+            })
+        }
+        None => None,
+    };
     let file = File::open(path).map_err(|e| CliError::read(path, &e))?;
     let reader: Box<dyn Read> = Box::new(file);
     let feed = PaymentFeed::open(reader, &name, opts)
@@ -108,16 +187,35 @@ pub fn open(args: &RunArgs, sim: &mut Simulation) -> Result<Option<Fed>, CliErro
         }
         None => None,
     };
-    let importer =
+    let rejects = match &args.rejects {
+        Some(r) => {
+            let f = File::create(r).map_err(|e| CliError::write(r, &e))?;
+            let format = ResultsFormat::from_path(&r.display().to_string());
+            Some(RejectsWriter::new(
+                Box::new(BufWriter::with_capacity(1 << 16, f)),
+                format,
+            ))
+        }
+        None => None,
+    };
+    let mut importer =
         Importer::start(sim, feed, results).map_err(|e| input_error("invalid payments file", e))?;
+    importer.rejects = rejects;
     Ok(Some(Fed {
         importer,
         file: path.clone(),
         results: args.results.clone(),
+        rejects: args.rejects.clone(),
+        recorded,
     }))
 }
 
 impl Fed {
+    /// The file as a recording of the run names it (with `--record`).
+    pub fn recorded(&self) -> Option<&RecordedPayments> {
+        self.recorded.as_ref()
+    }
+
     /// Run `ticks` ticks, feeding the file.
     pub fn run(&mut self, sim: &mut Simulation, ticks: u64) -> CliResult {
         self.importer.run(sim, ticks).map_err(|e| {
@@ -150,6 +248,20 @@ impl Fed {
                 "payments skipped (outside the simulated time): {} (first: {})",
                 count(s.skipped),
                 done.first_skip.unwrap_or_default()
+            ));
+        }
+        if s.rejected > 0 {
+            notes.push(format!(
+                "payments skipped (invalid): {} (first: {})",
+                count(s.rejected),
+                done.first_reject.unwrap_or_default()
+            ));
+        }
+        if let (Some(path), Some(n)) = (&self.rejects, done.rejects_written) {
+            notes.push(format!(
+                "rejects: {} rows written to {}",
+                count(n),
+                path.display()
             ));
         }
         if let (Some(path), Some(n)) = (&self.results, done.results_written) {

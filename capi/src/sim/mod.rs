@@ -13,9 +13,11 @@ mod schedule;
 mod snapshots;
 // Additive exports after the first release's, in the order they were added.
 mod batch;
+mod payments;
 
 pub use batch::*;
 pub use lifecycle::*;
+pub use payments::*;
 pub use queries::*;
 pub use scalars::*;
 pub use schedule::*;

@@ -1,5 +1,6 @@
 //! One module per command family.
 
+pub mod generate;
 pub mod replay;
 pub mod report;
 pub mod run;

@@ -69,6 +69,8 @@ pub fn run(args: RunArgs, out: Output) -> CliResult {
     if let Some(level) = args.event_recording {
         config.event_recording = recording_level(level);
     }
+    // Participants from the data join the scenario's agents before the simulation is built.
+    let added = crate::payments_in::add_participants(&args, &mut config)?;
     let level = config.event_recording;
     let name = args.scenario.display().to_string();
     let mut sim = Simulation::new(config)
@@ -170,20 +172,27 @@ pub fn run(args: RunArgs, out: Output) -> CliResult {
         );
     }
     if let Some(path) = &args.save_state {
+        if fed.is_some() && !sim.is_finished() {
+            // A state file holds what the schedule holds, not the file's read position.
+            eprintln!(
+                "warning: the state file holds the payments scheduled so far; `tick` on it does not read the payments file further"
+            );
+        }
         session::start(path, &sim, out.lock_timeout)?;
     }
     if let Some(path) = &args.record {
-        write_atomic(
-            path,
-            Recording::capture(&sim, Vec::new()).to_json().as_bytes(),
-        )?;
+        let mut recording = Recording::capture(&sim, Vec::new());
+        if let Some(p) = fed.as_ref().and_then(|f| f.recorded()) {
+            recording = recording.with_payments(p.clone());
+        }
+        write_atomic(path, recording.to_json().as_bytes())?;
     }
     let samples = match &args.timeseries {
         Some(path) => Some(crate::timeseries_out::write(path, &sim)?),
         None => None,
     };
 
-    let mut notes = Vec::new();
+    let mut notes: Vec<String> = added.into_iter().collect();
     if let Some(fed) = fed {
         notes.extend(fed.finish(&mut sim)?);
     }

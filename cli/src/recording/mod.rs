@@ -30,17 +30,25 @@
 //! A recording with no scheduled actions is still written as version 2, byte for byte as
 //! before, so that older releases read it.
 //!
+//! Version 4 adds `payments` to the recording of a run fed from a payment file (`run --payments
+//! FILE --record R`): `{"path", "sha256", "options"}` — the file as given on the command line,
+//! its digest, and its reading options as the core reads them (`import::FeedSpec`). The file
+//! is not copied: a replay reads it again, after checking its digest. A recording without a
+//! payments file is written as before (version 2 or 3).
+//!
 //! Version 1 (the first release) had no `provenance`; it is still read, as written under the
 //! original semantics (version 1 of each). A recording is replayed under the semantics it
 //! records, and refused if this engine does not implement them.
 
 use serde::{Deserialize, Serialize};
 
+use payment_sim_core::import::FeedSpec;
 use payment_sim_core::{EventRecord, Provenance, Semantics, Simulation, SimulationConfig, State};
 
 use crate::appends::{Append, RecordedSubmission};
 use crate::error::{CliError, CliResult};
 
+mod fed;
 mod verify;
 
 pub use verify::{replay, replay_with};
@@ -48,12 +56,27 @@ pub use verify::{replay, replay_with};
 /// The `format` tag of a recording.
 pub const FORMAT: &str = "payment-sim-recording";
 /// The recording schema version written (and the newest read).
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 /// The oldest recording schema version read (no provenance).
 pub const OLDEST_SCHEMA_VERSION: u32 = 1;
 
 /// Version 3: `appends` in place of `submissions`, which may hold scheduled actions.
 pub const APPENDS_SCHEMA_VERSION: u32 = 3;
+
+/// Version 4: `payments`, the payment file a run was fed from.
+pub const PAYMENTS_SCHEMA_VERSION: u32 = 4;
+
+/// The payment file a recorded run was fed from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordedPayments {
+    /// The path as given to `run --payments` (relative to where `run` ran).
+    pub path: String,
+    /// `sha256:<hex>` of its bytes.
+    pub sha256: String,
+    /// Its reading options.
+    pub options: FeedSpec,
+}
 
 /// A recorded run.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,6 +104,8 @@ pub struct Recording {
     pub final_state: State,
     /// The expected event stream.
     pub events: Vec<EventRecord>,
+    /// The payment file the run was fed from (version 4).
+    pub payments: Option<RecordedPayments>,
 }
 
 /// A recording as written: `submissions` (versions 1–2) or `appends` (version 3).
@@ -102,6 +127,8 @@ struct Wire {
     events_digest: String,
     final_state: State,
     events: Vec<EventRecord>,
+    #[serde(default)]
+    payments: Option<RecordedPayments>,
 }
 
 impl Wire {
@@ -135,6 +162,7 @@ impl Wire {
             events_digest: self.events_digest,
             final_state: self.final_state,
             events: self.events,
+            payments: self.payments,
         })
     }
 }
@@ -162,7 +190,15 @@ impl Recording {
             events_digest: digest(&events),
             final_state: sim.state(),
             events,
+            payments: None,
         }
+    }
+
+    /// The recording of a run fed from `payments` (version 4).
+    pub fn with_payments(mut self, payments: RecordedPayments) -> Self {
+        self.schema_version = PAYMENTS_SCHEMA_VERSION;
+        self.payments = Some(payments);
+        self
     }
 
     /// The name of the appends in the document (for messages).
@@ -228,11 +264,15 @@ impl Recording {
             env!("CARGO_PKG_VERSION")
         );
         match (rec.schema_version, &rec.provenance) {
-            (1, None) | (2 | 3, Some(_)) => rec.into_recording(name),
+            (1..=3, _) if rec.payments.is_some() => Err(CliError::input(format!(
+                "{name} is not a valid recording: a recording of schema_version {} has no `payments` (added in version {PAYMENTS_SCHEMA_VERSION})",
+                rec.schema_version
+            ))),
+            (1, None) | (2..=4, Some(_)) => rec.into_recording(name),
             (1, Some(_)) => Err(CliError::input(format!(
                 "{name}: a recording of schema_version 1 has no provenance (it was added in version 2)"
             ))),
-            (2 | 3, None) => Err(CliError::input(format!(
+            (2..=4, None) => Err(CliError::input(format!(
                 "{name} is not a valid recording: missing field `provenance` (required from schema_version 2)"
             ))),
             (v, _) if v > SCHEMA_VERSION => Err(CliError::input(format!(
@@ -266,6 +306,8 @@ impl Recording {
             submissions: Option<Vec<&'a RecordedSubmission>>,
             #[serde(skip_serializing_if = "Option::is_none")]
             appends: Option<&'a [Append]>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            payments: Option<&'a RecordedPayments>,
             event_count: u64,
             events_digest: &'a str,
             final_state: &'a State,
@@ -284,6 +326,7 @@ impl Recording {
             ticks: self.ticks,
             submissions,
             appends: submissions_absent.then_some(self.appends.as_slice()),
+            payments: self.payments.as_ref(),
             event_count: self.event_count,
             events_digest: &self.events_digest,
             final_state: &self.final_state,

@@ -87,24 +87,15 @@ pub fn replay_with(
         }
         previous = a.tick();
     }
-    let mut next = 0;
-    loop {
-        let now = sim.current_tick();
-        while let Some(a) = rec.appends.get(next).filter(|a| a.tick() == now) {
-            a.apply(&mut sim).map_err(|e| {
-                CliError::from_sim(&format!("{name}: {key}[{next}] (tick {now})"), e)
-            })?;
-            next += 1;
+    if let Some(p) = &rec.payments {
+        if !rec.appends.is_empty() {
+            return Err(CliError::input(format!(
+                "{name} is not a valid recording: a run fed from a payments file has no {key}"
+            )));
         }
-        if now >= rec.ticks {
-            break;
-        }
-        let until = rec
-            .appends
-            .get(next)
-            .map_or(rec.ticks, |a| a.tick().min(rec.ticks));
-        sim.run(until - now)
-            .map_err(|e| CliError::runtime(format!("replay failed at tick {now}: {e}")))?;
+        super::fed::run(&mut sim, p, rec.ticks, name)?;
+    } else {
+        run_appends(&mut sim, rec, name)?;
     }
     let actual = sim.events_since(0);
     let mut verdict = Verdict {
@@ -166,6 +157,31 @@ pub fn replay_with(
     }
     verdict.ok = verdict.problems.is_empty();
     Ok((sim, verdict))
+}
+
+/// Run the recorded ticks, applying each append when its tick comes.
+fn run_appends(sim: &mut Simulation, rec: &Recording, name: &str) -> CliResult {
+    let key = rec.appends_key();
+    let mut next = 0;
+    loop {
+        let now = sim.current_tick();
+        while let Some(a) = rec.appends.get(next).filter(|a| a.tick() == now) {
+            a.apply(sim).map_err(|e| {
+                CliError::from_sim(&format!("{name}: {key}[{next}] (tick {now})"), e)
+            })?;
+            next += 1;
+        }
+        if now >= rec.ticks {
+            break;
+        }
+        let until = rec
+            .appends
+            .get(next)
+            .map_or(rec.ticks, |a| a.tick().min(rec.ticks));
+        sim.run(until - now)
+            .map_err(|e| CliError::runtime(format!("replay failed at tick {now}: {e}")))?;
+    }
+    Ok(())
 }
 
 fn is_zero(n: &u64) -> bool {

@@ -197,25 +197,230 @@ fn skipping_counts_and_a_bad_later_day_stops_before_it() {
     assert!(stderr.starts_with("error: the payments file stopped the run at tick 11 (nothing of the rejected day was applied): p.csv line 3, column \"amount\": the amount must be positive (got 0)"), "{stderr}");
 }
 
-/// A recording does not hold the payments file yet: asking for one is refused up front.
+/// A recording of a fed run names the file by path and digest; replay reads it again and
+/// verifies the events; a changed file is refused.
 #[test]
-fn a_recording_of_a_fed_run_is_refused() {
-    let out = crate::support::run(&[
+fn a_fed_run_is_recorded_and_replayed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    scenario_in(d);
+    std::fs::copy(root().join(PAYMENTS), d.join("p.csv")).unwrap();
+    let args = [
         "run",
-        SCENARIO,
+        "scenario.yaml",
         "--payments",
-        PAYMENTS,
+        "p.csv",
         "--business-day",
         "07:00-18:00",
+        "--event-recording",
+        "full",
         "--record",
-        "r.json",
-    ]);
+        "rec.json",
+    ];
+    let text = stdout_ok(&run_in(d, &args));
+    assert!(text.contains("recording: rec.json"), "{text}");
+    let rec: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("rec.json")).unwrap()).unwrap();
+    assert_eq!(rec["schema_version"], 4);
+    assert_eq!(rec["payments"]["path"], "p.csv");
+    assert_eq!(rec["payments"]["options"]["business_day"], "07:00-18:00");
+    assert!(rec["events"].as_array().unwrap().len() > 10);
+    let text = stdout_ok(&run_in(d, &["replay", "rec.json"]));
+    assert!(text.starts_with("Replay of rec.json: identical"), "{text}");
+    // A changed file is refused before anything runs.
+    let changed = std::fs::read_to_string(d.join("p.csv"))
+        .unwrap()
+        .replace("30000", "30001");
+    std::fs::write(d.join("p.csv"), changed).unwrap();
+    let out = run_in(d, &["replay", "rec.json"]);
     assert_eq!(code(&out), 2);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.starts_with(
-            "error: the argument '--payments <FILE>' cannot be used with '--record <FILE>'"
+            "error: rec.json: the payments file p.csv has changed since the run was recorded"
         ),
         "{stderr}"
+    );
+    // Version 3 cannot hold a payments file.
+    let mut old = rec.clone();
+    old["schema_version"] = serde_json::Value::from(3);
+    std::fs::write(d.join("old.json"), old.to_string()).unwrap();
+    let out = run_in(d, &["replay", "old.json"]);
+    assert_eq!(code(&out), 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("has no `payments` (added in version 4)"));
+}
+
+/// Participants from the data: the example's three banks from a one-bank scenario, by a
+/// participants file and the payments' names, balances in cents or from the bounds.
+#[test]
+fn participants_come_from_a_file_and_the_payments() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("one.yaml"),
+        "simulation: {ticks_per_day: 11, num_days: 2, seed: 1}\nagents:\n  - {id: BANK_A, balance: 50000, policy: {type: Fifo}}\n",
+    )
+    .unwrap();
+    std::fs::copy(root().join(PAYMENTS), d.join("p.csv")).unwrap();
+    std::fs::write(d.join("parts.csv"), "id,balance,credit\nBANK_B,20000,\n").unwrap();
+    let base = [
+        "run",
+        "one.yaml",
+        "--payments",
+        "p.csv",
+        "--business-day",
+        "07:00-18:00",
+    ];
+    // Unknown participants stay errors unless asked for.
+    let out = run_in(d, &base);
+    assert_eq!(code(&out), 2);
+    // The example's balances (BANK_C from the default 0): the example's results.
+    let mut args = base.to_vec();
+    args.extend([
+        "--participants",
+        "parts.csv",
+        "--create-participants",
+        "--results",
+        "r.csv",
+    ]);
+    let text = stdout_ok(&run_in(d, &args));
+    assert!(
+        text.contains("participants added: 2 (1 from parts.csv, 1 found in p.csv)"),
+        "{text}"
+    );
+    let mut example = base.to_vec();
+    example[1] = "scenario.yaml";
+    example.extend(["--results", "example.csv"]);
+    scenario_in(d);
+    stdout_ok(&run_in(d, &example));
+    assert_eq!(
+        std::fs::read_to_string(d.join("r.csv")).unwrap(),
+        std::fs::read_to_string(d.join("example.csv")).unwrap()
+    );
+    // From the bounds.
+    let mut args = base.to_vec();
+    args.extend([
+        "--create-participants",
+        "--participant-balance",
+        "times_upper_bound:1",
+    ]);
+    let text = stdout_ok(&run_in(d, &args));
+    assert!(
+        text.contains("participants added: 2 (2 found in p.csv); 2 balances from the liquidity bounds of a first pass"),
+        "{text}"
+    );
+    // Bad values and files: exit 2 with the place.
+    let mut args = base.to_vec();
+    args.extend([
+        "--create-participants",
+        "--participant-balance",
+        "between_bounds:2",
+    ]);
+    let out = run_in(d, &args);
+    assert_eq!(code(&out), 2);
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .starts_with("error: participant_balance.between_bounds must be between 0 and 1 (got 2)"));
+    std::fs::write(d.join("bad.csv"), "id,balance\nBANK_A,5\n").unwrap();
+    let mut args = base.to_vec();
+    args.extend(["--participants", "bad.csv"]);
+    let out = run_in(d, &args);
+    assert_eq!(code(&out), 2);
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with(
+        "error: cannot add the participants: bad.csv line 2, column \"id\": \"BANK_A\" is an agent of the scenario already"
+    ), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut args = base.to_vec();
+    args.extend(["--participant-credit", "5"]);
+    assert_eq!(code(&run_in(d, &args)), 2);
+}
+
+/// `--on-invalid skip --rejects FILE`: bad rows skipped, counted and listed with reasons.
+#[test]
+fn skipped_rows_are_listed_in_a_rejects_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    scenario_in(d);
+    std::fs::write(
+        d.join("p.csv"),
+        "id,tick,sender,receiver,amount\na,0,BANK_A,BANK_B,3\nb,0,BANK_A,BANK_Q,3\nc,30,BANK_A,BANK_B,3\n",
+    )
+    .unwrap();
+    let args = [
+        "run",
+        "scenario.yaml",
+        "--payments",
+        "p.csv",
+        "--on-invalid",
+        "skip",
+        "--on-outside",
+        "skip",
+        "--rejects",
+        "rejects.csv",
+    ];
+    let text = stdout_ok(&run_in(d, &args));
+    assert!(
+        text.contains("payments skipped (invalid): 1 (first: p.csv line 3: column \"receiver\": unknown participant \"BANK_Q\")"),
+        "{text}"
+    );
+    assert!(
+        text.contains("rejects: 2 rows written to rejects.csv"),
+        "{text}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("rejects.csv")).unwrap(),
+        "line,id,kind,reason\n3,b,invalid,\"column \"\"receiver\"\": unknown participant \"\"BANK_Q\"\"\"\n4,c,outside,tick 30 is at or after the horizon of 22 ticks\n"
+    );
+}
+
+/// `generate` writes a file and a scenario that `run` replays in one command; the same seed
+/// writes the same bytes.
+#[test]
+fn generate_then_replay() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let args = [
+        "generate",
+        "p.csv",
+        "--scenario",
+        "s.yaml",
+        "--per-day",
+        "5000",
+        "--participants",
+        "20",
+    ];
+    let text = stdout_ok(&run_in(d, &args));
+    assert!(text.starts_with("payments: 5,000 written to p.csv (20 participants, 1 day(s))\nscenario: s.yaml\nreplay: payment-sim run s.yaml --payments p.csv --business-day 07:00-18:00 --results results.csv\n"), "{text}");
+    let first = std::fs::read(d.join("p.csv")).unwrap();
+    stdout_ok(&run_in(d, &args));
+    assert_eq!(std::fs::read(d.join("p.csv")).unwrap(), first);
+    let run = [
+        "run",
+        "s.yaml",
+        "--payments",
+        "p.csv",
+        "--business-day",
+        "07:00-18:00",
+        "--results",
+        "r.csv",
+    ];
+    let text = stdout_ok(&run_in(d, &run));
+    assert!(
+        text.contains("results: 5,000 payments written to r.csv"),
+        "{text}"
+    );
+    let out = run_in(
+        d,
+        &[
+            "generate",
+            "x.csv",
+            "--participants",
+            "1",
+            "--business-day",
+            "7-8",
+        ],
+    );
+    assert_eq!(code(&out), 2);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: --business-day must be HH:MM-HH:MM, opening-closing (got \"7-8\")\n"
     );
 }

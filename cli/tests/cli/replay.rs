@@ -152,7 +152,7 @@ fn invalid_recordings_are_input_errors() {
     other["format"] = Value::from("something-else");
     write(d, "other.json", &other);
     let mut newer = rec.clone();
-    newer["schema_version"] = Value::from(4);
+    newer["schema_version"] = Value::from(5);
     write(d, "newer.json", &newer);
     // Version 3 holds `appends` in place of `submissions`; each version only its own.
     let mut v3_with_submissions = rec.clone();

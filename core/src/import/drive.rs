@@ -6,6 +6,7 @@ use std::io::{Read, Write};
 use super::feed::PaymentFeed;
 use super::outcomes::Outcomes;
 use super::problems::ImportError;
+use super::rejects::RejectsWriter;
 use super::write::ResultsWriter;
 use crate::engine::Simulation;
 use crate::error::SimError;
@@ -34,6 +35,12 @@ impl std::fmt::Display for FedError {
 
 impl std::error::Error for FedError {}
 
+impl From<SimError> for FedError {
+    fn from(e: SimError) -> Self {
+        FedError::Sim(e)
+    }
+}
+
 impl From<ImportError> for FedError {
     fn from(e: ImportError) -> Self {
         FedError::Input(e)
@@ -48,6 +55,9 @@ pub struct Importer<R: Read, W: Write> {
     pub outcomes: Outcomes,
     /// Where results go (`None`: not written, only counted).
     pub results: Option<ResultsWriter<W>>,
+    /// Where skipped rows go (`None`: only counted). Set it right after `start`: the first
+    /// day's are kept until the first run.
+    pub rejects: Option<RejectsWriter>,
     ended: u64,
 }
 
@@ -64,6 +74,7 @@ impl<R: Read, W: Write> Importer<R, W> {
             feed,
             outcomes,
             results,
+            rejects: None,
             ended: 0,
         };
         me.feed
@@ -83,12 +94,21 @@ impl<R: Read, W: Write> Importer<R, W> {
         let end = sim.current_tick().saturating_add(ticks).min(sim.horizon());
         while sim.current_tick() < end {
             self.feed.load_current_day(sim, Some(&mut self.outcomes))?;
+            self.write_rejects()?;
             let day_end = (sim.current_day() + 1).saturating_mul(sim.ticks_per_day);
             let n = day_end.min(end) - sim.current_tick();
             sim.run(n).map_err(FedError::Sim)?;
             self.outcomes.clock = self.feed.clock();
             let done = self.outcomes.collect(sim);
             self.emit(&done)?;
+        }
+        Ok(())
+    }
+
+    fn write_rejects(&mut self) -> Result<(), FedError> {
+        let rejects = self.feed.take_rejects();
+        if let Some(w) = self.rejects.as_mut() {
+            w.write(&rejects).map_err(FedError::Write)?;
         }
         Ok(())
     }
@@ -108,6 +128,7 @@ impl<R: Read, W: Write> Importer<R, W> {
         if sim.is_finished() {
             self.feed.finish(sim)?;
         }
+        self.write_rejects()?;
         self.outcomes.clock = self.feed.clock();
         let rest = self.outcomes.finish(sim);
         self.emit(&rest)?;
@@ -117,9 +138,15 @@ impl<R: Read, W: Write> Importer<R, W> {
             Some(w) => Some(w.finish().map_err(FedError::Write)?),
             None => None,
         };
+        let rejects_written = match self.rejects.take() {
+            Some(w) => Some(w.finish().map_err(FedError::Write)?),
+            None => None,
+        };
         Ok(Finished {
             stats: self.feed.stats(),
             first_skip: self.feed.first_skip().map(str::to_string),
+            first_reject: self.feed.first_reject().map(str::to_string),
+            rejects_written,
             results_written,
             writer,
         })
@@ -133,6 +160,10 @@ pub struct Finished<W> {
     pub stats: super::FeedStats,
     /// The first skipped row and why.
     pub first_skip: Option<String>,
+    /// The first invalid row skipped and why.
+    pub first_reject: Option<String>,
+    /// Rows written to the rejects file (with a writer).
+    pub rejects_written: Option<u64>,
     /// Results written (with a writer).
     pub results_written: Option<u64>,
     /// The writer's output, flushed.

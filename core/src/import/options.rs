@@ -36,6 +36,18 @@ pub enum OnOutside {
     Skip,
 }
 
+/// What a row that breaks a rule (a bad amount, an unknown participant, a duplicate id, a
+/// row that cannot be read but the next can) does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnInvalid {
+    /// Its day is rejected, every problem reported.
+    #[default]
+    Error,
+    /// It is skipped, counted and listed in the rejects (a file that cannot be read further —
+    /// a bad header, not UTF-8 in JSON Lines, a truncated JSON line — is still an error).
+    Skip,
+}
+
 /// The column roles a payment file has, and their names in the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Columns {
@@ -127,6 +139,8 @@ pub struct ImportOptions {
     pub time: Option<TimeMapping>,
     /// Payments outside the simulated time: error or skip.
     pub on_outside: OnOutside,
+    /// Rows that break a rule: error or skip.
+    pub on_invalid: OnInvalid,
 }
 
 impl Default for ImportOptions {
@@ -137,6 +151,7 @@ impl Default for ImportOptions {
             delimiter: b',',
             time: None,
             on_outside: OnOutside::Error,
+            on_invalid: OnInvalid::Error,
         }
     }
 }

@@ -44,6 +44,9 @@ pub(crate) struct Problems {
     file: String,
     listed: Vec<Problem>,
     total: usize,
+    /// Capture mode (a row that will be skipped, not an error): problems are counted and
+    /// kept as `column: message` here instead of listed.
+    captured: Option<Vec<(u64, String)>>,
 }
 
 impl Problems {
@@ -52,6 +55,32 @@ impl Problems {
             file: file.to_string(),
             listed: Vec::new(),
             total: 0,
+            captured: None,
+        }
+    }
+
+    /// Problems that capture instead of list (for a row to skip).
+    pub fn capturing(file: &str) -> Self {
+        Problems {
+            captured: Some(Vec::new()),
+            ..Problems::new(file)
+        }
+    }
+
+    /// The captured problems' first line and all of them as one reason (`column "x":
+    /// message; …`); start afresh.
+    pub fn take_captured(&mut self) -> Option<(u64, String)> {
+        self.total = 0;
+        let c = self.captured.as_mut()?;
+        let line = c.first()?.0;
+        let reason: Vec<String> = c.drain(..).map(|(_, m)| m).collect();
+        Some((line, reason.join("; ")))
+    }
+
+    /// Move the captured problems into `to` as errors (a row that cannot be skipped).
+    pub fn move_captured(&mut self, to: &mut Problems) {
+        if let Some((line, reason)) = self.take_captured() {
+            to.at(line, "", reason);
         }
     }
 
@@ -67,6 +96,17 @@ impl Problems {
     /// A problem at `line`, `column` ("" = the whole line).
     pub fn at(&mut self, line: u64, column: &str, message: String) {
         self.total += 1;
+        if let Some(c) = self.captured.as_mut() {
+            c.push((
+                line,
+                if column.is_empty() {
+                    message
+                } else {
+                    format!("column {column:?}: {message}")
+                },
+            ));
+            return;
+        }
         if self.listed.len() < MAX_LISTED {
             let place = if column.is_empty() {
                 format!("{} line {line}", self.file)

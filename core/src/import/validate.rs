@@ -32,10 +32,10 @@ pub(crate) struct Payment {
 /// What a row turned out to be.
 pub(crate) enum Checked {
     Payment(Payment),
-    /// Outside the simulated time (why, in words).
-    Outside(String),
-    /// Problems were reported; the arrival tick, if it could be read.
-    Bad(Option<u64>),
+    /// Outside the simulated time: why, in words, and the row's id if it has one.
+    Outside(String, Option<String>),
+    /// Problems were reported; the arrival tick and the id, if they could be read.
+    Bad(Option<u64>, Option<String>),
 }
 
 /// What the rules need to know of the simulation.
@@ -50,7 +50,7 @@ pub(crate) struct Context<'a> {
     pub start_date: &'a mut Option<i64>,
 }
 
-fn text<'a>(c: &Cell<'a>) -> Option<Cow<'a, str>> {
+pub(crate) fn text<'a>(c: &Cell<'a>) -> Option<Cow<'a, str>> {
     match c {
         Cell::Text(s) => Some(Cow::Borrowed(s.trim())),
         Cell::Json(Value::String(s)) => Some(Cow::Borrowed(s.as_str())),
@@ -184,22 +184,28 @@ pub(crate) fn check(
     };
     let tick = match arrival {
         Some(Ok(t)) => Some(t),
-        Some(Err(why)) if p.count() == before => return Checked::Outside(why),
+        Some(Err(why)) if p.count() == before => return Checked::Outside(why, id),
         _ => None,
     };
     if let Some(t) = tick {
         if p.count() == before {
             if t < ctx.now {
-                return Checked::Outside(format!(
-                    "tick {t} is before the simulation's current tick {}",
-                    ctx.now
-                ));
+                return Checked::Outside(
+                    format!(
+                        "tick {t} is before the simulation's current tick {}",
+                        ctx.now
+                    ),
+                    id,
+                );
             }
             if t >= ctx.horizon {
-                return Checked::Outside(format!(
-                    "tick {t} is at or after the horizon of {} ticks",
-                    ctx.horizon
-                ));
+                return Checked::Outside(
+                    format!(
+                        "tick {t} is at or after the horizon of {} ticks",
+                        ctx.horizon
+                    ),
+                    id,
+                );
             }
         }
     }
@@ -264,7 +270,7 @@ pub(crate) fn check(
             priority,
             extras: row.extras,
         }),
-        _ => Checked::Bad(tick),
+        (id, ..) => Checked::Bad(tick, id),
     }
 }
 

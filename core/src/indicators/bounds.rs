@@ -78,37 +78,38 @@ impl ScenarioBalance {
 
 /// The problems of the rules themselves (α and x), with their scenario paths.
 pub(crate) fn check(rules: &[(usize, BalanceRule)]) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    for &(i, rule) in rules {
-        let (key, v, ok, bound) = match rule {
-            BalanceRule::BetweenBounds(a) => (
-                "between_bounds",
-                a,
-                (0.0..=1.0).contains(&a),
-                "between 0 and 1",
-            ),
-            BalanceRule::TimesUpperBound(x) => (
-                "times_upper_bound",
-                x,
-                x.is_finite() && x >= 0.0,
-                "finite and ≥ 0",
-            ),
-            BalanceRule::TimesLowerBound(x) => (
-                "times_lower_bound",
-                x,
-                x.is_finite() && x >= 0.0,
-                "finite and ≥ 0",
-            ),
-        };
-        if !ok {
-            let path = format!("agents[{i}].balance.{key}");
-            problems.push(
-                Problem::new(path.clone(), format!("{path} must be {bound} (got {v})"))
-                    .with_value(v),
-            );
-        }
-    }
-    problems
+    rules
+        .iter()
+        .filter_map(|&(i, rule)| check_rule(rule, &format!("agents[{i}].balance")))
+        .collect()
+}
+
+/// The problem of one rule (α or x out of range), at `at.KEY`.
+pub(crate) fn check_rule(rule: BalanceRule, at: &str) -> Option<Problem> {
+    let (key, v, ok, bound) = match rule {
+        BalanceRule::BetweenBounds(a) => (
+            "between_bounds",
+            a,
+            (0.0..=1.0).contains(&a),
+            "between 0 and 1",
+        ),
+        BalanceRule::TimesUpperBound(x) => (
+            "times_upper_bound",
+            x,
+            x.is_finite() && x >= 0.0,
+            "finite and ≥ 0",
+        ),
+        BalanceRule::TimesLowerBound(x) => (
+            "times_lower_bound",
+            x,
+            x.is_finite() && x >= 0.0,
+            "finite and ≥ 0",
+        ),
+    };
+    (!ok).then(|| {
+        let path = format!("{at}.{key}");
+        Problem::new(path.clone(), format!("{path} must be {bound} (got {v})")).with_value(v)
+    })
 }
 
 /// The most work the first pass may take, in agent-ticks plus expected transactions
@@ -120,6 +121,25 @@ pub const MAX_FIRST_PASS_WORK: f64 = 5e7;
 /// Each agent's whole-run `(upper, lower)` bound from a first pass with unconstrained
 /// liquidity over `config`'s arrivals.
 pub fn first_pass_bounds(config: &SimulationConfig) -> Result<Vec<(i128, i128)>, SimError> {
+    let pass = unconstrained(config);
+    let n = pass.agent_configs.len();
+    let mut sim = Simulation::new(pass)?;
+    let work = sim.horizon() as f64 * (n as f64 + sim.workload().expected_transactions_per_tick);
+    if work > MAX_FIRST_PASS_WORK {
+        return Err(SimError::config(Problem::new(
+            "agents",
+            format!(
+                "agents: balances from the bounds need a first pass of about {work:.3e} agent-ticks and transactions, more than the {MAX_FIRST_PASS_WORK:.0e} a document may ask for: set the balances in cents (bounds from Simulation::indicators of a run)"
+            ),
+        )));
+    }
+    sim.run_to_end()?;
+    bounds_of_first_pass(&sim)
+}
+
+/// `config` for a first pass: every opening balance as high as the overflow rule allows
+/// (Σ (opening + credit) ≤ 2^63 − 1), event recording off.
+pub(crate) fn unconstrained(config: &SimulationConfig) -> SimulationConfig {
     let mut pass = config.clone();
     let n = pass.agent_configs.len() as i128;
     let credit: i128 = pass
@@ -133,17 +153,12 @@ pub fn first_pass_bounds(config: &SimulationConfig) -> Result<Vec<(i128, i128)>,
         a.opening_balance = huge;
     }
     pass.event_recording = EventRecording::Off;
-    let mut sim = Simulation::new(pass)?;
-    let work = sim.horizon() as f64 * (n as f64 + sim.workload().expected_transactions_per_tick);
-    if work > MAX_FIRST_PASS_WORK {
-        return Err(SimError::config(Problem::new(
-            "agents",
-            format!(
-                "agents: balances from the bounds need a first pass of about {work:.3e} agent-ticks and transactions, more than the {MAX_FIRST_PASS_WORK:.0e} a document may ask for: set the balances in cents (bounds from Simulation::indicators of a run)"
-            ),
-        )));
-    }
-    sim.run_to_end()?;
+    pass
+}
+
+/// Each agent's whole-run `(upper, lower)` bound after a first pass run to its end: refused
+/// unless every payment settled at RTGS entry.
+pub(crate) fn bounds_of_first_pass(sim: &Simulation) -> Result<Vec<(i128, i128)>, SimError> {
     let s = sim.statistics();
     if s.settlements_by_mechanism.rtgs != s.settlements
         || s.queue1_size + s.queue2_size + s.drops > 0
@@ -170,6 +185,17 @@ pub(crate) fn apply(
         return Ok(());
     }
     let bounds = first_pass_bounds(config)?;
+    set_balances(config, rules, &bounds, "agents")
+}
+
+/// Agent `i`'s opening balance from its rule and `bounds[i]`; a value beyond 2^63 − 1 is a
+/// problem at `at[i].balance`.
+pub(crate) fn set_balances(
+    config: &mut SimulationConfig,
+    rules: &[(usize, BalanceRule)],
+    bounds: &[(i128, i128)],
+    at: &str,
+) -> Result<(), SimError> {
     let mut problems = Vec::new();
     for &(i, rule) in rules {
         let (up, low) = (bounds[i].0 as f64, bounds[i].1 as f64);
@@ -179,7 +205,7 @@ pub(crate) fn apply(
             BalanceRule::TimesLowerBound(x) => (x * low).ceil(),
         };
         if value >= i64::MAX as f64 {
-            let path = format!("agents[{i}].balance");
+            let path = format!("{at}[{i}].balance");
             problems.push(Problem::new(
                 path.clone(),
                 format!("{path}: the rule gives {value}, beyond 2^63 − 1"),

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import _loader
-from ._json import dumps, utf8
+from ._json import dumps, dumps_value, utf8
 from .config.model import SimulationConfig, read_config_file, with_source
 from .errors import (
     STATUS_EXCEPTIONS,
@@ -313,7 +313,8 @@ class Orchestrator:
         name each (``[3].amount``), and nothing is submitted. Returns the ids, in order."""
         if isinstance(txs, (str, bytes, Mapping)):
             raise TypeError("submit_many takes a list of transactions")
-        items = [dumps(tx, InvalidArgumentError, f"transaction {i}") for i, tx in enumerate(txs)]
+        # Items go to the core as they are: it names one that is not a transaction (``[2]``).
+        items = [dumps_value(tx, InvalidArgumentError, f"transaction {i}") for i, tx in enumerate(txs)]
         return self._call_json(lib.psim_sim_submit_many, b"[" + b",".join(items) + b"]")
 
     # -- beyond the seed --
@@ -480,6 +481,34 @@ class Orchestrator:
         from .frames import timeseries_to_arrow
 
         return timeseries_to_arrow(self.timeseries(), system=system)
+
+    # -- payment files (psim_sim_run_payments; docs/model.md, "Payment files") --
+
+    def run_payments(self, payments, **options):
+        """Run fed from ``payments`` — a CSV or JSON Lines path, a Parquet path, a pandas
+        DataFrame or a pyarrow Table — read by the core a business day at a time, to the
+        horizon (or ``ticks=N``). Options as the CLI's: ``business_day="07:00-18:00"``,
+        ``tick_seconds``, ``start_date``, ``columns`` (``{"id": "PaymentID"}`` or
+        ``"id=PaymentID"``), ``delimiter``, ``format``, ``on_outside`` / ``on_invalid``
+        (``"error"`` or ``"skip"``), ``results`` (``.csv``, ``.jsonl`` or ``.parquet``),
+        ``rejects``, ``name`` (the file's name in problems). Returns a
+        :class:`~payment_simulator.payments.PaymentRun`: its ``summary`` and ``.results`` as a
+        DataFrame. A file breaking a rule raises :class:`InvalidConfigError` whose ``problems``
+        name file, line and column (a table's line is its row + 2)."""
+        from .payments import run_payments
+
+        return run_payments(lambda request: self._call_json(lib.psim_sim_run_payments, request), payments, **options)
+
+    def schedule_payments(self, payments, **options) -> dict:
+        """Read the whole of ``payments`` (as :meth:`run_payments` takes it, with its reading
+        options and ``rejects``) and schedule all its payments at once, or none: a file breaking
+        a rule raises :class:`InvalidConfigError` listing every problem. Nothing runs and no
+        results are tracked; the core's summary (``rows``, ``payments``, ``skipped``, …)."""
+        from .payments import schedule_payments
+
+        return schedule_payments(
+            lambda request: self._call_json(lib.psim_sim_schedule_payments, request), payments, **options
+        )
 
     # -- the run report (psim_sim_report_html; the same page as `payment-sim report`) --
 

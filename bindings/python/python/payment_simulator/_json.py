@@ -45,6 +45,11 @@ def dumps(obj: Mapping, error: type[PaymentSimError], what: str) -> bytes:
     cannot reach the core: ``error`` names it, with its path, as the core names a bad field."""
     if not isinstance(obj, Mapping):
         raise TypeError(f"{what} must be a dict, not {type(obj).__name__}")
+    return dumps_value(obj, error, what)
+
+
+def dumps_value(obj: Any, error: type[PaymentSimError], what: str) -> bytes:
+    """:func:`dumps` of any JSON value (a list item the core checks itself)."""
     try:
         text = json.dumps(obj, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     except ValueError:
@@ -56,4 +61,4 @@ def dumps(obj: Mapping, error: type[PaymentSimError], what: str) -> bytes:
     return utf8(_NOT_YAML_PRINTABLE.sub(_escape, text))
 
 
-__all__ = ["dumps", "utf8"]
+__all__ = ["dumps", "dumps_value", "utf8"]

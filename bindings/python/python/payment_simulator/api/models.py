@@ -318,7 +318,23 @@ class PendingSchedule(_Response):
     )
 
 
+class BatchResponse(_Response):
+    transaction_ids: list[str] = Field(description="The new orders' ids, in the batch's order")
+
+
+class PaymentsUploadResponse(_Response):
+    rows: int = Field(description="Rows read")
+    payments: int = Field(description="Payments scheduled")
+    skipped: int = Field(description="Rows skipped as outside the simulated time (on_outside=skip)")
+    rejected: int = Field(description="Rows skipped as breaking a rule (on_invalid=skip)")
+    first_skip: str | None = Field(default=None, description="The first row skipped as outside, and why")
+    first_reject: str | None = Field(default=None, description="The first row skipped as invalid, and why")
+    pending_actions: int = Field(description="Entries now waiting in the schedule")
+
+
 __all__ = [
+    "BatchResponse",
+    "PaymentsUploadResponse",
     "ScenarioList",
     "ScheduleResponse",
     "PendingSchedule",

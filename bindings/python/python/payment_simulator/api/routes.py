@@ -27,12 +27,14 @@ from .bodies import YAML_TYPES, body_format, read_transaction
 from .deps import SimulationGate, get_gate, get_service, settings_of
 from .errors import ApiError
 from .models import (
+    BatchResponse,
     CreateSimulationResponse,
     DeleteResponse,
     ErrorBody,
     EventsPage,
     HealthResponse,
     IndicatorsResponse,
+    PaymentsUploadResponse,
     PendingSchedule,
     ScheduleResponse,
     RunResponse,
@@ -289,6 +291,101 @@ async def submit_transaction(
 ) -> dict:
     """The order arrives at the current tick (it is processed by the next tick)."""
     return {"transaction_id": await gate.run(simulation_id, service.submit, simulation_id, tx_spec.to_engine())}
+
+
+_BATCH_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            media: {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/TransactionSpec"}}}
+            for media in ("application/json", *sorted(YAML_TYPES))
+        },
+    }
+}
+
+
+@router.post(
+    "/simulations/{simulation_id}/transactions/batch",
+    response_model=BatchResponse,
+    responses=_errors(404, 409, 413, 415, 422, 500, 503),
+    openapi_extra=_BATCH_BODY,
+    summary="Submit a batch of payment orders",
+)
+async def submit_batch(simulation_id: SimulationId, request: Request, service: Service, gate: Gate) -> dict:
+    """A list of orders (each as for `POST …/transactions`), all or nothing: a 422 lists every
+    problem with its path (`[3].amount`, `[1].receiver`) and nothing is submitted; 422
+    `batch_limit` beyond the server's `max_batch_transactions`. Stored before it is
+    acknowledged."""
+    fmt = body_format(request)
+    raw = await request.body()
+    limit = settings_of(request.app).max_body_bytes
+    if len(raw) > limit:
+        raise ApiError(413, "body_too_large", f"a request body is at most {limit} bytes (got {len(raw)})")
+    document = await run_in_threadpool(read_transaction, raw, fmt)
+    if not isinstance(document, list):
+        message = "the body must be a list of transactions"
+        raise ApiError(422, "invalid_transaction", message, [("transactions", message)])
+    return {"transaction_ids": await gate.run(simulation_id, service.submit_many, simulation_id, document)}
+
+
+_UPLOAD_TYPES = {"text/csv": "csv", "application/x-ndjson": "jsonl", "application/jsonl": "jsonl"}
+_UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {media: {"schema": {"type": "string", "format": "binary"}} for media in _UPLOAD_TYPES},
+    }
+}
+
+
+@router.post(
+    "/simulations/{simulation_id}/payments",
+    response_model=PaymentsUploadResponse,
+    responses=_errors(404, 409, 413, 415, 422, 500, 503),
+    openapi_extra=_UPLOAD_BODY,
+    summary="Upload a payment file and schedule its payments",
+)
+async def upload_payments(
+    simulation_id: SimulationId,
+    request: Request,
+    service: Service,
+    gate: Gate,
+    business_day: Annotated[str | None, Query(description="HH:MM-HH:MM: maps times to ticks")] = None,
+    tick_seconds: Annotated[int | None, Query(description="Seconds per tick")] = None,
+    start_date: Annotated[str | None, Query(description="Day 0's date, YYYY-MM-DD")] = None,
+    columns: Annotated[str | None, Query(description="role=name pairs, e.g. id=PaymentID")] = None,
+    delimiter: Annotated[str | None, Query(description="CSV delimiter (one character, or tab)")] = None,
+    on_outside: Annotated[str | None, Query(description="error or skip")] = None,
+    on_invalid: Annotated[str | None, Query(description="error or skip")] = None,
+) -> dict:
+    """The body is the file: CSV (`text/csv`) or JSON Lines (`application/x-ndjson`); the
+    query its reading options (the core reads them and every row). Every payment is
+    scheduled at once, or none: a 422 lists every problem (`upload:LINE:COLUMN`); 413 beyond
+    `max_upload_bytes` or `max_upload_rows`; 409 `schedule_limit` beyond
+    `max_pending_actions`. Stored before it is acknowledged."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media not in _UPLOAD_TYPES:
+        raise ApiError(
+            415, "unsupported_media_type", f"a payment file is text/csv or application/x-ndjson, not {media!r}"
+        )
+    limit = settings_of(request.app).max_upload_bytes
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, "body_too_large", f"an upload is at most {limit} bytes (got {declared})")
+    raw = await request.body()
+    if len(raw) > limit:
+        raise ApiError(413, "body_too_large", f"an upload is at most {limit} bytes (got {len(raw)})")
+    options = {
+        "format": _UPLOAD_TYPES[media],
+        "business_day": business_day,
+        "tick_seconds": tick_seconds,
+        "start_date": start_date,
+        "columns": columns,
+        "delimiter": delimiter,
+        "on_outside": on_outside,
+        "on_invalid": on_invalid,
+    }
+    options = {k: v for k, v in options.items() if v is not None}
+    return await gate.run(simulation_id, service.upload_payments, simulation_id, raw, options)
 
 
 _SCHEDULE_BODY = {

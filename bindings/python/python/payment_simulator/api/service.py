@@ -37,6 +37,7 @@ from ..config import SimulationConfig
 from ..errors import InvalidArgumentError, InvalidConfigError, InvalidJsonError, InvalidUtf8Error, UnknownAgentError
 from .budgets import creation_error, live_error, request_error
 from .errors import ApiError, from_library, invalid_config
+from .payments import PaymentsMixin
 from .persistence import Op, StorageError, Store
 from .restore import RestoreError, rebuild
 from .runner import ENGINE_PAGE, Blocks, Bounds, advance, drain
@@ -84,7 +85,7 @@ def _storage_failed(error: Exception) -> ApiError:
     return ApiError(503, "storage_error", f"the change could not be stored, so it was not made: {error}")
 
 
-class SimulationService:
+class SimulationService(PaymentsMixin):
     """Create, drive, inspect and delete simulations; every change is stored before it is
     acknowledged. Thread-safe."""
 

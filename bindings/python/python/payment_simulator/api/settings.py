@@ -80,6 +80,12 @@ class Settings:
     #: SQLite ``synchronous``: ``normal`` survives a killed server (kill -9); ``full`` also
     #: survives power loss, at the cost of an fsync per acknowledged request.
     sync: str = "normal"
+    #: Orders in one ``POST …/transactions/batch`` (422 ``batch_limit`` beyond).
+    max_batch_transactions: int = 10_000
+    #: Body size of ``POST …/payments`` in bytes (413 beyond; checked before reading).
+    max_upload_bytes: int = 64 * 1024 * 1024
+    #: Rows of one ``POST …/payments`` upload (413 ``upload_limit`` beyond).
+    max_upload_rows: int = 100_000
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):
