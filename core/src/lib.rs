@@ -49,6 +49,7 @@ pub mod indicators;
 mod policy;
 pub mod provenance;
 pub mod results;
+pub mod rules;
 mod rng;
 pub mod scenario;
 mod schedule;

@@ -76,6 +76,10 @@ pub struct SimulationConfig {
     )]
     #[schemars(with = "Option<Vec<crate::schedule::ScenarioEvent>>")]
     pub scenario_events: Vec<crate::schedule::ScenarioEvent>,
+    /// The rules of real RTGS systems: priority classes, reservations, limits
+    /// (`docs/model.md` § The rules of real RTGS systems). Absent: none.
+    #[serde(default, skip_serializing_if = "crate::rules::RulesConfig::is_empty")]
+    pub rules: crate::rules::RulesConfig,
 }
 
 /// One participant's settlement account and behaviour.

@@ -92,6 +92,7 @@ impl SimulationConfig {
             ));
         }
         validate_costs(&self.cost_rates, p);
+        crate::rules::config::validate(&self.rules, &self.agent_configs, p);
         if !self.scenario_events.is_empty() && self.ticks_per_day > 0 && self.num_days > 0 {
             crate::schedule::check_config(self, p);
         }
