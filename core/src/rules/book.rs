@@ -80,6 +80,9 @@ pub(crate) struct RuleBook {
     /// Payments that did not settle at RTGS entry although the liquidity was there, because
     /// of a reservation (`held.0`) or a limit (`held.1`).
     pub held: (u64, u64),
+    /// An offsetting attempt counted once its trimmed set settles something (transient: set
+    /// and taken within one attempt, never in a snapshot).
+    pub pending_offset: Option<bool>,
 }
 
 impl RuleBook {
@@ -101,6 +104,7 @@ impl RuleBook {
             reserved: vec![[0, 0]; n],
             limits: vec![None; n],
             held: (0, 0),
+            pending_offset: None,
         };
         for (id, r) in &rules.participants {
             let a = index[id.as_str()] as usize;
@@ -282,7 +286,8 @@ impl RuleBook {
     }
 }
 
-/// The rules' state in a snapshot (version 5 on).
+/// The rules' state in a snapshot: this type *is* the format of `snapshot::v5` (`rules`); a
+/// later change to it copies it into `v5.rs` first, so that version 5 keeps reading as written.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RulesState {

@@ -83,6 +83,25 @@ impl Simulation {
         }
     }
 
+    /// With rules, an offsetting attempt's count waits until its set (trimmed) settles
+    /// something: the statistics count only attempts that settle. Returns whether it waits.
+    pub(crate) fn rules_defer_offset(&mut self, budget_exhausted: bool) -> bool {
+        match self.rules.as_deref_mut() {
+            Some(book) => {
+                book.pending_offset = Some(budget_exhausted);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Part of an offsetting attempt's set settled: count the attempt (once).
+    pub(crate) fn rules_offset_settled(&mut self) {
+        if let Some(b) = self.rules.as_deref_mut().and_then(|r| r.pending_offset.take()) {
+            self.add_offset(b);
+        }
+    }
+
     /// End of a day: positions restart at zero, which may free (or hold) queued payments.
     pub(crate) fn rules_new_day(&mut self) {
         let Some(book) = self.rules.as_deref_mut() else {

@@ -144,6 +144,9 @@ impl Simulation {
         for tx in &settled {
             self.record_settlement(tx, mechanism);
         }
+        if !settled.is_empty() {
+            self.rules_offset_settled();
+        }
         settled.len() as u64
     }
 

@@ -191,6 +191,14 @@ impl Simulation {
     /// Count one settled offset (the statistics count only attempts that settle something:
     /// failed ones may be skipped, and their number would depend on that).
     pub(super) fn count_offset(&mut self, budget_exhausted: bool) {
+        if self.rules_defer_offset(budget_exhausted) {
+            return; // the rules may trim the set to nothing: counted once something settles
+        }
+        self.add_offset(budget_exhausted);
+    }
+
+    /// Count one settled offset now.
+    pub(crate) fn add_offset(&mut self, budget_exhausted: bool) {
         self.totals.lsm_offsets += 1;
         if budget_exhausted {
             self.totals.lsm_budget_exhausted += 1;
