@@ -296,3 +296,22 @@ fn bad_rules_are_refused_with_their_paths() {
     let e = Simulation::from_json(&c.to_string()).unwrap_err().to_string();
     assert!(e.contains("rules.classes.not_offset"), "{e}");
 }
+
+#[test]
+fn the_shipped_t2_rules_scenario_shows_what_the_rules_hold() {
+    let text = include_str!("../../examples/scenarios/t2_rules.yaml");
+    let (config, _) = payment_sim_core::parse_document(text).unwrap();
+    let mut without = config.clone();
+    without.rules = Default::default();
+    let mut with_rules = Simulation::new(config).unwrap();
+    let mut benchmark = Simulation::new(without).unwrap();
+    with_rules.run_to_end().unwrap();
+    benchmark.run_to_end().unwrap();
+    let (held, base) = (with_rules.statistics(), benchmark.statistics());
+    let r = held.rules.clone().unwrap();
+    assert!(r.held_by_reservation > 0 && r.held_by_limit > 0, "{r:?}");
+    assert!(base.rules.is_none());
+    // The rules delay payments: less value settles in the day.
+    assert!(held.settled_value < base.settled_value);
+    assert_eq!(held.arrivals, base.arrivals, "the same orders arrive");
+}
