@@ -232,7 +232,11 @@ fn offsetting_keeps_a_normal_payment_out_of_reserved_liquidity() {
 
 #[test]
 fn no_rules_section_means_no_rules_in_the_statistics() {
-    let mut s = sim(&config(10, vec![agent("A", 10, 0), agent("B", 0, 0)], Value::Null));
+    let mut s = sim(&config(
+        10,
+        vec![agent("A", 10, 0), agent("B", 0, 0)],
+        Value::Null,
+    ));
     pay(&mut s, "A", "B", 5);
     s.tick().unwrap();
     let stats = serde_json::to_value(s.statistics()).unwrap();
@@ -244,7 +248,10 @@ fn no_rules_section_means_no_rules_in_the_statistics() {
         json!({"rules": {}}),
     ));
     assert!(s.statistics().rules.is_none());
-    assert!(serde_json::to_value(s.config()).unwrap().get("rules").is_none());
+    assert!(serde_json::to_value(s.config())
+        .unwrap()
+        .get("rules")
+        .is_none());
 }
 
 fn problems(rules: Value) -> Vec<(String, String)> {
@@ -265,13 +272,25 @@ fn problems(rules: Value) -> Vec<(String, String)> {
 
 #[test]
 fn bad_rules_are_refused_with_their_paths() {
-    let p = problems(json!({"participants": {"A": {"reservations": {"highly_urgent": 100, "urgent": 21}}}}));
+    let p = problems(
+        json!({"participants": {"A": {"reservations": {"highly_urgent": 100, "urgent": 21}}}}),
+    );
     assert_eq!(p[0].0, "rules.participants.A.reservations");
-    assert!(p[0].1.contains("(121 in all) exceed its liquidity at the start (opening balance + credit limit = 120)"), "{p:?}");
-    assert!(problems(json!({"participants": {"A": {"reservations": {"highly_urgent": 100, "urgent": 20}}}})).is_empty());
+    assert!(
+        p[0].1.contains(
+            "(121 in all) exceed its liquidity at the start (opening balance + credit limit = 120)"
+        ),
+        "{p:?}"
+    );
+    assert!(problems(
+        json!({"participants": {"A": {"reservations": {"highly_urgent": 100, "urgent": 20}}}})
+    )
+    .is_empty());
     let p = problems(json!({"participants": {"A": {"reservations": {"urgent": -1}}}}));
     assert_eq!(p[0].0, "rules.participants.A.reservations.urgent");
-    let p = problems(json!({"participants": {"A": {"bilateral_limits": {"B": -5, "Z": 1, "A": 3}, "multilateral_limit": -1}}}));
+    let p = problems(
+        json!({"participants": {"A": {"bilateral_limits": {"B": -5, "Z": 1, "A": 3}, "multilateral_limit": -1}}}),
+    );
     let paths: Vec<&str> = p.iter().map(|x| x.0.as_str()).collect();
     assert_eq!(
         paths,
@@ -285,15 +304,27 @@ fn bad_rules_are_refused_with_their_paths() {
     );
     assert!(p[2].1.contains("unknown counterparty \"Z\""));
     let p = problems(json!({"participants": {"Q": {"multilateral_limit": 1}}}));
-    assert_eq!(p, [("rules.participants.Q".to_string(), "rules.participants.Q: unknown participant \"Q\"".to_string())]);
+    assert_eq!(
+        p,
+        [(
+            "rules.participants.Q".to_string(),
+            "rules.participants.Q: unknown participant \"Q\"".to_string()
+        )]
+    );
     let p = problems(json!({"classes": {"highly_urgent_from": 12, "urgent_from": 11}}));
     let paths: Vec<&str> = p.iter().map(|x| x.0.as_str()).collect();
     assert_eq!(paths, ["rules.classes.highly_urgent_from"], "{p:?}");
     let p = problems(json!({"classes": {"highly_urgent_from": 6, "urgent_from": 7}}));
     assert_eq!(p[0].0, "rules.classes.urgent_from");
     // Parse errors name the path too.
-    let c = config(10, vec![agent("A", 1, 0)], json!({"rules": {"classes": {"not_offset": ["vip"]}}}));
-    let e = Simulation::from_json(&c.to_string()).unwrap_err().to_string();
+    let c = config(
+        10,
+        vec![agent("A", 1, 0)],
+        json!({"rules": {"classes": {"not_offset": ["vip"]}}}),
+    );
+    let e = Simulation::from_json(&c.to_string())
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("rules.classes.not_offset"), "{e}");
 }
 
@@ -303,6 +334,7 @@ fn the_shipped_t2_rules_scenario_shows_what_the_rules_hold() {
     let (config, _) = payment_sim_core::parse_document(text).unwrap();
     let mut without = config.clone();
     without.rules = Default::default();
+    without.scenario_events.clear();
     let mut with_rules = Simulation::new(config).unwrap();
     let mut benchmark = Simulation::new(without).unwrap();
     with_rules.run_to_end().unwrap();
@@ -310,6 +342,9 @@ fn the_shipped_t2_rules_scenario_shows_what_the_rules_hold() {
     let (held, base) = (with_rules.statistics(), benchmark.statistics());
     let r = held.rules.clone().unwrap();
     assert!(r.held_by_reservation > 0 && r.held_by_limit > 0, "{r:?}");
+    // SMALL_4 borrowed against its collateral, and paid to hold it.
+    assert!(r.collateral[0].peak_credit_used > 0, "{r:?}");
+    assert!(held.agents[5].costs.liquidity > 0);
     assert!(base.rules.is_none());
     // The rules delay payments: less value settles in the day.
     assert!(held.settled_value < base.settled_value);

@@ -12,7 +12,12 @@ use serde_json::{json, Value};
 
 const IDS: [&str; 4] = ["A", "B", "C", "D"];
 const PRIORITIES: [i64; 4] = [2, 5, 8, 10];
-const ALGORITHMS: [&str; 4] = ["greedy_removal", "prefix_optimum", "deficit_heuristic", "exact"];
+const ALGORITHMS: [&str; 4] = [
+    "greedy_removal",
+    "prefix_optimum",
+    "deficit_heuristic",
+    "exact",
+];
 
 #[derive(Debug, Clone)]
 struct Agent {
@@ -55,11 +60,13 @@ fn scenario(agents: &[Agent], seed: u64, algorithm: usize, not_offset: bool) -> 
             .filter(|o| **o != IDS[i])
             .map(|o| (o.to_string(), json!(1.0)))
             .collect();
-        configs.push(json!({"id": IDS[i], "opening_balance": a.balance, "credit_limit": a.credit,
+        configs.push(
+            json!({"id": IDS[i], "opening_balance": a.balance, "credit_limit": a.credit,
             "policy": {"type": "Fifo"},
             "arrival_config": {"rate_per_tick": 1.2, "counterparty_weights": weights,
                 "distribution": {"type": "Uniform", "min": 100, "max": 2_500},
-                "deadline_offset": 12, "priority": PRIORITIES[a.priority]}}));
+                "deadline_offset": 12, "priority": PRIORITIES[a.priority]}}),
+        );
         let liquidity = a.balance + a.credit;
         let mut rules = json!({"reservations": {
             "highly_urgent": liquidity * a.reserve.0 / 1_000,
@@ -98,13 +105,20 @@ fn check_tick(sim: &Simulation, agents: &[Agent], doc: &Value, opening_total: i6
     for (i, a) in state.agents.iter().enumerate() {
         let available = a.balance + a.credit_limit;
         let r = &participants[IDS[i]]["reservations"];
-        let (hu, u) = (r["highly_urgent"].as_i64().unwrap(), r["urgent"].as_i64().unwrap());
+        let (hu, u) = (
+            r["highly_urgent"].as_i64().unwrap(),
+            r["urgent"].as_i64().unwrap(),
+        );
         let kept = match class(PRIORITIES[agents[i].priority]) {
             0 => 0,
             1 => hu,
             _ => hu + u,
         };
-        assert!(available >= kept, "{}: available {available} < reserved {kept}", IDS[i]);
+        assert!(
+            available >= kept,
+            "{}: available {available} < reserved {kept}",
+            IDS[i]
+        );
     }
     // Positions today: received (every class) minus normal payments sent.
     let day = state.day;
@@ -129,9 +143,18 @@ fn check_tick(sim: &Simulation, agents: &[Agent], doc: &Value, opening_total: i6
     for (i, a) in agents.iter().enumerate() {
         let me = IDS[i].to_string();
         let partner = IDS[(i + 1) % IDS.len()].to_string();
-        let toward = |o: &str| moved.get(&(me.clone(), o.to_string())).copied().unwrap_or(0);
+        let toward = |o: &str| {
+            moved
+                .get(&(me.clone(), o.to_string()))
+                .copied()
+                .unwrap_or(0)
+        };
         if let Some(l) = a.bilateral {
-            assert!(toward(&partner) >= -l, "{me} → {partner}: {} < -{l}", toward(&partner));
+            assert!(
+                toward(&partner) >= -l,
+                "{me} → {partner}: {} < -{l}",
+                toward(&partner)
+            );
         }
         if let Some(l) = a.multilateral {
             let others: i64 = IDS

@@ -289,7 +289,8 @@ impl Simulation {
         self.indicators.fill_statistics(&mut stats);
         stats.external_inflow = self.schedule.active.external_in;
         stats.external_outflow = self.schedule.active.external_out;
-        stats.rules = self.rules.as_deref().map(|r| r.statistics());
+        stats.rules = (self.rules.as_deref())
+            .map(|r| r.statistics(&self.ids, |a| self.totals.agents[a as usize].peak_overdraft));
         stats
     }
 

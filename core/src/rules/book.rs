@@ -67,7 +67,7 @@ impl Limits {
 }
 
 /// The rules of one simulation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct RuleBook {
     highly_urgent_from: u8,
     urgent_from: u8,
@@ -83,6 +83,8 @@ pub(crate) struct RuleBook {
     /// An offsetting attempt counted once its trimmed set settles something (transient: set
     /// and taken within one attempt, never in a snapshot).
     pub pending_offset: Option<bool>,
+    /// The agents with collateral, in index order.
+    pub collateral: Vec<super::collateral::Posted>,
 }
 
 impl RuleBook {
@@ -105,9 +107,18 @@ impl RuleBook {
             limits: vec![None; n],
             held: (0, 0),
             pending_offset: None,
+            collateral: Vec::new(),
         };
         for (id, r) in &rules.participants {
             let a = index[id.as_str()] as usize;
+            if let Some(c) = &r.collateral {
+                book.collateral.push(super::collateral::Posted {
+                    agent: a as AgentIdx,
+                    posted: c.posted,
+                    haircut: c.haircut,
+                    cost_ppm: c.cost_per_unit_per_tick,
+                });
+            }
             book.reserved[a] = [r.reservations.highly_urgent, r.reservations.urgent];
             if r.has_limits() {
                 book.limits[a] = Some(Box::new(Limits {
@@ -120,6 +131,7 @@ impl RuleBook {
                 }));
             }
         }
+        book.collateral.sort_by_key(|c| c.agent);
         Some(book)
     }
 
@@ -217,10 +229,22 @@ impl RuleBook {
     }
 
     /// Its figures for the statistics.
-    pub fn statistics(&self) -> super::RulesStatistics {
+    pub fn statistics(
+        &self,
+        ids: &[String],
+        peak_overdraft: impl Fn(AgentIdx) -> i64,
+    ) -> super::RulesStatistics {
         super::RulesStatistics {
             held_by_reservation: self.held.0,
             held_by_limit: self.held.1,
+            collateral: (self.collateral.iter())
+                .map(|c| super::CollateralStatistics {
+                    id: ids[c.agent as usize].clone(),
+                    posted: c.posted,
+                    credit_limit: c.credit(),
+                    peak_credit_used: peak_overdraft(c.agent),
+                })
+                .collect(),
         }
     }
 
@@ -244,6 +268,9 @@ impl RuleBook {
             held_by_reservation: self.held.0,
             held_by_limit: self.held.1,
             positions,
+            collateral: (self.collateral.iter())
+                .map(|c| (ids[c.agent as usize].clone(), c.posted))
+                .collect(),
         }
     }
 
@@ -254,6 +281,23 @@ impl RuleBook {
         index: &HashMap<String, AgentIdx>,
     ) -> Result<(), (String, String)> {
         self.held = (doc.held_by_reservation, doc.held_by_limit);
+        for (id, posted) in doc.collateral {
+            let c = (index.get(&id))
+                .and_then(|&a| self.collateral.iter_mut().find(|c| c.agent == a))
+                .ok_or_else(|| {
+                    (
+                        format!("rules.collateral.{id}"),
+                        format!("{id:?} has no collateral"),
+                    )
+                })?;
+            if posted < 0 {
+                return Err((
+                    format!("rules.collateral.{id}"),
+                    format!("{posted} is negative"),
+                ));
+            }
+            c.posted = posted;
+        }
         for (id, pos) in doc.positions {
             let at = format!("rules.positions.{id}");
             let limits = index
@@ -300,6 +344,9 @@ pub struct RulesState {
     /// Today's positions that are not zero, by agent id.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub positions: BTreeMap<String, AgentPositions>,
+    /// Collateral posted now, by agent id (the agents with collateral).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub collateral: BTreeMap<String, i64>,
 }
 
 /// One agent's positions against its limits (received minus normal payments sent, today).

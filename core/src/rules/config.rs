@@ -105,6 +105,41 @@ pub struct ParticipantRules {
     /// day toward all the counterparties without a bilateral limit, together.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multilateral_limit: Option<i64>,
+    /// Intraday credit against collateral: the credit line is `posted × (1 − haircut)`
+    /// (rounded down) instead of the agent's `credit_limit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collateral: Option<Collateral>,
+}
+
+/// Collateral posted with the central bank for intraday credit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Collateral {
+    /// Collateral posted at the start (cents, ≥ 0); scheduled `collateral` actions post more
+    /// or withdraw some.
+    pub posted: i64,
+    /// Share of its value not lent against (0 ≤ haircut < 1).
+    pub haircut: f64,
+    /// Cost of holding it, per tick, in parts per million of the posted value (0–1,000,000,
+    /// default 0), charged as liquidity cost.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    #[schemars(range(min = 0, max = 1_000_000))]
+    pub cost_per_unit_per_tick: i64,
+}
+
+fn is_zero(v: &i64) -> bool {
+    *v == 0
+}
+
+/// The credit line `posted` collateral gives at `haircut`: `⌊posted × (1 − haircut)⌋`.
+pub fn collateral_credit(posted: i64, haircut: f64) -> i64 {
+    (posted as f64 * (1.0 - haircut)).floor() as i64
+}
+
+/// Each agent's credit line at the start: its collateral's when it has some, else its
+/// `credit_limit`.
+pub(crate) fn credit_lines(config: &crate::config::SimulationConfig) -> Vec<i64> {
+    credit_lines_of(&config.rules, &config.agent_configs)
 }
 
 impl ParticipantRules {
@@ -147,8 +182,11 @@ pub(crate) fn validate(rules: &RulesConfig, agents: &[AgentConfig], p: &mut Vec<
             if !(0..=top).contains(&v) {
                 let path = format!("rules.classes.{name}");
                 p.push(
-                    Problem::new(&path, format!("{path} must be between 0 and {top} (got {v})"))
-                        .with_value(v),
+                    Problem::new(
+                        &path,
+                        format!("{path} must be between 0 and {top} (got {v})"),
+                    )
+                    .with_value(v),
                 );
             }
         }
@@ -176,10 +214,7 @@ pub(crate) fn validate(rules: &RulesConfig, agents: &[AgentConfig], p: &mut Vec<
             continue;
         };
         let res = r.reservations;
-        for (name, v) in [
-            ("highly_urgent", res.highly_urgent),
-            ("urgent", res.urgent),
-        ] {
+        for (name, v) in [("highly_urgent", res.highly_urgent), ("urgent", res.urgent)] {
             if v < 0 {
                 let path = format!("{at}.reservations.{name}");
                 p.push(Problem::new(&path, format!("{path} must be ≥ 0 (got {v})")).with_value(v));
@@ -200,8 +235,11 @@ pub(crate) fn validate(rules: &RulesConfig, agents: &[AgentConfig], p: &mut Vec<
             let path = format!("{at}.bilateral_limits.{other}");
             if other == id {
                 p.push(
-                    Problem::new(&path, format!("{path}: a participant has no limit toward itself"))
-                        .with_value(other.as_str()),
+                    Problem::new(
+                        &path,
+                        format!("{path}: a participant has no limit toward itself"),
+                    )
+                    .with_value(other.as_str()),
                 );
             } else if !agents.iter().any(|a| &a.id == other) {
                 p.push(
@@ -225,5 +263,88 @@ pub(crate) fn validate(rules: &RulesConfig, agents: &[AgentConfig], p: &mut Vec<
                 );
             }
         }
+        if let Some(c) = &r.collateral {
+            validate_collateral(&at, agent, c, p);
+        }
     }
+    // The bound on money (`Σ opening + credit ≤ 2^63 − 1`) with the collateral's credit lines.
+    let with_collateral = agents
+        .iter()
+        .any(|a| (rules.participants.get(&a.id)).is_some_and(|r| r.collateral.is_some()));
+    if with_collateral && p.is_empty() {
+        let total: i128 = agents
+            .iter()
+            .zip(credit_lines_of(rules, agents))
+            .map(|(a, c)| a.opening_balance as i128 + c as i128)
+            .sum();
+        if total > i64::MAX as i128 {
+            p.push(Problem::new(
+                "rules.participants",
+                format!(
+                    "the sum of opening balances and credit lines with collateral ({total}) exceeds the largest representable amount ({})",
+                    i64::MAX
+                ),
+            ));
+        }
+    }
+}
+
+fn validate_collateral(at: &str, agent: &AgentConfig, c: &Collateral, p: &mut Vec<Problem>) {
+    let at = format!("{at}.collateral");
+    if c.posted < 0 {
+        let path = format!("{at}.posted");
+        p.push(
+            Problem::new(&path, format!("{path} must be ≥ 0 (got {})", c.posted))
+                .with_value(c.posted),
+        );
+    }
+    if !(c.haircut.is_finite() && (0.0..1.0).contains(&c.haircut)) {
+        let path = format!("{at}.haircut");
+        p.push(
+            Problem::new(
+                &path,
+                format!("{path} must be at least 0 and below 1 (got {})", c.haircut),
+            )
+            .with_float(c.haircut),
+        );
+    }
+    if !(0..=crate::config::MAX_LIQUIDITY_RATE_PPM).contains(&c.cost_per_unit_per_tick) {
+        let path = format!("{at}.cost_per_unit_per_tick");
+        p.push(
+            Problem::new(
+                &path,
+                format!(
+                    "{path} must be between 0 and {} (got {})",
+                    crate::config::MAX_LIQUIDITY_RATE_PPM,
+                    c.cost_per_unit_per_tick
+                ),
+            )
+            .with_value(c.cost_per_unit_per_tick),
+        );
+    }
+    if agent.credit_limit != 0 {
+        p.push(Problem::new(
+            &at,
+            format!(
+                "{at}: {:?} has a credit_limit ({}) too; its credit line is one or the other",
+                agent.id, agent.credit_limit
+            ),
+        ));
+    }
+}
+
+/// [`credit_lines`] from the parts.
+fn credit_lines_of(rules: &RulesConfig, agents: &[AgentConfig]) -> Vec<i64> {
+    (agents.iter())
+        .map(|a| {
+            match rules
+                .participants
+                .get(&a.id)
+                .and_then(|r| r.collateral.as_ref())
+            {
+                Some(c) => collateral_credit(c.posted, c.haircut),
+                None => a.credit_limit,
+            }
+        })
+        .collect()
 }

@@ -97,7 +97,11 @@ impl Simulation {
 
     /// Part of an offsetting attempt's set settled: count the attempt (once).
     pub(crate) fn rules_offset_settled(&mut self) {
-        if let Some(b) = self.rules.as_deref_mut().and_then(|r| r.pending_offset.take()) {
+        if let Some(b) = self
+            .rules
+            .as_deref_mut()
+            .and_then(|r| r.pending_offset.take())
+        {
             self.add_offset(b);
         }
     }
@@ -186,7 +190,11 @@ impl Simulation {
     ) -> Option<usize> {
         let outs_kept = || outs.iter().copied().filter(|&k| kept[k]);
         let latest = outs_kept().last()?;
-        let received: i128 = ins.iter().filter(|&&k| kept[k]).map(|&k| list[k].amount).sum();
+        let received: i128 = ins
+            .iter()
+            .filter(|&&k| kept[k])
+            .map(|&k| list[k].amount)
+            .sum();
         let sent: i128 = outs_kept().map(|k| list[k].amount).sum();
         let lowest = outs_kept().map(|k| list[k].class).max()?;
         let usable = self.ledger.available(a) as i128 - book.reserved_above(a, lowest) as i128;

@@ -20,8 +20,8 @@ mapping_only! {
 }
 
 pub use super::v4::{
-    AgentTotals, ByMechanism, Costs, Event, EventKind, Indicators, Location, LsmTotals,
-    Mechanism, Schedule, TimeSeries, Totals, Transaction, TxId,
+    AgentTotals, ByMechanism, Costs, Event, EventKind, Indicators, Location, LsmTotals, Mechanism,
+    Schedule, TimeSeries, Totals, Transaction, TxId,
 };
 pub use crate::rules::book::{AgentPositions, RulesState};
 
