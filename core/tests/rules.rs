@@ -350,3 +350,25 @@ fn the_shipped_t2_rules_scenario_shows_what_the_rules_hold() {
     assert!(held.settled_value < base.settled_value);
     assert_eq!(held.arrivals, base.arrivals, "the same orders arrive");
 }
+
+#[test]
+fn offsetting_at_entry_settles_a_payment_against_its_receivers_queued_one() {
+    // B owes A 100 and waits (B holds nothing). A, holding 30, sends B 120: it cannot settle
+    // gross, but net A owes 20 and B nothing, so both settle at once, at entry, in the tick
+    // A's payment enters — with the LSM off.
+    let run = |entry_offsetting: bool| {
+        let mut s = with_rules(
+            vec![agent("A", 30, 0), agent("B", 0, 0)],
+            json!({"entry_offsetting": entry_offsetting}),
+            lsm_off(),
+        );
+        pay(&mut s, "B", "A", 100);
+        let r = s.tick().unwrap();
+        assert_eq!((r.num_settlements, r.queue2_size), (0, 1));
+        pay(&mut s, "A", "B", 120);
+        let r = s.tick().unwrap();
+        (r.num_settlements, r.lsm_bilateral_releases, balances(&s))
+    };
+    assert_eq!(run(true), (2, 2, vec![10, 20]));
+    assert_eq!(run(false), (0, 0, vec![30, 0]));
+}

@@ -51,7 +51,7 @@ fn agent_strategy() -> impl Strategy<Value = Agent> {
         )
 }
 
-fn scenario(agents: &[Agent], seed: u64, algorithm: usize, not_offset: bool) -> Value {
+fn scenario(agents: &[Agent], seed: u64, algorithm: usize, not_offset: bool, entry: bool) -> Value {
     let mut configs = Vec::new();
     let mut participants = serde_json::Map::new();
     for (i, a) in agents.iter().enumerate() {
@@ -85,7 +85,7 @@ fn scenario(agents: &[Agent], seed: u64, algorithm: usize, not_offset: bool) -> 
     }
     json!({"ticks_per_day": 8, "num_days": 2, "rng_seed": seed, "agent_configs": configs,
            "lsm": {"bilateral": true, "multilateral": true, "algorithm": ALGORITHMS[algorithm]},
-           "rules": {"classes": classes, "participants": participants}})
+           "rules": {"classes": classes, "participants": participants, "entry_offsetting": entry}})
 }
 
 fn class(priority: i64) -> usize {
@@ -176,9 +176,10 @@ proptest! {
         seed in 0u64..1_000,
         algorithm in 0usize..4,
         not_offset in any::<bool>(),
+        entry in any::<bool>(),
         cut in 1u64..15,
     ) {
-        let doc = scenario(&agents, seed, algorithm, not_offset);
+        let doc = scenario(&agents, seed, algorithm, not_offset, entry);
         let text = doc.to_string();
         let opening_total: i64 = agents.iter().map(|a| a.balance).sum();
         let mut sim = Simulation::from_json(&text).unwrap();

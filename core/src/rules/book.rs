@@ -83,6 +83,8 @@ pub(crate) struct RuleBook {
     /// An offsetting attempt counted once its trimmed set settles something (transient: set
     /// and taken within one attempt, never in a snapshot).
     pub pending_offset: Option<bool>,
+    /// Offsetting at entry is on.
+    pub entry_offsetting: bool,
     /// The agents with collateral, in index order.
     pub collateral: Vec<super::collateral::Posted>,
 }
@@ -108,6 +110,7 @@ impl RuleBook {
             held: (0, 0),
             pending_offset: None,
             collateral: Vec::new(),
+            entry_offsetting: rules.entry_offsetting,
         };
         for (id, r) in &rules.participants {
             let a = index[id.as_str()] as usize;

@@ -47,12 +47,17 @@ pub struct RulesConfig {
     /// Per participant (by id): reservations and limits.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub participants: BTreeMap<String, ParticipantRules>,
+    /// Offsetting at entry: a payment that cannot settle gross when it enters RTGS settles at
+    /// once with the first payment its receiver has queued to its sender, when the two are
+    /// fundable net (default false).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub entry_offsetting: bool,
 }
 
 impl RulesConfig {
     /// No rule configured (the section is then left out of documents).
     pub fn is_empty(&self) -> bool {
-        self.classes.is_none() && self.participants.is_empty()
+        self.classes.is_none() && self.participants.is_empty() && !self.entry_offsetting
     }
 }
 

@@ -8,6 +8,7 @@
 //! | `book`   | the rules at run time: classes, reservations, limits and today's positions  |
 //! | `hooks`  | where settlement asks the rules: a gross payment, a chosen offsetting set   |
 //! | `collateral` | credit lines against collateral, its postings and withdrawals, its cost |
+//! | `entry`  | offsetting at entry (`rules.entry_offsetting`)                              |
 //!
 //! Without a `rules` section the simulation holds no [`book::RuleBook`] and settlement takes
 //! exactly the paths it took before these rules existed.
@@ -15,6 +16,7 @@
 pub(crate) mod book;
 mod collateral;
 pub mod config;
+mod entry;
 mod hooks;
 
 pub use config::{

@@ -100,6 +100,9 @@ impl Simulation {
             self.enqueue(slot);
             self.events
                 .record(self.tick, EventKind::Queued { tx: id, sender });
+            if self.rules.is_some() {
+                self.offset_at_entry(slot, sender, receiver); // `crate::rules`
+            }
         }
     }
 
