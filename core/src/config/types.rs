@@ -133,6 +133,17 @@ pub enum PolicyConfig {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         split: Option<SplitConfig>,
     },
+    /// Release urgent and highly urgent payments first; hold normal ones that would take the
+    /// balance, less the agent's reservations, below a buffer (`docs/model.md` § Policies).
+    UrgentFirst {
+        /// Balance (cents, credit not counted) beyond the reservations to keep after normal
+        /// releases.
+        #[schemars(range(min = 0))]
+        target_buffer: i64,
+        /// Optional splitting of large payments.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        split: Option<SplitConfig>,
+    },
 }
 
 impl PolicyConfig {
@@ -141,7 +152,8 @@ impl PolicyConfig {
         match self {
             PolicyConfig::Fifo { split }
             | PolicyConfig::Deadline { split }
-            | PolicyConfig::LiquidityAware { split, .. } => split.as_ref(),
+            | PolicyConfig::LiquidityAware { split, .. }
+            | PolicyConfig::UrgentFirst { split, .. } => split.as_ref(),
         }
     }
 }

@@ -169,6 +169,17 @@ fn validate_agent(
                 );
             }
         }
+        PolicyConfig::UrgentFirst { target_buffer, .. } => {
+            if *target_buffer < 0 {
+                p.push(
+                    rule(
+                        format!("{at}.policy.target_buffer"),
+                        format_args!(" of {name:?} must be ≥ 0 (got {target_buffer})"),
+                    )
+                    .with_value(*target_buffer),
+                );
+            }
+        }
         PolicyConfig::Fifo { .. } | PolicyConfig::Deadline { .. } => {}
     }
     if let Some(split) = agent.policy.split() {

@@ -149,6 +149,11 @@ impl RuleBook {
         }
     }
 
+    /// The lowest priority of the urgent class (highly urgent included).
+    pub fn urgent_from(&self) -> u8 {
+        self.urgent_from.min(self.highly_urgent_from)
+    }
+
     /// Whether offsetting may settle payments of `class`.
     pub fn may_offset(&self, class: PaymentClass) -> bool {
         self.offset[class.rank()]

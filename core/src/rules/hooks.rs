@@ -70,6 +70,18 @@ impl Simulation {
         }
     }
 
+    /// What a policy sees of the rules for agent `a`: what it keeps from normal payments (its
+    /// reservations) and the lowest urgent priority (the classes' default without rules).
+    pub(crate) fn policy_rules(&self, a: AgentIdx) -> (i64, u8) {
+        match self.rules.as_deref() {
+            Some(book) => (
+                book.reserved_above(a, PaymentClass::Normal),
+                book.urgent_from(),
+            ),
+            None => (0, super::config::DEFAULT_URGENT_FROM as u8),
+        }
+    }
+
     /// A payment settled: move the positions against the limits.
     pub(crate) fn rules_settled(
         &mut self,
