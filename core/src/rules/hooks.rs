@@ -201,7 +201,7 @@ impl Simulation {
         ins: &[usize],
     ) -> Option<usize> {
         let outs_kept = || outs.iter().copied().filter(|&k| kept[k]);
-        let latest = outs_kept().last()?;
+        let latest = outs_kept().next_back()?;
         let received: i128 = ins
             .iter()
             .filter(|&&k| kept[k])
