@@ -278,7 +278,7 @@ fn bad_rules_are_refused_with_their_paths() {
     assert_eq!(p[0].0, "rules.participants.A.reservations");
     assert!(
         p[0].1.contains(
-            "(121 in all) exceed its liquidity at the start (opening balance + credit limit = 120)"
+            "(121 in all) exceed its liquidity at the start (opening balance + credit line = 120)"
         ),
         "{p:?}"
     );

@@ -182,3 +182,26 @@ fn bad_collateral_is_refused_with_its_path() {
         "{p:?}"
     );
 }
+
+#[test]
+fn reservations_are_checked_against_the_collateral_credit_line() {
+    // 100 posted at 50%: a credit line of 50, so 50 may be reserved, not 51.
+    let run = |urgent: i64| {
+        let c = config(
+            10,
+            vec![agent("A", 0, 0), agent("B", 0, 0)],
+            json!({"rules": {"participants": {"A": {
+                "collateral": {"posted": 100, "haircut": 0.5},
+                "reservations": {"urgent": urgent}}}}}),
+        );
+        Simulation::from_json(&c.to_string()).map(|_| ())
+    };
+    assert!(run(50).is_ok());
+    let e = run(51).unwrap_err().to_string();
+    assert!(
+        e.contains(
+            "(51 in all) exceed its liquidity at the start (opening balance + credit line = 50)"
+        ),
+        "{e}"
+    );
+}

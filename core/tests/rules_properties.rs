@@ -1,7 +1,7 @@
 //! The rules of real RTGS systems, as properties on random systems with random reservations,
-//! limits, classes and offsetting algorithms: after every tick money is conserved, no
-//! position is below its limit, no agent's liquidity is below what its own payments' class
-//! must leave reserved; the incremental engine equals the reference one; a restored
+//! limits, classes, collateral (withdrawn mid-day) and offsetting algorithms: after every tick
+//! money is conserved, no balance is below its credit line, no position is below its limit,
+//! no agent's liquidity is below what its own payments' class must leave reserved; the incremental engine equals the reference one; a restored
 //! snapshot continues exactly as the run that never stopped.
 
 use std::collections::BTreeMap;
@@ -54,19 +54,25 @@ fn agent_strategy() -> impl Strategy<Value = Agent> {
 fn scenario(agents: &[Agent], seed: u64, algorithm: usize, not_offset: bool, entry: bool) -> Value {
     let mut configs = Vec::new();
     let mut participants = serde_json::Map::new();
+    let mut events = Vec::new();
     for (i, a) in agents.iter().enumerate() {
+        // An odd credit line is lent against collateral at a 50% haircut instead; half of the
+        // collateral is withdrawn at tick 5 (less if the agent uses more credit by then).
+        let collateral = a.credit % 2 == 1;
         let weights: serde_json::Map<String, Value> = IDS
             .iter()
             .filter(|o| **o != IDS[i])
             .map(|o| (o.to_string(), json!(1.0)))
             .collect();
+        let credit_limit = if collateral { 0 } else { a.credit };
         configs.push(
-            json!({"id": IDS[i], "opening_balance": a.balance, "credit_limit": a.credit,
+            json!({"id": IDS[i], "opening_balance": a.balance, "credit_limit": credit_limit,
             "policy": {"type": "Fifo"},
             "arrival_config": {"rate_per_tick": 1.2, "counterparty_weights": weights,
                 "distribution": {"type": "Uniform", "min": 100, "max": 2_500},
                 "deadline_offset": 12, "priority": PRIORITIES[a.priority]}}),
         );
+        // ⌊2c × 0.5⌋ = c: the same credit line either way.
         let liquidity = a.balance + a.credit;
         let mut rules = json!({"reservations": {
             "highly_urgent": liquidity * a.reserve.0 / 1_000,
@@ -77,6 +83,12 @@ fn scenario(agents: &[Agent], seed: u64, algorithm: usize, not_offset: bool, ent
         if let Some(l) = a.multilateral {
             rules["multilateral_limit"] = json!(l);
         }
+        if collateral {
+            rules["collateral"] = json!({"posted": 2 * a.credit, "haircut": 0.5});
+            events.push(
+                json!({"type": "collateral", "agent": IDS[i], "tick": 5, "amount": -a.credit}),
+            );
+        }
         participants.insert(IDS[i].into(), rules);
     }
     let mut classes = json!({});
@@ -84,6 +96,7 @@ fn scenario(agents: &[Agent], seed: u64, algorithm: usize, not_offset: bool, ent
         classes["not_offset"] = json!(["highly_urgent"]);
     }
     json!({"ticks_per_day": 8, "num_days": 2, "rng_seed": seed, "agent_configs": configs,
+           "scenario_events": events,
            "lsm": {"bilateral": true, "multilateral": true, "algorithm": ALGORITHMS[algorithm]},
            "rules": {"classes": classes, "participants": participants, "entry_offsetting": entry}})
 }
@@ -103,12 +116,20 @@ fn check_tick(sim: &Simulation, agents: &[Agent], doc: &Value, opening_total: i6
     assert_eq!(total, opening_total, "money is conserved");
     let participants = &doc["rules"]["participants"];
     for (i, a) in state.agents.iter().enumerate() {
+        assert!(
+            a.balance >= -a.credit_limit,
+            "{}: below its credit line",
+            IDS[i]
+        );
         let available = a.balance + a.credit_limit;
         let r = &participants[IDS[i]]["reservations"];
         let (hu, u) = (
             r["highly_urgent"].as_i64().unwrap(),
             r["urgent"].as_i64().unwrap(),
         );
+        if agents[i].credit % 2 == 1 {
+            continue; // a withdrawal of collateral may take it below its reservations (documented)
+        }
         let kept = match class(PRIORITIES[agents[i].priority]) {
             0 => 0,
             1 => hu,

@@ -226,13 +226,21 @@ pub(crate) fn validate(rules: &RulesConfig, agents: &[AgentConfig], p: &mut Vec<
             }
         }
         let reserved = res.highly_urgent as i128 + res.urgent as i128;
-        let liquidity = agent.opening_balance as i128 + agent.credit_limit as i128;
+        // Its credit line: its collateral's when it has some.
+        let credit = match &r.collateral {
+            Some(c) if c.posted >= 0 && c.haircut.is_finite() => {
+                collateral_credit(c.posted, c.haircut.clamp(0.0, 1.0))
+            }
+            Some(_) => 0,
+            None => agent.credit_limit,
+        };
+        let liquidity = agent.opening_balance as i128 + credit as i128;
         if res.highly_urgent >= 0 && res.urgent >= 0 && reserved > liquidity {
             let path = format!("{at}.reservations");
             p.push(Problem::new(
                 &path,
                 format!(
-                    "{path} of {id:?} ({reserved} in all) exceed its liquidity at the start (opening balance + credit limit = {liquidity})"
+                    "{path} of {id:?} ({reserved} in all) exceed its liquidity at the start (opening balance + credit line = {liquidity})"
                 ),
             ));
         }
