@@ -281,7 +281,9 @@ impl Simulation {
             return (0, false);
         }
         self.count_offset(solution.budget_exhausted);
-        let proven = algorithm == LsmAlgorithm::Exact && !solution.budget_exhausted;
+        // Not with rules: their check may have trimmed the proved set (`crate::rules`).
+        let proven =
+            algorithm == LsmAlgorithm::Exact && !solution.budget_exhausted && self.rules.is_none();
         (
             self.settle_chosen(&inst, &places, chosen, bilateral),
             proven,
