@@ -44,6 +44,30 @@ pub fn statistics(stats: &Statistics, style: Style) -> String {
         out.push_str(&external.render());
         out.push('\n');
     }
+    // The rules of real RTGS systems, when the scenario has any (`stats.rules`).
+    if let Some(rules) = &stats.rules {
+        let mut held = Table::new(["Held by the rules at RTGS entry", "count"]);
+        held.row([
+            "  by reservations".to_string(),
+            count(rules.held_by_reservation),
+        ]);
+        held.row(["  by limits".to_string(), count(rules.held_by_limit)]);
+        out.push_str(&held.render());
+        out.push('\n');
+        if !rules.collateral.is_empty() {
+            let mut c = Table::new(["Collateral", "posted", "credit line", "peak credit used"]);
+            for a in &rules.collateral {
+                c.row([
+                    a.id.clone(),
+                    style.money(a.posted),
+                    style.money(a.credit_limit),
+                    style.money(a.peak_credit_used),
+                ]);
+            }
+            out.push_str(&c.render());
+            out.push('\n');
+        }
+    }
 
     let m = &stats.settlements_by_mechanism;
     let share = |n: u64| {

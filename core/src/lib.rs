@@ -51,6 +51,7 @@ mod policy;
 pub mod provenance;
 pub mod results;
 mod rng;
+pub mod rules;
 pub mod scenario;
 mod schedule;
 mod settlement;

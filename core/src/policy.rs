@@ -7,14 +7,18 @@ use crate::config::PolicyConfig;
 pub(crate) struct Order {
     pub amount: i64,
     pub deadline_tick: u64,
+    /// Urgent or highly urgent (`crate::rules` classes; the default ones without rules).
+    pub urgent: bool,
 }
 
 /// Decide the releases of one agent. `orders` is its Queue 1 in arrival order; `release`
-/// receives the indices to release in release order (every other order is held).
+/// receives the indices to release in release order (every other order is held). `reserved`
+/// is what the agent keeps from normal payments (its reservations; 0 without rules).
 pub(crate) fn decide(
     policy: &PolicyConfig,
     orders: &[Order],
     balance: i64,
+    reserved: i64,
     tick: u64,
     release: &mut Vec<usize>,
 ) {
@@ -36,6 +40,21 @@ pub(crate) fn decide(
                 let urgent = order.deadline_tick.saturating_sub(tick) <= *urgency_threshold as u64;
                 let after = projected - order.amount as i128;
                 if urgent || after >= *target_buffer as i128 {
+                    projected = after;
+                    release.push(i);
+                }
+            }
+        }
+        PolicyConfig::UrgentFirst { target_buffer, .. } => {
+            let mut projected = balance as i128;
+            for (i, order) in orders.iter().enumerate().filter(|(_, o)| o.urgent) {
+                projected -= order.amount as i128;
+                release.push(i);
+            }
+            let floor = reserved as i128 + *target_buffer as i128;
+            for (i, order) in orders.iter().enumerate().filter(|(_, o)| !o.urgent) {
+                let after = projected - order.amount as i128;
+                if after >= floor {
                     projected = after;
                     release.push(i);
                 }
@@ -68,6 +87,7 @@ mod tests {
         Order {
             amount,
             deadline_tick,
+            urgent: false,
         }
     }
 
@@ -75,11 +95,19 @@ mod tests {
     fn fifo_releases_all_in_order_and_deadline_sorts_stably() {
         let orders = [o(1, 9), o(2, 3), o(3, 9), o(4, 1)];
         let mut r = Vec::new();
-        decide(&PolicyConfig::Fifo { split: None }, &orders, 0, 0, &mut r);
+        decide(
+            &PolicyConfig::Fifo { split: None },
+            &orders,
+            0,
+            0,
+            0,
+            &mut r,
+        );
         assert_eq!(r, vec![0, 1, 2, 3]);
         decide(
             &PolicyConfig::Deadline { split: None },
             &orders,
+            0,
             0,
             0,
             &mut r,
@@ -98,8 +126,30 @@ mod tests {
         // third is urgent (deadline 12 at tick 10) → release, projection 20; fourth (5) → 15 < 50 hold.
         let orders = [o(40, 50), o(40, 50), o(40, 12), o(5, 50)];
         let mut r = Vec::new();
-        decide(&policy, &orders, 100, 10, &mut r);
+        decide(&policy, &orders, 100, 0, 10, &mut r);
         assert_eq!(r, vec![0, 2]);
+    }
+
+    #[test]
+    fn urgent_first_releases_urgent_orders_first_and_keeps_the_buffer_above_reservations() {
+        let policy = PolicyConfig::UrgentFirst {
+            target_buffer: 20,
+            split: None,
+        };
+        let urgent = |amount| Order {
+            urgent: true,
+            ..o(amount, 50)
+        };
+        // Balance 200, 30 reserved: urgent 90 and 50 go first (projected 60, whatever the
+        // buffer); normal 10 leaves 50 ≥ 30 + 20 → released; normal 5 would leave 45 → held;
+        // normal 0-cost check: a later one of 0 is not possible, amounts are ≥ 1.
+        let orders = [o(10, 50), urgent(90), o(5, 50), urgent(50)];
+        let mut r = Vec::new();
+        decide(&policy, &orders, 200, 30, 10, &mut r);
+        assert_eq!(r, vec![1, 3, 0]);
+        // Without a reservation the 5 fits too (45 ≥ 20).
+        decide(&policy, &orders, 200, 0, 10, &mut r);
+        assert_eq!(r, vec![1, 3, 0, 2]);
     }
 
     #[test]

@@ -46,6 +46,9 @@ pub struct Scenario {
     )]
     #[schemars(with = "Option<Vec<crate::schedule::ScenarioEvent>>")]
     pub scenario_events: Vec<crate::schedule::ScenarioEvent>,
+    /// The rules of real RTGS systems; the same in the machine format.
+    #[serde(default, skip_serializing_if = "crate::rules::RulesConfig::is_empty")]
+    pub rules: crate::rules::RulesConfig,
 }
 
 /// The `simulation:` section.
@@ -142,6 +145,7 @@ impl Scenario {
             deadline_mode: s.deadline_mode.unwrap_or_default(),
             event_recording: s.event_recording.unwrap_or_default(),
             scenario_events: self.scenario_events,
+            rules: self.rules,
         }
     }
 }

@@ -201,6 +201,9 @@ pub struct Statistics {
     pub external_outflow: i64,
     /// The offsetting algorithm and the work it did.
     pub lsm: LsmStatistics,
+    /// What the rules of real RTGS systems held (absent when none is configured).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<crate::rules::RulesStatistics>,
 }
 
 /// The offsetting algorithm that ran and what it did. Only attempts that settle something
@@ -307,6 +310,7 @@ impl Totals {
                 offsets: self.lsm_offsets,
                 exact_budget_exhausted: self.lsm_budget_exhausted,
             },
+            rules: None,
         }
     }
 }

@@ -46,13 +46,14 @@ fn json(text: &str) -> Value {
 
 /// Fields each document version added, as (version, field) pairs.
 /// (`lsm` is both the snapshot's offsetting counters and the statistics' block of them.)
-const ADDED: [(u32, &str); 6] = [
+const ADDED: [(u32, &str); 7] = [
     (2, "provenance"),
     (3, "events_discarded"),
     (4, "schedule"),
     (4, "indicators"),
     (4, "timeseries"),
     (4, "lsm"),
+    (5, "rules"),
 ];
 
 /// Statistics fields (top level and per agent) added with each document version.

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use crate::*;
 use arbitrary::{Arbitrary, Result, Unstructured};
 use payment_sim_core::config::EventRecording;
-use payment_sim_core::snapshot::v4::Snapshot;
+use payment_sim_core::snapshot::v5::Snapshot;
 use payment_sim_core::{Simulation, SimulationConfig, Submission};
 
 /// The input of `snapshot_mutate`: a small run, a snapshot of it, mutations, and the ticks to

@@ -2,7 +2,7 @@
 
 use crate::*;
 use arbitrary::{Arbitrary, Result, Unstructured};
-use payment_sim_core::snapshot::v4::{Location, Snapshot, Transaction};
+use payment_sim_core::snapshot::v5::{Location, Snapshot, Transaction};
 
 /// One change to a valid snapshot, of the kinds a damaged or hand-edited state file has.
 #[derive(Debug, Clone)]

@@ -148,6 +148,7 @@ pub fn small_config(u: &mut Unstructured, wide: bool) -> Result<SimulationConfig
         // (`settlements`, the smaller log, first: snapshot round trips dominate the time).
         event_recording: *u.choose(&[EventRecording::Settlements, EventRecording::Full])?,
         scenario_events,
+        rules: Default::default(),
     })
 }
 

@@ -77,6 +77,10 @@ pub struct SimulationConfig {
     )]
     #[schemars(with = "Option<Vec<crate::schedule::ScenarioEvent>>")]
     pub scenario_events: Vec<crate::schedule::ScenarioEvent>,
+    /// The rules of real RTGS systems: priority classes, reservations, limits
+    /// (`docs/model.md` § The rules of real RTGS systems). Absent: none.
+    #[serde(default, skip_serializing_if = "crate::rules::RulesConfig::is_empty")]
+    pub rules: crate::rules::RulesConfig,
 }
 
 /// One participant's settlement account and behaviour.
@@ -130,6 +134,17 @@ pub enum PolicyConfig {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         split: Option<SplitConfig>,
     },
+    /// Release urgent and highly urgent payments first; hold normal ones that would take the
+    /// balance, less the agent's reservations, below a buffer (`docs/model.md` § Policies).
+    UrgentFirst {
+        /// Balance (cents, credit not counted) beyond the reservations to keep after normal
+        /// releases.
+        #[schemars(range(min = 0))]
+        target_buffer: i64,
+        /// Optional splitting of large payments.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        split: Option<SplitConfig>,
+    },
 }
 
 impl PolicyConfig {
@@ -138,7 +153,8 @@ impl PolicyConfig {
         match self {
             PolicyConfig::Fifo { split }
             | PolicyConfig::Deadline { split }
-            | PolicyConfig::LiquidityAware { split, .. } => split.as_ref(),
+            | PolicyConfig::LiquidityAware { split, .. }
+            | PolicyConfig::UrgentFirst { split, .. } => split.as_ref(),
         }
     }
 }

@@ -93,6 +93,7 @@ impl SimulationConfig {
         }
         validate_costs(&self.cost_rates, p);
         validate_lsm(&self.lsm, p);
+        crate::rules::config::validate(&self.rules, &self.agent_configs, p);
         if !self.scenario_events.is_empty() && self.ticks_per_day > 0 && self.num_days > 0 {
             crate::schedule::check_config(self, p);
         }
@@ -166,6 +167,17 @@ fn validate_agent(
                         format_args!(" of {name:?} must be ≥ 0 ticks (got {urgency_threshold})"),
                     )
                     .with_value(*urgency_threshold),
+                );
+            }
+        }
+        PolicyConfig::UrgentFirst { target_buffer, .. } => {
+            if *target_buffer < 0 {
+                p.push(
+                    rule(
+                        format!("{at}.policy.target_buffer"),
+                        format_args!(" of {name:?} must be ≥ 0 (got {target_buffer})"),
+                    )
+                    .with_value(*target_buffer),
                 );
             }
         }

@@ -43,6 +43,7 @@ impl Simulation {
                 );
             }
         }
+        self.charge_collateral(); // `crate::rules`: the cost of holding collateral
     }
 
     /// Charge `amount` of cost `kind` to `agent` (zero charges are not recorded).

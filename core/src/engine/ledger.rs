@@ -27,7 +27,8 @@ impl Ledger {
         let agents = &config.agent_configs;
         Ledger {
             balances: agents.iter().map(|a| a.opening_balance).collect(),
-            credit: agents.iter().map(|a| a.credit_limit).collect(),
+            // `credit_limit`, or the credit line of the agent's collateral (`crate::rules`).
+            credit: crate::rules::config::credit_lines(config),
             net: vec![0; agents.len()],
         }
     }

@@ -93,6 +93,8 @@ pub struct Simulation {
     /// Per-sender figures for a stress run (`crate::stress`); `None` otherwise, never in a
     /// snapshot.
     pub(crate) probe: Option<Box<crate::stress::Probe>>,
+    /// The rules of real RTGS systems (`crate::rules`); `None` when none is configured.
+    pub(crate) rules: Option<Box<crate::rules::book::RuleBook>>,
 }
 
 /// Buffers reused across ticks so that a tick allocates nothing in the steady state; they
@@ -183,6 +185,7 @@ impl Simulation {
             },
             schedule: crate::schedule::Schedule::new(n),
             probe: None,
+            rules: crate::rules::book::RuleBook::new(&config.rules, &index).map(Box::new),
             ids,
             index,
             config,
@@ -286,6 +289,8 @@ impl Simulation {
         self.indicators.fill_statistics(&mut stats);
         stats.external_inflow = self.schedule.active.external_in;
         stats.external_outflow = self.schedule.active.external_out;
+        stats.rules = (self.rules.as_deref())
+            .map(|r| r.statistics(&self.ids, |a| self.totals.agents[a as usize].peak_overdraft));
         stats
     }
 
@@ -338,6 +343,7 @@ impl Simulation {
         self.observe_tick(t); // indicators and time series (`indicators::engine`)
         if (t + 1).is_multiple_of(self.ticks_per_day) {
             self.end_of_day(t); // 9 (end-of-day part): deadlines
+            self.rules_new_day(); // limit positions restart (`crate::rules`)
         }
         self.tick += 1; // 9
         let mut result = std::mem::take(&mut self.current);

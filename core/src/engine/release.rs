@@ -25,10 +25,12 @@ impl Simulation {
                 continue;
             }
             orders.clear();
+            let (reserved, urgent_from) = self.policy_rules(a as AgentIdx);
             orders.extend(self.queue1[a].iter().filter_map(|&s| {
                 self.txs.get(s).map(|tx| Order {
                     amount: tx.amount,
                     deadline_tick: tx.deadline_tick,
+                    urgent: tx.priority >= urgent_from,
                 })
             }));
             let policy = &self.config.agent_configs[a].policy;
@@ -36,6 +38,7 @@ impl Simulation {
                 policy,
                 &orders,
                 self.ledger.balance(a as AgentIdx),
+                reserved,
                 t,
                 &mut release,
             );

@@ -39,6 +39,8 @@ pub enum ActionType {
     Lsm,
     /// A payment order that arrives at `tick`.
     Payment,
+    /// `agent` posts (`amount > 0`) or withdraws collateral (`rules.participants.<id>.collateral`).
+    Collateral,
 }
 
 impl ActionType {
@@ -52,6 +54,7 @@ impl ActionType {
             ActionType::CounterpartyWeights => "counterparty_weights",
             ActionType::Lsm => "lsm",
             ActionType::Payment => "payment",
+            ActionType::Collateral => "collateral",
         }
     }
 
@@ -85,7 +88,8 @@ pub struct ScenarioEvent {
     /// `outage`: payments to the agent do not settle either.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub block_receiving: Option<bool>,
-    /// `liquidity`: cents in (> 0) or out (< 0); `payment`: cents (> 0).
+    /// `liquidity`: cents in (> 0) or out (< 0); `payment`: cents (> 0); `collateral`: cents
+    /// posted (> 0) or withdrawn (< 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// `credit_limit`: the new credit line (≥ 0).

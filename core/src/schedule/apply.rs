@@ -197,6 +197,7 @@ impl Simulation {
             }
             (&Effect::Liquidity { agent, amount }, _) => self.apply_liquidity(t, agent, amount),
             (&Effect::CreditLimit { agent, limit }, _) => self.apply_credit_limit(t, agent, limit),
+            (&Effect::Collateral { agent, amount }, _) => self.apply_collateral(t, agent, amount),
             (Effect::Weights { agent, weights }, _) => {
                 let agent = *agent;
                 if let Some(stream) = self.arrivals[agent as usize].as_mut() {
@@ -264,7 +265,7 @@ impl Simulation {
     }
 
     /// Headroom under the bound on total money: `2^63 − 1 − Σ (balance + credit limit)`.
-    fn money_headroom(&self) -> i64 {
+    pub(crate) fn money_headroom(&self) -> i64 {
         let used: i128 = self
             .ledger
             .balances()

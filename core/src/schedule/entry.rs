@@ -40,6 +40,10 @@ pub(crate) enum Effect {
         agent: AgentIdx,
         limit: i64,
     },
+    Collateral {
+        agent: AgentIdx,
+        amount: i64,
+    },
     ArrivalRate {
         target: Target,
         change: RateChange,
@@ -119,6 +123,11 @@ impl Entry {
                 agent: name(agent),
                 credit_limit: Some(*limit),
                 ..ScenarioEvent::new(ActionType::CreditLimit)
+            },
+            Effect::Collateral { agent, amount } => ScenarioEvent {
+                agent: name(agent),
+                amount: Some(*amount),
+                ..ScenarioEvent::new(ActionType::Collateral)
             },
             Effect::ArrivalRate { target, change } => {
                 let agent = match target {

@@ -54,6 +54,10 @@ fn fields(kind: ActionType) -> (&'static [&'static str], &'static [&'static str]
             &["agent", "amount", POINT[0], POINT[1], POINT[2], POINT[3]],
             &["agent", "amount"],
         ),
+        ActionType::Collateral => (
+            &["agent", "amount", POINT[0], POINT[1], POINT[2], POINT[3]],
+            &["agent", "amount"],
+        ),
         ActionType::CreditLimit => (
             &[
                 "agent",
@@ -293,7 +297,37 @@ fn resolve_one(
                     .with_value(limit),
                 );
             }
-            Effect::CreditLimit { agent: a?, limit }
+            let a = a?;
+            if has_collateral(ctx, a) {
+                p.push(problem(
+                    i,
+                    "agent",
+                    format_args!(
+                        ": {:?} has collateral (rules.participants): its credit line follows it; schedule collateral actions instead",
+                        ctx.config.agent_configs[a as usize].id
+                    ),
+                ));
+            }
+            Effect::CreditLimit { agent: a, limit }
+        }
+        ActionType::Collateral => {
+            let a = agent("agent", &e.agent, p);
+            let amount = e.amount?;
+            if amount == 0 {
+                p.push(problem(i, "amount", " must not be 0").with_value(amount));
+            }
+            let a = a?;
+            if !has_collateral(ctx, a) {
+                p.push(problem(
+                    i,
+                    "agent",
+                    format_args!(
+                        ": {:?} has no collateral (rules.participants.<id>.collateral)",
+                        ctx.config.agent_configs[a as usize].id
+                    ),
+                ));
+            }
+            Effect::Collateral { agent: a, amount }
         }
         ActionType::CounterpartyWeights => {
             let a = agent("agent", &e.agent, p)?;
@@ -336,4 +370,10 @@ fn resolve_one(
             tag: None,
         },
     })
+}
+
+/// Whether agent `a` holds collateral (`rules.participants.<id>.collateral`).
+fn has_collateral(ctx: &Context, a: AgentIdx) -> bool {
+    let id = &ctx.config.agent_configs[a as usize].id;
+    (ctx.config.rules.participants.get(id)).is_some_and(|r| r.collateral.is_some())
 }

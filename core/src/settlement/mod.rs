@@ -29,6 +29,7 @@ impl Simulation {
             Mechanism::Multilateral => c.lsm_cycle_releases += 1,
             Mechanism::Rtgs | Mechanism::Queue => {}
         }
+        self.rules_settled(tx.sender, tx.receiver, tx.amount, tx.priority);
         let t = &mut self.totals;
         t.settlements += 1;
         t.day_settlements += 1;
@@ -85,11 +86,12 @@ impl Simulation {
     pub(crate) fn enter_rtgs(&mut self, slot: Slot) {
         let Some(tx) = self.txs.get(slot) else { return };
         let (sender, receiver, amount, id) = (tx.sender, tx.receiver, tx.amount, tx.id);
+        let priority = tx.priority;
         let eligible = match self.config.queue_discipline {
             QueueDiscipline::BypassFifo => true,
             QueueDiscipline::Fifo => self.queue2.sender_len(sender) == 0,
         } && self.schedule.active.may_settle(sender, receiver);
-        if eligible && amount <= self.ledger.available(sender) {
+        if eligible && self.rules_admit(sender, receiver, amount, priority, true) {
             if let Some(tx) = self.txs.remove(slot) {
                 self.transfer(sender, receiver, amount);
                 self.record_settlement(&tx, Mechanism::Rtgs);
@@ -98,6 +100,9 @@ impl Simulation {
             self.enqueue(slot);
             self.events
                 .record(self.tick, EventKind::Queued { tx: id, sender });
+            if self.rules.is_some() {
+                self.offset_at_entry(slot, sender, receiver); // `crate::rules`
+            }
         }
     }
 
@@ -123,6 +128,15 @@ impl Simulation {
         items: &[(Q2Key, AgentIdx)],
         mechanism: Mechanism,
     ) -> u64 {
+        // Any rule configured: the set is trimmed to what the rules let settle together
+        // (`crate::rules`), the one check every offsetting algorithm's set goes through.
+        let trimmed;
+        let items = if self.rules.is_some() {
+            trimmed = self.rules_trim(items);
+            &trimmed[..]
+        } else {
+            items
+        };
         let mut settled = Vec::with_capacity(items.len());
         for &(key, sender) in items {
             if let Some(tx) = self.take_queued(sender, key) {
@@ -132,6 +146,9 @@ impl Simulation {
         self.transfer_simultaneous(settled.iter().map(|tx| (tx.sender, tx.receiver, tx.amount)));
         for tx in &settled {
             self.record_settlement(tx, mechanism);
+        }
+        if !settled.is_empty() {
+            self.rules_offset_settled();
         }
         settled.len() as u64
     }
@@ -148,7 +165,7 @@ impl Simulation {
         match self.queue2.entry(sender, key) {
             Some(e) => {
                 self.eligible(sender, key)
-                    && e.amount <= self.ledger.available(sender)
+                    && self.rules_fundable(sender, e.receiver, e.amount, key.priority())
                     && self.schedule.active.may_settle(sender, e.receiver)
             }
             None => false,

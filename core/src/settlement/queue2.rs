@@ -25,6 +25,10 @@ impl Q2Key {
             entry,
         }
     }
+    /// The priority it was queued with.
+    pub fn priority(&self) -> u8 {
+        (MAX_PRIORITY as u8).saturating_sub(self.urgency)
+    }
     const MIN: Q2Key = Q2Key {
         urgency: 0,
         entry: 0,

@@ -6,7 +6,7 @@ use super::check::{bad, Restored};
 use super::corrupt;
 use super::parts::{event_from_doc, event_to_doc, totals_from_doc, totals_to_doc};
 use super::parts::{tx_from_doc, tx_to_doc};
-use super::v4::{self as doc, LsmTotals, Snapshot};
+use super::v5::{self as doc, LsmTotals, Snapshot};
 use crate::engine::Simulation;
 use crate::error::SimError;
 use crate::settlement::queue2::{Q2Key, Queued};
@@ -56,6 +56,7 @@ impl Simulation {
                 exact_budget_exhausted: self.totals.lsm_budget_exhausted,
             },
             schedule: self.schedule_to_doc(),
+            rules: self.rules.as_deref().map(|r| r.to_doc(&self.ids)),
         }
     }
 
@@ -91,6 +92,7 @@ impl Simulation {
             timeseries,
             lsm,
             schedule,
+            rules,
             ..
         } = snapshot;
         // Built without its scenario events (the snapshot's schedule says what is left of
@@ -126,9 +128,22 @@ impl Simulation {
             events: events.into_iter().map(event_from_doc).collect(),
         };
         restored.check(&sim)?;
+        sim.install_rules(rules)?;
         sim.install(restored)?;
         sim.install_indicators(indicators.map(|b| *b), timeseries.map(|b| *b))?;
         Ok(sim)
+    }
+
+    /// Install the rules' state: only what the configuration's rules can hold (checked before
+    /// anything else is installed: `install` cannot fail after it).
+    fn install_rules(&mut self, state: Option<doc::RulesState>) -> Result<(), SimError> {
+        match (state, self.rules.as_deref_mut()) {
+            (None, _) => Ok(()),
+            (Some(_), None) => Err(bad("rules", "rules state without a rule configured")),
+            (Some(s), Some(book)) => book
+                .restore(s, &self.index)
+                .map_err(|(path, message)| bad(path, message)),
+        }
     }
 
     /// Install a checked snapshot into a fresh simulation of its configuration.

@@ -289,6 +289,14 @@ impl Simulation {
     /// Count one settled offset (the statistics count only attempts that settle something:
     /// failed ones may be skipped, and their number would depend on that).
     pub(super) fn count_offset(&mut self, budget_exhausted: bool) {
+        if self.rules_defer_offset(budget_exhausted) {
+            return; // the rules may trim the set to nothing: counted once something settles
+        }
+        self.add_offset(budget_exhausted);
+    }
+
+    /// Count one settled offset now.
+    pub(crate) fn add_offset(&mut self, budget_exhausted: bool) {
         self.totals.lsm_offsets += 1;
         if budget_exhausted {
             self.totals.lsm_budget_exhausted += 1;
@@ -378,9 +386,10 @@ impl Simulation {
             return (0, false);
         }
         self.count_offset(solution.budget_exhausted);
-        // `greedy_exact` searched: this round's queue is within the part cap.
+        // `greedy_exact` searched: this round's queue is within the part cap. Not with rules:
+        // their check may have trimmed the proved set (`crate::rules`).
         let searched = matches!(algorithm, LsmAlgorithm::Exact | LsmAlgorithm::GreedyExact);
-        let proven = searched && !solution.budget_exhausted;
+        let proven = searched && !solution.budget_exhausted && self.rules.is_none();
         (
             self.settle_chosen(&inst, &places, chosen, bilateral),
             proven,

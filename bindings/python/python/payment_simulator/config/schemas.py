@@ -73,7 +73,17 @@ class PolicyConfigLiquidityAware(_Policy):
     split: SplitConfig | None
 
 
-PolicyConfig = Union[PolicyConfigFifo, PolicyConfigDeadline, PolicyConfigLiquidityAware]
+class PolicyConfigUrgentFirst(_Policy):
+    """Release urgent payments first; hold normal ones while the buffer is short."""
+
+    type: Literal["UrgentFirst"]
+    target_buffer: int
+    split: SplitConfig | None
+
+
+PolicyConfig = Union[
+    PolicyConfigFifo, PolicyConfigDeadline, PolicyConfigLiquidityAware, PolicyConfigUrgentFirst
+]
 
 
 # --- amount distributions ------------------------------------------------------------------
@@ -216,6 +226,7 @@ __all__ = [
     "PolicyConfigFifo",
     "PolicyConfigDeadline",
     "PolicyConfigLiquidityAware",
+    "PolicyConfigUrgentFirst",
     "SplitConfig",
     "AmountDistribution",
     "DistributionNormal",
