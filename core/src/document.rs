@@ -42,7 +42,14 @@ pub enum DocumentKind {
 
 /// The top-level fields of each shape, in declaration order (the order serde's derive
 /// names them in "expected one of …"; a test keeps them equal to the structs').
-const SCENARIO_FIELDS: &[&str] = &["simulation", "agents", "costs", "lsm", "scenario_events"];
+const SCENARIO_FIELDS: &[&str] = &[
+    "simulation",
+    "agents",
+    "costs",
+    "lsm",
+    "scenario_events",
+    "network",
+];
 const MACHINE_FIELDS: &[&str] = &[
     "ticks_per_day",
     "num_days",
@@ -54,10 +61,12 @@ const MACHINE_FIELDS: &[&str] = &[
     "deadline_mode",
     "event_recording",
     "scenario_events",
+    "network",
+    "max_expected_arrivals",
 ];
 
 /// Keys both shapes have (they say nothing about which one a document is).
-const SHARED_FIELDS: &[&str] = &["lsm", "scenario_events"];
+const SHARED_FIELDS: &[&str] = &["lsm", "scenario_events", "network"];
 
 /// What a document in neither shape is told (a YAML list, a scalar, `{}`, unknown keys only).
 pub const NEITHER_FORMAT: &str = "the document must be a mapping with `simulation` and `agents` (or the machine format's `ticks_per_day` and `agent_configs`)";
@@ -263,6 +272,8 @@ struct Fields {
     deadline_mode: Option<Option<DeadlineMode>>,
     event_recording: Option<Option<EventRecording>>,
     scenario_events: Option<Option<Vec<ScenarioEvent>>>,
+    network: Option<Option<crate::config::NetworkConfig>>,
+    max_expected_arrivals: Option<Option<f64>>,
 }
 
 /// Read `$key`'s value into `$slot`, failing as serde's derive does on a repeated field.
@@ -348,6 +359,10 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
                 "deadline_mode" => field!(self, map, f.deadline_mode, "deadline_mode"),
                 "event_recording" => field!(self, map, f.event_recording, "event_recording"),
                 "scenario_events" => field!(self, map, f.scenario_events, "scenario_events"),
+                "network" => field!(self, map, f.network, "network"),
+                "max_expected_arrivals" => {
+                    field!(self, map, f.max_expected_arrivals, "max_expected_arrivals")
+                }
                 _ => match kind {
                     Some(k) => {
                         return Err(self.fail(&key, de::Error::unknown_field(&key, k.fields())))
@@ -370,6 +385,7 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
                     costs: f.costs.flatten(),
                     lsm: f.lsm.flatten(),
                     scenario_events: f.scenario_events.flatten().unwrap_or_default(),
+                    network: f.network.flatten(),
                 }))
             }
             Some(DocumentKind::Machine) => Ok(Parsed::Machine(SimulationConfig {
@@ -383,6 +399,8 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
                 deadline_mode: f.deadline_mode.flatten().unwrap_or_default(),
                 event_recording: f.event_recording.flatten().unwrap_or_default(),
                 scenario_events: f.scenario_events.flatten().unwrap_or_default(),
+                network: f.network.flatten(),
+                max_expected_arrivals: f.max_expected_arrivals.flatten(),
             })),
         }
     }

@@ -46,6 +46,10 @@ pub struct Scenario {
     )]
     #[schemars(with = "Option<Vec<crate::schedule::ScenarioEvent>>")]
     pub scenario_events: Vec<crate::schedule::ScenarioEvent>,
+    /// A compact network description (`docs/model.md` § Traffic); the same in the machine
+    /// format.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<crate::config::NetworkConfig>,
 }
 
 /// The `simulation:` section.
@@ -71,6 +75,9 @@ pub struct ScenarioSimulation {
     /// Event recording level (default `full`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_recording: Option<EventRecording>,
+    /// Most expected arrivals over the horizon (absent: no cap).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_expected_arrivals: Option<f64>,
 }
 
 fn one() -> i64 {
@@ -142,6 +149,8 @@ impl Scenario {
             deadline_mode: s.deadline_mode.unwrap_or_default(),
             event_recording: s.event_recording.unwrap_or_default(),
             scenario_events: self.scenario_events,
+            network: self.network,
+            max_expected_arrivals: s.max_expected_arrivals,
         }
     }
 }
@@ -168,13 +177,14 @@ fn to_scenario(problem: Problem) -> Problem {
 
 /// The scenario path of a machine-format field path.
 pub(crate) fn scenario_path(path: &str) -> String {
-    const SIMULATION: [(&str, &str); 6] = [
+    const SIMULATION: [(&str, &str); 7] = [
         ("ticks_per_day", "simulation.ticks_per_day"),
         ("num_days", "simulation.num_days"),
         ("rng_seed", "simulation.seed"),
         ("queue_discipline", "simulation.queue_discipline"),
         ("deadline_mode", "simulation.deadline_mode"),
         ("event_recording", "simulation.event_recording"),
+        ("max_expected_arrivals", "simulation.max_expected_arrivals"),
     ];
     let (head, rest) = match path.find(['.', '[']) {
         Some(i) => path.split_at(i),
@@ -202,8 +212,9 @@ pub(crate) fn scenario_path(path: &str) -> String {
 /// The scenario wording of a machine-format problem message (unchanged since the first
 /// release: the CLI prints these).
 fn scenario_message(problem: &str) -> String {
-    const TOP: [(&str, &str); 4] = [
+    const TOP: [(&str, &str); 5] = [
         ("ticks_per_day", "simulation.ticks_per_day"),
+        ("max_expected_arrivals", "simulation.max_expected_arrivals"),
         ("num_days", "simulation.num_days"),
         ("rng_seed", "simulation.seed"),
         ("cost_rates.", "costs."),
