@@ -99,7 +99,28 @@ impl DocumentKind {
 /// Errors: [`SimError::InvalidJson`] for text that is neither JSON nor YAML (the message
 /// names both); [`SimError::InvalidConfig`] for everything else, every problem with its path.
 pub fn parse_document(text: &str) -> Result<(SimulationConfig, DocumentKind), SimError> {
-    match read(text)? {
+    checked(read(text)?)
+}
+
+/// [`parse_document`] for a front end that can read files: a `network.flows_file` is read
+/// through `read_file` (given the name as written) and its flows are put inline before
+/// validation ([`crate::config::resolve_flow_files`]).
+pub fn parse_document_resolving(
+    text: &str,
+    read_file: &mut dyn FnMut(&str) -> Result<String, String>,
+) -> Result<(SimulationConfig, DocumentKind), SimError> {
+    let mut parsed = read(text)?;
+    let network = match &mut parsed {
+        Parsed::Scenario(s) => &mut s.network,
+        Parsed::Machine(c) => &mut c.network,
+    };
+    crate::config::resolve_flow_files(network, read_file)?;
+    checked(parsed)
+}
+
+/// Map a read document to the machine format and validate it.
+fn checked(parsed: Parsed) -> Result<(SimulationConfig, DocumentKind), SimError> {
+    match parsed {
         Parsed::Machine(config) => {
             config.validate()?;
             Ok((config, DocumentKind::Machine))

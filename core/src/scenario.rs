@@ -94,7 +94,8 @@ pub struct ScenarioAgent {
     #[serde(deserialize_with = "crate::config::serde_helpers::text")]
     pub id: String,
     /// Opening balance in cents, or a rule on the liquidity bounds
-    /// (`{between_bounds: α}`, `{times_upper_bound: x}`, `{times_lower_bound: x}`).
+    /// (`{between_bounds: α}`, `{times_upper_bound: x}`, `{times_lower_bound: x}`), or on the
+    /// expected daily outflow (`{times_daily_outflow: x}`).
     pub balance: crate::indicators::bounds::ScenarioBalance,
     /// Intraday credit line in cents (≥ 0, default 0).
     #[serde(default, deserialize_with = "null_as_default")]

@@ -294,3 +294,36 @@ fn bad_traffic_is_refused_with_paths_before_any_work() {
     c["max_expected_arrivals"] = json!(2e6);
     assert!(Simulation::from_json(&c.to_string()).is_ok());
 }
+
+#[test]
+fn balances_from_the_daily_outflow_need_no_first_pass() {
+    let text = "
+simulation: {ticks_per_day: 100, seed: 5}
+network:
+  payments_per_day: 1000
+  distribution: {type: Uniform, min: 100, max: 300}
+  size: {type: Pareto, shape: 1.5, scale: 1}
+agents:
+  - {id: A, balance: {times_daily_outflow: 0.5}, policy: {type: Fifo}}
+  - {id: B, balance: {times_daily_outflow: 0.5}, policy: {type: Fifo}}
+  - {id: C, balance: 7, policy: {type: Fifo}}
+";
+    let (config, _) = payment_sim_core::parse_document(text).unwrap();
+    let balances: Vec<i64> = config
+        .agent_configs
+        .iter()
+        .map(|a| a.opening_balance)
+        .collect();
+    // The three senders share 1,000 payments of mean 200 a day: half of the share of A and B.
+    assert_eq!(balances[2], 7);
+    let sum = (balances[0] + balances[1]) as f64;
+    assert!(sum > 0.0 && sum < 0.5 * 200_000.0 + 2.0, "{balances:?}");
+    let bad = text.replace(
+        "times_daily_outflow: 0.5}, policy: {type: Fifo}}\n  - {id: B",
+        "times_daily_outflow: -1}, policy: {type: Fifo}}\n  - {id: B",
+    );
+    let p = payment_sim_core::parse_document(&bad)
+        .unwrap_err()
+        .problems();
+    assert_eq!(p[0].path, "agents[0].balance.times_daily_outflow", "{p:?}");
+}

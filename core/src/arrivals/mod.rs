@@ -20,7 +20,7 @@ use rand_distr::{Distribution, LogNormal, Normal, Poisson};
 use crate::config::{AmountDistribution, TimeCritical, MAX_GENERATED_AMOUNT};
 use crate::transaction::AgentIdx;
 pub(crate) use alias::AliasTable;
-pub(crate) use network::build_streams;
+pub(crate) use network::{build_streams, expected_daily_outflow};
 use profile::Profile;
 
 /// Purpose tag of the arrival streams (part of the derived seed).

@@ -13,7 +13,9 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, LogNormal};
 
 use super::{AliasTable, ArrivalStream, Receivers, StreamSpec, ARRIVALS};
-use crate::config::{NetworkConfig, SimulationConfig, SizeDistribution};
+use crate::config::{
+    AmountDistribution, NetworkConfig, ProfileBand, SimulationConfig, SizeDistribution,
+};
 use crate::error::{Problem, SimError};
 use crate::rng;
 use crate::transaction::AgentIdx;
@@ -88,6 +90,51 @@ pub(crate) fn build_streams(
     Ok(out)
 }
 
+/// Each agent's expected daily outflow in cents: expected payments a day × mean amount
+/// (under a profile, the bands' means weighted by their share of the day's payments).
+pub(crate) fn expected_daily_outflow(config: &SimulationConfig) -> Vec<f64> {
+    let tpd = config.ticks_per_day as f64;
+    let index: HashMap<String, AgentIdx> = (config.agent_configs.iter().enumerate())
+        .map(|(i, a)| (a.id.clone(), i as AgentIdx))
+        .collect();
+    let network = match &config.network {
+        Some(net) if config.network_has_senders() => Some(Network::new(config, net, &index)),
+        _ => None,
+    };
+    (config.agent_configs.iter().enumerate())
+        .map(
+            |(i, a)| match (&a.arrival_config, &network, &config.network) {
+                (Some(ac), _, _) => {
+                    ac.rate_per_tick * tpd * mean_amount(&ac.distribution, &ac.profile)
+                }
+                (None, Some(net), Some(cfg)) => {
+                    net.daily(i) * mean_amount(&cfg.distribution, &cfg.profile)
+                }
+                _ => 0.0,
+            },
+        )
+        .collect()
+}
+
+fn mean_amount(d: &AmountDistribution, profile: &[ProfileBand]) -> f64 {
+    let mean = |d: &AmountDistribution| match *d {
+        AmountDistribution::Normal { mean, .. } => mean,
+        AmountDistribution::LogNormal {
+            mean_log,
+            std_dev_log,
+        } => (mean_log + std_dev_log * std_dev_log / 2.0).exp(),
+        AmountDistribution::Uniform { min, max } => (min as f64 + max as f64) / 2.0,
+    };
+    if profile.is_empty() {
+        return mean(d);
+    }
+    let mass = |b: &ProfileBand| b.weight * (b.to_tick - b.from_tick) as f64;
+    let total: f64 = profile.iter().map(mass).sum();
+    (profile.iter())
+        .map(|b| mass(b) / total * mean(b.distribution.as_ref().unwrap_or(d)))
+        .sum()
+}
+
 /// The sizes of every agent under `dist`: one draw from each agent's own stream.
 pub(crate) fn sizes(config: &SimulationConfig, dist: &SizeDistribution) -> Vec<f64> {
     (config.agent_configs.iter())
@@ -125,6 +172,8 @@ enum Network {
         seed: u64,
         /// Scratch: link counts per receiver.
         counts: Vec<u32>,
+        /// Agents with an `arrival_config` of their own (they do not send in the network).
+        own_arrivals: Vec<bool>,
     },
     Flows {
         /// Per sender: daily payments and its row (receivers in configuration order).
@@ -159,6 +208,9 @@ impl Network {
                 links,
                 seed: config.rng_seed,
                 counts: vec![0; n],
+                own_arrivals: (config.agent_configs.iter())
+                    .map(|a| a.arrival_config.is_some())
+                    .collect(),
                 sizes,
             };
         }
@@ -176,6 +228,25 @@ impl Network {
             row.1.sort_by_key(|r| r.0);
         }
         Network::Flows { rows }
+    }
+
+    /// Sender `i`'s daily expected payments (0 for an agent with its own arrivals).
+    fn daily(&self, i: usize) -> f64 {
+        match self {
+            Network::Flows { rows } => rows[i].as_ref().map_or(0.0, |r| r.0),
+            Network::Sizes {
+                sizes,
+                per_size,
+                own_arrivals,
+                ..
+            } => {
+                if own_arrivals[i] {
+                    0.0
+                } else {
+                    per_size * sizes[i]
+                }
+            }
+        }
     }
 
     /// Sender `i`'s daily expected payments and receivers (`None`: it sends nothing).
@@ -196,6 +267,7 @@ impl Network {
                 links,
                 seed,
                 counts,
+                ..
             } => {
                 let me = i as AgentIdx;
                 let daily = *per_size * sizes[i];

@@ -71,6 +71,10 @@ pub struct NetworkConfig {
     /// A share of time-critical payments (absent: none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_critical: Option<TimeCritical>,
+    /// A CSV file of flows (`from,to,weight`), read by the front end (the CLI: relative to
+    /// the scenario) into `flows` before the configuration reaches the core.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flows_file: Option<String>,
 }
 
 /// Distribution of participant sizes (relative; only ratios matter).

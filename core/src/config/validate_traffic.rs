@@ -67,6 +67,17 @@ impl SimulationConfig {
         p: &mut Vec<Problem>,
     ) {
         let name = "the network";
+        if let Some(file) = &n.flows_file {
+            p.push(
+                rule(
+                    "network.flows_file".into(),
+                    format_args!(
+                        " {file:?} must be read before the configuration reaches the core (the CLI reads it relative to the scenario; elsewhere give `flows` inline)"
+                    ),
+                )
+                .with_value(file.as_str()),
+            );
+        }
         let ppd = n.payments_per_day;
         if !(ppd.is_finite() && ppd > 0.0) {
             p.push(
@@ -95,7 +106,7 @@ impl SimulationConfig {
                 " needs at least two agents (a payment has a sender and a receiver)",
             ));
         }
-        match (&n.size, n.flows.is_empty()) {
+        match (&n.size, n.flows.is_empty() && n.flows_file.is_none()) {
             (Some(_), false) => p.push(rule(
                 "network".into(),
                 " must give either `size` or `flows`, not both",
