@@ -22,6 +22,8 @@ use crate::{report, session, Output, RunArgs};
 /// Progress and timing granularity: the run is cut into this many chunks (fewer when it has
 /// fewer ticks), so the first and last tenth are whole chunks.
 const CHUNKS: u64 = 100;
+/// Expected orders per step of a chunk (see `run`): a step's events are written, then dropped.
+const STEP_ORDERS: f64 = 50_000.0;
 
 /// `run --format json` (without `--quiet`).
 #[derive(Serialize)]
@@ -111,6 +113,11 @@ pub fn run(args: RunArgs, out: Output) -> CliResult {
     let mut engine = Duration::ZERO;
     let (mut first, mut last) = ((0u64, Duration::ZERO), (0u64, Duration::ZERO));
     let chunks = CHUNKS.min(ticks);
+    // Events nothing reads after the run (no recording, state file or payments file) are
+    // dropped as the run goes; steps of about `STEP_EVENTS` expected orders bound them.
+    let discard = args.record.is_none() && args.save_state.is_none() && fed.is_none();
+    let per_tick = sim.workload().expected_orders_per_tick.max(1.0);
+    let step = ((STEP_ORDERS / per_tick) as u64).max(1);
     let mut done = 0u64;
     let mut seen_events = sim.last_event_seq();
     for k in 1..=chunks {
@@ -119,16 +126,38 @@ pub fn run(args: RunArgs, out: Output) -> CliResult {
         if size == 0 {
             continue;
         }
-        let started = Instant::now();
+        let mut took = Duration::ZERO;
         match fed.as_mut() {
-            Some(fed) => fed.run(&mut sim, size)?,
+            Some(fed) => {
+                let started = Instant::now();
+                fed.run(&mut sim, size)?;
+                took = started.elapsed();
+            }
+            // In steps of at most `step` ticks, each step's events written and then dropped
+            // from memory when nothing later needs them: a year holds a step's events only.
             None => {
-                sim.run(size).map_err(|e| {
-                    CliError::runtime(format!("the run stopped at tick {done}: {e}"))
-                })?;
+                let mut left = size;
+                while left > 0 {
+                    let n = left.min(step);
+                    let started = Instant::now();
+                    sim.run(n).map_err(|e| {
+                        CliError::runtime(format!(
+                            "the run stopped at tick {}: {e}",
+                            sim.current_tick()
+                        ))
+                    })?;
+                    took += started.elapsed();
+                    left -= n;
+                    if let Some(writer) = events.as_mut() {
+                        writer.write(&sim.events_since(seen_events))?;
+                        seen_events = sim.last_event_seq();
+                    }
+                    if discard {
+                        sim.discard_events_through(sim.last_event_seq());
+                    }
+                }
             }
         }
-        let took = started.elapsed();
         engine += took;
         if k <= chunks / 10 {
             first.0 += size;
