@@ -57,6 +57,9 @@ struct Performance {
     last_to_first_ratio: Option<f64>,
     peak_rss_kib: Option<u64>,
     provenance: Provenance,
+    // The scale table's further columns (`make scale`).
+    arrivals_per_second: f64,
+    settlements_by_mechanism: payment_sim_core::stats::ByMechanism,
 }
 
 /// `payment-sim run SCENARIO`.
@@ -325,6 +328,8 @@ fn performance(
         last_to_first_ratio: (first.0 > 0 && first_s > 0.0).then(|| last_s / first_s),
         peak_rss_kib: peak_rss_kib(),
         provenance: stats.provenance.clone(),
+        arrivals_per_second: per_second(stats.arrivals),
+        settlements_by_mechanism: stats.settlements_by_mechanism.clone(),
     }
 }
 
@@ -340,6 +345,25 @@ fn performance_table(p: &Performance) -> String {
     t.row([
         "  payments settled/s".to_string(),
         rate(p.payments_per_second),
+    ]);
+    t.row([
+        "  payments arrived/s".to_string(),
+        rate(p.arrivals_per_second),
+    ]);
+    let m = &p.settlements_by_mechanism;
+    let share = |n: u64| match p.settlements {
+        0 => "0".to_string(),
+        all => format!("{:.1}%", 100.0 * n as f64 / all as f64),
+    };
+    t.row([
+        "  settled by".to_string(),
+        format!(
+            "rtgs {} · queue {} · bilateral {} · multilateral {}",
+            share(m.rtgs),
+            share(m.queue),
+            share(m.bilateral),
+            share(m.multilateral)
+        ),
     ]);
     t.row([
         format!("  first 10% ({} ticks)", count(p.first_10pct_ticks)),
