@@ -159,6 +159,10 @@ pub(crate) fn sizes(config: &SimulationConfig, dist: &SizeDistribution) -> Vec<f
         .collect()
 }
 
+/// A sender's row of a flow matrix: its daily expected payments and its receivers with their
+/// weights, in configuration order.
+type Row = (f64, Vec<(AgentIdx, f64)>);
+
 /// What the network gives each sender: its daily expected payments and its receivers.
 enum Network {
     Sizes {
@@ -177,7 +181,7 @@ enum Network {
     },
     Flows {
         /// Per sender: daily payments and its row (receivers in configuration order).
-        rows: Vec<Option<(f64, Vec<(AgentIdx, f64)>)>>,
+        rows: Vec<Option<Row>>,
     },
 }
 
@@ -214,7 +218,7 @@ impl Network {
                 sizes,
             };
         }
-        let mut rows: Vec<Option<(f64, Vec<(AgentIdx, f64)>)>> = vec![None; n];
+        let mut rows: Vec<Option<Row>> = vec![None; n];
         for f in &net.flows {
             if f.weight > 0.0 {
                 let row = rows[index[f.from.as_str()] as usize].get_or_insert((0.0, Vec::new()));

@@ -233,7 +233,8 @@ impl SimulationConfig {
                 total += f.weight;
             }
         }
-        if !flows.is_empty() && !(total > 0.0 && total.is_finite()) {
+        let usable = total > 0.0 && total.is_finite();
+        if !flows.is_empty() && !usable {
             p.push(
                 rule(
                     "network.flows".into(),
