@@ -282,30 +282,11 @@ impl Network {
                 // A sender holding most of the size draws from a table without itself, so
                 // the shared table's redraws stay below two on average.
                 let dominant = sizes[i] > 0.5 * *total;
-                let own = || {
+                let draw_from = if dominant {
                     let ids: Vec<AgentIdx> =
                         (0..sizes.len() as AgentIdx).filter(|&j| j != me).collect();
                     let w: Vec<f64> = ids.iter().map(|&j| sizes[j as usize]).collect();
-                    AliasTable::new(&w).map(|table| (ids, table))
-                };
-                let Some((mean, min, mean_size)) = *links else {
-                    let receivers = if dominant {
-                        let (ids, table) = own()?;
-                        Receivers::Table { ids, table }
-                    } else {
-                        Receivers::Shared {
-                            table: Arc::clone(shared),
-                            me,
-                        }
-                    };
-                    return Some((daily, receivers));
-                };
-                let n = sizes.len();
-                let k = (mean * sizes[i] / mean_size)
-                    .round()
-                    .clamp(min as f64, (n - 1) as f64) as usize;
-                let draw_from = if dominant {
-                    let (ids, table) = own()?;
+                    let table = AliasTable::new(&w)?;
                     Receivers::Table { ids, table }
                 } else {
                     Receivers::Shared {
@@ -313,6 +294,13 @@ impl Network {
                         me,
                     }
                 };
+                let Some((mean, min, mean_size)) = *links else {
+                    return Some((daily, draw_from));
+                };
+                let n = sizes.len();
+                let k = (mean * sizes[i] / mean_size)
+                    .round()
+                    .clamp(min as f64, (n - 1) as f64) as usize;
                 let mut r: ChaCha8Rng = rng::stream(*seed, LINKS, id);
                 let mut touched: Vec<AgentIdx> = Vec::with_capacity(k);
                 for _ in 0..k {

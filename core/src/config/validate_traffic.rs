@@ -280,37 +280,33 @@ impl SimulationConfig {
 }
 
 fn validate_size(size: &SizeDistribution, p: &mut Vec<Problem>) {
-    let positive = |p: &mut Vec<Problem>, field: &str, x: f64| {
-        if !(x.is_finite() && x > 0.0) {
-            p.push(
-                rule(
-                    format!("network.size.{field}"),
-                    format_args!(" must be positive and finite (got {x})"),
-                )
-                .with_float(x),
-            );
-        }
-    };
     match *size {
         SizeDistribution::Pareto { shape, scale } => {
-            positive(p, "shape", shape);
-            positive(p, "scale", scale);
+            for (field, x) in [("shape", shape), ("scale", scale)] {
+                if !(x.is_finite() && x > 0.0) {
+                    p.push(
+                        rule(
+                            format!("network.size.{field}"),
+                            format_args!(" must be positive and finite (got {x})"),
+                        )
+                        .with_float(x),
+                    );
+                }
+            }
         }
+        // The same rules as a log-normal amount distribution.
         SizeDistribution::LogNormal {
             mean_log,
             std_dev_log,
-        } => {
-            if !mean_log.is_finite() {
-                p.push(
-                    rule(
-                        "network.size.mean_log".into(),
-                        format_args!(" must be finite (got {mean_log})"),
-                    )
-                    .with_float(mean_log),
-                );
-            }
-            positive(p, "std_dev_log", std_dev_log);
-        }
+        } => validate_distribution(
+            "network.size",
+            "the network",
+            &AmountDistribution::LogNormal {
+                mean_log,
+                std_dev_log,
+            },
+            p,
+        ),
     }
 }
 
