@@ -104,6 +104,10 @@ pub(crate) struct Scratch {
     pub released: Vec<Slot>,
     /// Per agent: already in the current Queue 2 retry pass (all false between passes).
     pub in_pass: Vec<bool>,
+    /// Per agent in a retry pass: the liquidity up to which its payments are in the pass's
+    /// heap, and a lower bound of the amounts left out (`crate::settlement`).
+    pub retry_limit: Vec<i64>,
+    pub retry_floor: Vec<i64>,
 }
 
 impl std::fmt::Debug for Simulation {
