@@ -4,7 +4,7 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use payment_sim_core::{parse_document, DocumentKind, SimulationConfig};
+use payment_sim_core::{parse_document_resolving, DocumentKind, SimulationConfig};
 
 use crate::error::{CliError, CliResult};
 use crate::sniff::{self, Kind};
@@ -28,9 +28,21 @@ pub fn read_text(path: &Path) -> CliResult<String> {
 /// one entry point for configuration documents, as the C API and Python do.
 pub fn load_scenario(path: &Path) -> CliResult<(SimulationConfig, DocumentKind)> {
     let text = read_text(path)?;
-    parse_document(&text).map_err(|e| {
+    parse_scenario(path, &text).map_err(|e| {
         CliError::from_sim(&format!("invalid scenario {}", path.display()), e)
             .with_hint(sniff::hint(path, &text, Kind::Scenario))
+    })
+}
+
+/// Parse a scenario's text; files it names (a network's `flows_file`) are read relative to
+/// the scenario's directory.
+pub fn parse_scenario(
+    path: &Path,
+    text: &str,
+) -> Result<(SimulationConfig, DocumentKind), payment_sim_core::SimError> {
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    parse_document_resolving(text, &mut |name| {
+        read_string(&dir.join(name)).map_err(|e| e.to_string())
     })
 }
 

@@ -49,6 +49,7 @@ const SCENARIO_FIELDS: &[&str] = &[
     "lsm",
     "scenario_events",
     "rules",
+    "network",
 ];
 const MACHINE_FIELDS: &[&str] = &[
     "ticks_per_day",
@@ -62,10 +63,12 @@ const MACHINE_FIELDS: &[&str] = &[
     "event_recording",
     "scenario_events",
     "rules",
+    "network",
+    "max_expected_arrivals",
 ];
 
 /// Keys both shapes have (they say nothing about which one a document is).
-const SHARED_FIELDS: &[&str] = &["lsm", "scenario_events", "rules"];
+const SHARED_FIELDS: &[&str] = &["lsm", "scenario_events", "rules", "network"];
 
 /// What a document in neither shape is told (a YAML list, a scalar, `{}`, unknown keys only).
 pub const NEITHER_FORMAT: &str = "the document must be a mapping with `simulation` and `agents` (or the machine format's `ticks_per_day` and `agent_configs`)";
@@ -98,7 +101,28 @@ impl DocumentKind {
 /// Errors: [`SimError::InvalidJson`] for text that is neither JSON nor YAML (the message
 /// names both); [`SimError::InvalidConfig`] for everything else, every problem with its path.
 pub fn parse_document(text: &str) -> Result<(SimulationConfig, DocumentKind), SimError> {
-    let (mut config, kind, rules) = checked(text)?;
+    resolved(read(text)?)
+}
+
+/// [`parse_document`] for a front end that can read files: a `network.flows_file` is read
+/// through `read_file` (given the name as written) and its flows are put inline before
+/// validation ([`crate::config::resolve_flow_files`]).
+pub fn parse_document_resolving(
+    text: &str,
+    read_file: &mut dyn FnMut(&str) -> Result<String, String>,
+) -> Result<(SimulationConfig, DocumentKind), SimError> {
+    let mut parsed = read(text)?;
+    let network = match &mut parsed {
+        Parsed::Scenario(s) => &mut s.network,
+        Parsed::Machine(c) => &mut c.network,
+    };
+    crate::config::resolve_flow_files(network, read_file)?;
+    resolved(parsed)
+}
+
+/// A read document validated, its balance rules resolved by the bounds' first pass.
+fn resolved(parsed: Parsed) -> Result<(SimulationConfig, DocumentKind), SimError> {
+    let (mut config, kind, rules) = checked_parsed(parsed)?;
     if !rules.is_empty() {
         crate::indicators::bounds::apply(&mut config, &rules)?;
         config.validate().map_err(scenario_problems)?;
@@ -117,7 +141,12 @@ pub(crate) type Checked = (
 /// [`parse_document`] checks except those of the bounds' first pass, without running it (an
 /// experiment checks each of its points this way before running any).
 pub(crate) fn checked(text: &str) -> Result<Checked, SimError> {
-    match read(text)? {
+    checked_parsed(read(text)?)
+}
+
+/// Map a read document to the machine format and validate it (balance rules unresolved).
+fn checked_parsed(parsed: Parsed) -> Result<Checked, SimError> {
+    match parsed {
         Parsed::Machine(config) => {
             config.validate()?;
             Ok((config, DocumentKind::Machine, Vec::new()))
@@ -289,6 +318,8 @@ struct Fields {
     event_recording: Option<Option<EventRecording>>,
     scenario_events: Option<Option<Vec<ScenarioEvent>>>,
     rules: Option<Option<crate::rules::RulesConfig>>,
+    network: Option<Option<crate::config::NetworkConfig>>,
+    max_expected_arrivals: Option<Option<f64>>,
 }
 
 /// Read `$key`'s value into `$slot`, failing as serde's derive does on a repeated field.
@@ -375,6 +406,10 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
                 "event_recording" => field!(self, map, f.event_recording, "event_recording"),
                 "scenario_events" => field!(self, map, f.scenario_events, "scenario_events"),
                 "rules" => field!(self, map, f.rules, "rules"),
+                "network" => field!(self, map, f.network, "network"),
+                "max_expected_arrivals" => {
+                    field!(self, map, f.max_expected_arrivals, "max_expected_arrivals")
+                }
                 _ => match kind {
                     Some(k) => {
                         return Err(self.fail(&key, de::Error::unknown_field(&key, k.fields())))
@@ -398,6 +433,7 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
                     lsm: f.lsm.flatten(),
                     scenario_events: f.scenario_events.flatten().unwrap_or_default(),
                     rules: f.rules.flatten().unwrap_or_default(),
+                    network: f.network.flatten(),
                 }))
             }
             Some(DocumentKind::Machine) => Ok(Parsed::Machine(SimulationConfig {
@@ -412,6 +448,8 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
                 event_recording: f.event_recording.flatten().unwrap_or_default(),
                 scenario_events: f.scenario_events.flatten().unwrap_or_default(),
                 rules: f.rules.flatten().unwrap_or_default(),
+                network: f.network.flatten(),
+                max_expected_arrivals: f.max_expected_arrivals.flatten(),
             })),
         }
     }

@@ -62,7 +62,9 @@ pub mod timeseries;
 mod transaction;
 
 pub use config::SimulationConfig;
-pub use document::{config_schema, normalize_document, parse_document, DocumentKind};
+pub use document::{
+    config_schema, normalize_document, parse_document, parse_document_resolving, DocumentKind,
+};
 pub use engine::{
     BudgetedRunSummary, Simulation, Submission, Workload, MAX_COUNTER, MAX_EVENTS_PER_TRANSACTION,
     RUNNING_COUNTER_LIMIT,

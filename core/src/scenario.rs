@@ -49,6 +49,10 @@ pub struct Scenario {
     /// The rules of real RTGS systems; the same in the machine format.
     #[serde(default, skip_serializing_if = "crate::rules::RulesConfig::is_empty")]
     pub rules: crate::rules::RulesConfig,
+    /// A compact network description (`docs/model.md` § Traffic); the same in the machine
+    /// format.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<crate::config::NetworkConfig>,
 }
 
 /// The `simulation:` section.
@@ -74,6 +78,9 @@ pub struct ScenarioSimulation {
     /// Event recording level (default `full`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_recording: Option<EventRecording>,
+    /// Most expected arrivals over the horizon (absent: no cap).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_expected_arrivals: Option<f64>,
 }
 
 fn one() -> i64 {
@@ -90,7 +97,8 @@ pub struct ScenarioAgent {
     #[serde(deserialize_with = "crate::config::serde_helpers::text")]
     pub id: String,
     /// Opening balance in cents, or a rule on the liquidity bounds
-    /// (`{between_bounds: α}`, `{times_upper_bound: x}`, `{times_lower_bound: x}`).
+    /// (`{between_bounds: α}`, `{times_upper_bound: x}`, `{times_lower_bound: x}`), or on the
+    /// expected daily outflow (`{times_daily_outflow: x}`).
     pub balance: crate::indicators::bounds::ScenarioBalance,
     /// Intraday credit line in cents (≥ 0, default 0).
     #[serde(default, deserialize_with = "null_as_default")]
@@ -146,6 +154,8 @@ impl Scenario {
             event_recording: s.event_recording.unwrap_or_default(),
             scenario_events: self.scenario_events,
             rules: self.rules,
+            network: self.network,
+            max_expected_arrivals: s.max_expected_arrivals,
         }
     }
 }
@@ -172,13 +182,14 @@ fn to_scenario(problem: Problem) -> Problem {
 
 /// The scenario path of a machine-format field path.
 pub(crate) fn scenario_path(path: &str) -> String {
-    const SIMULATION: [(&str, &str); 6] = [
+    const SIMULATION: [(&str, &str); 7] = [
         ("ticks_per_day", "simulation.ticks_per_day"),
         ("num_days", "simulation.num_days"),
         ("rng_seed", "simulation.seed"),
         ("queue_discipline", "simulation.queue_discipline"),
         ("deadline_mode", "simulation.deadline_mode"),
         ("event_recording", "simulation.event_recording"),
+        ("max_expected_arrivals", "simulation.max_expected_arrivals"),
     ];
     let (head, rest) = match path.find(['.', '[']) {
         Some(i) => path.split_at(i),
@@ -206,8 +217,9 @@ pub(crate) fn scenario_path(path: &str) -> String {
 /// The scenario wording of a machine-format problem message (unchanged since the first
 /// release: the CLI prints these).
 fn scenario_message(problem: &str) -> String {
-    const TOP: [(&str, &str); 4] = [
+    const TOP: [(&str, &str); 5] = [
         ("ticks_per_day", "simulation.ticks_per_day"),
+        ("max_expected_arrivals", "simulation.max_expected_arrivals"),
         ("num_days", "simulation.num_days"),
         ("rng_seed", "simulation.seed"),
         ("cost_rates.", "costs."),

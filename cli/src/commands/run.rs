@@ -22,6 +22,8 @@ use crate::{report, session, Output, RunArgs};
 /// Progress and timing granularity: the run is cut into this many chunks (fewer when it has
 /// fewer ticks), so the first and last tenth are whole chunks.
 const CHUNKS: u64 = 100;
+/// Expected orders per step of a chunk (see `run`): a step's events are written, then dropped.
+const STEP_ORDERS: f64 = 50_000.0;
 
 /// `run --format json` (without `--quiet`).
 #[derive(Serialize)]
@@ -55,6 +57,9 @@ struct Performance {
     last_to_first_ratio: Option<f64>,
     peak_rss_kib: Option<u64>,
     provenance: Provenance,
+    // The scale table's further columns (`make scale`).
+    arrivals_per_second: f64,
+    settlements_by_mechanism: payment_sim_core::stats::ByMechanism,
 }
 
 /// `payment-sim run SCENARIO`.
@@ -113,6 +118,11 @@ pub fn run(args: RunArgs, out: Output) -> CliResult {
     let mut engine = Duration::ZERO;
     let (mut first, mut last) = ((0u64, Duration::ZERO), (0u64, Duration::ZERO));
     let chunks = CHUNKS.min(ticks);
+    // Events nothing reads after the run (no recording, state file or payments file) are
+    // dropped as the run goes; steps of about `STEP_EVENTS` expected orders bound them.
+    let discard = args.record.is_none() && args.save_state.is_none() && fed.is_none();
+    let per_tick = sim.workload().expected_orders_per_tick.max(1.0);
+    let step = ((STEP_ORDERS / per_tick) as u64).max(1);
     let mut done = 0u64;
     let mut seen_events = sim.last_event_seq();
     for k in 1..=chunks {
@@ -121,16 +131,38 @@ pub fn run(args: RunArgs, out: Output) -> CliResult {
         if size == 0 {
             continue;
         }
-        let started = Instant::now();
+        let mut took = Duration::ZERO;
         match fed.as_mut() {
-            Some(fed) => fed.run(&mut sim, size)?,
+            Some(fed) => {
+                let started = Instant::now();
+                fed.run(&mut sim, size)?;
+                took = started.elapsed();
+            }
+            // In steps of at most `step` ticks, each step's events written and then dropped
+            // from memory when nothing later needs them: a year holds a step's events only.
             None => {
-                sim.run(size).map_err(|e| {
-                    CliError::runtime(format!("the run stopped at tick {done}: {e}"))
-                })?;
+                let mut left = size;
+                while left > 0 {
+                    let n = left.min(step);
+                    let started = Instant::now();
+                    sim.run(n).map_err(|e| {
+                        CliError::runtime(format!(
+                            "the run stopped at tick {}: {e}",
+                            sim.current_tick()
+                        ))
+                    })?;
+                    took += started.elapsed();
+                    left -= n;
+                    if let Some(writer) = events.as_mut() {
+                        writer.write(&sim.events_since(seen_events))?;
+                        seen_events = sim.last_event_seq();
+                    }
+                    if discard {
+                        sim.discard_events_through(sim.last_event_seq());
+                    }
+                }
             }
         }
-        let took = started.elapsed();
         engine += took;
         if k <= chunks / 10 {
             first.0 += size;
@@ -305,6 +337,8 @@ fn performance(
         last_to_first_ratio: (first.0 > 0 && first_s > 0.0).then(|| last_s / first_s),
         peak_rss_kib: peak_rss_kib(),
         provenance: stats.provenance.clone(),
+        arrivals_per_second: per_second(stats.arrivals),
+        settlements_by_mechanism: stats.settlements_by_mechanism.clone(),
     }
 }
 
@@ -320,6 +354,25 @@ fn performance_table(p: &Performance) -> String {
     t.row([
         "  payments settled/s".to_string(),
         rate(p.payments_per_second),
+    ]);
+    t.row([
+        "  payments arrived/s".to_string(),
+        rate(p.arrivals_per_second),
+    ]);
+    let m = &p.settlements_by_mechanism;
+    let share = |n: u64| match p.settlements {
+        0 => "0".to_string(),
+        all => format!("{:.1}%", 100.0 * n as f64 / all as f64),
+    };
+    t.row([
+        "  settled by".to_string(),
+        format!(
+            "rtgs {} · queue {} · bilateral {} · multilateral {}",
+            share(m.rtgs),
+            share(m.queue),
+            share(m.bilateral),
+            share(m.multilateral)
+        ),
     ]);
     t.row([
         format!("  first 10% ({} ticks)", count(p.first_10pct_ticks)),

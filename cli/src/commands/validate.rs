@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use payment_sim_core::{parse_document, DocumentKind, Problem, Simulation};
+use payment_sim_core::{DocumentKind, Problem, Simulation};
 
 use super::horizon_words;
 use crate::error::{io_message, CliError, CliResult, EXIT_INPUT};
@@ -50,7 +50,7 @@ pub fn validate(args: ValidateArgs, out: Output) -> CliResult {
                 "cannot read the file: {}",
                 io_message(&e)
             ))),
-            Ok(source) => match parse_document(&source) {
+            Ok(source) => match crate::files::parse_scenario(path, &source) {
                 Err(e) => v.problems = e.problems(),
                 Ok((config, kind)) => {
                     v.kind = Some(match kind {

@@ -140,6 +140,8 @@ fn quiet_prints_the_scale_figures_only() {
         "last_to_first_ratio",
         "peak_rss_kib",
         "provenance",
+        "arrivals_per_second",
+        "settlements_by_mechanism",
     ];
     expected.sort_unstable();
     assert_eq!(keys, expected);

@@ -9,15 +9,22 @@
 //! | `types` | the configuration structs and enums, with their defaults |
 //! | `serde_helpers` | how `null`, defaults and repeated map keys are read |
 //! | `validate` | the semantic rules (bounds, unique ids, known receivers, …) |
+//! | `traffic` | networks, intraday profiles, time-critical shares |
+//! | `validate_traffic` | their rules, and the cap on expected arrivals |
 
+mod flows_csv;
 pub(crate) mod serde_helpers;
+mod traffic;
 mod types;
 mod validate;
+mod validate_traffic;
 
+pub use flows_csv::{flows_from_csv, resolve_flow_files};
 pub(crate) use serde_helpers::{
     default_deadline_offset, default_priority, null_as_deadline_offset, null_as_default,
     null_as_one, null_as_priority,
 };
+pub use traffic::*;
 pub use types::*;
 
 use crate::error::{Problem, SimError};

@@ -81,6 +81,15 @@ pub struct SimulationConfig {
     /// (`docs/model.md` § The rules of real RTGS systems). Absent: none.
     #[serde(default, skip_serializing_if = "crate::rules::RulesConfig::is_empty")]
     pub rules: crate::rules::RulesConfig,
+
+    // ----- traffic (issue 17: `docs/model.md` § Traffic) -----
+    /// Arrivals of the agents without an `arrival_config`, from a compact network description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<super::NetworkConfig>,
+    /// Most expected arrivals over the horizon a configuration may ask for (> 0), checked
+    /// before any work starts. Absent: no cap (interactive sessions use endless horizons).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_expected_arrivals: Option<f64>,
 }
 
 /// One participant's settlement account and behaviour.
@@ -197,6 +206,19 @@ pub struct ArrivalConfig {
     #[serde(default = "default_priority", deserialize_with = "null_as_priority")]
     #[schemars(with = "Option<i64>", range(min = 0, max = MAX_PRIORITY))]
     pub priority: i64,
+
+    // ----- traffic (issue 17: `docs/model.md` § Traffic) -----
+    /// Intraday profile (absent: a constant rate).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "null_as_default"
+    )]
+    #[schemars(with = "Option<Vec<super::ProfileBand>>")]
+    pub profile: Vec<super::ProfileBand>,
+    /// A share of time-critical payments (absent: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_critical: Option<super::TimeCritical>,
 }
 
 /// Distribution of generated amounts, in cents (rounded, at least 1).

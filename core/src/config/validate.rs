@@ -12,7 +12,7 @@ use super::*;
 use crate::error::Problem;
 
 /// A problem whose message is its path followed by `rest`.
-fn rule(path: String, rest: impl Display) -> Problem {
+pub(super) fn rule(path: String, rest: impl Display) -> Problem {
     let message = format!("{path}{rest}");
     Problem::new(path, message)
 }
@@ -94,6 +94,8 @@ impl SimulationConfig {
         validate_costs(&self.cost_rates, p);
         validate_lsm(&self.lsm, p);
         crate::rules::config::validate(&self.rules, &self.agent_configs, p);
+        // Networks, profiles, time-critical shares and the cap on expected arrivals.
+        self.validate_traffic(&seen, p);
         if !self.scenario_events.is_empty() && self.ticks_per_day > 0 && self.num_days > 0 {
             crate::schedule::check_config(self, p);
         }
@@ -312,7 +314,12 @@ fn validate_arrivals(
     }
 }
 
-fn validate_distribution(at: &str, name: &str, d: &AmountDistribution, p: &mut Vec<Problem>) {
+pub(super) fn validate_distribution(
+    at: &str,
+    name: &str,
+    d: &AmountDistribution,
+    p: &mut Vec<Problem>,
+) {
     let positive = |p: &mut Vec<Problem>, field: &str, x: f64| {
         if !(x.is_finite() && x > 0.0) {
             p.push(

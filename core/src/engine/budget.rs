@@ -112,6 +112,10 @@ impl Simulation {
                 expected_transactions += arrivals.rate_per_tick * per_order as f64;
             }
         }
+        // The network's senders (split rules of their own agents bound by the largest).
+        let network = self.config.network_orders_per_tick();
+        expected_orders += network;
+        expected_transactions += network * max_per_order as f64;
         Workload {
             expected_orders_per_tick: expected_orders,
             max_transactions_per_order: max_per_order,

@@ -27,13 +27,12 @@ mod submission;
 
 use std::collections::{HashMap, VecDeque};
 
-use crate::arrivals::{ArrivalStream, Draw, ARRIVALS};
+use crate::arrivals::{ArrivalStream, Draw};
 use crate::config::SimulationConfig;
 use crate::error::SimError;
 use crate::events::{EventLog, EventRecord};
 use crate::policy::Order;
 use crate::results::{AgentState, RunSummary, State, TickResult};
-use crate::rng;
 use crate::settlement::queue2::Queue2;
 use crate::stats::{Statistics, Totals};
 use crate::transaction::{AgentIdx, Slot, TxStore};
@@ -107,6 +106,10 @@ pub(crate) struct Scratch {
     pub released: Vec<Slot>,
     /// Per agent: already in the current Queue 2 retry pass (all false between passes).
     pub in_pass: Vec<bool>,
+    /// Per agent in a retry pass: the liquidity up to which its payments are in the pass's
+    /// heap, and a lower bound of the amounts left out (`crate::settlement`).
+    pub retry_limit: Vec<i64>,
+    pub retry_floor: Vec<i64>,
 }
 
 impl std::fmt::Debug for Simulation {
@@ -130,28 +133,7 @@ impl Simulation {
             .enumerate()
             .map(|(i, id)| (id.clone(), i as AgentIdx))
             .collect();
-        let mut arrivals = Vec::with_capacity(n);
-        for (i, agent) in config.agent_configs.iter().enumerate() {
-            arrivals.push(match &agent.arrival_config {
-                None => None,
-                Some(ac) => {
-                    // Receivers in their configuration order, whatever the JSON object order.
-                    let mut receivers: Vec<(AgentIdx, f64)> = ac
-                        .counterparty_weights
-                        .iter()
-                        .map(|(id, &w)| (index[id.as_str()], w))
-                        .collect();
-                    receivers.sort_by_key(|r| r.0);
-                    let stream = rng::stream(config.rng_seed, ARRIVALS, &agent.id);
-                    Some(ArrivalStream::new(ac, receivers, stream).map_err(|e| {
-                        SimError::InvalidConfig(vec![crate::error::Problem::new(
-                            format!("agent_configs[{i}].arrival_config"),
-                            format!("agent_configs[{i}].arrival_config.{e}"),
-                        )])
-                    })?)
-                }
-            });
-        }
+        let arrivals = crate::arrivals::build_streams(&config, &index)?;
         let ticks_per_day = config.ticks_per_day as u64;
         let opening: Vec<i64> = config
             .agent_configs

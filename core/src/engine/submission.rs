@@ -177,15 +177,14 @@ impl Simulation {
             let Some(stream) = self.arrivals[a].as_mut() else {
                 continue;
             };
-            stream.draw(&mut draws);
-            let (offset, priority) = (stream.deadline_offset, stream.priority);
+            stream.draw(t, &mut draws);
             for d in &draws {
                 let slot = self.new_order(
                     a as AgentIdx,
                     d.receiver,
                     d.amount,
-                    t.saturating_add(offset),
-                    priority,
+                    t.saturating_add(d.deadline_offset),
+                    d.priority,
                 );
                 self.queue1[a].push_back(slot);
                 self.record_arrival(t, slot);

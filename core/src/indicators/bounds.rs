@@ -26,6 +26,9 @@ pub enum BalanceRule {
     TimesUpperBound(f64),
     /// `⌈x·LB⌉`, `x ≥ 0`.
     TimesLowerBound(f64),
+    /// `⌈x·D⌉`, `x ≥ 0`, where `D` is the agent's expected daily outflow (expected payments
+    /// a day × mean amount; `docs/model.md` § Traffic). Needs no first pass.
+    TimesDailyOutflow(f64),
 }
 
 /// A scenario agent's `balance`: cents, or a rule on the bounds.
@@ -39,7 +42,7 @@ pub enum ScenarioBalance {
 }
 
 const EXPECTED: &str =
-    "i64 or one of {between_bounds: α}, {times_upper_bound: x}, {times_lower_bound: x}";
+    "i64 or one of {between_bounds: α}, {times_upper_bound: x}, {times_lower_bound: x}, {times_daily_outflow: x}";
 
 impl<'de> Deserialize<'de> for ScenarioBalance {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -63,6 +66,13 @@ impl<'de> Deserialize<'de> for ScenarioBalance {
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+impl BalanceRule {
+    /// Whether the rule is on the liquidity bounds (and so needs their first pass).
+    pub(crate) fn needs_bounds(&self) -> bool {
+        !matches!(self, BalanceRule::TimesDailyOutflow(_))
     }
 }
 
@@ -101,6 +111,12 @@ pub(crate) fn check_rule(rule: BalanceRule, at: &str) -> Option<Problem> {
         ),
         BalanceRule::TimesLowerBound(x) => (
             "times_lower_bound",
+            x,
+            x.is_finite() && x >= 0.0,
+            "finite and ≥ 0",
+        ),
+        BalanceRule::TimesDailyOutflow(x) => (
+            "times_daily_outflow",
             x,
             x.is_finite() && x >= 0.0,
             "finite and ≥ 0",
@@ -184,7 +200,11 @@ pub(crate) fn apply(
     if rules.is_empty() {
         return Ok(());
     }
-    let bounds = first_pass_bounds(config)?;
+    // Only the rules on the bounds need the first pass.
+    let bounds = match rules.iter().any(|r| r.1.needs_bounds()) {
+        true => first_pass_bounds(config)?,
+        false => Vec::new(),
+    };
     set_balances(config, rules, &bounds, "agents")
 }
 
@@ -196,13 +216,19 @@ pub(crate) fn set_balances(
     bounds: &[(i128, i128)],
     at: &str,
 ) -> Result<(), SimError> {
+    let outflow = match rules.iter().any(|r| !r.1.needs_bounds()) {
+        true => crate::arrivals::expected_daily_outflow(config),
+        false => Vec::new(),
+    };
     let mut problems = Vec::new();
     for &(i, rule) in rules {
-        let (up, low) = (bounds[i].0 as f64, bounds[i].1 as f64);
+        let bound = |k: usize| bounds.get(i).map_or(0.0, |b| [b.0, b.1][k] as f64);
+        let (up, low) = (bound(0), bound(1));
         let value = match rule {
             BalanceRule::BetweenBounds(a) => low + (a * (up - low)).ceil(),
             BalanceRule::TimesUpperBound(x) => (x * up).ceil(),
             BalanceRule::TimesLowerBound(x) => (x * low).ceil(),
+            BalanceRule::TimesDailyOutflow(x) => (x * outflow[i]).ceil(),
         };
         if value >= i64::MAX as f64 {
             let path = format!("{at}[{i}].balance");

@@ -160,7 +160,7 @@ fn yaml_scalars_are_typed_by_their_text() {
         assert_eq!(p[0].path, "agents[0].balance", "{literal}");
         assert_eq!(
             p[0].message,
-            format!("agents[0].balance: invalid type: {shown}, expected i64 or one of {{between_bounds: α}}, {{times_upper_bound: x}}, {{times_lower_bound: x}}"),
+            format!("agents[0].balance: invalid type: {shown}, expected i64 or one of {{between_bounds: α}}, {{times_upper_bound: x}}, {{times_lower_bound: x}}, {{times_daily_outflow: x}}"),
             "{literal}"
         );
     }

@@ -178,9 +178,15 @@ class SimulationConfig:
             "lsm": lsm.model_dump(),
         }
         # Timed inputs are the core's documents, passed on as it wrote them.
-        events = json.loads(self._machine_json).get("scenario_events")
+        machine = json.loads(self._machine_json)
+        events = machine.get("scenario_events")
         if events:
             dumped["scenario_events"] = events
+        # So is a network description (docs/model.md § Traffic), and the cap on arrivals.
+        if machine.get("network") is not None:
+            dumped["network"] = machine["network"]
+        if machine.get("max_expected_arrivals") is not None:
+            dumped["simulation"]["max_expected_arrivals"] = machine["max_expected_arrivals"]
         return dumped
 
     # -- value semantics --

@@ -136,6 +136,9 @@ class ArrivalConfig(_View):
     counterparty_weights: dict[str, float]
     deadline_offset: int
     priority: int
+    # The core's documents (docs/model.md § Traffic), passed on as it wrote them.
+    profile: list[dict[str, Any]] | None = None
+    time_critical: dict[str, Any] | None = None
 
     @classmethod
     def view(cls, data: Mapping[str, Any]) -> ArrivalConfig:
