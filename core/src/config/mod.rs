@@ -19,6 +19,8 @@ pub(crate) use serde_helpers::{
     null_as_one, null_as_priority,
 };
 pub use types::*;
+// The policy language's document types (`crate::policy::lang`).
+pub use crate::policy::lang::{CompareOp, Condition, Literal, PolicyNode, SplitLeaf, TreeOrder};
 
 use crate::error::{Problem, SimError};
 
