@@ -352,3 +352,75 @@ fn malformed_nodes_are_refused_when_read() {
         .to_string();
     assert!(e.contains("duplicate field `then`"), "{e}");
 }
+
+/// A shipped behaviour (`examples/policies/`), read as an agent's `policy:` is, compiled.
+fn shipped(text: &str) -> (PolicyConfig, CompiledTree) {
+    let policy: PolicyConfig = crate::document::read_yaml(text).unwrap();
+    let PolicyConfig::Tree { tree, order, .. } = &policy else {
+        panic!("a tree")
+    };
+    let ids = ids();
+    let cx = Context {
+        ids: &ids,
+        agent: 0,
+        ticks_per_day: 100,
+    };
+    let compiled = compile(tree, *order, "tree", &cx).unwrap();
+    (policy, compiled)
+}
+
+#[test]
+fn the_shipped_buffer_policy_keeps_its_buffer_unless_urgent_or_due() {
+    let (policy, tree) = shipped(include_str!("../../../examples/policies/buffer.yaml"));
+    let urgent = Order {
+        urgent: true,
+        ..o(80_000, 90)
+    };
+    let orders = [o(60_000, 50), o(60_000, 8), o(30_000, 40), urgent];
+    let mut r = Vec::new();
+    // By deadline: the 8-tick one is due (≤ 10) → released, 90,000 left; the 30,000 would
+    // leave 60,000 < 100,000 → held; so would the 60,000; the urgent one goes anyway.
+    decide(&policy, Some(&tree), &orders, &view(150_000, 0, 0), &mut r);
+    assert_eq!(indices(&r), [1, 3]);
+    // With 300,000: 8-tick (240,000 left), 30,000 (210,000), 60,000 (150,000), urgent.
+    decide(&policy, Some(&tree), &orders, &view(300_000, 0, 0), &mut r);
+    assert_eq!(indices(&r), [1, 2, 0, 3]);
+}
+
+#[test]
+fn the_shipped_early_late_policy_sends_small_ones_and_splits_large_ones_when_due() {
+    let (policy, tree) = shipped(include_str!(
+        "../../../examples/policies/small_early_large_late.yaml"
+    ));
+    let orders = [
+        o(50_000, 90),
+        o(120_000, 90),
+        o(200_000, 40),
+        o(300_000, 44),
+    ];
+    let mut r = Vec::new();
+    // Tick 30, balance 150,000: the small one goes (100,000 left); 120,000 would overdraw,
+    // it is morning and 60 ticks from its deadline → held; 200,000 is 10 ticks from its
+    // deadline → 4 parts; 300,000 is 14 ticks away → 4 parts.
+    decide(&policy, Some(&tree), &orders, &view(150_000, 0, 30), &mut r);
+    let split = |index| Release { index, parts: 4 };
+    assert_eq!(r, [Release { index: 0, parts: 0 }, split(2), split(3)]);
+    // Tick 160 is tick 60 of day 1: the afternoon releases the 120,000 too.
+    decide(
+        &policy,
+        Some(&tree),
+        &orders,
+        &view(150_000, 0, 160),
+        &mut r,
+    );
+    assert_eq!(indices(&r), [0, 1, 2, 3]);
+    // Funded without credit: 120,000 ≤ 150,000 − 0 → 4 parts at once, in the morning.
+    decide(
+        &policy,
+        Some(&tree),
+        &orders[1..2],
+        &view(150_000, 0, 30),
+        &mut r,
+    );
+    assert_eq!(r, [split(0)]);
+}
