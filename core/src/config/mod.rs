@@ -26,6 +26,8 @@ pub(crate) use serde_helpers::{
 };
 pub use traffic::*;
 pub use types::*;
+// The policy language's document types (`crate::policy::lang`).
+pub use crate::policy::lang::{CompareOp, Condition, Literal, PolicyNode, SplitLeaf, TreeOrder};
 
 use crate::error::{Problem, SimError};
 

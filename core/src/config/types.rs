@@ -154,6 +154,21 @@ pub enum PolicyConfig {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         split: Option<SplitConfig>,
     },
+    /// A decision tree in the policy language (`docs/policies.md`), evaluated per order.
+    Tree {
+        /// The tree: leaves `release`, `hold`, `{split: {parts}}`; tests
+        /// `{if: {feature, op, value | against [, plus]}, then, else}`.
+        tree: crate::policy::lang::PolicyNode,
+        /// The order in which the tree sees Queue 1 (default `arrival`).
+        #[serde(
+            default,
+            skip_serializing_if = "crate::policy::lang::TreeOrder::is_arrival"
+        )]
+        order: crate::policy::lang::TreeOrder,
+        /// Optional splitting of large payments (for `release` leaves).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        split: Option<SplitConfig>,
+    },
 }
 
 impl PolicyConfig {
@@ -163,7 +178,8 @@ impl PolicyConfig {
             PolicyConfig::Fifo { split }
             | PolicyConfig::Deadline { split }
             | PolicyConfig::LiquidityAware { split, .. }
-            | PolicyConfig::UrgentFirst { split, .. } => split.as_ref(),
+            | PolicyConfig::UrgentFirst { split, .. }
+            | PolicyConfig::Tree { split, .. } => split.as_ref(),
         }
     }
 }

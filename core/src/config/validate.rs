@@ -96,6 +96,10 @@ impl SimulationConfig {
         crate::rules::config::validate(&self.rules, &self.agent_configs, p);
         // Networks, profiles, time-critical shares and the cap on expected arrivals.
         self.validate_traffic(&seen, p);
+        // Decision-tree policies: features, types, reachable branches (`crate::policy`).
+        if self.ticks_per_day > 0 {
+            crate::policy::compile_trees(&self.agent_configs, self.ticks_per_day as u64, p);
+        }
         if !self.scenario_events.is_empty() && self.ticks_per_day > 0 && self.num_days > 0 {
             crate::schedule::check_config(self, p);
         }
@@ -183,7 +187,7 @@ fn validate_agent(
                 );
             }
         }
-        PolicyConfig::Fifo { .. } | PolicyConfig::Deadline { .. } => {}
+        PolicyConfig::Fifo { .. } | PolicyConfig::Deadline { .. } | PolicyConfig::Tree { .. } => {}
     }
     if let Some(split) = agent.policy.split() {
         if split.threshold <= 0 {

@@ -99,10 +99,7 @@ impl Simulation {
         let mut max_per_order = 1u64;
         let mut backlog_parts = 0u64;
         for (a, agent) in self.config.agent_configs.iter().enumerate() {
-            let parts = agent
-                .policy
-                .split()
-                .map_or(0, |s| s.max_parts.max(0) as u64);
+            let parts = agent.policy.most_parts() as u64;
             let per_order = 1 + parts;
             max_per_order = max_per_order.max(per_order);
             backlog_parts =

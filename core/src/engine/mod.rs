@@ -94,6 +94,8 @@ pub struct Simulation {
     pub(crate) probe: Option<Box<crate::stress::Probe>>,
     /// The rules of real RTGS systems (`crate::rules`); `None` when none is configured.
     pub(crate) rules: Option<Box<crate::rules::book::RuleBook>>,
+    /// Per agent: its `Tree` policy compiled (`crate::policy`), `None` for built-in ones.
+    pub(crate) trees: Vec<Option<crate::policy::CompiledTree>>,
 }
 
 /// Buffers reused across ticks so that a tick allocates nothing in the steady state; they
@@ -102,8 +104,9 @@ pub struct Simulation {
 pub(crate) struct Scratch {
     pub draws: Vec<Draw>,
     pub orders: Vec<Order>,
-    pub release: Vec<usize>,
-    pub released: Vec<Slot>,
+    pub release: Vec<crate::policy::Release>,
+    /// Released orders and their split-leaf parts (0: the policy's `split` rule).
+    pub released: Vec<(Slot, u32)>,
     /// Per agent: already in the current Queue 2 retry pass (all false between passes).
     pub in_pass: Vec<bool>,
     /// Per agent in a retry pass: the liquidity up to which its payments are in the pass's
@@ -168,6 +171,12 @@ impl Simulation {
             schedule: crate::schedule::Schedule::new(n),
             probe: None,
             rules: crate::rules::book::RuleBook::new(&config.rules, &index).map(Box::new),
+            // Validated with the configuration: compiling finds no problem here.
+            trees: crate::policy::compile_trees(
+                &config.agent_configs,
+                ticks_per_day,
+                &mut Vec::new(),
+            ),
             ids,
             index,
             config,

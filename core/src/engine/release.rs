@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 
 use crate::engine::{Charge, Simulation};
 use crate::events::EventKind;
-use crate::policy::{self, Order};
+use crate::policy::{self, AgentView, Order};
 use crate::transaction::{AgentIdx, Slot, Transaction, TxId};
 
 impl Simulation {
@@ -26,27 +26,38 @@ impl Simulation {
             }
             orders.clear();
             let (reserved, urgent_from) = self.policy_rules(a as AgentIdx);
+            let mut queue1_value: i128 = 0;
             orders.extend(self.queue1[a].iter().filter_map(|&s| {
-                self.txs.get(s).map(|tx| Order {
-                    amount: tx.amount,
-                    deadline_tick: tx.deadline_tick,
-                    urgent: tx.priority >= urgent_from,
+                self.txs.get(s).map(|tx| {
+                    queue1_value += tx.amount as i128;
+                    Order {
+                        amount: tx.amount,
+                        deadline_tick: tx.deadline_tick,
+                        urgent: tx.priority >= urgent_from,
+                        priority: tx.priority,
+                        receiver: tx.receiver,
+                        arrival_tick: tx.arrival_tick,
+                    }
                 })
             }));
-            let policy = &self.config.agent_configs[a].policy;
-            policy::decide(
-                policy,
-                &orders,
-                self.ledger.balance(a as AgentIdx),
+            let agent = a as AgentIdx;
+            let view = AgentView {
+                balance: self.ledger.balance(agent),
+                credit_limit: self.ledger.credit_limit(agent),
                 reserved,
-                t,
-                &mut release,
-            );
+                tick: t,
+                ticks_per_day: self.ticks_per_day,
+                queue1_value,
+                queue1_count: orders.len() as u64,
+                queue2_count: self.queue2.sender_len(agent) as u64,
+            };
+            let policy = &self.config.agent_configs[a].policy;
+            policy::decide(policy, self.trees[a].as_ref(), &orders, &view, &mut release);
             let queue = std::mem::take(&mut self.queue1[a]);
             let mut is_released = vec![false; queue.len()];
-            for &i in &release {
-                is_released[i] = true;
-                released.push(queue[i]);
+            for r in &release {
+                is_released[r.index] = true;
+                released.push((queue[r.index], r.parts));
             }
             let mut held = VecDeque::with_capacity(queue.len() - release.len());
             for (i, slot) in queue.into_iter().enumerate() {
@@ -70,7 +81,7 @@ impl Simulation {
             self.queue1_count[a] -= n;
             self.queue1_total -= n;
         }
-        for &slot in &released {
+        for &(slot, parts) in &released {
             let Some(tx) = self.txs.get(slot) else {
                 continue;
             };
@@ -78,11 +89,14 @@ impl Simulation {
             self.indicators.released(sender, tx.receiver, tx.amount);
             self.events
                 .record(t, EventKind::Released { tx: id, sender });
-            let split = self.config.agent_configs[sender as usize]
-                .policy
-                .split()
-                .cloned();
-            match split.and_then(|s| policy::split_amounts(tx.amount, s.threshold, s.max_parts)) {
+            let split = if parts > 0 {
+                // A tree's split leaf chose the parts.
+                policy::split_even(tx.amount, parts)
+            } else {
+                let rule = self.config.agent_configs[sender as usize].policy.split();
+                rule.and_then(|s| policy::split_amounts(tx.amount, s.threshold, s.max_parts))
+            };
+            match split {
                 None => self.enter_rtgs(slot),
                 Some(parts) => self.split_and_enter(t, slot, &parts),
             }

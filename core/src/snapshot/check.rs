@@ -300,9 +300,10 @@ impl Restored {
             return Ok(());
         }
         let policy = &sim.config.agent_configs[tx.sender as usize].policy;
-        match policy.split() {
-            Some(s) if i64::from(tx.id.part) <= s.max_parts.min(MAX_SPLIT_PARTS) => {}
-            _ => return Err("a part its sender's policy cannot make".into()),
+        // Its `split` rule or a tree's split leaf (0: the policy never splits).
+        let most = policy.most_parts().min(MAX_SPLIT_PARTS);
+        if most < 2 || i64::from(tx.id.part) > most {
+            return Err("a part its sender's policy cannot make".into());
         }
         if tx.hold_recorded {
             return Err("a split part is never held".into());

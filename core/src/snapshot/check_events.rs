@@ -179,10 +179,10 @@ impl Restored {
                 }
             }
             EventKind::Split { sender, parts, .. } => {
+                // Its `split` rule or a tree's split leaf.
                 let max = sim.config.agent_configs[sender as usize]
                     .policy
-                    .split()
-                    .map_or(0, |s| s.max_parts);
+                    .most_parts();
                 if parts < 2 || i64::from(parts) > max {
                     return Err(format!(
                         "{parts} parts, which its sender's policy cannot make"

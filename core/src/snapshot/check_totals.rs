@@ -66,7 +66,7 @@ impl Restored {
             .config
             .agent_configs
             .iter()
-            .any(|a| a.policy.split().is_some());
+            .any(|a| a.policy.most_parts() > 0);
         if t.splits > t.extra_parts
             || wide(t.extra_parts) > wide(t.splits) * (MAX_SPLIT_PARTS as u128 - 1)
             || (!splits && t.splits > 0)

@@ -81,8 +81,26 @@ class PolicyConfigUrgentFirst(_Policy):
     split: SplitConfig | None
 
 
+class PolicyConfigTree(_Policy):
+    """A decision tree in the core's policy language (docs/policies.md), as the core wrote it."""
+
+    type: Literal["Tree"]
+    tree: Any
+    order: Literal["arrival", "deadline", "urgent_first"] | None
+    split: SplitConfig | None
+
+    @classmethod
+    def view(cls, data: Mapping[str, Any]) -> _Policy:
+        # ``order`` is absent when the document leaves it out (the core's default).
+        return super().view({**data, "order": data.get("order")})
+
+
 PolicyConfig = Union[
-    PolicyConfigFifo, PolicyConfigDeadline, PolicyConfigLiquidityAware, PolicyConfigUrgentFirst
+    PolicyConfigFifo,
+    PolicyConfigDeadline,
+    PolicyConfigLiquidityAware,
+    PolicyConfigUrgentFirst,
+    PolicyConfigTree,
 ]
 
 
@@ -230,6 +248,7 @@ __all__ = [
     "PolicyConfigDeadline",
     "PolicyConfigLiquidityAware",
     "PolicyConfigUrgentFirst",
+    "PolicyConfigTree",
     "SplitConfig",
     "AmountDistribution",
     "DistributionNormal",
