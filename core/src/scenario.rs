@@ -48,6 +48,8 @@ pub struct Scenario {
     pub scenario_events: Vec<crate::schedule::ScenarioEvent>,
     /// The rules of real RTGS systems; the same in the machine format.
     #[serde(default, skip_serializing_if = "crate::rules::RulesConfig::is_empty")]
+    // `rules: null` reads as absent (the document reader's rule for every section).
+    #[schemars(with = "Option<crate::rules::RulesConfig>")]
     pub rules: crate::rules::RulesConfig,
     /// A compact network description (`docs/model.md` § Traffic); the same in the machine
     /// format.

@@ -80,6 +80,8 @@ pub struct SimulationConfig {
     /// The rules of real RTGS systems: priority classes, reservations, limits
     /// (`docs/model.md` § The rules of real RTGS systems). Absent: none.
     #[serde(default, skip_serializing_if = "crate::rules::RulesConfig::is_empty")]
+    // `rules: null` reads as absent (the document reader's rule for every section).
+    #[schemars(with = "Option<crate::rules::RulesConfig>")]
     pub rules: crate::rules::RulesConfig,
 
     // ----- traffic (issue 17: `docs/model.md` § Traffic) -----

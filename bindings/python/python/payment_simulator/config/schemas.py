@@ -155,13 +155,14 @@ class ArrivalConfig(_View):
     deadline_offset: int
     priority: int
     # The core's documents (docs/model.md § Traffic), passed on as it wrote them.
-    profile: list[dict[str, Any]] | None = None
-    time_critical: dict[str, Any] | None = None
+    profile: list[dict[str, Any]] | None
+    time_critical: dict[str, Any] | None
 
     @classmethod
     def view(cls, data: Mapping[str, Any]) -> ArrivalConfig:
         distribution = data["distribution"]
-        return cls.model_construct(**{**data, "distribution": _DISTRIBUTIONS[distribution["type"]].view(distribution)})
+        view = _DISTRIBUTIONS[distribution["type"]].view(distribution)
+        return cls.model_construct(**{"profile": None, "time_critical": None, **data, "distribution": view})
 
 
 class AgentConfig(_View):
@@ -198,12 +199,14 @@ class SimulationParams(_View):
     queue_discipline: QueueDiscipline
     deadline_mode: DeadlineMode
     event_recording: EventRecording
+    # The cap on expected arrivals (docs/model.md § Traffic); None when absent.
+    max_expected_arrivals: float | None
 
     @classmethod
     def view(cls, machine: Mapping[str, Any]) -> SimulationParams:
         """From the machine format's top level, where these settings live."""
         return cls.model_construct(
-            seed=machine["rng_seed"], **{name: machine[name] for name in cls.model_fields if name != "seed"}
+            seed=machine["rng_seed"], **{name: machine.get(name) for name in cls.model_fields if name != "seed"}
         )
 
 
