@@ -1,7 +1,7 @@
 //! Experiments that replay payment files (docs/experiments.md § Payment files): each point a
 //! fed run through the importer, its record as for any point.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use payment_sim_core::experiment::{run, Experiment, Num, Plan, RunRecord};
 use payment_sim_core::import::{run_file, FeedSpec, ResultsFormat};
@@ -44,7 +44,7 @@ fn two_files(tag: &str) -> PathBuf {
     )
 }
 
-fn experiment(dir: &PathBuf, rest: Value) -> Experiment {
+fn experiment(dir: &Path, rest: Value) -> Experiment {
     let mut e = json!({"scenario": serde_json::from_str::<Value>(SCENARIO).unwrap()});
     for (k, v) in rest.as_object().unwrap() {
         e[k] = v.clone();

@@ -142,7 +142,9 @@ pub(crate) fn run(
     let mut sim = Simulation::new(config)?;
     match payments {
         Some(f) => f.feed(&mut sim)?,
-        None => drop(sim.run_to_end()?),
+        None => {
+            sim.run_to_end()?;
+        }
     }
     let stats = sim.statistics();
     let ind = sim.indicators();
