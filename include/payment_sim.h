@@ -1007,7 +1007,8 @@ psim_status psim_sim_report_html(const psim_sim_t *sim, const char *options_json
  * - `experiment`: an experiment document (docs/experiments.md), JSON or YAML;
  *   NUL-terminated UTF-8, borrowed for the call.
  * - `base`: NULL when the experiment's `scenario` is a mapping; otherwise the text of the
- *   file its `scenario` names (the library reads no files), JSON or YAML.
+ *   file its `scenario` names (the library does not read it), JSON or YAML. Payment files
+ *   (`payments`) are read by path, relative ones from the current directory.
  * - `allow_large`: non-zero accepts more points than the limit (as `allow_large: true`).
  * - `points_json_out`: receives `{"axes": [names], "count": N, "points": [{"index": i,
  *   "values": {axis: value}}]}`, points in their fixed order; release with psim_string_free().

@@ -25,12 +25,28 @@ unsafe fn base_arg<'a>(
     unsafe { str_arg(f, "base", base) }.map(Some)
 }
 
+/// The experiment in `text`, its relative payment-file paths made absolute against the current
+/// directory (the host's, as Python's paths are), so that every worker finds the same files.
+fn experiment_at_cwd(text: &str) -> Result<Experiment, SimError> {
+    let mut exp = Experiment::from_text(text)?;
+    if let Ok(dir) = std::env::current_dir() {
+        exp.resolve_paths(&dir);
+    }
+    Ok(exp)
+}
+
+/// [`Plan::new`] of the experiment in `text` ([`experiment_at_cwd`]).
+fn plan(text: &str, base: Option<&str>, allow_large: bool) -> Result<Plan, SimError> {
+    Plan::new(&experiment_at_cwd(text)?, base, allow_large)
+}
+
 /// Expand an experiment into its points and check every point; return the points.
 ///
 /// - `experiment`: an experiment document (docs/experiments.md), JSON or YAML;
 ///   NUL-terminated UTF-8, borrowed for the call.
 /// - `base`: NULL when the experiment's `scenario` is a mapping; otherwise the text of the
-///   file its `scenario` names (the library reads no files), JSON or YAML.
+///   file its `scenario` names (the library does not read it), JSON or YAML. Payment files
+///   (`payments`) are read by path, relative ones from the current directory.
 /// - `allow_large`: non-zero accepts more points than the limit (as `allow_large: true`).
 /// - `points_json_out`: receives `{"axes": [names], "count": N, "points": [{"index": i,
 ///   "values": {axis: value}}]}`, points in their fixed order; release with psim_string_free().
@@ -57,7 +73,7 @@ pub unsafe extern "C" fn psim_experiment_expand_json(
         let experiment = unsafe { str_arg(F, "experiment", experiment) }?;
         let base = unsafe { base_arg(F, base) }?;
         let out = out_arg(F, "points_json_out", points_json_out)?;
-        let plan = Plan::from_text(experiment, base, allow_large != 0)?;
+        let plan = plan(experiment, base, allow_large != 0)?;
         unsafe { out.write_string(expand_json(&plan)?) }
     })
 }
@@ -92,7 +108,7 @@ pub unsafe extern "C" fn psim_experiment_run_point_json(
         let experiment = unsafe { str_arg(F, "experiment", experiment) }?;
         let base = unsafe { base_arg(F, base) }?;
         let out = out_arg(F, "record_json_out", record_json_out)?;
-        let plan = Plan::from_text(experiment, base, true)?;
+        let plan = plan(experiment, base, true)?;
         let n = plan.len();
         let i =
             usize::try_from(index)
@@ -138,7 +154,7 @@ pub unsafe extern "C" fn psim_experiment_run_json(
         let experiment = unsafe { str_arg(F, "experiment", experiment) }?;
         let base = unsafe { base_arg(F, base) }?;
         let out = out_arg(F, "records_json_out", records_json_out)?;
-        let plan = Plan::from_text(experiment, base, allow_large != 0)?;
+        let plan = plan(experiment, base, allow_large != 0)?;
         let report_progress = |p: Progress| {
             if let Some(f) = progress {
                 // SAFETY: the caller's callback with its data, on the calling thread.
@@ -184,7 +200,7 @@ pub unsafe extern "C" fn psim_experiment_resolve_json(
         let experiment = unsafe { str_arg(F, "experiment", experiment) }?;
         let base = unsafe { base_arg(F, base) }?;
         let out = out_arg(F, "experiment_json_out", experiment_json_out)?;
-        let exp = Experiment::from_text(experiment)?;
+        let exp = experiment_at_cwd(experiment)?;
         unsafe { out.write_string(resolve_json(&exp, base)?) }
     })
 }

@@ -39,7 +39,11 @@ pub fn run_sweep(args: SweepArgs, out: Output) -> CliResult {
             e,
         )
     };
-    let exp = Experiment::from_text(&text).map_err(invalid)?;
+    let mut exp = Experiment::from_text(&text).map_err(invalid)?;
+    // Payment files are read by the core by path: relative ones from the experiment's folder.
+    let dir = std::path::absolute(relative_to(&args.experiment, "."))
+        .map_err(|e| CliError::input(format!("{}: {e}", args.experiment.display())))?;
+    exp.resolve_paths(&dir);
     let base = match &exp.scenario {
         Value::String(p) => Some(read_text(&relative_to(&args.experiment, p))?),
         _ => None,

@@ -23,4 +23,5 @@ mod step;
 mod stress;
 mod support;
 mod sweep;
+mod sweep_payments;
 mod validate;

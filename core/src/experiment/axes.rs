@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use super::definition::{AxisSpec, Experiment};
 use super::path::{self, Step};
+use super::payments::PaymentFile;
 use crate::error::Problem;
 
 /// What an axis's value does at its path.
@@ -22,6 +23,8 @@ pub(crate) enum Kind {
     Events,
     /// The seed of the document's shape.
     Seed,
+    /// Replay the value's payment file (`Axis::files`); the document is untouched.
+    Payments,
 }
 
 /// One axis, checked.
@@ -36,6 +39,8 @@ pub(crate) struct Axis {
     pub values: Vec<Value>,
     /// What the results show (the event set's name; otherwise the value).
     pub labels: Vec<Value>,
+    /// A payments axis's files (empty for the others).
+    pub files: Vec<PaymentFile>,
 }
 
 const RULES: [&str; 3] = ["between_bounds", "times_upper_bound", "times_lower_bound"];
@@ -79,6 +84,11 @@ pub(crate) fn axis(k: usize, spec: &AxisSpec, base: &Value, p: &mut Vec<Problem>
         let labels = sets.iter().map(|s| json!(s.name)).collect();
         lists.push(("events", Kind::Events, values, labels));
     }
+    if let Some(files) = &spec.payments {
+        let values = files.iter().map(|f| Value::from(f.clone())).collect();
+        let labels = files.iter().map(|f| json!(f.file_name())).collect();
+        lists.push(("payments", Kind::Payments, values, labels));
+    }
     let keys: Vec<&str> = lists.iter().map(|l| l.0).collect();
     if lists.len() != 1 {
         let got = if keys.is_empty() {
@@ -88,7 +98,7 @@ pub(crate) fn axis(k: usize, spec: &AxisSpec, base: &Value, p: &mut Vec<Problem>
         };
         p.push(problem(
             "",
-            format!("must have exactly one of values, scale, between_bounds, times_upper_bound, times_lower_bound, events (got {got})"),
+            format!("must have exactly one of values, scale, between_bounds, times_upper_bound, times_lower_bound, events, payments (got {got})"),
         ));
         return None;
     }
@@ -135,6 +145,14 @@ pub(crate) fn axis(k: usize, spec: &AxisSpec, base: &Value, p: &mut Vec<Problem>
             return None;
         }
         (Kind::Events, None) => None,
+        (Kind::Payments, Some(_)) => {
+            p.push(problem(
+                "path",
+                "is not taken by a payments axis (a point replays the file)".into(),
+            ));
+            return None;
+        }
+        (Kind::Payments, None) => None,
         (Kind::Rule(_), None) => Some("agents[*].balance".to_string()),
         (_, None) => {
             p.push(problem("path", format!("is required for a {key} axis")));
@@ -155,8 +173,18 @@ pub(crate) fn axis(k: usize, spec: &AxisSpec, base: &Value, p: &mut Vec<Problem>
     let name = spec.name.clone().unwrap_or_else(|| match kind {
         Kind::Rule(rule) => rule.to_string(),
         Kind::Events => "events".to_string(),
+        Kind::Payments => "payments".to_string(),
         _ => path.clone().unwrap_or_default(),
     });
+    let files = spec.payments.clone().unwrap_or_default();
+    for (f, label) in files.iter().zip(&labels) {
+        for m in f.problems() {
+            p.push(
+                Problem::new(at.clone(), format!("{at} ({name}) = {label}: {m}"))
+                    .with_value(label.clone()),
+            );
+        }
+    }
     // The path must reach something in the base (a number, for a scale).
     if !steps.is_empty() {
         let mut doc = base.clone();
@@ -181,6 +209,7 @@ pub(crate) fn axis(k: usize, spec: &AxisSpec, base: &Value, p: &mut Vec<Problem>
         kind,
         values,
         labels,
+        files,
     })
 }
 
@@ -204,6 +233,7 @@ pub(crate) fn seeds(exp: &Experiment, base: &Value, p: &mut Vec<Problem>) -> Opt
         kind: Kind::Seed,
         labels: values.clone(),
         values,
+        files: Vec::new(),
     })
 }
 
@@ -216,6 +246,7 @@ pub(crate) fn put(
 ) -> Result<(), String> {
     let value = &axis.values[j];
     match axis.kind {
+        Kind::Payments => Ok(()),
         Kind::Events => {
             let list = doc
                 .as_object_mut()
@@ -240,7 +271,7 @@ pub(crate) fn put(
                 Kind::Set | Kind::Seed => value.clone(),
                 Kind::Rule(rule) => json!({ rule: value }),
                 Kind::Scale => scaled(v, value.as_f64().unwrap_or(f64::NAN), here)?,
-                Kind::Events => unreachable!("handled above"),
+                Kind::Events | Kind::Payments => unreachable!("handled above"),
             };
             Ok(())
         }),

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::payments::PaymentFile;
 use crate::error::SimError;
 
 /// An experiment document (`docs/experiments.md`).
@@ -27,6 +28,10 @@ pub struct Experiment {
     /// end's `--yes` / `allow_large=True`).
     #[serde(default)]
     pub allow_large: bool,
+    /// A payment file every point replays (a fed run, as `run --payments`); not with a
+    /// `payments` axis (a run replays one file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payments: Option<PaymentFile>,
 }
 
 /// How the axes combine into points.
@@ -89,6 +94,9 @@ pub struct AxisSpec {
     /// `[early, late]` for two policies; not for an events axis (its sets have names).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<Value>>,
+    /// Payment files, one per value: each point replays its file (a fed run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payments: Option<Vec<PaymentFile>>,
 }
 
 /// A named set of scheduled actions (a stress case): `{name, events: [...]}`.

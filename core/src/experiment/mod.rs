@@ -18,12 +18,14 @@
 mod axes;
 mod definition;
 mod path;
+mod payments;
 mod record;
 mod summary;
 #[cfg(test)]
 mod tests;
 
 pub use definition::{AxisSpec, Design, EventSet, Experiment, Seeds};
+pub use payments::PaymentFile;
 pub use record::{Labels, Num, ParticipantRow, Point, Row, RunRecord};
 pub use summary::{summarize, SummaryRow, SUMMARY_COLUMNS};
 
@@ -51,6 +53,8 @@ pub struct Plan {
     axes: Vec<Axis>,
     zip: bool,
     count: usize,
+    /// The file every point replays (the top-level `payments`).
+    payments: Option<PaymentFile>,
 }
 
 /// How far a sweep is: points finished out of all.
@@ -74,6 +78,14 @@ impl Plan {
         let mut axes = Vec::new();
         for (k, spec) in exp.axes.iter().enumerate() {
             axes.extend(axes::axis(k, spec, &base, &mut p));
+        }
+        payments::check_top(exp, &mut p);
+        let fed = axes.iter().filter(|a| a.kind == axes::Kind::Payments);
+        if fed.count() + usize::from(exp.payments.is_some()) > 1 {
+            p.push(Problem::new(
+                "payments",
+                "payments: a point replays one payment file (give either the top-level payments or one payments axis)",
+            ));
         }
         let mut names = BTreeSet::new();
         for a in &axes {
@@ -129,6 +141,7 @@ impl Plan {
             axes,
             zip,
             count: count as usize,
+            payments: exp.payments.clone(),
         })
     }
 
@@ -303,7 +316,12 @@ impl Plan {
             .document(i, true)
             .map_err(SimError::InvalidConfig)
             .and_then(|(text, _)| crate::document::parse_document(&text));
-        match config.and_then(|(c, _)| record::run(c, point.clone())) {
+        let choice = self.choice(i);
+        let file = (self.axes.iter().zip(&choice))
+            .find(|(a, _)| a.kind == axes::Kind::Payments)
+            .map(|(a, &j)| &a.files[j])
+            .or(self.payments.as_ref());
+        match config.and_then(|(c, _)| record::run(c, point.clone(), file)) {
             Ok(r) => r,
             Err(e) => RunRecord::failed(point, &e),
         }

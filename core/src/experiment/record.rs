@@ -128,14 +128,24 @@ impl RunRecord {
     }
 }
 
-/// Run `config` to the end (no event log: the record does not need it) and record it.
-pub(crate) fn run(mut config: SimulationConfig, point: Point) -> Result<RunRecord, SimError> {
+/// Run `config` to the end (no event log: the record does not need it), fed from `payments`
+/// when given, and record it.
+pub(crate) fn run(
+    mut config: SimulationConfig,
+    point: Point,
+    payments: Option<&super::PaymentFile>,
+) -> Result<RunRecord, SimError> {
     config.event_recording = crate::config::EventRecording::Off;
     let opening: Vec<(i64, i64)> = (config.agent_configs.iter())
         .map(|a| (a.opening_balance, a.credit_limit))
         .collect();
     let mut sim = Simulation::new(config)?;
-    sim.run_to_end()?;
+    match payments {
+        Some(f) => f.feed(&mut sim)?,
+        None => {
+            sim.run_to_end()?;
+        }
+    }
     let stats = sim.statistics();
     let ind = sim.indicators();
     let system = system_row(&stats, &ind, &opening);
