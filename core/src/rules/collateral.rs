@@ -3,8 +3,7 @@
 //! holding it may cost (step 6, as liquidity cost).
 
 use super::config::collateral_credit;
-use crate::engine::{Change, Charge, Simulation};
-use crate::events::EventKind;
+use crate::engine::{Charge, Simulation};
 use crate::transaction::AgentIdx;
 
 /// One agent's collateral now.
@@ -89,22 +88,7 @@ impl Simulation {
         };
         c.posted = applied;
         let new_credit = c.credit();
-        self.set_credit_limit(agent, new_credit);
-        let change = if new_credit > old_credit {
-            Change::LiquidityRose
-        } else {
-            Change::LiquidityFell
-        };
-        self.invalidate(agent, change);
-        self.schedule.active.credit_changed = true;
-        self.events.record(
-            t,
-            EventKind::CreditLimit {
-                agent,
-                credit_limit: new_credit,
-                requested: credit(asked),
-            },
-        );
+        self.change_credit_line(t, agent, old_credit, new_credit, credit(asked));
     }
 }
 

@@ -315,8 +315,21 @@ impl Simulation {
         let floor = (-self.ledger.balance(agent)).max(0);
         let ceiling = old.saturating_add(self.money_headroom());
         let applied = requested.clamp(floor, ceiling.max(floor));
-        self.set_credit_limit(agent, applied);
-        let change = if applied > old {
+        self.change_credit_line(t, agent, old, applied, requested);
+    }
+
+    /// Set `agent`'s credit line from `old` to `new` (a scheduled change: `requested` is what
+    /// was asked), wake what the change may unblock, and record the `credit_limit` event.
+    pub(crate) fn change_credit_line(
+        &mut self,
+        t: u64,
+        agent: AgentIdx,
+        old: i64,
+        new: i64,
+        requested: i64,
+    ) {
+        self.set_credit_limit(agent, new);
+        let change = if new > old {
             Change::LiquidityRose
         } else {
             Change::LiquidityFell
@@ -327,7 +340,7 @@ impl Simulation {
             t,
             EventKind::CreditLimit {
                 agent,
-                credit_limit: applied,
+                credit_limit: new,
                 requested,
             },
         );
