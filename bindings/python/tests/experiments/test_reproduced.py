@@ -67,6 +67,9 @@ def test_t_quantile():
     assert experiments.t_quantile(0.975, 9) == pytest.approx(2.2622, abs=2e-3)
     assert experiments.t_quantile(0.975, 30) == pytest.approx(2.0423, abs=1e-3)
     assert experiments.t_quantile(0.95, 4) == pytest.approx(2.1318, abs=5e-3)
+    # 2 and 3 seeds: the closed forms (tables: 12.706, 4.303).
+    assert experiments.t_quantile(0.975, 1) == pytest.approx(12.7062, abs=1e-3)
+    assert experiments.t_quantile(0.975, 2) == pytest.approx(4.3027, abs=1e-3)
 
 
 def test_the_example_notebook_runs(tmp_path):

@@ -15,9 +15,14 @@ CURVE_METRICS = ("delay_indicator", "mean_delay", "unsettled_value")
 def t_quantile(p: float, df: int) -> float:
     """Student's t quantile, by the Cornish–Fisher expansion around the normal one (Abramowitz
     & Stegun 26.7.5; error below 0.002 for df ≥ 3, exact as df grows). No scipy needed."""
-    z = NormalDist().inv_cdf(p)
     if df <= 0:
         return math.nan
+    # The expansion is poor for 1 and 2 degrees of freedom, where the quantile has a closed form.
+    if df == 1:
+        return math.tan(math.pi * (p - 0.5))
+    if df == 2:
+        return (2 * p - 1) / math.sqrt(2 * p * (1 - p))
+    z = NormalDist().inv_cdf(p)
     g1 = (z**3 + z) / 4
     g2 = (5 * z**5 + 16 * z**3 + 3 * z) / 96
     g3 = (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / 384
