@@ -22,8 +22,8 @@ HEADER = {
     "# the day before is squared outside the system (money market, the central bank's standing\n"
     "# facilities), as T2 banks manage their start-of-day liquidity. Without it the balances\n"
     "# drift as random walks (payments are random, each bank's in- and outflows equal only on\n"
-    "# average): by day 15 half of all settlements wait in Queue 2 (day 1: a fifth), and\n"
-    "# more every day. Nothing else differs from t2_day.",
+    "# average): over the first 15 days half of all settlements went through Queue 2 (one\n"
+    "# day alone: a fifth), more every day. Nothing else differs from t2_day.",
     "fedwire_day": "A Fedwire-like business day: about 6,000 participants and 850,000 payments, a\n"
     "# sparse core-periphery network (20 counterparties per participant on average, many more\n"
     "# for the largest), a long day with an afternoon peak.",
