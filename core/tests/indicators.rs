@@ -437,4 +437,32 @@ proptest! {
             prop_assert_eq!(r.timeseries_page(0, u64::MAX), page);
         }
     }
+
+    /// Forgetting closed days (from any tick on) changes nothing but the days the document
+    /// lists: whole-run indicators, delay percentiles, the open day and the statistics are
+    /// those of a run that keeps them; its snapshot carries no indicators.
+    #[test]
+    fn forgetting_closed_days_keeps_every_whole_run_figure(
+        config in stream(), lsm in any::<(bool, bool)>(), cut_frac in 0.0f64..1.0
+    ) {
+        let balances: Vec<i64> = config.agent_configs.iter().map(|a| a.opening_balance).collect();
+        let mut keep = with_balances(&config, &balances, lsm);
+        let mut forget = with_balances(&config, &balances, lsm);
+        let cut = (keep.horizon() as f64 * cut_frac) as u64;
+        while !keep.is_finished() {
+            if forget.current_tick() == cut {
+                forget.forget_closed_days();
+            }
+            keep.tick().unwrap();
+            forget.tick().unwrap();
+            let mut expected = keep.indicators();
+            let got = forget.indicators();
+            if keep.current_tick() > cut {
+                expected.days.retain(|d| !d.closed);
+                prop_assert!(forget.snapshot().indicators.is_none());
+            }
+            prop_assert_eq!(got, expected);
+        }
+        prop_assert_eq!(forget.statistics(), keep.statistics());
+    }
 }

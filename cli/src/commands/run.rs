@@ -111,6 +111,14 @@ pub fn run(args: RunArgs, out: Output) -> CliResult {
         );
     }
 
+    // The per-day indicators are printed only by `--format json` without `--quiet`; a state
+    // file or a recording carries them. Otherwise closed days are not kept (a year's would be
+    // ≈ 1 GiB); the whole-run figures stay exact.
+    let shows_days = !args.quiet && out.json();
+    if !shows_days && args.save_state.is_none() && args.record.is_none() {
+        sim.forget_closed_days();
+    }
+
     // The payments file: its header and first business day are checked before anything runs.
     let mut fed = crate::payments_in::open(&args, &mut sim)?;
 

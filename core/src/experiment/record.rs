@@ -140,6 +140,8 @@ pub(crate) fn run(
         .map(|a| (a.opening_balance, a.credit_limit))
         .collect();
     let mut sim = Simulation::new(config)?;
+    // The record reads whole-run indicators only: closed days need not be kept.
+    sim.forget_closed_days();
     match payments {
         Some(f) => f.feed(&mut sim)?,
         None => {

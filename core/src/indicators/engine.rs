@@ -52,4 +52,14 @@ impl Simulation {
         self.indicators
             .document(&self.indicator_context(), self.provenance())
     }
+
+    /// Stop keeping closed days for the indicators document, so that memory no longer grows
+    /// with the days run (a year of 1,000 participants keeps ≈ 1 GiB of them otherwise).
+    /// For runs that never ask for the per-day indicators: the whole-run indicators and the
+    /// statistics stay exact, but the document's `days` lists only the open day, and a
+    /// snapshot taken afterwards carries no indicators (a simulation restored from it starts
+    /// them at its tick). Irreversible.
+    pub fn forget_closed_days(&mut self) {
+        self.indicators.forget_closed_days();
+    }
 }

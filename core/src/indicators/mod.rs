@@ -16,6 +16,7 @@ pub mod state;
 
 use crate::events::Mechanism;
 use crate::transaction::{AgentIdx, Location, Transaction};
+use report::ClosedDays;
 use state::{AgentRun, DayAgent, DayRecord, IndicatorState};
 
 impl IndicatorState {
@@ -35,7 +36,28 @@ impl IndicatorState {
             days: Vec::new(),
             today: open_day(day, tick, balances),
             delays: Default::default(),
+            closed: vec![Default::default(); balances.len()],
+            forgets_days: false,
         }
+    }
+
+    /// Sum the kept closed days into `closed` afresh (a restored state).
+    pub(crate) fn refold_closed(&mut self) {
+        let mut closed = vec![ClosedDays::default(); self.agents.len()];
+        for day in &self.days {
+            for (c, d) in closed.iter_mut().zip(&day.agents) {
+                c.add(d);
+            }
+        }
+        self.closed = closed;
+    }
+
+    /// Forget the closed days kept so far and every day that closes later: memory no longer
+    /// grows with days. The whole-run figures stay exact (`closed` holds their sums); the
+    /// indicators document lists the open day only.
+    pub(crate) fn forget_closed_days(&mut self) {
+        self.forgets_days = true;
+        self.days = Vec::new();
     }
 
     /// An order was created (generated, or submitted) at `tick`: it is in Queue 1, and ρ
@@ -153,8 +175,14 @@ impl IndicatorState {
             day.unsettled.value = run.queue1_value + run.queue2_value;
             run.lower_bound = run.lower_bound.max(run.net_released);
         }
+        for (c, d) in self.closed.iter_mut().zip(&self.today.agents) {
+            c.add(d);
+        }
         let next = open_day(next_tick / tpd, next_tick, balances);
-        self.days.push(std::mem::replace(&mut self.today, next));
+        let closed = std::mem::replace(&mut self.today, next);
+        if !self.forgets_days {
+            self.days.push(closed);
+        }
     }
 }
 

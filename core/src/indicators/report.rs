@@ -170,7 +170,7 @@ fn max(a: CountValue, b: CountValue) -> CountValue {
 }
 
 /// The parts of a [`PeriodIndicators`] that add up across agents and days.
-#[derive(Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 struct Acc {
     upper: i128,
     lower: i128,
@@ -191,8 +191,33 @@ struct Acc {
     by_tick: Option<BTreeMap<u64, i128>>,
 }
 
+/// One agent's closed days summed as the whole-run figures sum them: the days' part of its
+/// whole-run figures, whether or not the days themselves are kept.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct ClosedDays(Acc);
+
+impl ClosedDays {
+    /// Add a day that has just closed.
+    pub(crate) fn add(&mut self, d: &DayAgent) {
+        self.0.add_day(&Acc::of_day_totals(d, 0));
+    }
+}
+
 impl Acc {
     fn of_day(d: &DayAgent, credit: i64) -> Acc {
+        Acc {
+            by_tick: Some(
+                d.settled_by_tick
+                    .iter()
+                    .map(|&(k, v)| (k, v as i128))
+                    .collect(),
+            ),
+            ..Acc::of_day_totals(d, credit)
+        }
+    }
+
+    /// [`Acc::of_day`] without the throughput curve.
+    fn of_day_totals(d: &DayAgent, credit: i64) -> Acc {
         Acc {
             upper: d.upper_bound,
             lower: (d.released_out - d.released_in).max(0),
@@ -210,12 +235,7 @@ impl Acc {
             late: d.late,
             dropped: d.dropped,
             mech: d.by_mechanism,
-            by_tick: Some(
-                d.settled_by_tick
-                    .iter()
-                    .map(|&(k, v)| (k, v as i128))
-                    .collect(),
-            ),
+            by_tick: None,
         }
     }
 
@@ -357,7 +377,8 @@ impl IndicatorState {
         ) = self.system_figures();
     }
 
-    /// The whole indicators document. O(days × agents × ticks_per_day).
+    /// The whole indicators document. O(days × agents × ticks_per_day) for the days kept
+    /// (the open day only when closed days are forgotten).
     pub(crate) fn document(&self, cx: &Context, provenance: Provenance) -> Indicators {
         let n = self.agents.len();
         let open = self.today.first_tick < cx.tick;
@@ -368,7 +389,10 @@ impl IndicatorState {
             .chain(open.then_some((&self.today, false)))
             .collect();
         let mut days = Vec::with_capacity(all_days.len());
-        let mut run: Vec<Option<Acc>> = vec![None; n];
+        // The whole run: the closed days' sums (kept as they closed), then the open day.
+        let mut run: Vec<Acc> = (0..n)
+            .map(|a| self.closed.get(a).map(|c| c.0.clone()).unwrap_or_default())
+            .collect();
         for (day, closed) in all_days {
             let mut accs = self.day_accs(day, cx.credit);
             if !closed {
@@ -381,14 +405,8 @@ impl IndicatorState {
             let mut agents = Vec::with_capacity(n);
             for (a, acc) in accs.into_iter().enumerate() {
                 system.add_agent(&acc);
-                match &mut run[a] {
-                    Some(r) => r.add_day(&acc),
-                    None => {
-                        run[a] = Some(Acc {
-                            by_tick: None,
-                            ..acc.clone()
-                        })
-                    }
+                if !closed {
+                    run[a].add_day(&acc);
                 }
                 agents.push(acc.finish(Some(cx.ids[a].clone())));
             }
@@ -400,7 +418,6 @@ impl IndicatorState {
                 agents,
             });
         }
-        let mut run: Vec<Acc> = run.into_iter().map(Option::unwrap_or_default).collect();
         self.unsettled_now(cx, &mut run);
         let mut system = Acc::default();
         let mut agents = Vec::with_capacity(n);

@@ -126,4 +126,14 @@ pub struct IndicatorState {
     pub today: DayRecord,
     /// Settled transactions by settlement delay in ticks (delay → count).
     pub delays: BTreeMap<u64, u64>,
+    /// Per agent, its closed days summed (what the whole-run figures add from days), kept
+    /// as the days close so that `days` may be forgotten. Not stored in snapshots: derived
+    /// from `days` when a snapshot is restored.
+    #[serde(skip)]
+    pub(crate) closed: Vec<super::report::ClosedDays>,
+    /// Whether closed days are forgotten instead of kept in `days` (see
+    /// `Simulation::forget_closed_days`). Not stored in snapshots: a simulation that forgets
+    /// days writes its snapshots without indicators.
+    #[serde(skip)]
+    pub(crate) forgets_days: bool,
 }

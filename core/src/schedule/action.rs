@@ -41,6 +41,9 @@ pub enum ActionType {
     Payment,
     /// `agent` posts (`amount > 0`) or withdraws collateral (`rules.participants.<id>.collateral`).
     Collateral,
+    /// `agent`'s (or `all` agents') balance is brought back to its opening balance by an
+    /// external injection or withdrawal (liquidity management outside the system).
+    BalanceReset,
 }
 
 impl ActionType {
@@ -55,6 +58,7 @@ impl ActionType {
             ActionType::Lsm => "lsm",
             ActionType::Payment => "payment",
             ActionType::Collateral => "collateral",
+            ActionType::BalanceReset => "balance_reset",
         }
     }
 
@@ -73,7 +77,8 @@ pub struct ScenarioEvent {
     /// What it does.
     #[serde(rename = "type")]
     pub kind: ActionType,
-    /// The agent it acts on (`all` for every agent with arrivals, `arrival_rate` only).
+    /// The agent it acts on (`all`: every agent with arrivals for `arrival_rate`, every agent
+    /// for `balance_reset`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent: Option<String>,
     /// The tick at which a one-off action applies (the first occurrence with `every`).

@@ -196,6 +196,7 @@ impl Simulation {
                 }
             }
             (&Effect::Liquidity { agent, amount }, _) => self.apply_liquidity(t, agent, amount),
+            (&Effect::BalanceReset { target }, _) => self.apply_balance_reset(t, target),
             (&Effect::CreditLimit { agent, limit }, _) => self.apply_credit_limit(t, agent, limit),
             (&Effect::Collateral { agent, amount }, _) => self.apply_collateral(t, agent, amount),
             (Effect::Weights { agent, weights }, _) => {
@@ -306,6 +307,23 @@ impl Simulation {
                 requested,
             },
         );
+    }
+
+    /// Bring the target's balances back to their opening balances: for each agent whose
+    /// balance differs, a `liquidity` action of the difference (capped and recorded as one).
+    fn apply_balance_reset(&mut self, t: u64, target: Target) {
+        let agents = match target {
+            Target::One(a) => a..a + 1,
+            Target::All => 0..self.ids.len() as AgentIdx,
+        };
+        for a in agents {
+            let opening = self.config.agent_configs[a as usize].opening_balance;
+            let gap = i128::from(opening) - i128::from(self.ledger.balance(a));
+            let gap = gap.clamp(-i128::from(i64::MAX), i128::from(i64::MAX)) as i64;
+            if gap != 0 {
+                self.apply_liquidity(t, a, gap);
+            }
+        }
     }
 
     /// A new credit line: never below what the agent uses now (−balance), never beyond the

@@ -14,7 +14,7 @@ pub(crate) type Weights = Box<[(AgentIdx, f64)]>;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Target {
     One(AgentIdx),
-    /// Every agent with arrivals.
+    /// Every agent with arrivals (an arrival-rate change), every agent (a balance reset).
     All,
 }
 
@@ -63,6 +63,9 @@ pub(crate) enum Effect {
         amount: i64,
         deadline_offset: u64,
         priority: u8,
+    },
+    BalanceReset {
+        target: Target,
     },
 }
 
@@ -178,6 +181,13 @@ impl Entry {
                 deadline_offset: Some(*deadline_offset as i64),
                 priority: Some(i64::from(*priority)),
                 ..ScenarioEvent::new(ActionType::Payment)
+            },
+            Effect::BalanceReset { target } => ScenarioEvent {
+                agent: match target {
+                    Target::One(a) => name(a),
+                    Target::All => Some("all".into()),
+                },
+                ..ScenarioEvent::new(ActionType::BalanceReset)
             },
         };
         match (self.window, self.repeat) {

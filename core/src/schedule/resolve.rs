@@ -99,6 +99,10 @@ fn fields(kind: ActionType) -> (&'static [&'static str], &'static [&'static str]
             ],
             &["sender", "receiver", "amount"],
         ),
+        ActionType::BalanceReset => (
+            &["agent", POINT[0], POINT[1], POINT[2], POINT[3]],
+            &["agent"],
+        ),
     }
 }
 
@@ -354,6 +358,13 @@ fn resolve_one(
             }
         }
         ActionType::Payment => payment(i, e, ctx, p)?,
+        ActionType::BalanceReset => Effect::BalanceReset {
+            target: if e.agent.as_deref() == Some("all") && !ctx.index.contains_key("all") {
+                Target::All
+            } else {
+                Target::One(agent("agent", &e.agent, p)?)
+            },
+        },
         ActionType::Outage | ActionType::ArrivalRate => unreachable!("handled above"),
     };
     let (tick, repeat) = timing?;

@@ -48,7 +48,9 @@ impl Simulation {
             totals: totals_to_doc(&self.totals),
             events_discarded: self.events.discarded,
             events: self.events.events.iter().map(event_to_doc).collect(),
-            indicators: Some(Box::new(self.indicators.clone())),
+            // Without its forgotten days the state would not continue the whole-run figures:
+            // such a simulation's snapshot has no indicators (they begin at its tick).
+            indicators: (!self.indicators.forgets_days).then(|| Box::new(self.indicators.clone())),
             timeseries: self.timeseries.clone().map(Box::new),
             lsm: LsmTotals {
                 runs: self.totals.lsm_runs,

@@ -105,6 +105,8 @@ impl Simulation {
                         ));
                     }
                 }
+                let mut s = s;
+                s.refold_closed();
                 s
             }
         };
