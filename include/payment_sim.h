@@ -143,8 +143,8 @@ typedef void (*psim_progress_fn)(uint64_t done, uint64_t total, void *user_data)
  * - `view_json`: the agent's view (docs/policies.md § Policies written in Python), owned by
  *   the library, valid during the call only.
  * - `decisions_json_out`: the callback sets it to a NUL-terminated UTF-8 JSON list of
- *   decisions, `[{"id": "17", "action": "release"}, {"id": "18", "action": "split",
- *   "parts": 3}, {"id": "19", "action": "hold"}]`, in release order (payments left out are
+ *   decisions, `[{"id": "T17", "action": "release"}, {"id": "T18", "action": "split",
+ *   "parts": 3}, {"id": "T19", "action": "hold"}]`, in release order (payments left out are
  *   held). The text stays the host's: it must stay valid until the callback returns to the
  *   library, which copies it at once (a buffer the host reuses from call to call is fine).
  *

@@ -168,7 +168,7 @@ pub enum HostAction {
     Hold,
 }
 
-/// A decision as JSON: `{"id": "17", "action": "release" | "hold" | "split", "parts": k}`.
+/// A decision as JSON: `{"id": "T17", "action": "release" | "hold" | "split", "parts": k}`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawDecision {

@@ -259,7 +259,9 @@ class Orchestrator:
         self._out = ffi.new("char **")  # reused under the lock: no allocation per call
 
     @classmethod
-    def new(cls, config: SimulationConfig | Mapping | str | os.PathLike, policies: Mapping | None = None) -> Orchestrator:
+    def new(
+        cls, config: SimulationConfig | Mapping | str | os.PathLike, policies: Mapping | None = None
+    ) -> Orchestrator:
         """The seed's constructor: ``Orchestrator.new(config)`` — a config object, a dict of
         either shape, or a path; ``policies`` for Host policies (see :meth:`__init__`)."""
         return cls(config, policies)

@@ -9,12 +9,12 @@ through the C ABI (``psim_sim_set_host_policy``). ``view`` is the dict the core 
      "features": {"balance": ..., "credit_limit": ..., "available": ..., "reserved": ...,
                   "queue1_value": ..., "tick": ..., "tick_of_day": ..., "queue1_count": ...,
                   "queue2_count": ...},
-     "queue1": [{"id": "17", "amount": ..., "receiver": "BANK_B", "priority": 5,
+     "queue1": [{"id": "T17", "amount": ..., "receiver": "BANK_B", "priority": 5,
                  "deadline_tick": ..., "arrival_tick": ...,
                  "features": {"ticks_to_deadline": ..., "age": ..., "urgent": False}}, ...]}
 
-and ``decide`` returns a list of decisions in release order — ``{"id": "17", "action":
-"release"}``, ``{"id": "18", "action": "split", "parts": 3}``, ``{"id": "19", "action":
+and ``decide`` returns a list of decisions in release order — ``{"id": "T17", "action":
+"release"}``, ``{"id": "T18", "action": "split", "parts": 3}``, ``{"id": "T19", "action":
 "hold"}`` — payments it leaves out are held. The core checks them; an exception in ``decide``
 or decisions the core refuses fail the tick with :class:`HostPolicyError` (the Python
 exception as its ``__cause__``) and leave the simulation as it was before the tick.
