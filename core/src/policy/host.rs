@@ -10,8 +10,9 @@
 //! that fails or answers garbage fails the tick with [`SimError::HostPolicy`], and the
 //! simulation is rolled back to where it was before the tick: a [`Checkpoint`] of the state
 //! is taken at the start of every tick of a simulation with Host policies (the event log,
-//! the time series, the closed days and the compiled trees, which steps 0 and 1 only append
-//! to or never touch, are not copied; the events those steps recorded are cut off instead).
+//! the time series, the closed days, the compiled trees, the configuration's agents and the
+//! ids, which steps 0 and 1 only append to or never touch, are not copied; the events those
+//! steps recorded are cut off instead).
 //! A checkpoint costs O(live state) — never the history — and only simulations with Host
 //! policies pay it.
 
@@ -397,6 +398,12 @@ impl Simulation {
         let series = self.timeseries.take();
         let days = std::mem::take(&mut self.indicators.days);
         let trees = std::mem::take(&mut self.trees);
+        // Nor what no tick changes (the configuration's agents and events, the ids): O(agents²)
+        // with counterparty weights.
+        let agents = std::mem::take(&mut self.config.agent_configs);
+        let scenario_events = std::mem::take(&mut self.config.scenario_events);
+        let ids = std::mem::take(&mut self.ids);
+        let index = std::mem::take(&mut self.index);
         let sim = Box::new(self.clone());
         let checkpoint = Checkpoint {
             sim,
@@ -408,6 +415,10 @@ impl Simulation {
         self.timeseries = series;
         self.indicators.days = days;
         self.trees = trees;
+        self.config.agent_configs = agents;
+        self.config.scenario_events = scenario_events;
+        self.ids = ids;
+        self.index = index;
         Ok(Some(checkpoint))
     }
 
@@ -500,6 +511,10 @@ impl Simulation {
         saved.timeseries = self.timeseries.take();
         saved.indicators.days = std::mem::take(&mut self.indicators.days);
         saved.trees = std::mem::take(&mut self.trees);
+        saved.config.agent_configs = std::mem::take(&mut self.config.agent_configs);
+        saved.config.scenario_events = std::mem::take(&mut self.config.scenario_events);
+        saved.ids = std::mem::take(&mut self.ids);
+        saved.index = std::mem::take(&mut self.index);
         saved.host.policy = self.host.policy.take();
         *self = saved;
     }
