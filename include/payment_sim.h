@@ -109,6 +109,11 @@ typedef enum {
      * handle it used is now poisoned. Nothing unwound into the caller.
      */
     PSIM_STATUS_PANIC = 9,
+    /**
+     * A host policy (psim_sim_set_host_policy()) failed or returned decisions the core
+     * refuses; the tick did not run and the simulation is as it was before it.
+     */
+    PSIM_STATUS_HOST_POLICY = 10,
 } psim_status;
 
 /**
@@ -129,6 +134,28 @@ typedef psim_sim psim_sim_t;
  * benchmark and every variant), with the `user_data` given to psim_stress_run().
  */
 typedef void (*psim_progress_fn)(uint64_t done, uint64_t total, void *user_data);
+
+/**
+ * Decides for one agent with a Host policy, once per tick (agents in configuration order,
+ * only those with orders in Queue 1 and not in an outage).
+ *
+ * - `user_data`: what was given to psim_sim_set_host_policy().
+ * - `view_json`: the agent's view (docs/policies.md § Policies written in Python), owned by
+ *   the library, valid during the call only.
+ * - `decisions_json_out`: the callback sets it to a NUL-terminated UTF-8 JSON list of
+ *   decisions, `[{"id": "T17", "action": "release"}, {"id": "T18", "action": "split",
+ *   "parts": 3}, {"id": "T19", "action": "hold"}]`, in release order (payments left out are
+ *   held). The text stays the host's: it must stay valid until the callback returns to the
+ *   library, which copies it at once (a buffer the host reuses from call to call is fine).
+ *
+ * Returns 0 on success. Any other value fails the tick (PSIM_STATUS_HOST_POLICY); the
+ * callback may then set `*decisions_json_out` to a message saying why (or leave it NULL).
+ * It runs on the thread that ticks, with the handle locked: it must not call the library
+ * on the same handle.
+ */
+typedef int32_t (*psim_host_policy_fn)(void *user_data,
+                                       const char *view_json,
+                                       const char **decisions_json_out);
 
 #ifdef __cplusplus
 extern "C" {
@@ -1090,6 +1117,67 @@ psim_status psim_experiment_run_json(const char *experiment,
 psim_status psim_experiment_resolve_json(const char *experiment,
                                          const char *base,
                                          char **experiment_json_out);
+
+/**
+ * Register the host program's policy: `decide` is called once per tick for each agent whose
+ * policy is `{"type": "Host"}` (see psim_host_policy_fn). A simulation with such agents
+ * cannot tick until one is registered; snapshots record the Host policies (in the
+ * configuration) but never the callback, so a restored simulation needs it again.
+ *
+ * If `decide` fails or returns decisions the core refuses (not JSON, an unknown payment id, a
+ * payment decided twice, a split outside 2–1000 parts), the tick returns
+ * PSIM_STATUS_HOST_POLICY with the agent, the tick and the problem (path into the decisions,
+ * e.g. `[2].parts`) in psim_last_error_json(), and the simulation is exactly as it was before
+ * the tick. A run (psim_sim_run, …) stops at that tick; the ticks before it stand.
+ *
+ * - `sim`: the handle.
+ * - `decide`: the callback; NULL forgets the registered one.
+ * - `user_data`: passed to every call of `decide` (may be NULL).
+ *
+ * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG (`sim`); PSIM_STATUS_POISONED;
+ * PSIM_STATUS_PANIC.
+ *
+ * Thread safety: serialised with every other call on `sim`. `decide` is called on the thread
+ * that ticks, with `sim` locked, and must not call the library on `sim`.
+ *
+ * # Safety
+ * `sim` is NULL or a live handle; `decide` and `user_data` stay valid until another policy is
+ * registered or `sim` is freed.
+ */
+psim_status psim_sim_set_host_policy(psim_sim_t *sim, psim_host_policy_fn decide, void *user_data);
+
+/**
+ * The ids of the agents whose policy is `{"type": "Host"}`, in configuration order, as a
+ * JSON list (`["BANK_A"]`; `[]` when none).
+ *
+ * - `sim`: the handle.
+ * - `agents_json_out`: receives the list, owned by the caller, released with
+ *   psim_string_free().
+ *
+ * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
+ *
+ * Thread safety: serialised with every other call on `sim`.
+ *
+ * # Safety
+ * `sim` is NULL or a live handle; `agents_json_out` is NULL or valid for a write.
+ */
+psim_status psim_sim_host_policy_agents(const psim_sim_t *sim, char **agents_json_out);
+
+/**
+ * PSIM_STATUS_INVALID_CONFIG, with one problem per agent whose policy is `{"type": "Host"}`
+ * (path `agent_configs[i].policy`), when no host policy is registered; PSIM_STATUS_OK
+ * otherwise. A host that will never supply a policy (a service, a batch runner) calls it
+ * right after psim_sim_new()/psim_sim_restore() to refuse such a configuration up front.
+ *
+ * Returns PSIM_STATUS_OK, or: PSIM_STATUS_INVALID_CONFIG; PSIM_STATUS_NULL_ARG;
+ * PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
+ *
+ * Thread safety: serialised with every other call on `sim`.
+ *
+ * # Safety
+ * `sim` is NULL or a live handle.
+ */
+psim_status psim_sim_require_host_policy(const psim_sim_t *sim);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -93,26 +93,28 @@ $(CAPI_BUILD)/%: examples/c/%.c $(CAPI_HEADER) lib | $(CAPI_BUILD)
 $(CAPI_BUILD)/%: examples/c/%.cpp $(CAPI_HEADER) lib | $(CAPI_BUILD)
 	$(CXX) $(CAPI_CXXFLAGS) $< -o $@ $(CAPI_LDLIBS)
 
-test-c: $(CAPI_BUILD)/harness $(CAPI_BUILD)/schedule_test $(CAPI_BUILD)/stress_test $(CAPI_BUILD)/report_test $(CAPI_BUILD)/experiment_test
+test-c: $(CAPI_BUILD)/harness $(CAPI_BUILD)/schedule_test $(CAPI_BUILD)/stress_test $(CAPI_BUILD)/report_test $(CAPI_BUILD)/experiment_test $(CAPI_BUILD)/host_policy_test
 	$(CAPI_BUILD)/harness $(HARNESS_CYCLES)
 	$(CAPI_BUILD)/schedule_test
 	$(CAPI_BUILD)/stress_test
 	$(CAPI_BUILD)/report_test
 	$(CAPI_BUILD)/experiment_test
+	$(CAPI_BUILD)/host_policy_test
 
-valgrind: $(CAPI_BUILD)/harness $(CAPI_BUILD)/schedule_test $(CAPI_BUILD)/stress_test $(CAPI_BUILD)/report_test $(CAPI_BUILD)/experiment_test $(CAPI_EXAMPLES)
+valgrind: $(CAPI_BUILD)/harness $(CAPI_BUILD)/schedule_test $(CAPI_BUILD)/stress_test $(CAPI_BUILD)/report_test $(CAPI_BUILD)/experiment_test $(CAPI_BUILD)/host_policy_test $(CAPI_EXAMPLES)
 	@command -v $(VALGRIND) >/dev/null || { echo "valgrind is not installed (apt-get install valgrind)"; exit 1; }
 	RUST_BACKTRACE=0 $(VALGRIND) $(VALGRIND_FLAGS) $(CAPI_BUILD)/harness $(HARNESS_CYCLES)
 	RUST_BACKTRACE=0 $(VALGRIND) $(VALGRIND_FLAGS) $(CAPI_BUILD)/schedule_test
 	RUST_BACKTRACE=0 $(VALGRIND) $(VALGRIND_FLAGS) $(CAPI_BUILD)/stress_test
 	RUST_BACKTRACE=0 $(VALGRIND) $(VALGRIND_FLAGS) $(CAPI_BUILD)/report_test
 	RUST_BACKTRACE=0 $(VALGRIND) $(VALGRIND_FLAGS) $(CAPI_BUILD)/experiment_test
+	RUST_BACKTRACE=0 $(VALGRIND) $(VALGRIND_FLAGS) $(CAPI_BUILD)/host_policy_test
 	for run in $(CAPI_EXAMPLE_RUNS); do \
 		RUST_BACKTRACE=0 $(VALGRIND) $(VALGRIND_FLAGS) --quiet $$run > /dev/null; \
 	done
 	@echo "valgrind: harness and examples clean (0 errors, 0 bytes lost)"
 
-asan: $(CAPI_BUILD)/harness-asan $(CAPI_BUILD)/schedule_test-asan $(CAPI_BUILD)/stress_test-asan $(CAPI_BUILD)/report_test-asan $(CAPI_BUILD)/experiment_test-asan
+asan: $(CAPI_BUILD)/harness-asan $(CAPI_BUILD)/schedule_test-asan $(CAPI_BUILD)/stress_test-asan $(CAPI_BUILD)/report_test-asan $(CAPI_BUILD)/experiment_test-asan $(CAPI_BUILD)/host_policy_test-asan
 	RUST_BACKTRACE=0 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 		UBSAN_OPTIONS=print_stacktrace=1 $(CAPI_BUILD)/harness-asan $(HARNESS_CYCLES)
 	RUST_BACKTRACE=0 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
@@ -123,6 +125,8 @@ asan: $(CAPI_BUILD)/harness-asan $(CAPI_BUILD)/schedule_test-asan $(CAPI_BUILD)/
 		UBSAN_OPTIONS=print_stacktrace=1 $(CAPI_BUILD)/report_test-asan
 	RUST_BACKTRACE=0 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 		UBSAN_OPTIONS=print_stacktrace=1 $(CAPI_BUILD)/experiment_test-asan
+	RUST_BACKTRACE=0 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+		UBSAN_OPTIONS=print_stacktrace=1 $(CAPI_BUILD)/host_policy_test-asan
 
 examples: $(CAPI_EXAMPLES)
 	for run in $(CAPI_EXAMPLE_RUNS); do echo "+ $$run"; $$run; done

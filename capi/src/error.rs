@@ -36,6 +36,9 @@ pub enum psim_status {
     /// The library panicked during this call (a bug). The call had no defined effect and the
     /// handle it used is now poisoned. Nothing unwound into the caller.
     Panic = 9,
+    /// A host policy (psim_sim_set_host_policy()) failed or returned decisions the core
+    /// refuses; the tick did not run and the simulation is as it was before it.
+    HostPolicy = 10,
 }
 
 impl psim_status {
@@ -53,6 +56,7 @@ impl psim_status {
             psim_status::SimulationFinished => "PSIM_STATUS_SIMULATION_FINISHED",
             psim_status::Poisoned => "PSIM_STATUS_POISONED",
             psim_status::Panic => "PSIM_STATUS_PANIC",
+            psim_status::HostPolicy => "PSIM_STATUS_HOST_POLICY",
         }
     }
 }
@@ -88,6 +92,7 @@ impl From<SimError> for Failure {
             SimError::SimulationFinished { .. } | SimError::CounterLimit { .. } => {
                 psim_status::SimulationFinished
             }
+            SimError::HostPolicy(_) => psim_status::HostPolicy,
         };
         Failure {
             status,
@@ -242,6 +247,10 @@ mod tests {
                 },
                 psim_status::SimulationFinished,
             ),
+            (
+                SimError::HostPolicy(payment_sim_core::error::Problem::whole("x")),
+                psim_status::HostPolicy,
+            ),
         ];
         for (e, status) in cases {
             let text = e.to_string();
@@ -265,6 +274,7 @@ mod tests {
             SimulationFinished,
             Poisoned,
             Panic,
+            HostPolicy,
         ];
         for (i, c) in codes.iter().enumerate() {
             assert_eq!(*c as i32, i as i32);

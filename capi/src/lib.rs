@@ -20,6 +20,7 @@
 //! | `indicators` | the indicators document and the time-series recorder: [`psim_sim_indicators_json`], [`psim_sim_timeseries_record`], [`psim_sim_timeseries_json`] |
 //! | `stress` | the automated stress tester: [`psim_stress_run`] |
 //! | `experiment` | experiments: [`psim_experiment_expand_json`], [`psim_experiment_run_point_json`], [`psim_experiment_run_json`], [`psim_experiment_resolve_json`] |
+//! | `host_policy` | policies written by the host: [`psim_sim_set_host_policy`], [`psim_sim_host_policy_agents`], [`psim_sim_require_host_policy`] |
 //! | `budget` | work budgets: [`psim_sim_workload`], [`psim_sim_run_budget`], [`psim_sim_events_discard`], [`psim_run_summary_merge`] |
 //!
 //! The generated header is `include/payment_sim.h` (cbindgen, see `build.rs`); the guide is
@@ -46,6 +47,8 @@ mod stress;
 mod report;
 // Experiments (issue 15).
 mod experiment;
+// Policies written by the host program (issue 19).
+mod host_policy;
 
 pub use budget::{
     psim_run_summary_merge, psim_sim_events_discard, psim_sim_run_budget, psim_sim_workload,
@@ -58,6 +61,10 @@ pub use experiment::{
     psim_experiment_run_point_json,
 };
 pub use handle::{psim_sim_t, PsimSim};
+pub use host_policy::{
+    psim_host_policy_fn, psim_sim_host_policy_agents, psim_sim_require_host_policy,
+    psim_sim_set_host_policy,
+};
 pub use indicators::{
     psim_sim_indicators_json, psim_sim_timeseries_json, psim_sim_timeseries_record,
 };

@@ -161,6 +161,11 @@ pub enum SimError {
         /// The limit it passed.
         limit: u64,
     },
+    /// A policy written by the host program (`PolicyConfig::Host`) failed or returned
+    /// decisions the core refuses; the tick did not run and the simulation is unchanged
+    /// (`policy::host`).
+    #[error("{0}")]
+    HostPolicy(Problem),
 }
 
 impl SimError {
@@ -169,7 +174,7 @@ impl SimError {
     pub fn problems(&self) -> Vec<Problem> {
         match self {
             SimError::InvalidConfig(p) => p.clone(),
-            SimError::InvalidArgument(p) => vec![p.clone()],
+            SimError::InvalidArgument(p) | SimError::HostPolicy(p) => vec![p.clone()],
             other => vec![Problem::whole(other.to_string())],
         }
     }

@@ -92,5 +92,13 @@ pub mod offsetting {
     };
 }
 
+/// Policies written by the host program (`PolicyConfig::Host`, `docs/policies.md` § Policies
+/// written in Python): what a host sees and what it answers.
+pub mod host_policy {
+    pub use crate::policy::host::{
+        FeatureValue, Features, HostAction, HostDecision, HostOrder, HostPolicy, HostView,
+    };
+}
+
 /// The crate version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -148,7 +148,7 @@ pub fn scenario_hash(config: &SimulationConfig) -> String {
 /// What a simulation knows of its own provenance: the semantics it runs under (set when it is
 /// built or restored) and its scenario hash, computed on first use and kept (the configuration
 /// never changes once the simulation exists).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Lineage {
     pub semantics: Semantics,
     scenario_hash: OnceLock<String>,

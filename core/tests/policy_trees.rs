@@ -88,6 +88,8 @@ fn as_tree(policy: &PolicyConfig) -> PolicyConfig {
             }),
         ),
         PolicyConfig::Tree { .. } => return policy.clone(),
+        // No shipped scenario uses one: a host program decides it.
+        PolicyConfig::Host { .. } => return policy.clone(),
     };
     let mut doc = json!({"type": "Tree", "order": order, "tree": tree});
     if let Some(split) = policy.split() {

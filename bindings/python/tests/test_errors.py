@@ -15,6 +15,7 @@ STATUSES = [
     "PSIM_STATUS_SIMULATION_FINISHED",
     "PSIM_STATUS_POISONED",
     "PSIM_STATUS_PANIC",
+    "PSIM_STATUS_HOST_POLICY",
 ]
 
 
@@ -38,6 +39,7 @@ def test_every_status_has_its_own_class():
         (errors.SimulationFinishedError, RuntimeError),
         (errors.PoisonedError, RuntimeError),
         (errors.NativePanicError, RuntimeError),
+        (errors.HostPolicyError, RuntimeError),
         (errors.SimulationClosedError, RuntimeError),
     ],
 )

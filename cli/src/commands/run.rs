@@ -80,6 +80,9 @@ pub fn run(args: RunArgs, out: Output) -> CliResult {
     let name = args.scenario.display().to_string();
     let mut sim = Simulation::new(config)
         .map_err(|e| CliError::from_sim(&format!("invalid scenario {name}"), e))?;
+    // A Host policy is decided by a host program (Python, C); the CLI is none.
+    sim.require_host_policy()
+        .map_err(|e| CliError::from_sim(&format!("cannot run {name}"), e))?;
     let horizon = sim.horizon();
     let ticks = args.ticks.unwrap_or(horizon);
     if ticks == 0 || ticks > horizon {

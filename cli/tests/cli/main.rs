@@ -8,6 +8,7 @@
 
 mod concurrency;
 mod float_roundtrip;
+mod host_policy;
 mod hostile_files;
 mod input_hardening;
 mod old_journals;

@@ -69,6 +69,7 @@ pub(crate) struct Draw {
 }
 
 /// How a stream picks receivers.
+#[derive(Clone)]
 pub(crate) enum Receivers {
     /// Explicit weights, cumulative sums searched (random-stream semantics 1; `model.md`).
     Weighted {
@@ -127,6 +128,7 @@ pub(crate) struct StreamSpec<'a> {
 }
 
 /// The arrival process of one agent.
+#[derive(Clone)]
 pub(crate) struct ArrivalStream {
     rng: ChaCha8Rng,
     /// The rate in force (configured or scheduled): under a profile, the day's mean.

@@ -8,6 +8,7 @@
 use super::AmountSampler;
 use crate::config::ProfileBand;
 
+#[derive(Clone)]
 struct Band {
     from: u64,
     to: u64,
@@ -15,6 +16,7 @@ struct Band {
     amount: Option<AmountSampler>,
 }
 
+#[derive(Clone)]
 pub(super) struct Profile {
     /// Sorted by `from`; they tile `[0, ticks_per_day)` (validated).
     bands: Vec<Band>,

@@ -171,6 +171,14 @@ pub enum PolicyConfig {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         split: Option<SplitConfig>,
     },
+    /// Decided by the host program once per tick (`docs/policies.md` § Policies written in
+    /// Python): it needs a host that supplies the policy (Python `policies=`, C
+    /// `psim_sim_set_host_policy`).
+    Host {
+        /// A name the host may use to tell its policies apart (shown in the agent's view).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+    },
 }
 
 impl PolicyConfig {
@@ -182,6 +190,8 @@ impl PolicyConfig {
             | PolicyConfig::LiquidityAware { split, .. }
             | PolicyConfig::UrgentFirst { split, .. }
             | PolicyConfig::Tree { split, .. } => split.as_ref(),
+            // The host splits by its decisions.
+            PolicyConfig::Host { .. } => None,
         }
     }
 }

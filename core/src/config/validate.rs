@@ -188,6 +188,7 @@ fn validate_agent(
             }
         }
         PolicyConfig::Fifo { .. } | PolicyConfig::Deadline { .. } | PolicyConfig::Tree { .. } => {}
+        PolicyConfig::Host { .. } => {}
     }
     if let Some(split) = agent.policy.split() {
         if split.threshold <= 0 {

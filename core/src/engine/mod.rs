@@ -48,6 +48,9 @@ pub(crate) use skip_work::{Change, PairMemo};
 pub use submission::Submission;
 
 /// A running simulation of one payment system.
+///
+/// `Clone` is for the checkpoint of a tick with host policies (`policy::host`).
+#[derive(Clone)]
 pub struct Simulation {
     // What it runs, and its agents (dense indices inside, ids at the boundary).
     pub(crate) config: SimulationConfig,
@@ -96,11 +99,13 @@ pub struct Simulation {
     pub(crate) rules: Option<Box<crate::rules::book::RuleBook>>,
     /// Per agent: its `Tree` policy compiled (`crate::policy`), `None` for built-in ones.
     pub(crate) trees: Vec<Option<crate::policy::CompiledTree>>,
+    /// The host program's policy and its decisions for the tick (`crate::policy::host`).
+    pub(crate) host: crate::policy::host::HostState,
 }
 
 /// Buffers reused across ticks so that a tick allocates nothing in the steady state; they
 /// carry no state from one use to the next.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Scratch {
     pub draws: Vec<Draw>,
     pub orders: Vec<Order>,
@@ -176,6 +181,9 @@ impl Simulation {
                 &config.agent_configs,
                 ticks_per_day,
                 &mut Vec::new(),
+            ),
+            host: crate::policy::host::HostState::new(
+                config.agent_configs.iter().map(|a| a.policy.clone()),
             ),
             ids,
             index,
@@ -317,6 +325,8 @@ impl Simulation {
             });
         }
         self.check_counters()?;
+        // Host policies: the state to go back to if a host fails (`crate::policy::host`).
+        let checkpoint = self.host_checkpoint()?;
         let t = self.tick;
         self.current = TickResult {
             tick: t,
@@ -325,6 +335,9 @@ impl Simulation {
         };
         self.apply_schedule(t); // 0: crate::schedule
         self.arrive(t); // 1: submission
+        if let Some(checkpoint) = checkpoint {
+            self.ask_hosts(t, checkpoint)?; // before step 2 changes anything
+        }
         self.release_and_enter(t); // 2: release, 3: settlement::enter_rtgs
         self.retry_queue2(); // 4: settlement
         self.run_lsm(); // 5: settlement::lsm

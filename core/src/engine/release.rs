@@ -24,35 +24,12 @@ impl Simulation {
             if self.queue1[a].is_empty() || self.schedule.active.is_out(a as AgentIdx) {
                 continue;
             }
-            orders.clear();
-            let (reserved, urgent_from) = self.policy_rules(a as AgentIdx);
-            let mut queue1_value: i128 = 0;
-            orders.extend(self.queue1[a].iter().filter_map(|&s| {
-                self.txs.get(s).map(|tx| {
-                    queue1_value += tx.amount as i128;
-                    Order {
-                        amount: tx.amount,
-                        deadline_tick: tx.deadline_tick,
-                        urgent: tx.priority >= urgent_from,
-                        priority: tx.priority,
-                        receiver: tx.receiver,
-                        arrival_tick: tx.arrival_tick,
-                    }
-                })
-            }));
-            let agent = a as AgentIdx;
-            let view = AgentView {
-                balance: self.ledger.balance(agent),
-                credit_limit: self.ledger.credit_limit(agent),
-                reserved,
-                tick: t,
-                ticks_per_day: self.ticks_per_day,
-                queue1_value,
-                queue1_count: orders.len() as u64,
-                queue2_count: self.queue2.sender_len(agent) as u64,
-            };
-            let policy = &self.config.agent_configs[a].policy;
-            policy::decide(policy, self.trees[a].as_ref(), &orders, &view, &mut release);
+            let view = self.policy_input(a as AgentIdx, t, &mut orders);
+            // A host's decisions were gathered before anything moved (`policy::host`).
+            if !self.host.take_decided(a, &mut release) {
+                let policy = &self.config.agent_configs[a].policy;
+                policy::decide(policy, self.trees[a].as_ref(), &orders, &view, &mut release);
+            }
             let queue = std::mem::take(&mut self.queue1[a]);
             let mut is_released = vec![false; queue.len()];
             for r in &release {
@@ -104,6 +81,41 @@ impl Simulation {
         self.scratch.released = released;
         self.scratch.orders = orders;
         self.scratch.release = release;
+    }
+
+    /// What agent `a`'s policy sees at tick `t`: `orders` becomes its Queue 1 in order.
+    pub(crate) fn policy_input(
+        &self,
+        agent: AgentIdx,
+        t: u64,
+        orders: &mut Vec<Order>,
+    ) -> AgentView {
+        orders.clear();
+        let (reserved, urgent_from) = self.policy_rules(agent);
+        let mut queue1_value: i128 = 0;
+        orders.extend(self.queue1[agent as usize].iter().filter_map(|&s| {
+            self.txs.get(s).map(|tx| {
+                queue1_value += tx.amount as i128;
+                Order {
+                    amount: tx.amount,
+                    deadline_tick: tx.deadline_tick,
+                    urgent: tx.priority >= urgent_from,
+                    priority: tx.priority,
+                    receiver: tx.receiver,
+                    arrival_tick: tx.arrival_tick,
+                }
+            })
+        }));
+        AgentView {
+            balance: self.ledger.balance(agent),
+            credit_limit: self.ledger.credit_limit(agent),
+            reserved,
+            tick: t,
+            ticks_per_day: self.ticks_per_day,
+            queue1_value,
+            queue1_count: orders.len() as u64,
+            queue2_count: self.queue2.sender_len(agent) as u64,
+        }
     }
 
     /// Replace a released order by its parts (the parent leaves the system) and send each

@@ -6,10 +6,12 @@
 //! | `features` | the features a tree tests, each O(1) from live state |
 //! | `compile` | checks a tree with paths and compiles it into a flat node array |
 //! | `eval` | runs a compiled tree over one agent's Queue 1 |
+//! | `host` | policies written by the host program (`PolicyConfig::Host`): its view, its decisions |
 
 pub(crate) mod compile;
 mod eval;
 pub(crate) mod features;
+pub mod host;
 pub(crate) mod lang;
 #[cfg(test)]
 mod tests_lang;
@@ -39,6 +41,7 @@ impl PolicyConfig {
         let rule = self.split().map_or(0, |s| s.max_parts.max(0));
         match self {
             PolicyConfig::Tree { tree, .. } => rule.max(leaves(tree)),
+            PolicyConfig::Host { .. } => host::MOST_PARTS,
             _ => rule,
         }
     }
@@ -118,6 +121,9 @@ pub(crate) fn decide(
             release.extend((0..orders.len()).map(whole));
             // Stable: ties keep arrival order.
             release.sort_by_key(|r| orders[r.index].deadline_tick);
+        }
+        PolicyConfig::Host { .. } => {
+            unreachable!("a host's decisions are gathered before step 2 (policy::host)")
         }
         PolicyConfig::Tree { .. } => match tree {
             Some(tree) => eval::decide_tree(tree, orders, view, release),

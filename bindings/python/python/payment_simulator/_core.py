@@ -24,6 +24,7 @@ from ._json import dumps, dumps_value, utf8
 from .config.model import SimulationConfig, read_config_file, with_source
 from .errors import (
     STATUS_EXCEPTIONS,
+    HostPolicyError,
     InvalidArgumentError,
     InvalidConfigError,
     InvalidJsonError,
@@ -205,7 +206,7 @@ class Orchestrator:
     handle deterministically.
     """
 
-    def __init__(self, config: SimulationConfig | Mapping | str | os.PathLike):
+    def __init__(self, config: SimulationConfig | Mapping | str | os.PathLike, policies: Mapping | None = None):
         """Create a simulation from
 
         - a :class:`~payment_simulator.config.SimulationConfig` (``load_config``'s result): its
@@ -216,29 +217,59 @@ class Orchestrator:
         - a path (``str`` or ``os.PathLike``) to a scenario file, YAML or JSON.
 
         The core validates every one of them alike: InvalidConfigError (a ValueError) lists
-        each problem with its path (``problems``); for a file the message names the file."""
+        each problem with its path (``problems``); for a file the message names the file.
+
+        ``policies`` maps the id of each agent whose policy is ``{"type": "Host"}`` to an
+        object with ``decide(view) -> decisions`` (:mod:`payment_simulator.host_policies`); a
+        configuration with Host policies and no ``policies`` is an InvalidConfigError."""
         self._setup()
         document, source = config_document(config)
         out = ffi.new("psim_sim_t **")
         with with_source(source):
             _check(lib.psim_sim_new(_document_bytes(document, source or "the configuration"), out))
         self._handle = _own(out[0])
+        self._use_policies(policies)
+
+    def _use_policies(self, policies: Mapping | None) -> None:
+        """Register the host policies (see :mod:`payment_simulator.host_policies`); on any
+        error the new handle is freed at once."""
+        try:
+            self._register_policies(policies)
+        except BaseException:
+            self.close()
+            raise
+
+    def _register_policies(self, policies: Mapping | None) -> None:
+        if not policies:
+            _check(lib.psim_sim_require_host_policy(self._handle))
+            return
+        from .host_policies import HostPolicies
+
+        agents = json.loads(self._call_str(lib.psim_sim_host_policy_agents))
+        self._host = HostPolicies(ffi, policies, agents, self._lock)
+        _check(lib.psim_sim_set_host_policy(self._handle, self._host.callback, ffi.NULL))
 
     def _setup(self) -> None:
-        self._lock = threading.Lock()
+        from .host_policies import CallLock
+
+        self._lock = CallLock()  # a threading.Lock that refuses calls from a host policy
+        self._host = None  # the host policies, kept alive as long as the handle
         self._handle = None
         self._agent_ids: list[str] | None = None
         self._out = ffi.new("char **")  # reused under the lock: no allocation per call
 
     @classmethod
-    def new(cls, config: SimulationConfig | Mapping | str | os.PathLike) -> Orchestrator:
+    def new(
+        cls, config: SimulationConfig | Mapping | str | os.PathLike, policies: Mapping | None = None
+    ) -> Orchestrator:
         """The seed's constructor: ``Orchestrator.new(config)`` — a config object, a dict of
-        either shape, or a path (see :meth:`__init__`)."""
-        return cls(config)
+        either shape, or a path; ``policies`` for Host policies (see :meth:`__init__`)."""
+        return cls(config, policies)
 
     @classmethod
-    def restore(cls, snapshot: str | bytes | Mapping) -> Orchestrator:
-        """A simulation continuing exactly where :meth:`snapshot` left it (RNG included)."""
+    def restore(cls, snapshot: str | bytes | Mapping, policies: Mapping | None = None) -> Orchestrator:
+        """A simulation continuing exactly where :meth:`snapshot` left it (RNG included); a
+        snapshot of a simulation with Host policies needs its ``policies`` again."""
         if isinstance(snapshot, Mapping):
             data = dumps(snapshot, InvalidConfigError, "the snapshot")
         elif isinstance(snapshot, (str, bytes, bytearray)):
@@ -250,6 +281,7 @@ class Orchestrator:
         out = ffi.new("psim_sim_t **")
         _check(lib.psim_sim_restore(data, out))
         self._handle = _own(out[0])
+        self._use_policies(policies)
         return self
 
     # -- plumbing (callers hold no lock; these take it) --
@@ -261,7 +293,10 @@ class Orchestrator:
 
     def _call_str(self, fn, *args) -> str:
         with self._lock:
-            _check(fn(self._live_handle(), *args, self._out))
+            try:
+                _check(fn(self._live_handle(), *args, self._out))
+            except HostPolicyError as e:  # from the policy's own exception, when it raised
+                self._host.reraise(e)
             return _take_string(self._out)
 
     def _call_json(self, fn, *args) -> Any:

@@ -105,6 +105,14 @@ class NativePanicError(PaymentSimError, RuntimeError):
     status = "PSIM_STATUS_PANIC"
 
 
+class HostPolicyError(PaymentSimError, RuntimeError):
+    """A policy written in Python (``Orchestrator.new(config, policies=...)``) raised or returned
+    decisions the core refuses: the tick did not run and the simulation is as it was before it.
+    The message names the agent and the tick; a Python exception is the ``__cause__``."""
+
+    status = "PSIM_STATUS_HOST_POLICY"
+
+
 class SimulationClosedError(PaymentSimError, RuntimeError):
     """The simulation was closed; its handle is gone."""
 
@@ -129,6 +137,7 @@ STATUS_EXCEPTIONS: dict[str, type[PaymentSimError]] = {
         SimulationFinishedError,
         PoisonedError,
         NativePanicError,
+        HostPolicyError,
     )
 }
 
@@ -144,6 +153,7 @@ __all__ = [
     "SimulationFinishedError",
     "PoisonedError",
     "NativePanicError",
+    "HostPolicyError",
     "SimulationClosedError",
     "SimulationNotFoundError",
     "STATUS_EXCEPTIONS",

@@ -95,12 +95,24 @@ class PolicyConfigTree(_Policy):
         return super().view({**data, "order": data.get("order")})
 
 
+class PolicyConfigHost(_View):
+    """Decided by a policy written in Python (``Orchestrator.new(config, policies=...)``)."""
+
+    type: Literal["Host"]
+    name: str | None
+
+    @classmethod
+    def view(cls, data: Mapping[str, Any]) -> PolicyConfigHost:
+        return cls.model_construct(**{**data, "name": data.get("name")})
+
+
 PolicyConfig = Union[
     PolicyConfigFifo,
     PolicyConfigDeadline,
     PolicyConfigLiquidityAware,
     PolicyConfigUrgentFirst,
     PolicyConfigTree,
+    PolicyConfigHost,
 ]
 
 
@@ -252,6 +264,7 @@ __all__ = [
     "PolicyConfigLiquidityAware",
     "PolicyConfigUrgentFirst",
     "PolicyConfigTree",
+    "PolicyConfigHost",
     "SplitConfig",
     "AmountDistribution",
     "DistributionNormal",
