@@ -96,6 +96,8 @@ pub struct Simulation {
     pub(crate) rules: Option<Box<crate::rules::book::RuleBook>>,
     /// Per agent: its `Tree` policy compiled (`crate::policy`), `None` for built-in ones.
     pub(crate) trees: Vec<Option<crate::policy::CompiledTree>>,
+    /// Payments waiting for their from-time (`crate::rules::timed`).
+    pub(crate) timed: crate::rules::Waiting,
 }
 
 /// Buffers reused across ticks so that a tick allocates nothing in the steady state; they
@@ -177,6 +179,7 @@ impl Simulation {
                 ticks_per_day,
                 &mut Vec::new(),
             ),
+            timed: Default::default(),
             ids,
             index,
             config,

@@ -178,6 +178,7 @@ impl Reservations {
 
 /// Check the `rules` section against the agents; push every problem with its path.
 pub(crate) fn validate(rules: &RulesConfig, agents: &[AgentConfig], p: &mut Vec<Problem>) {
+    super::timed::validate(agents, p); // `arrival_config.timed`, configured per agent
     if let Some(c) = &rules.classes {
         let top = MAX_PRIORITY + 1;
         for (name, v) in [
