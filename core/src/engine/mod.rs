@@ -339,6 +339,7 @@ impl Simulation {
             self.end_of_day(t); // 9 (end-of-day part): deadlines
             self.rules_new_day(); // limit positions restart (`crate::rules`)
         }
+        self.release_deferred_credits(); // deferred crediting (`rules.deferred_crediting`)
         self.tick += 1; // 9
         let mut result = std::mem::take(&mut self.current);
         result.queue1_size = self.queue1_total;

@@ -52,12 +52,19 @@ pub struct RulesConfig {
     /// fundable net (default false).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub entry_offsetting: bool,
+    /// Deferred crediting: what a participant receives in a tick is usable only from the next
+    /// tick (default false: at once).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deferred_crediting: bool,
 }
 
 impl RulesConfig {
     /// No rule configured (the section is then left out of documents).
     pub fn is_empty(&self) -> bool {
-        self.classes.is_none() && self.participants.is_empty() && !self.entry_offsetting
+        self.classes.is_none()
+            && self.participants.is_empty()
+            && !self.entry_offsetting
+            && !self.deferred_crediting
     }
 }
 
