@@ -72,14 +72,14 @@ fn a_state_file_from_a_newer_release_is_refused_and_left_untouched() {
     let d = dir.path();
     let text = std::fs::read_to_string(golden_v1("split_t150.json"))
         .unwrap()
-        .replacen("\"schema_version\":1", "\"schema_version\":6", 1);
+        .replacen("\"schema_version\":1", "\"schema_version\":7", 1);
     std::fs::write(d.join("future.json"), &text).unwrap();
     let out = run_in(d, &["tick", "--state", "future.json"]);
     assert_eq!(code(&out), 2);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("future.json is not a valid state file")
-            && stderr.contains("schema_version 6 is newer than this engine reads")
+            && stderr.contains("schema_version 7 is newer than this engine reads")
             && stderr.contains("reads snapshot schema_version 1 to 6"),
         "{stderr}"
     );
