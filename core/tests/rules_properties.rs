@@ -52,12 +52,13 @@ fn agent_strategy() -> impl Strategy<Value = Agent> {
 }
 
 /// Switches of a case: classes not offset, offsetting at entry, deferred crediting, a share of
-/// timed payments.
+/// timed payments, FIFO within a class.
 struct Switches {
     not_offset: bool,
     entry: bool,
     deferred: bool,
     timed: bool,
+    fifo: bool,
 }
 
 fn scenario(agents: &[Agent], seed: u64, algorithm: usize, sw: &Switches) -> Value {
@@ -107,6 +108,9 @@ fn scenario(agents: &[Agent], seed: u64, algorithm: usize, sw: &Switches) -> Val
     let mut classes = json!({});
     if sw.not_offset {
         classes["not_offset"] = json!(["highly_urgent"]);
+    }
+    if sw.fifo {
+        classes["fifo_within_class"] = json!(true);
     }
     json!({"ticks_per_day": 8, "num_days": 2, "rng_seed": seed, "agent_configs": configs,
            "scenario_events": events,
@@ -214,9 +218,10 @@ proptest! {
         entry in any::<bool>(),
         deferred in any::<bool>(),
         timed in any::<bool>(),
+        fifo in any::<bool>(),
         cut in 1u64..15,
     ) {
-        let switches = Switches { not_offset, entry, deferred, timed };
+        let switches = Switches { not_offset, entry, deferred, timed, fifo };
         let doc = scenario(&agents, seed, algorithm, &switches);
         let text = doc.to_string();
         let opening_total: i64 = agents.iter().map(|a| a.balance).sum();

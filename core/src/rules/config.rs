@@ -83,6 +83,10 @@ pub struct ClassConfig {
     /// Classes that offsetting (bilateral and multilateral) never settles; they settle gross.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_offset: Vec<PaymentClass>,
+    /// Queue 2 orders by class, then entry (FIFO within a class): the finer priority within a
+    /// class is ignored (default false: class, priority, entry).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fifo_within_class: bool,
 }
 
 fn default_highly_urgent_from() -> i64 {
@@ -98,6 +102,7 @@ impl Default for ClassConfig {
             highly_urgent_from: DEFAULT_HIGHLY_URGENT_FROM,
             urgent_from: DEFAULT_URGENT_FROM,
             not_offset: Vec::new(),
+            fifo_within_class: false,
         }
     }
 }

@@ -9,7 +9,7 @@ use super::parts::{tx_from_doc, tx_to_doc};
 use super::v6::{self as doc, LsmTotals, Snapshot};
 use crate::engine::Simulation;
 use crate::error::SimError;
-use crate::settlement::queue2::{Q2Key, Queued};
+use crate::settlement::queue2::Queued;
 use crate::transaction::{Location, Transaction};
 
 impl Simulation {
@@ -221,7 +221,7 @@ impl Simulation {
             self.queue2.insert_with_entry(
                 sender,
                 Queued {
-                    key: Q2Key::new(priority, entry),
+                    key: self.queue_key(priority, entry),
                     slot,
                     receiver,
                     amount,
