@@ -25,6 +25,9 @@ pub struct RecordedSubmission {
     pub deadline_offset: i64,
     /// Priority 0–10.
     pub priority: i64,
+    /// Ticks to its from-time (absent: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_offset: Option<i64>,
 }
 
 impl RecordedSubmission {
@@ -37,6 +40,7 @@ impl RecordedSubmission {
             amount: sub.amount,
             deadline_offset: sub.deadline_offset,
             priority: sub.priority,
+            from_offset: sub.from_offset,
         }
     }
 
@@ -48,6 +52,7 @@ impl RecordedSubmission {
             amount: self.amount,
             deadline_offset: self.deadline_offset,
             priority: self.priority,
+            from_offset: self.from_offset,
         }
     }
 }

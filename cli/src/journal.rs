@@ -49,6 +49,9 @@ struct Line {
     priority: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     tx: Option<String>,
+    /// Ticks to its from-time (absent: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    from_offset: Option<i64>,
 }
 
 /// A line of actions appended with `payment-sim schedule`.
@@ -89,6 +92,7 @@ impl Entry {
                 amount: line.amount,
                 deadline_offset: line.deadline_offset,
                 priority: line.priority,
+                from_offset: line.from_offset,
             }),
             Entry::Schedule(line) => Append::Schedule(RecordedSchedule {
                 tick: line.tick,
@@ -245,6 +249,7 @@ pub fn append(state: &Path, entry: &RecordedSubmission, tx: &str) -> CliResult<A
         deadline_offset: entry.deadline_offset,
         priority: entry.priority,
         tx: Some(tx.to_string()),
+        from_offset: entry.from_offset,
     };
     write_line(state, &serde_json::to_string(&line).unwrap_or_default())
 }

@@ -343,6 +343,9 @@ pub struct SubmitArgs {
     /// Priority 0–10 (higher is more urgent).
     #[arg(short, long, default_value_t = payment_sim_core::config::DEFAULT_PRIORITY, allow_negative_numbers = true)]
     pub priority: i64,
+    /// Ticks from arrival to its from-time: not settled before it (0 to the deadline offset).
+    #[arg(long, value_name = "TICKS", allow_negative_numbers = true)]
+    pub from_offset: Option<i64>,
     /// State file [default: the simulation created last in this directory].
     #[arg(long, value_name = "STATE")]
     pub state: Option<PathBuf>,

@@ -52,6 +52,7 @@ fn pay(sim: &mut Simulation, from: usize, to: usize, amount: i64) {
         amount,
         deadline_offset: FAR,
         priority: 5,
+        from_offset: None,
     })
     .expect("benchmark submission is valid");
 }

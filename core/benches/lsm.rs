@@ -114,6 +114,7 @@ fn engine_run(g: &Gridlock, algorithm: LsmAlgorithm) -> (i64, Duration) {
             amount,
             deadline_offset: 5,
             priority,
+            from_offset: None,
         };
         sim.submit(&sub).unwrap();
     }

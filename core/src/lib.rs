@@ -13,7 +13,7 @@
 //!     {"id": "A", "opening_balance": 100, "credit_limit": 0, "policy": {"type": "Fifo"}},
 //!     {"id": "B", "opening_balance": 0, "credit_limit": 0, "policy": {"type": "Fifo"}}]}"#).unwrap();
 //! let id = sim.submit(&Submission { sender: "A".into(), receiver: "B".into(), amount: 60,
-//!                                   deadline_offset: 5, priority: 5 }).unwrap();
+//!                                   deadline_offset: 5, priority: 5, from_offset: None }).unwrap();
 //! assert_eq!(id, "T1");
 //! let result = sim.tick().unwrap();
 //! assert_eq!(result.num_settlements, 1);

@@ -60,6 +60,10 @@ pub(crate) struct Transaction {
     /// A hold decision was already recorded as an event.
     #[serde(default)]
     pub hold_recorded: bool,
+    /// Its from-time: not submitted for settlement before this tick (0: none;
+    /// `crate::rules::timed`).
+    #[serde(default)]
+    pub from_tick: u64,
 }
 
 /// Slab of live transactions: memory follows the number of unsettled payments, not history.
@@ -131,6 +135,7 @@ mod tests {
             location: Location::Queue1,
             overdue: false,
             hold_recorded: false,
+            from_tick: 0,
         };
         let a = store.insert(tx.clone());
         let b = store.insert(tx.clone());

@@ -313,6 +313,7 @@ fn submit_many_is_all_or_nothing() {
         amount,
         deadline_offset: 5,
         priority: 5,
+        from_offset: None,
     };
     let mut s = sim(10, 1);
     let e = s

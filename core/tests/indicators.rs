@@ -25,6 +25,7 @@ fn pay(s: &mut Simulation, from: &str, to: &str, amount: i64) {
         amount,
         deadline_offset: 50,
         priority: 5,
+        from_offset: None,
     })
     .unwrap();
 }
@@ -140,6 +141,7 @@ fn split_parts_late_and_dropped_payments() {
             amount,
             deadline_offset: deadline,
             priority: 5,
+            from_offset: None,
         })
         .unwrap();
     };

@@ -211,6 +211,7 @@ fn case() -> impl Strategy<Value = Case> {
                                     amount,
                                     deadline_offset,
                                     priority,
+                                    from_offset: None,
                                 },
                             )
                         })

@@ -352,6 +352,37 @@ fn the_shipped_t2_rules_scenario_shows_what_the_rules_hold() {
 }
 
 #[test]
+fn the_shipped_t2_rules_scenario_shows_timed_payments_and_deferred_crediting() {
+    let text = include_str!("../../examples/scenarios/t2_rules.yaml");
+    let (config, _) = payment_sim_core::parse_document(text).unwrap();
+    let run = |c: &payment_sim_core::SimulationConfig| {
+        let mut s = Simulation::new(c.clone()).unwrap();
+        s.run_to_end().unwrap();
+        s.statistics()
+    };
+    let shipped = run(&config);
+    // A share of 0 draws the same numbers (so the same orders arrive) and times none.
+    let mut untimed = config.clone();
+    let big_2 = untimed.agent_configs[1].arrival_config.as_mut().unwrap();
+    big_2.timed.as_mut().unwrap().share = 0.0;
+    let untimed = run(&untimed);
+    let mut immediate = config.clone();
+    immediate.rules.deferred_crediting = false;
+    let immediate = run(&immediate);
+    for (name, s) in [("untimed", &untimed), ("immediate", &immediate)] {
+        eprintln!(
+            "{name}: {} settled, {} value; shipped {} settled, {} value",
+            s.settlements, s.settled_value, shipped.settlements, shipped.settled_value
+        );
+        assert_eq!(
+            s.arrivals, shipped.arrivals,
+            "{name}: the same orders arrive"
+        );
+        assert!(s.settled_value > shipped.settled_value, "{name}");
+    }
+}
+
+#[test]
 fn offsetting_at_entry_settles_a_payment_against_its_receivers_queued_one() {
     // B owes A 100 and waits (B holds nothing). A, holding 30, sends B 120: it cannot settle
     // gross, but net A owes 20 and B nothing, so both settle at once, at entry, in the tick

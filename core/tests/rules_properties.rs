@@ -51,7 +51,17 @@ fn agent_strategy() -> impl Strategy<Value = Agent> {
         )
 }
 
-fn scenario(agents: &[Agent], seed: u64, algorithm: usize, not_offset: bool, entry: bool) -> Value {
+/// Switches of a case: classes not offset, offsetting at entry, deferred crediting, a share of
+/// timed payments, FIFO within a class.
+struct Switches {
+    not_offset: bool,
+    entry: bool,
+    deferred: bool,
+    timed: bool,
+    fifo: bool,
+}
+
+fn scenario(agents: &[Agent], seed: u64, algorithm: usize, sw: &Switches) -> Value {
     let mut configs = Vec::new();
     let mut participants = serde_json::Map::new();
     let mut events = Vec::new();
@@ -72,6 +82,10 @@ fn scenario(agents: &[Agent], seed: u64, algorithm: usize, not_offset: bool, ent
                 "distribution": {"type": "Uniform", "min": 100, "max": 2_500},
                 "deadline_offset": 12, "priority": PRIORITIES[a.priority]}}),
         );
+        if sw.timed {
+            let c = configs.last_mut().unwrap();
+            c["arrival_config"]["timed"] = json!({"share": 0.3, "from_offset": 3});
+        }
         // ⌊2c × 0.5⌋ = c: the same credit line either way.
         let liquidity = a.balance + a.credit;
         let mut rules = json!({"reservations": {
@@ -92,13 +106,17 @@ fn scenario(agents: &[Agent], seed: u64, algorithm: usize, not_offset: bool, ent
         participants.insert(IDS[i].into(), rules);
     }
     let mut classes = json!({});
-    if not_offset {
+    if sw.not_offset {
         classes["not_offset"] = json!(["highly_urgent"]);
+    }
+    if sw.fifo {
+        classes["fifo_within_class"] = json!(true);
     }
     json!({"ticks_per_day": 8, "num_days": 2, "rng_seed": seed, "agent_configs": configs,
            "scenario_events": events,
            "lsm": {"bilateral": true, "multilateral": true, "algorithm": ALGORITHMS[algorithm]},
-           "rules": {"classes": classes, "participants": participants, "entry_offsetting": entry}})
+           "rules": {"classes": classes, "participants": participants, "entry_offsetting": sw.entry,
+                     "deferred_crediting": sw.deferred}})
 }
 
 fn class(priority: i64) -> usize {
@@ -198,9 +216,13 @@ proptest! {
         algorithm in 0usize..4,
         not_offset in any::<bool>(),
         entry in any::<bool>(),
+        deferred in any::<bool>(),
+        timed in any::<bool>(),
+        fifo in any::<bool>(),
         cut in 1u64..15,
     ) {
-        let doc = scenario(&agents, seed, algorithm, not_offset, entry);
+        let switches = Switches { not_offset, entry, deferred, timed, fifo };
+        let doc = scenario(&agents, seed, algorithm, &switches);
         let text = doc.to_string();
         let opening_total: i64 = agents.iter().map(|a| a.balance).sum();
         let mut sim = Simulation::from_json(&text).unwrap();

@@ -50,6 +50,7 @@ fn issue_state() -> Simulation {
             amount,
             deadline_offset: 5,
             priority: 5,
+            from_offset: None,
         })
         .unwrap();
     }
@@ -60,6 +61,7 @@ fn issue_state() -> Simulation {
         amount: 100,
         deadline_offset: 5,
         priority: 5,
+        from_offset: None,
     })
     .unwrap();
     s
@@ -161,6 +163,7 @@ fn counters_near_the_bound_never_produce_an_unreadable_snapshot() {
         amount: 1,
         deadline_offset: 5,
         priority: 5,
+        from_offset: None,
     };
     base.submit(&pay).unwrap();
     base.tick().unwrap();

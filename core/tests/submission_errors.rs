@@ -26,6 +26,7 @@ fn sub(
         amount,
         deadline_offset,
         priority,
+        from_offset: None,
     }
 }
 

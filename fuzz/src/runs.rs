@@ -234,6 +234,7 @@ impl Order {
             amount: self.amount,
             deadline_offset: self.deadline_offset,
             priority: self.priority,
+            from_offset: None,
         }
     }
 }

@@ -142,6 +142,7 @@ pub fn submit(args: SubmitArgs, out: Output) -> CliResult {
         amount: args.amount,
         deadline_offset: args.deadline,
         priority: args.priority,
+        from_offset: args.from_offset,
     };
     let now = opened.sim.current_tick();
     let tx = opened

@@ -255,6 +255,7 @@ mod tests {
             amount: 7,
             deadline_offset: 2,
             priority: 5,
+            from_offset: None,
         };
         sim.submit(&sub).unwrap();
         sim.run(3).unwrap();

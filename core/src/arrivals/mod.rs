@@ -66,6 +66,8 @@ pub(crate) struct Draw {
     pub amount: i64,
     pub deadline_offset: u64,
     pub priority: u8,
+    /// Ticks to its from-time (0: none; `crate::rules::timed`).
+    pub from_offset: u64,
 }
 
 /// How a stream picks receivers.
@@ -125,6 +127,7 @@ pub(crate) struct StreamSpec<'a> {
     pub priority: i64,
     pub profile: &'a [crate::config::ProfileBand],
     pub time_critical: Option<&'a TimeCritical>,
+    pub timed: Option<&'a crate::rules::TimedShare>,
 }
 
 /// The arrival process of one agent.
@@ -142,6 +145,8 @@ pub(crate) struct ArrivalStream {
     priority: u8,
     /// Share, deadline offset and priority of time-critical orders.
     urgent: Option<(f64, u64, u8)>,
+    /// Share and from-time offset of timed orders.
+    timed: Option<(f64, u64)>,
 }
 
 impl ArrivalStream {
@@ -161,6 +166,7 @@ impl ArrivalStream {
             urgent: spec
                 .time_critical
                 .map(|t| (t.share, t.deadline_offset as u64, t.priority as u8)),
+            timed: spec.timed.map(|t| (t.share, t.from_offset as u64)),
         };
         if stream.profile.is_some() {
             stream.set_rate(spec.rate);
@@ -192,11 +198,20 @@ impl ArrivalStream {
                     (deadline_offset, priority) = (offset, urgent_priority);
                 }
             }
+            // Timed orders: one more uniform, only when configured.
+            let mut from_offset = 0;
+            if let Some((share, offset)) = self.timed {
+                let u: f64 = self.rng.random();
+                if u < share {
+                    from_offset = offset.min(deadline_offset);
+                }
+            }
             out.push(Draw {
                 receiver,
                 amount,
                 deadline_offset,
                 priority,
+                from_offset,
             });
         }
     }
@@ -263,6 +278,7 @@ mod tests {
             priority: 5,
             profile: &[],
             time_critical: None,
+            timed: None,
         }
     }
 

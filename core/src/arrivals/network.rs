@@ -60,6 +60,7 @@ pub(crate) fn build_streams(
                 priority: ac.priority,
                 profile: &ac.profile,
                 time_critical: ac.time_critical.as_ref(),
+                timed: ac.timed.as_ref(),
             };
             out.push(Some(
                 ArrivalStream::new(spec, tpd, stream).map_err(|e| fail(&at, e))?,
@@ -82,6 +83,7 @@ pub(crate) fn build_streams(
             priority: cfg.priority,
             profile: &cfg.profile,
             time_critical: cfg.time_critical.as_ref(),
+            timed: None,
         };
         out.push(Some(
             ArrivalStream::new(spec, tpd, stream).map_err(|e| fail("network", e))?,

@@ -247,6 +247,11 @@ pub struct ArrivalConfig {
     /// A share of time-critical payments (absent: none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_critical: Option<super::TimeCritical>,
+
+    // ----- timed payments (issue 18: `docs/model.md` § Timed payments) -----
+    /// A share of payments with a from-time (absent: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timed: Option<crate::rules::TimedShare>,
 }
 
 /// Distribution of generated amounts, in cents (rounded, at least 1).

@@ -10,7 +10,6 @@ use std::collections::BinaryHeap;
 use crate::config::DeadlineMode;
 use crate::engine::{Charge, Simulation};
 use crate::events::EventKind;
-use crate::settlement::queue2::Q2Key;
 use crate::transaction::{AgentIdx, Location, Slot, TxId, TxStore};
 
 /// Unsettled payments by deadline (earliest first, ties by id); may hold stale entries.
@@ -75,7 +74,7 @@ impl Simulation {
                     match location {
                         Location::Queue1 => queue1_drops.push(slot),
                         Location::Queue2 { entry } => {
-                            self.dequeue(sender, Q2Key::new(priority, entry));
+                            self.dequeue(sender, self.queue_key(priority, entry));
                             self.txs.remove(slot);
                         }
                     }

@@ -19,6 +19,16 @@ pub(crate) struct Ledger {
     credit: Vec<i64>,
     /// Scratch for simultaneous settlement: each agent's net move, zero between calls.
     net: Vec<i128>,
+    /// Deferred crediting (`rules.deferred_crediting`): per agent, what it received this
+    /// tick, not usable before the next; the agents with some. Empty between ticks.
+    deferred: Option<Box<Deferred>>,
+}
+
+/// Funds received this tick under deferred crediting.
+#[derive(Debug, Clone, Default)]
+struct Deferred {
+    unusable: Vec<i64>,
+    agents: Vec<AgentIdx>,
 }
 
 impl Ledger {
@@ -30,6 +40,23 @@ impl Ledger {
             // `credit_limit`, or the credit line of the agent's collateral (`crate::rules`).
             credit: crate::rules::config::credit_lines(config),
             net: vec![0; agents.len()],
+            deferred: config.rules.deferred_crediting.then(|| {
+                Box::new(Deferred {
+                    unusable: vec![0; agents.len()],
+                    agents: Vec::new(),
+                })
+            }),
+        }
+    }
+
+    /// Under deferred crediting, `amount` received by `agent` is not usable this tick.
+    fn defer(&mut self, agent: AgentIdx, amount: i64) {
+        if let Some(d) = self.deferred.as_deref_mut() {
+            let u = &mut d.unusable[agent as usize];
+            if *u == 0 {
+                d.agents.push(agent);
+            }
+            *u += amount;
         }
     }
 
@@ -53,9 +80,12 @@ impl Ledger {
         &self.credit
     }
 
-    /// Liquidity available to an agent: balance plus credit line (never negative).
+    /// Liquidity available to an agent: balance plus credit line (never negative), less what
+    /// it received this tick under deferred crediting.
     pub fn available(&self, agent: AgentIdx) -> i64 {
-        self.balances[agent as usize] + self.credit[agent as usize]
+        let a = agent as usize;
+        let unusable = self.deferred.as_deref().map_or(0, |d| d.unusable[a]);
+        self.balances[a] + self.credit[a] - unusable
     }
 
     /// Replace every balance with a snapshot's. Restore only: it has checked the sum and the
@@ -76,6 +106,21 @@ impl Simulation {
     pub(crate) fn transfer(&mut self, sender: AgentIdx, receiver: AgentIdx, amount: i64) {
         self.apply_delta(sender, -amount);
         self.apply_delta(receiver, amount);
+        self.ledger.defer(receiver, amount);
+    }
+
+    /// The end of a tick under deferred crediting: what each agent received becomes usable.
+    pub(crate) fn release_deferred_credits(&mut self) {
+        let Some(d) = self.ledger.deferred.as_deref_mut() else {
+            return;
+        };
+        let agents = std::mem::take(&mut d.agents);
+        for &a in &agents {
+            d.unusable[a as usize] = 0;
+        }
+        for a in agents {
+            self.invalidate(a, Change::LiquidityRose);
+        }
     }
 
     /// Move the money of several payments `(sender, receiver, amount)` at once: each agent's
@@ -103,6 +148,9 @@ impl Simulation {
             let delta = std::mem::take(&mut net[agent as usize]);
             // |net| ≤ total money in the system, which the configuration keeps within i64.
             self.apply_delta(agent, delta as i64);
+            if delta > 0 {
+                self.ledger.defer(agent, delta as i64); // a net receipt (deferred crediting)
+            }
         }
         self.ledger.net = net;
     }

@@ -101,6 +101,8 @@ pub struct Simulation {
     pub(crate) trees: Vec<Option<crate::policy::CompiledTree>>,
     /// The host program's policy and its decisions for the tick (`crate::policy::host`).
     pub(crate) host: crate::policy::host::HostState,
+    /// Payments waiting for their from-time (`crate::rules::timed`).
+    pub(crate) timed: crate::rules::Waiting,
 }
 
 /// Buffers reused across ticks so that a tick allocates nothing in the steady state; they
@@ -185,6 +187,7 @@ impl Simulation {
             host: crate::policy::host::HostState::new(
                 config.agent_configs.iter().map(|a| a.policy.clone()),
             ),
+            timed: Default::default(),
             ids,
             index,
             config,
@@ -349,6 +352,7 @@ impl Simulation {
             self.end_of_day(t); // 9 (end-of-day part): deadlines
             self.rules_new_day(); // limit positions restart (`crate::rules`)
         }
+        self.release_deferred_credits(); // deferred crediting (`rules.deferred_crediting`)
         self.tick += 1; // 9
         let mut result = std::mem::take(&mut self.current);
         result.queue1_size = self.queue1_total;

@@ -44,6 +44,10 @@ pub struct Submission {
     /// Priority 0–10 (default 5).
     #[serde(default = "default_priority", deserialize_with = "null_as_priority")]
     pub priority: i64,
+    /// Ticks from arrival to its from-time, before which it is not submitted for settlement
+    /// (0 to `deadline_offset`, its till-time; absent: none; `docs/model.md` § Timed payments).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_offset: Option<i64>,
 }
 
 impl Submission {
@@ -77,6 +81,7 @@ impl Simulation {
                 amount: sub.amount,
                 deadline_offset: sub.deadline_offset as u64,
                 priority: sub.priority as u8,
+                from_offset: sub.from_offset.unwrap_or(0) as u64,
             },
             phase: Phase::Apply,
             window: None,
@@ -133,6 +138,18 @@ impl Simulation {
                 sub.priority,
             ));
         }
+        if let Some(from) = sub.from_offset {
+            if from < 0 || from > sub.deadline_offset {
+                return Err(SimError::argument(
+                    "from_offset",
+                    format!(
+                        "from_offset must be between 0 and deadline_offset ({}): a from-time after the till-time (got {from})",
+                        sub.deadline_offset
+                    ),
+                    from,
+                ));
+            }
+        }
         Ok((sender, receiver))
     }
 
@@ -161,6 +178,7 @@ impl Simulation {
             location: Location::Queue1,
             overdue: false,
             hold_recorded: false,
+            from_tick: 0,
         });
         self.deadlines.push(deadline, id, slot);
         self.indicators
@@ -172,6 +190,9 @@ impl Simulation {
 
     /// Step 1: each agent's generated orders in agent order, then the manual submissions.
     pub(super) fn arrive(&mut self, t: u64) {
+        if !self.timed.is_empty() {
+            self.join_timed(t); // payments whose from-time is now (`crate::rules::timed`)
+        }
         let mut draws = std::mem::take(&mut self.scratch.draws);
         for a in 0..self.ids.len() {
             let Some(stream) = self.arrivals[a].as_mut() else {
@@ -186,16 +207,27 @@ impl Simulation {
                     t.saturating_add(d.deadline_offset),
                     d.priority,
                 );
-                self.queue1[a].push_back(slot);
                 self.record_arrival(t, slot);
+                if d.from_offset > 0 {
+                    if let Some(tx) = self.txs.get_mut(slot) {
+                        tx.from_tick = t.saturating_add(d.from_offset);
+                    }
+                    if self.wait_for_from_time(slot, t) {
+                        continue; // `crate::rules::timed`
+                    }
+                }
+                self.queue1[a].push_back(slot);
             }
         }
         self.scratch.draws = draws;
         // Manual submissions arrive after the generated orders.
         for slot in std::mem::take(&mut self.pending_manual) {
             if let Some(tx) = self.txs.get(slot) {
-                self.queue1[tx.sender as usize].push_back(slot);
+                let sender = tx.sender as usize;
                 self.record_arrival(t, slot);
+                if !self.wait_for_from_time(slot, t) {
+                    self.queue1[sender].push_back(slot);
+                }
             }
         }
     }

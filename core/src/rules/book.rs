@@ -87,6 +87,8 @@ pub(crate) struct RuleBook {
     pub entry_offsetting: bool,
     /// The agents with collateral, in index order.
     pub collateral: Vec<super::collateral::Posted>,
+    /// Queue 2 ignores the priority within a class (`classes.fifo_within_class`).
+    fifo_within_class: bool,
 }
 
 impl RuleBook {
@@ -111,6 +113,7 @@ impl RuleBook {
             pending_offset: None,
             collateral: Vec::new(),
             entry_offsetting: rules.entry_offsetting,
+            fifo_within_class: classes.fifo_within_class,
         };
         for (id, r) in &rules.participants {
             let a = index[id.as_str()] as usize;
@@ -146,6 +149,19 @@ impl RuleBook {
             PaymentClass::Urgent
         } else {
             PaymentClass::Normal
+        }
+    }
+
+    /// The priority a payment of `priority` is queued with in Queue 2: its own, or with
+    /// `fifo_within_class` the lowest of its class (so Queue 2 orders by class, then entry).
+    pub fn queue_priority(&self, priority: u8) -> u8 {
+        if !self.fifo_within_class {
+            return priority;
+        }
+        match self.class(priority) {
+            PaymentClass::HighlyUrgent => self.highly_urgent_from,
+            PaymentClass::Urgent => self.urgent_from,
+            PaymentClass::Normal => 0,
         }
     }
 

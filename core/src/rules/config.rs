@@ -52,12 +52,19 @@ pub struct RulesConfig {
     /// fundable net (default false).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub entry_offsetting: bool,
+    /// Deferred crediting: what a participant receives in a tick is usable only from the next
+    /// tick (default false: at once).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deferred_crediting: bool,
 }
 
 impl RulesConfig {
     /// No rule configured (the section is then left out of documents).
     pub fn is_empty(&self) -> bool {
-        self.classes.is_none() && self.participants.is_empty() && !self.entry_offsetting
+        self.classes.is_none()
+            && self.participants.is_empty()
+            && !self.entry_offsetting
+            && !self.deferred_crediting
     }
 }
 
@@ -76,6 +83,10 @@ pub struct ClassConfig {
     /// Classes that offsetting (bilateral and multilateral) never settles; they settle gross.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_offset: Vec<PaymentClass>,
+    /// Queue 2 orders by class, then entry (FIFO within a class): the finer priority within a
+    /// class is ignored (default false: class, priority, entry).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fifo_within_class: bool,
 }
 
 fn default_highly_urgent_from() -> i64 {
@@ -91,6 +102,7 @@ impl Default for ClassConfig {
             highly_urgent_from: DEFAULT_HIGHLY_URGENT_FROM,
             urgent_from: DEFAULT_URGENT_FROM,
             not_offset: Vec::new(),
+            fifo_within_class: false,
         }
     }
 }
@@ -178,6 +190,7 @@ impl Reservations {
 
 /// Check the `rules` section against the agents; push every problem with its path.
 pub(crate) fn validate(rules: &RulesConfig, agents: &[AgentConfig], p: &mut Vec<Problem>) {
+    super::timed::validate(agents, p); // `arrival_config.timed`, configured per agent
     if let Some(c) = &rules.classes {
         let top = MAX_PRIORITY + 1;
         for (name, v) in [

@@ -19,7 +19,7 @@ impl Simulation {
         let Location::Queue2 { entry } = tx.location else {
             return;
         };
-        let mine = crate::settlement::queue2::Q2Key::new(tx.priority, entry);
+        let mine = self.queue_key(tx.priority, entry);
         let Some(theirs) = self.queue2.pair(receiver, sender).next() else {
             return;
         };

@@ -82,6 +82,16 @@ impl Simulation {
         }
     }
 
+    /// The Queue 2 key of a payment of `priority` that entered as `entry`
+    /// (`classes.fifo_within_class` drops the priority within a class).
+    pub(crate) fn queue_key(&self, priority: u8, entry: u64) -> Q2Key {
+        let priority = match self.rules.as_deref() {
+            Some(book) => book.queue_priority(priority),
+            None => priority,
+        };
+        Q2Key::new(priority, entry)
+    }
+
     /// A payment settled: move the positions against the limits.
     pub(crate) fn rules_settled(
         &mut self,

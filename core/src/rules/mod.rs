@@ -9,6 +9,7 @@
 //! | `hooks`  | where settlement asks the rules: a gross payment, a chosen offsetting set   |
 //! | `collateral` | credit lines against collateral, its postings and withdrawals, its cost |
 //! | `entry`  | offsetting at entry (`rules.entry_offsetting`)                              |
+//! | `timed`  | timed payments: from-time (waiting out of the policy's sight), till-time    |
 //!
 //! Without a `rules` section the simulation holds no [`book::RuleBook`] and settlement takes
 //! exactly the paths it took before these rules existed.
@@ -18,11 +19,14 @@ mod collateral;
 pub mod config;
 mod entry;
 mod hooks;
+mod timed;
 
 pub use config::{
     collateral_credit, ClassConfig, Collateral, ParticipantRules, PaymentClass, Reservations,
     RulesConfig, DEFAULT_HIGHLY_URGENT_FROM, DEFAULT_URGENT_FROM,
 };
+pub(crate) use timed::Waiting;
+pub use timed::{TimedDoc, TimedShare};
 
 /// What the rules held in a run (`stats().rules`, present when a rule is configured).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

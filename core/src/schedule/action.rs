@@ -140,6 +140,10 @@ pub struct ScenarioEvent {
     /// `lsm`: the offsetting algorithm from then on (`lsm.algorithm`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub algorithm: Option<LsmAlgorithm>,
+    /// `payment`: ticks from arrival to its from-time (0 to `deadline_offset`; absent: none;
+    /// `docs/model.md` § Timed payments).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_offset: Option<i64>,
 }
 
 impl ScenarioEvent {
@@ -167,6 +171,7 @@ impl ScenarioEvent {
             every: None,
             until: None,
             algorithm: None,
+            from_offset: None,
         }
     }
 

@@ -102,10 +102,16 @@ impl Simulation {
                 amount,
                 deadline_offset,
                 priority,
+                from_offset,
             } = entry.effect
             {
                 let deadline = self.tick.saturating_add(deadline_offset);
                 let slot = self.new_order(sender, receiver, amount, deadline, priority);
+                if from_offset > 0 {
+                    if let Some(tx) = self.txs.get_mut(slot) {
+                        tx.from_tick = self.tick.saturating_add(from_offset);
+                    }
+                }
                 if let Some(tag) = entry.tag {
                     let tx = self.next_tx_seq - 1;
                     self.events.tap_joined(tx, tag, self.tick);

@@ -63,6 +63,8 @@ pub(crate) enum Effect {
         amount: i64,
         deadline_offset: u64,
         priority: u8,
+        /// Ticks to its from-time (0: none).
+        from_offset: u64,
     },
     BalanceReset {
         target: Target,
@@ -174,12 +176,14 @@ impl Entry {
                 amount,
                 deadline_offset,
                 priority,
+                from_offset,
             } => ScenarioEvent {
                 sender: name(sender),
                 receiver: name(receiver),
                 amount: Some(*amount),
                 deadline_offset: Some(*deadline_offset as i64),
                 priority: Some(i64::from(*priority)),
+                from_offset: (*from_offset > 0).then_some(*from_offset as i64),
                 ..ScenarioEvent::new(ActionType::Payment)
             },
             Effect::BalanceReset { target } => ScenarioEvent {

@@ -92,6 +92,7 @@ fn fields(kind: ActionType) -> (&'static [&'static str], &'static [&'static str]
                 "amount",
                 "deadline_offset",
                 "priority",
+                "from_offset",
                 POINT[0],
                 POINT[1],
                 POINT[2],
@@ -130,6 +131,7 @@ fn present(e: &ScenarioEvent) -> Vec<&'static str> {
     has("receiver", e.receiver.is_some());
     has("deadline_offset", e.deadline_offset.is_some());
     has("priority", e.priority.is_some());
+    has("from_offset", e.from_offset.is_some());
     has("every_day_at", e.every_day_at.is_some());
     has("every", e.every.is_some());
     has("until", e.until.is_some());

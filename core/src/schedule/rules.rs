@@ -318,6 +318,20 @@ pub(super) fn payment(
             .with_value(priority),
         );
     }
+    // Timed payments (`crate::rules::timed`): the from-time is not after the till-time.
+    let from = e.from_offset.unwrap_or(0);
+    if from < 0 || from > offset.max(1) {
+        p.push(
+            problem(
+                i,
+                "from_offset",
+                format_args!(
+                    " must be between 0 and deadline_offset ({offset}): a from-time after the till-time (got {from})"
+                ),
+            )
+            .with_value(from),
+        );
+    }
     let (sender, receiver) = (sender?, receiver?);
     if sender == receiver {
         p.push(problem(i, "receiver", " must differ from sender"));
@@ -328,5 +342,6 @@ pub(super) fn payment(
         amount,
         deadline_offset: offset.max(1) as u64,
         priority: priority.clamp(0, MAX_PRIORITY) as u8,
+        from_offset: from.clamp(0, offset.max(1)) as u64,
     })
 }

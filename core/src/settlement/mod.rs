@@ -66,9 +66,14 @@ impl Simulation {
             return;
         };
         let (sender, receiver) = (tx.sender, tx.receiver);
+        // `classes.fifo_within_class`: queued with its class's priority (`crate::rules`).
+        let priority = match self.rules.as_deref() {
+            Some(book) => book.queue_priority(tx.priority),
+            None => tx.priority,
+        };
         let key = self
             .queue2
-            .push(sender, receiver, tx.priority, tx.amount, slot);
+            .push(sender, receiver, priority, tx.amount, slot);
         tx.location = Location::Queue2 { entry: key.entry };
         self.invalidate(sender, Change::QueueChanged);
         self.invalidate(receiver, Change::QueueChanged);

@@ -92,7 +92,7 @@ impl Restored {
         for (place, tx) in self.all() {
             self.transaction(sim, place, tx)?;
         }
-        let live = self.one_place_each()?;
+        let live = self.one_place_each(sim)?;
         self.totals_agree(sim)?;
         self.events_agree(sim, &live)
     }
@@ -315,7 +315,7 @@ impl Restored {
     /// parts agree with each other; Queue 2 in retry order (by sender, then priority high to
     /// low, then entry number) with unique entries; Queue 1 in arrival order; pending
     /// submissions in id order, after every other order.
-    fn one_place_each(&self) -> Result<Live<'_>, SimError> {
+    fn one_place_each(&self, sim: &Simulation) -> Result<Live<'_>, SimError> {
         let mut live: Live<'_> = HashMap::with_capacity(self.queue2.len() + self.pending.len());
         let mut orders: BTreeMap<u64, (Place, &Transaction)> = BTreeMap::new();
         for (place, tx) in self.all() {
@@ -361,7 +361,7 @@ impl Restored {
             }
         }
         let key = |tx: &Transaction| match tx.location {
-            Location::Queue2 { entry } => (tx.sender, Q2Key::new(tx.priority, entry)),
+            Location::Queue2 { entry } => (tx.sender, sim.queue_key(tx.priority, entry)),
             Location::Queue1 => (tx.sender, Q2Key::new(0, 0)),
         };
         let mut entries = std::collections::HashSet::with_capacity(self.queue2.len());

@@ -6,10 +6,10 @@ use super::check::{bad, Restored};
 use super::corrupt;
 use super::parts::{event_from_doc, event_to_doc, totals_from_doc, totals_to_doc};
 use super::parts::{tx_from_doc, tx_to_doc};
-use super::v5::{self as doc, LsmTotals, Snapshot};
+use super::v6::{self as doc, LsmTotals, Snapshot};
 use crate::engine::Simulation;
 use crate::error::SimError;
-use crate::settlement::queue2::{Q2Key, Queued};
+use crate::settlement::queue2::Queued;
 use crate::transaction::{Location, Transaction};
 
 impl Simulation {
@@ -38,11 +38,7 @@ impl Simulation {
                 .iter()
                 .map(|a| a.as_ref().map(|s| s.word_pos().to_string()))
                 .collect(),
-            queue1: self
-                .queue1
-                .iter()
-                .map(|q| q.iter().filter_map(live).collect())
-                .collect(),
+            queue1: self.queue1_to_doc(),
             pending_manual: self.pending_manual.iter().filter_map(live).collect(),
             queue2,
             totals: totals_to_doc(&self.totals),
@@ -59,7 +55,22 @@ impl Simulation {
             },
             schedule: self.schedule_to_doc(),
             rules: self.rules.as_deref().map(|r| r.to_doc(&self.ids)),
+            timed: self.timed_to_doc(),
         }
+    }
+
+    /// Each agent's Queue 1: the visible queue, then its payments waiting for their from-time.
+    fn queue1_to_doc(&self) -> Vec<Vec<doc::Transaction>> {
+        let live = |slot: &u32| self.txs.get(*slot).map(tx_to_doc);
+        let mut out: Vec<Vec<doc::Transaction>> = (self.queue1.iter())
+            .map(|q| q.iter().filter_map(live).collect())
+            .collect();
+        for (_, slot) in self.timed_slots() {
+            if let Some(tx) = self.txs.get(slot) {
+                out[tx.sender as usize].push(tx_to_doc(tx));
+            }
+        }
+        out
     }
 
     /// Rebuild a simulation from a snapshot; it continues exactly as the original would, under
@@ -95,6 +106,7 @@ impl Simulation {
             lsm,
             schedule,
             rules,
+            timed,
             ..
         } = snapshot;
         // Built without its scenario events (the snapshot's schedule says what is left of
@@ -129,6 +141,8 @@ impl Simulation {
             events_discarded,
             events: events.into_iter().map(event_from_doc).collect(),
         };
+        let mut restored = restored;
+        timed_from_doc(&mut restored, &timed)?;
         restored.check(&sim)?;
         sim.install_rules(rules)?;
         sim.install(restored)?;
@@ -189,7 +203,10 @@ impl Simulation {
         for (a, queue) in r.queue1.into_iter().enumerate() {
             for tx in queue {
                 let slot = self.place(tx);
-                self.queue1[a].push_back(slot);
+                // A payment whose from-time is ahead waits (`crate::rules::timed`).
+                if !self.wait_for_from_time(slot, r.tick) {
+                    self.queue1[a].push_back(slot);
+                }
             }
         }
         for tx in r.pending {
@@ -206,7 +223,7 @@ impl Simulation {
             self.queue2.insert_with_entry(
                 sender,
                 Queued {
-                    key: Q2Key::new(priority, entry),
+                    key: self.queue_key(priority, entry),
                     slot,
                     receiver,
                     amount,
@@ -232,4 +249,35 @@ impl Simulation {
         }
         slot
     }
+}
+
+/// Give the payments of the document's `timed` list their from-times: each must be in Queue 1
+/// or pending, listed once, with its from-time ahead of the snapshot's tick.
+fn timed_from_doc(r: &mut Restored, timed: &[doc::TimedDoc]) -> Result<(), SimError> {
+    let tick = r.tick;
+    for (i, t) in timed.iter().enumerate() {
+        let path = format!("timed[{i}]");
+        let id = crate::transaction::TxId {
+            seq: t.tx.seq,
+            part: t.tx.part,
+        };
+        if t.from_tick <= tick {
+            return Err(bad(
+                path,
+                format!(
+                    "from_tick {} of {id} is not after the snapshot's tick {tick}",
+                    t.from_tick
+                ),
+            ));
+        }
+        let tx = (r.queue1.iter_mut().flatten())
+            .chain(r.pending.iter_mut())
+            .find(|tx| tx.id == id)
+            .ok_or_else(|| bad(&path, format!("{id} is not in queue1 or pending_manual")))?;
+        if tx.from_tick != 0 {
+            return Err(bad(path, format!("{id} is listed twice")));
+        }
+        tx.from_tick = t.from_tick;
+    }
+    Ok(())
 }

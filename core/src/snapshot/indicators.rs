@@ -25,7 +25,10 @@ impl Simulation {
         // What the restored queues hold, per sender.
         let mut q1 = vec![0i128; n];
         let mut q2 = vec![0i128; n];
-        let slots = self.queue1.iter().flatten().chain(&self.pending_manual);
+        let waiting: Vec<u32> = self.timed_slots().map(|(_, s)| s).collect();
+        let slots = (self.queue1.iter().flatten())
+            .chain(&self.pending_manual)
+            .chain(&waiting);
         for &slot in slots {
             if let Some(tx) = self.txs.get(slot) {
                 q1[tx.sender as usize] += tx.amount as i128;

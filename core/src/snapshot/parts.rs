@@ -4,7 +4,7 @@
 //! Every conversion destructures completely, so a field added to an engine type fails to
 //! compile here until it is given a place in a document (a new version) or declared derived.
 
-use super::v5 as doc;
+use super::v6 as doc;
 use crate::events::{Event, EventKind, Mechanism};
 use crate::stats::{AgentTotals, ByMechanism, CostBreakdown, Totals};
 use crate::transaction::{Location, Transaction, TxId};
@@ -31,6 +31,7 @@ pub(super) fn tx_to_doc(tx: &Transaction) -> doc::Transaction {
         location,
         overdue,
         hold_recorded,
+        from_tick: _, // in the document's `timed` list while it is ahead
     } = *tx;
     doc::Transaction {
         id: tx_id_to_doc(id),
@@ -76,6 +77,7 @@ pub(super) fn tx_from_doc(tx: doc::Transaction) -> Transaction {
         },
         overdue,
         hold_recorded,
+        from_tick: 0, // restore sets it from the document's `timed` list
     }
 }
 

@@ -62,6 +62,7 @@ pub fn pay_with(
         amount,
         deadline_offset,
         priority,
+        from_offset: None,
     })
     .expect("valid submission")
 }

@@ -118,6 +118,7 @@ pub fn case() -> impl Strategy<Value = Case> {
                         amount,
                         deadline_offset,
                         priority,
+                        from_offset: None,
                     };
                     (t, sub)
                 })

@@ -13,6 +13,7 @@ fn pay(sim: &mut Simulation, from: &str, to: &str, amount: i64, deadline: i64, p
         amount,
         deadline_offset: deadline,
         priority,
+        from_offset: None,
     })
     .expect("valid submission");
 }

@@ -339,7 +339,8 @@ class Orchestrator:
 
     def submit_transaction(self, tx: Mapping) -> str:
         """Submit a payment order (``sender``, ``receiver``, ``amount``, optional
-        ``deadline_offset`` and ``priority``); it arrives at :meth:`current_tick`. Returns its id."""
+        ``deadline_offset``, ``priority`` and ``from_offset``, its from-time); it arrives at
+        :meth:`current_tick`. Returns its id."""
         return self._call_str(lib.psim_sim_submit, dumps(tx, InvalidArgumentError, "the transaction"))
 
     def submit_many(self, txs) -> list[str]:

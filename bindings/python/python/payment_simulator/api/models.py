@@ -241,7 +241,8 @@ class EventsPage(_Response):
 
 
 class TransactionSpec(BaseModel):
-    """A payment order. ``deadline_offset`` (default 50) and ``priority`` (default 5) are optional."""
+    """A payment order. ``deadline_offset`` (default 50), ``priority`` (default 5) and
+    ``from_offset`` (its from-time; default none) are optional."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -252,6 +253,10 @@ class TransactionSpec(BaseModel):
         default=None, json_schema_extra={"minimum": 1}, description="Ticks after the current tick; ≥ 1"
     )
     priority: I64 | None = Field(default=None, json_schema_extra={"minimum": 0, "maximum": 10})
+    # Its from-time (docs/model.md § Timed payments); the core checks it against the deadline.
+    from_offset: I64 | None = Field(
+        default=None, json_schema_extra={"minimum": 0}, description="Ticks to its from-time; ≤ deadline_offset"
+    )
 
     def to_engine(self) -> dict[str, Any]:
         return self.model_dump(exclude_none=True)

@@ -169,12 +169,13 @@ class ArrivalConfig(_View):
     # The core's documents (docs/model.md § Traffic), passed on as it wrote them.
     profile: list[dict[str, Any]] | None
     time_critical: dict[str, Any] | None
+    timed: dict[str, Any] | None  # docs/model.md § Timed payments
 
     @classmethod
     def view(cls, data: Mapping[str, Any]) -> ArrivalConfig:
         distribution = data["distribution"]
         view = _DISTRIBUTIONS[distribution["type"]].view(distribution)
-        return cls.model_construct(**{"profile": None, "time_critical": None, **data, "distribution": view})
+        return cls.model_construct(**{"profile": None, "time_critical": None, "timed": None, **data, "distribution": view})
 
 
 class AgentConfig(_View):
