@@ -172,7 +172,7 @@ fn invalid_recordings_are_input_errors() {
     ]);
     write(d, "bad_append.json", &bad_append);
     let mut semantics = rec.clone();
-    semantics["provenance"]["semantics"]["offsetting"] = Value::from(2);
+    semantics["provenance"]["semantics"]["offsetting"] = Value::from(3);
     write(d, "semantics.json", &semantics);
     let mut no_provenance = rec.clone();
     no_provenance.as_object_mut().unwrap().remove("provenance");
