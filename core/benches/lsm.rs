@@ -78,25 +78,7 @@ fn gridlock(rng: &mut ChaCha8Rng) -> Gridlock {
 
 /// The largest value of a fundable set of the gridlock, by trying every subset.
 fn optimum(g: &Gridlock) -> i64 {
-    let m = g.payments.len();
-    let mut best = 0;
-    let mut net = vec![0i64; g.banks.len()];
-    for mask in 0u32..1 << m {
-        net.iter_mut().for_each(|x| *x = 0);
-        let mut value = 0;
-        for (k, &(s, r, amount, _)) in g.payments.iter().enumerate() {
-            if mask >> k & 1 == 1 {
-                net[s] -= amount;
-                net[r] += amount;
-                value += amount;
-            }
-        }
-        let fundable = g.banks.iter().zip(&net).all(|(&(b, c), &x)| b + c + x >= 0);
-        if fundable && value > best {
-            best = value;
-        }
-    }
-    best
+    weighted_optimum(g, &vec![1; g.payments.len()])
 }
 
 /// What one tick of the engine settles in the gridlock, and the tick's time.
