@@ -172,7 +172,10 @@ fn small_gridlocks(instances: usize) -> Vec<(Gridlock, i64)> {
         "default (offsetting semantics {}): {}, search objective {}",
         current.offsetting,
         name(default_algorithm(current)),
-        serde_json::to_value(default_search_objective(current)).unwrap()
+        serde_json::to_value(default_search_objective(current))
+            .unwrap()
+            .as_str()
+            .unwrap()
     );
     cases
 }
@@ -246,13 +249,13 @@ fn aged_gridlocks(cases: &[(Gridlock, i64)]) {
         let (mut ratio_sum, mut aged_sum, mut worst) = (0.0, 0.0, 1.0f64);
         for ((g, best), (weights, best_aged)) in cases.iter().zip(&aged) {
             let (inst, order) = detached_with_order(g);
-            let in_entry_order: Vec<i128> = order.iter().map(|&k| weights[k] as i128).collect();
+            let per_payment: Vec<i128> = order.iter().map(|&k| weights[k] as i128).collect();
             let solution = solve_weighted(
                 algorithm,
                 &inst,
                 BOTH,
                 SolverLimits::default(),
-                by_age.then_some(in_entry_order.as_slice()),
+                by_age.then_some(per_payment.as_slice()),
             );
             assert!(inst.is_fundable(&solution.settled));
             let value = inst.value(&solution.settled) as i64;
@@ -289,7 +292,7 @@ fn detached(g: &Gridlock) -> Instance {
     detached_with_order(g).0
 }
 
-/// [`detached`], with the submission index of each payment of the instance.
+/// [`detached`], with the submission index of each payment of the instance (in its order).
 fn detached_with_order(g: &Gridlock) -> (Instance, Vec<usize>) {
     let mut order: Vec<usize> = (0..g.payments.len()).collect();
     order.sort_by_key(|&k| g.payments[k].0);
@@ -308,7 +311,15 @@ fn detached_with_order(g: &Gridlock) -> (Instance, Vec<usize>) {
         })
         .collect();
     let available = g.banks.iter().map(|&(b, c)| b + c).collect();
-    (Instance::new(available, payments, false), order)
+    // The instance keeps its payments in retry order (priority first): map each back through
+    // its entry number.
+    let inst = Instance::new(available, payments, false);
+    let submission = inst
+        .payments
+        .iter()
+        .map(|p| order[p.entry as usize - 1])
+        .collect();
+    (inst, submission)
 }
 
 /// A large queue: `m` payments among `n` agents, lognormal-like amounts, each larger than its
