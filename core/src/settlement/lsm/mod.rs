@@ -204,8 +204,8 @@ impl Simulation {
     }
 
     /// The exact search's weight per payment of a detached instance under the age-weighted
-    /// objective (`lsm.search_objective`, else the semantics' default; one plus the ticks it has waited since it
-    /// arrived); `None` for the value.
+    /// objective (`lsm.search_objective`, else the semantics' default): one plus the ticks it
+    /// has waited since it arrived; `None` for the value.
     fn search_weights(&self, places: &[Place]) -> Option<Vec<i128>> {
         if self.lsm_search_objective() != Some(SearchObjective::AgeWeightedValue) {
             return None; // the value, or no exact search to read weights
