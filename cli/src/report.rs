@@ -93,13 +93,19 @@ pub fn statistics(stats: &Statistics, style: Style) -> String {
         percent(stats.lsm_share),
     ]);
     out.push_str(&mechanisms.render());
-    // Which offsetting algorithm ran (the core's name), and how often its exact search ran
-    // out of budget when it did.
-    let algorithm = serde_json::to_value(stats.lsm.algorithm)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
+    // Which offsetting algorithm ran (the core's name), what its search maximised when it has
+    // one, and how often the search ran out of budget when it did.
+    let name = |v: serde_json::Result<serde_json::Value>| {
+        v.ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    };
+    let algorithm = name(serde_json::to_value(stats.lsm.algorithm));
     out.push_str(&format!("  LSM algorithm: {algorithm}"));
+    if let Some(objective) = stats.lsm.search_objective {
+        let objective = name(serde_json::to_value(objective));
+        out.push_str(&format!(" (search objective: {objective})"));
+    }
     if stats.lsm.exact_budget_exhausted > 0 {
         out.push_str(&format!(
             " (search budget ran out {} times)",

@@ -4,7 +4,11 @@
 //!    and credit lines and 2–12 payments, each larger than its sender's liquidity (so all of
 //!    them wait in Queue 2), bilateral and multilateral offsetting on; one tick. What the tick
 //!    settles is compared with the largest fundable set, found by trying every subset.
-//! 2. Large queues, detached: 10,000 and 100,000 queued payments among 1,000 agents; one
+//! 2. The same gridlocks formed over ten ticks (detached): each payment has waited 0–9 ticks
+//!    (earlier submissions longer), so `search_objective: age_weighted_value` can differ from
+//!    `value`; what each choice settles against the largest value and the largest age-weighted
+//!    value, both by trying every subset.
+//! 3. Large queues, detached: 10,000 and 100,000 queued payments among 1,000 agents; one
 //!    offsetting attempt (`offsetting::solve`, what the engine runs on its whole Queue 2) per
 //!    algorithm, its time and the value it settles relative to the best algorithm's.
 //!
@@ -13,8 +17,11 @@
 
 use std::time::{Duration, Instant};
 
-use payment_sim_core::offsetting::{solve, Instance, LsmAlgorithm, Mechanisms, Payment};
-use payment_sim_core::{Simulation, Submission};
+use payment_sim_core::offsetting::{
+    default_algorithm, default_search_objective, solve, solve_weighted, Instance, LsmAlgorithm,
+    Mechanisms, Payment, SolverLimits,
+};
+use payment_sim_core::{Semantics, Simulation, Submission};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::json;
@@ -71,25 +78,7 @@ fn gridlock(rng: &mut ChaCha8Rng) -> Gridlock {
 
 /// The largest value of a fundable set of the gridlock, by trying every subset.
 fn optimum(g: &Gridlock) -> i64 {
-    let m = g.payments.len();
-    let mut best = 0;
-    let mut net = vec![0i64; g.banks.len()];
-    for mask in 0u32..1 << m {
-        net.iter_mut().for_each(|x| *x = 0);
-        let mut value = 0;
-        for (k, &(s, r, amount, _)) in g.payments.iter().enumerate() {
-            if mask >> k & 1 == 1 {
-                net[s] -= amount;
-                net[r] += amount;
-                value += amount;
-            }
-        }
-        let fundable = g.banks.iter().zip(&net).all(|(&(b, c), &x)| b + c + x >= 0);
-        if fundable && value > best {
-            best = value;
-        }
-    }
-    best
+    weighted_optimum(g, &vec![1; g.payments.len()])
 }
 
 /// What one tick of the engine settles in the gridlock, and the tick's time.
@@ -123,7 +112,7 @@ fn engine_run(g: &Gridlock, algorithm: LsmAlgorithm) -> (i64, Duration) {
     (result.settled_value, start.elapsed())
 }
 
-fn small_gridlocks(instances: usize) {
+fn small_gridlocks(instances: usize) -> Vec<(Gridlock, i64)> {
     let mut rng = ChaCha8Rng::seed_from_u64(14);
     let cases: Vec<(Gridlock, i64)> = (0..instances)
         .map(|_| {
@@ -179,10 +168,133 @@ fn small_gridlocks(instances: usize) {
             ran_out
         );
     }
+    let current = Semantics::CURRENT;
+    println!(
+        "default (offsetting semantics {}): {}, search objective {}",
+        current.offsetting,
+        name(default_algorithm(current)),
+        serde_json::to_value(default_search_objective(current))
+            .unwrap()
+            .as_str()
+            .unwrap()
+    );
+    cases
+}
+
+/// The largest Σ amount × weight of a fundable set (`weights` in submission order), by
+/// trying every subset.
+fn weighted_optimum(g: &Gridlock, weights: &[i64]) -> i64 {
+    let m = g.payments.len();
+    let mut best = 0;
+    let mut net = vec![0i64; g.banks.len()];
+    for mask in 0u32..1 << m {
+        net.iter_mut().for_each(|x| *x = 0);
+        let mut value = 0;
+        for (k, &(s, r, amount, _)) in g.payments.iter().enumerate() {
+            if mask >> k & 1 == 1 {
+                net[s] -= amount;
+                net[r] += amount;
+                value += amount * weights[k];
+            }
+        }
+        let fundable = g.banks.iter().zip(&net).all(|(&(b, c), &x)| b + c + x >= 0);
+        if fundable && value > best {
+            best = value;
+        }
+    }
+    best
+}
+
+/// Gridlocks formed over ten ticks: per instance, ages 0–9 drawn per payment and given
+/// oldest first in submission order (weight = 1 + age); one detached attempt per choice.
+fn aged_gridlocks(cases: &[(Gridlock, i64)]) {
+    let mut rng = ChaCha8Rng::seed_from_u64(15);
+    println!();
+    println!(
+        "The same gridlocks formed over ten ticks (ages 0–9, earlier submissions older); one attempt, detached"
+    );
+    println!(
+        "{:<34} {:>13} {:>11} {:>11} {:>17} {:>14} {:>11}",
+        "algorithm (objective)",
+        "value optimum",
+        "mean ratio",
+        "worst ratio",
+        "nothing/something",
+        "aged optimum",
+        "aged ratio"
+    );
+    let choices = [
+        ("greedy_removal", LsmAlgorithm::GreedyRemoval, false),
+        ("greedy_exact (value)", LsmAlgorithm::GreedyExact, false),
+        (
+            "greedy_exact (age_weighted_value)",
+            LsmAlgorithm::GreedyExact,
+            true,
+        ),
+    ];
+    let aged: Vec<(Vec<i64>, i64)> = cases
+        .iter()
+        .map(|(g, _)| {
+            let mut ages: Vec<i64> = (0..g.payments.len())
+                .map(|_| rng.random_range(0..=9))
+                .collect();
+            ages.sort_unstable_by(|a, b| b.cmp(a));
+            let weights: Vec<i64> = ages.iter().map(|a| 1 + a).collect();
+            let best = weighted_optimum(g, &weights);
+            (weights, best)
+        })
+        .collect();
+    let solvable = cases.iter().filter(|c| c.1 > 0).count().max(1);
+    for (label, algorithm, by_age) in choices {
+        let (mut at_value, mut at_aged, mut nothing) = (0usize, 0usize, 0usize);
+        let (mut ratio_sum, mut aged_sum, mut worst) = (0.0, 0.0, 1.0f64);
+        for ((g, best), (weights, best_aged)) in cases.iter().zip(&aged) {
+            let (inst, order) = detached_with_order(g);
+            let per_payment: Vec<i128> = order.iter().map(|&k| weights[k] as i128).collect();
+            let solution = solve_weighted(
+                algorithm,
+                &inst,
+                BOTH,
+                SolverLimits::default(),
+                by_age.then_some(per_payment.as_slice()),
+            );
+            assert!(inst.is_fundable(&solution.settled));
+            let value = inst.value(&solution.settled) as i64;
+            let aged_value: i64 = order
+                .iter()
+                .zip(&solution.settled)
+                .filter(|(_, &s)| s)
+                .map(|(&k, _)| g.payments[k].2 * weights[k])
+                .sum();
+            let ratio = |v: i64, b: i64| if b == 0 { 1.0 } else { v as f64 / b as f64 };
+            at_value += usize::from(value == *best);
+            at_aged += usize::from(aged_value == *best_aged);
+            ratio_sum += ratio(value, *best);
+            aged_sum += ratio(aged_value, *best_aged);
+            worst = worst.min(ratio(value, *best));
+            nothing += usize::from(value == 0 && *best > 0);
+        }
+        let n = cases.len().max(1) as f64;
+        println!(
+            "{:<34} {:>12.2}% {:>11.4} {:>11.4} {:>16.2}% {:>13.2}% {:>11.4}",
+            label,
+            100.0 * at_value as f64 / n,
+            ratio_sum / n,
+            worst,
+            100.0 * nothing as f64 / solvable as f64,
+            100.0 * at_aged as f64 / n,
+            aged_sum / n
+        );
+    }
 }
 
 /// The gridlock as a detached instance (entries in agent order, as the engine queues them).
 fn detached(g: &Gridlock) -> Instance {
+    detached_with_order(g).0
+}
+
+/// [`detached`], with the submission index of each payment of the instance (in its order).
+fn detached_with_order(g: &Gridlock) -> (Instance, Vec<usize>) {
     let mut order: Vec<usize> = (0..g.payments.len()).collect();
     order.sort_by_key(|&k| g.payments[k].0);
     let payments = order
@@ -200,7 +312,15 @@ fn detached(g: &Gridlock) -> Instance {
         })
         .collect();
     let available = g.banks.iter().map(|&(b, c)| b + c).collect();
-    Instance::new(available, payments, false)
+    // The instance keeps its payments in retry order (priority first): map each back through
+    // its entry number.
+    let inst = Instance::new(available, payments, false);
+    let submission = inst
+        .payments
+        .iter()
+        .map(|p| order[p.entry as usize - 1])
+        .collect();
+    (inst, submission)
 }
 
 /// A large queue: `m` payments among `n` agents, lognormal-like amounts, each larger than its
@@ -287,6 +407,7 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(15_000);
-    small_gridlocks(instances);
+    let cases = small_gridlocks(instances);
+    aged_gridlocks(&cases);
     large_queues();
 }

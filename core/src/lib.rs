@@ -86,9 +86,9 @@ pub mod offsetting {
     pub use crate::config::{LsmAlgorithm, SearchObjective};
     pub use crate::settlement::lsm::instance::{greedy_removal, Instance, Mechanisms, Payment};
     pub use crate::settlement::lsm::{
-        default_algorithm, effective_algorithm, solve, solve_weighted, solve_with, Solution,
-        SolverLimits, EXACT_MAX_PART, EXACT_MAX_PART_RANGE, EXACT_NODE_BUDGET,
-        EXACT_NODE_BUDGET_RANGE,
+        default_algorithm, default_search_objective, effective_algorithm,
+        effective_search_objective, solve, solve_weighted, solve_with, Solution, SolverLimits,
+        EXACT_MAX_PART, EXACT_MAX_PART_RANGE, EXACT_NODE_BUDGET, EXACT_NODE_BUDGET_RANGE,
     };
 }
 

@@ -4,7 +4,7 @@
 //! and event files — carries one [`Provenance`] block:
 //!
 //! ```json
-//! {"engine_version":"0.1.0","semantics":{"offsetting":1,"random_streams":1},
+//! {"engine_version":"0.1.0","semantics":{"offsetting":2,"random_streams":1},
 //!  "scenario_hash":"sha256:9f86d0…","seed":42}
 //! ```
 //!
@@ -31,8 +31,10 @@ mapping_only! {
 }
 
 /// Version of the offsetting rules (bilateral and multilateral: which payments are offset,
-/// in which order, with which tie-breaks; `docs/model.md`).
-pub const OFFSETTING_SEMANTICS: u32 = 1;
+/// in which order, with which tie-breaks; `docs/model.md`). 1: `greedy_removal` where no
+/// algorithm is chosen; 2: `greedy_exact` with the age-weighted search objective where none
+/// is chosen (`offsetting::default_algorithm`, `offsetting::default_search_objective`).
+pub const OFFSETTING_SEMANTICS: u32 = 2;
 
 /// Version of the random-stream layout (how streams are derived from the seed and in which
 /// order they are drawn; `core/src/rng.rs`, `core/src/arrivals.rs`).
@@ -62,9 +64,9 @@ impl Semantics {
         random_streams: 1,
     };
 
-    /// Whether this engine can run under these versions. Today each part has one version; when
-    /// a part changes, the engine keeps the old behaviour behind its old number and this check
-    /// accepts both, so that older documents continue as they were written.
+    /// Whether this engine can run under these versions. When a part changes, the engine keeps
+    /// the old behaviour behind its old number and this check accepts both, so that older
+    /// documents continue as they were written.
     pub fn check_supported(&self) -> Result<(), String> {
         let parts = [
             ("offsetting", self.offsetting, 1..=OFFSETTING_SEMANTICS),
@@ -233,7 +235,7 @@ mod tests {
         assert!(
             json.starts_with(r#"{"engine_version":""#)
                 && json.contains(
-                    r#""semantics":{"offsetting":1,"random_streams":1},"scenario_hash":"sha256:"#
+                    r#""semantics":{"offsetting":2,"random_streams":1},"scenario_hash":"sha256:"#
                 ),
             "{json}"
         );
@@ -250,8 +252,8 @@ mod tests {
         let err = future.check_supported().unwrap_err();
         assert!(
             err.contains(
-                "semantics.offsetting version 2 is not supported (written by a newer engine)"
-            ) && err.contains("implements versions 1 to 1"),
+                "semantics.offsetting version 3 is not supported (written by a newer engine)"
+            ) && err.contains("implements versions 1 to 2"),
             "{err}"
         );
         let zero = Semantics {

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::LsmAlgorithm;
+use crate::config::{LsmAlgorithm, SearchObjective};
 use crate::events::Mechanism;
 use crate::provenance::Provenance;
 
@@ -212,8 +212,13 @@ pub struct Statistics {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LsmStatistics {
-    /// The algorithm (`lsm.algorithm`; absent: `greedy_removal`).
+    /// The algorithm (`lsm.algorithm`; absent: the default of the offsetting semantics the
+    /// simulation runs under — `greedy_removal` under 1, `greedy_exact` from 2).
     pub algorithm: LsmAlgorithm,
+    /// What its exact search maximises (`lsm.search_objective`, else the semantics' default);
+    /// absent for the algorithms without one (all but `exact` and `greedy_exact`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_objective: Option<SearchObjective>,
     /// Ticks in which offsetting (step 5) settled something.
     pub runs: u64,
     /// Offsets settled: each is one attempt's chosen set (a bilateral pair's, or a
@@ -251,7 +256,7 @@ impl Totals {
         queue1: u64,
         queue2: u64,
         provenance: Provenance,
-        algorithm: LsmAlgorithm,
+        (algorithm, search_objective): (LsmAlgorithm, Option<SearchObjective>),
     ) -> Statistics {
         let lsm = self.by_mechanism.bilateral + self.by_mechanism.multilateral;
         Statistics {
@@ -306,6 +311,7 @@ impl Totals {
             external_outflow: 0,
             lsm: LsmStatistics {
                 algorithm,
+                search_objective,
                 runs: self.lsm_runs,
                 offsets: self.lsm_offsets,
                 exact_budget_exhausted: self.lsm_budget_exhausted,

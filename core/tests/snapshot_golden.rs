@@ -280,7 +280,8 @@ fn the_current_version_survives_restore_and_snapshot_byte_for_byte() {
 }
 
 /// The goldens were written by the first release; this engine, started afresh from the same
-/// configuration (and the manual submission journalled beside the state file), reaches
+/// configuration (and the manual submission journalled beside the state file) under the
+/// semantics they were written under (offsetting 1: `greedy_removal` by default), reaches
 /// exactly the same states.
 #[test]
 fn a_fresh_run_reproduces_the_oldest_goldens() {
@@ -296,7 +297,8 @@ fn a_fresh_run_reproduces_the_oldest_goldens() {
     let names = CASES.iter().flat_map(|(mid, end, _)| [*mid, *end]);
     for name in names.chain([RING]) {
         let golden = restore(OLDEST_VERSION, name);
-        let mut fresh = Simulation::new(golden.config().clone()).unwrap();
+        let mut fresh =
+            Simulation::with_semantics(golden.config().clone(), golden.semantics()).unwrap();
         let submissions: &[(u64, Submission)] = if name.starts_with("scarce") {
             &journal
         } else {

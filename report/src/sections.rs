@@ -58,13 +58,7 @@ pub fn summary(meta: &Meta, docs: &Documents) -> String {
                 p.semantics.offsetting, p.semantics.random_streams
             ),
         ],
-        vec![
-            "LSM algorithm".into(),
-            serde_json::to_string(&docs.stats.lsm.algorithm)
-                .unwrap_or_default()
-                .trim_matches('"')
-                .to_string(),
-        ],
+        vec!["LSM algorithm".into(), lsm_algorithm(&docs.stats.lsm)],
     ];
     let mut out = String::from("<section id=\"summary\"><h2>Scenario</h2>");
     if ind.ticks_run > 0 && !docs.finished {
@@ -435,4 +429,18 @@ pub fn events(docs: &Documents) -> String {
     }
     out.push_str("</section>");
     out
+}
+
+/// The offsetting algorithm that ran, with its search objective when it has one.
+fn lsm_algorithm(lsm: &payment_sim_core::stats::LsmStatistics) -> String {
+    let name =
+        |text: serde_json::Result<String>| text.unwrap_or_default().trim_matches('"').to_string();
+    let algorithm = name(serde_json::to_string(&lsm.algorithm));
+    match lsm.search_objective {
+        Some(objective) => format!(
+            "{algorithm} (search objective: {})",
+            name(serde_json::to_string(&objective))
+        ),
+        None => algorithm,
+    }
 }

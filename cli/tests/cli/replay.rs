@@ -67,6 +67,29 @@ fn a_version_1_recording_replays() {
     assert_eq!(stripped, v1);
 }
 
+/// A recording is replayed under the offsetting semantics it names: today's recording of the
+/// ring (semantics 2, `greedy_exact`) replays identically, and the same file relabelled as
+/// semantics 1 replays under `greedy_removal` and diverges (the ring's 40 ticks differ under
+/// the two defaults), so the version a recording carries is the one it is checked against.
+#[test]
+fn a_recording_replays_under_the_semantics_it_names() {
+    let dir = workdir(&["four_bank_ring.yaml"]);
+    let d = dir.path();
+    let rec = recorded(d);
+    assert_eq!(rec["provenance"]["semantics"]["offsetting"], 2);
+    let mut relabelled = rec.clone();
+    relabelled["provenance"]["semantics"]["offsetting"] = Value::from(1);
+    write(d, "as_1.json", &relabelled);
+    let out = run_in(d, &["replay", "as_1.json"]);
+    assert_eq!(code(&out), 1);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("error: replay of as_1.json does not match the recording"),
+        "{stderr}"
+    );
+    assert!(stdout_ok(&run_in(d, &["replay", "rec.json"])).contains(": identical"));
+}
+
 #[test]
 fn the_shipped_ring_recording_replays() {
     assert_snapshot!(
@@ -172,7 +195,7 @@ fn invalid_recordings_are_input_errors() {
     ]);
     write(d, "bad_append.json", &bad_append);
     let mut semantics = rec.clone();
-    semantics["provenance"]["semantics"]["offsetting"] = Value::from(2);
+    semantics["provenance"]["semantics"]["offsetting"] = Value::from(3);
     write(d, "semantics.json", &semantics);
     let mut no_provenance = rec.clone();
     no_provenance.as_object_mut().unwrap().remove("provenance");

@@ -88,3 +88,47 @@ fn a_state_file_from_a_newer_release_is_refused_and_left_untouched() {
         text
     );
 }
+
+/// A state file of the current schema written under offsetting semantics 1 (the core's v5
+/// golden) continues with `greedy_removal`, to exactly the statistics of that release, and its
+/// summary says so; the same state under semantics 2 continues with the new default and ends
+/// elsewhere (so the first half of this test is not vacuous).
+#[test]
+fn a_v5_state_file_continues_under_the_semantics_it_was_written_under() {
+    let golden_v5 = |name: &str| root().join("core/tests/golden/v5").join(name);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let text = std::fs::read_to_string(golden_v5("scarce_t37.json")).unwrap();
+    assert!(text.contains(r#""semantics":{"offsetting":1,"random_streams":1}"#));
+    std::fs::write(d.join("old.json"), &text).unwrap();
+    let as_2 = text.replacen(r#""offsetting":1"#, r#""offsetting":2"#, 1);
+    std::fs::write(d.join("new.json"), as_2).unwrap();
+    let mut ends = Vec::new();
+    for file in ["old.json", "new.json"] {
+        let state = ["--state", file];
+        stdout_ok(&run_in(d, &[&["tick", "163"][..], &state].concat()));
+        let stats = json(&stdout_ok(&run_in(
+            d,
+            &[&["--format", "json", "stats"][..], &state].concat(),
+        )));
+        let summary = stdout_ok(&run_in(d, &[&["stats"][..], &state].concat()));
+        ends.push((stats, summary));
+    }
+    let (old, old_summary) = &ends[0];
+    let expected = json(&std::fs::read_to_string(golden_v5("scarce_end_stats.json")).unwrap());
+    assert_eq!(old, &expected);
+    assert_eq!(old["lsm"]["algorithm"], "greedy_removal");
+    assert!(
+        old_summary.contains("LSM algorithm: greedy_removal\n"),
+        "{old_summary}"
+    );
+    let (new, new_summary) = &ends[1];
+    assert_eq!(new["lsm"]["algorithm"], "greedy_exact");
+    assert_eq!(new["lsm"]["search_objective"], "age_weighted_value");
+    assert_eq!(new["provenance"]["semantics"]["offsetting"], 2);
+    assert_ne!(new["settled_value"], old["settled_value"]);
+    assert!(
+        new_summary.contains("LSM algorithm: greedy_exact (search objective: age_weighted_value)"),
+        "{new_summary}"
+    );
+}

@@ -339,8 +339,9 @@ pub struct LsmConfig {
     #[schemars(with = "Option<bool>")]
     pub multilateral: bool,
     /// How offsetting chooses what settles (`docs/model.md`, "Offsetting algorithms"). Absent:
-    /// `greedy_removal`, and left out when written, so documents written before it existed
-    /// keep their rule and their bytes.
+    /// the default of the offsetting semantics the simulation runs under (`greedy_exact` for
+    /// new runs, `greedy_removal` for documents written under semantics 1), and left out when
+    /// written, so documents written before it existed keep their rule and their bytes.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -366,7 +367,8 @@ pub struct LsmConfig {
     )]
     #[schemars(range(min = 1, max = crate::settlement::lsm::EXACT_MAX_PART_MAX))]
     pub exact_max_part: Option<u64>,
-    /// What the exact search of `exact` and `greedy_exact` maximises (absent: `value`).
+    /// What the exact search of `exact` and `greedy_exact` maximises (absent: the default of
+    /// the offsetting semantics, `age_weighted_value` for new runs, `value` under semantics 1).
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -407,8 +409,8 @@ impl Default for LsmConfig {
 #[serde(remote = "Self", rename_all = "snake_case")]
 #[schemars(rename = "LsmAlgorithm")] // `remote = "Self"` would name the schema `Self`
 pub enum LsmAlgorithm {
-    /// The rules of offsetting semantics 1: per pair, then over all of Queue 2, remove the
-    /// short side's payment latest in retry order until the rest is fundable.
+    /// The rules (and default) of offsetting semantics 1: per pair, then over all of Queue 2,
+    /// remove the short side's payment latest in retry order until the rest is fundable.
     GreedyRemoval,
     /// The largest fundable set of per-sender prefixes (retry order) of all of Queue 2,
     /// bilateral and multilateral together.
@@ -421,7 +423,8 @@ pub enum LsmAlgorithm {
     Exact,
     /// `greedy_removal`, completed by branch and bound from its set while Queue 2 holds at
     /// most `exact_max_part` payments: the largest fundable set of a small gridlock (within
-    /// the budget), never less than `greedy_removal`, and its cost on large queues.
+    /// the budget), never less than `greedy_removal` by its search objective, and its cost on
+    /// large queues. The default from offsetting semantics 2.
     GreedyExact,
 }
 

@@ -286,7 +286,7 @@ impl Simulation {
             self.queue1_total,
             self.queue2_size(),
             self.provenance(),
-            self.lsm_algorithm(),
+            (self.lsm_algorithm(), self.lsm_search_objective()),
         );
         self.indicators.fill_statistics(&mut stats);
         stats.external_inflow = self.schedule.active.external_in;

@@ -3,7 +3,7 @@
 //!
 //! | module      | holds                                                                  |
 //! |-------------|------------------------------------------------------------------------|
-//! | `greedy`    | `greedy_removal` on the engine's Queue 2 (the default, unchanged)      |
+//! | `greedy`    | `greedy_removal` on the engine's Queue 2 (semantics 1's default)       |
 //! | `instance`  | the problem detached from the engine, and semantics 1 on it            |
 //! | `heuristic` | `deficit_heuristic`                                                    |
 //! | `exact`     | `exact`: branch and bound within a budget, and its limits              |
@@ -35,12 +35,33 @@ pub use exact::{
 };
 use instance::{Instance, Mechanisms, Payment};
 
-/// The algorithm that runs where none is chosen, under the given semantics: `greedy_removal`,
-/// the rule of offsetting semantics 1 (the only version so far; `docs/model.md` says why no
-/// stronger algorithm is the default yet). A version that changes the default names it here,
-/// and documents written under an older version keep that version's default.
-pub fn default_algorithm(_semantics: Semantics) -> LsmAlgorithm {
-    LsmAlgorithm::GreedyRemoval
+/// The algorithm that runs where none is chosen, under the given semantics: under offsetting
+/// semantics 1, `greedy_removal`; from semantics 2, `greedy_exact` (`docs/model.md`,
+/// "The default and its versions", says why). Documents written under an older version keep
+/// that version's default.
+pub fn default_algorithm(semantics: Semantics) -> LsmAlgorithm {
+    if semantics.offsetting >= 2 {
+        LsmAlgorithm::GreedyExact
+    } else {
+        LsmAlgorithm::GreedyRemoval
+    }
+}
+
+/// What the exact search maximises where `lsm.search_objective` is absent, under the given
+/// semantics: under offsetting semantics 1, the value; from semantics 2, the age-weighted
+/// value (the default algorithm's day-level trade-off, `docs/model.md`).
+pub fn default_search_objective(semantics: Semantics) -> SearchObjective {
+    if semantics.offsetting >= 2 {
+        SearchObjective::AgeWeightedValue
+    } else {
+        SearchObjective::Value
+    }
+}
+
+/// The objective the exact search runs under: the chosen one, else the default.
+pub fn effective_search_objective(lsm: &LsmConfig, semantics: Semantics) -> SearchObjective {
+    lsm.search_objective
+        .unwrap_or_else(|| default_search_objective(semantics))
 }
 
 /// The algorithm LSM switches run under the given semantics: the chosen one, else the default.
@@ -168,17 +189,26 @@ impl Simulation {
         effective_algorithm(self.lsm_switches(), self.lineage.semantics)
     }
 
+    /// What the exact search of the algorithm in force maximises; `None` when it has none.
+    pub(crate) fn lsm_search_objective(&self) -> Option<SearchObjective> {
+        let searches = matches!(
+            self.lsm_algorithm(),
+            LsmAlgorithm::Exact | LsmAlgorithm::GreedyExact
+        );
+        searches.then(|| effective_search_objective(&self.config.lsm, self.lineage.semantics))
+    }
+
     /// The exact search's limits (the configuration's).
     fn solver_limits(&self) -> SolverLimits {
         SolverLimits::of(&self.config.lsm)
     }
 
-    /// The exact search's weight per payment of a detached instance under
-    /// `lsm.search_objective: age_weighted_value` (one plus the ticks it has waited since it
-    /// arrived); `None` for the value.
+    /// The exact search's weight per payment of a detached instance under the age-weighted
+    /// objective (`lsm.search_objective`, else the semantics' default): one plus the ticks it
+    /// has waited since it arrived; `None` for the value.
     fn search_weights(&self, places: &[Place]) -> Option<Vec<i128>> {
-        if self.config.lsm.search_objective != Some(SearchObjective::AgeWeightedValue) {
-            return None;
+        if self.lsm_search_objective() != Some(SearchObjective::AgeWeightedValue) {
+            return None; // the value, or no exact search to read weights
         }
         let weight = |&(key, sender): &Place| {
             let arrival = self

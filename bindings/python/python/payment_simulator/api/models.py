@@ -158,6 +158,10 @@ class LsmStats(_Response):
     """The offsetting algorithm that ran and the offsets it settled (docs/json.md, "Statistics")."""
 
     algorithm: str
+    search_objective: str | None = Field(
+        default=None,
+        description="What the search of exact and greedy_exact maximises (absent for the other algorithms)",
+    )
     runs: int
     offsets: int
     exact_budget_exhausted: int
