@@ -96,6 +96,9 @@ pub struct Simulation {
     pub(crate) rules: Option<Box<crate::rules::book::RuleBook>>,
     /// Per agent: its `Tree` policy compiled (`crate::policy`), `None` for built-in ones.
     pub(crate) trees: Vec<Option<crate::policy::CompiledTree>>,
+    /// A suspended fed run (`crate::import::FedState`, restored from a snapshot): ticks are
+    /// refused until an importer resumes it, which takes it.
+    pub(crate) fed: Option<Box<crate::import::FedState>>,
 }
 
 /// Buffers reused across ticks so that a tick allocates nothing in the steady state; they
@@ -177,6 +180,7 @@ impl Simulation {
                 ticks_per_day,
                 &mut Vec::new(),
             ),
+            fed: None,
             ids,
             index,
             config,
@@ -317,6 +321,7 @@ impl Simulation {
             });
         }
         self.check_counters()?;
+        self.check_not_suspended()?;
         let t = self.tick;
         self.current = TickResult {
             tick: t,

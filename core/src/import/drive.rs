@@ -58,7 +58,7 @@ pub struct Importer<R: Read, W: Write> {
     /// Where skipped rows go (`None`: only counted). Set it right after `start`: the first
     /// day's are kept until the first run.
     pub rejects: Option<RejectsWriter>,
-    ended: u64,
+    pub(super) ended: u64,
 }
 
 impl<R: Read, W: Write> Importer<R, W> {
@@ -83,6 +83,21 @@ impl<R: Read, W: Write> Importer<R, W> {
         Ok(me)
     }
 
+    /// An importer of parts already made (a resumed run).
+    pub(super) fn new(
+        feed: PaymentFeed<R>,
+        outcomes: Outcomes,
+        results: Option<ResultsWriter<W>>,
+    ) -> Self {
+        Importer {
+            feed,
+            outcomes,
+            results,
+            rejects: None,
+            ended: 0,
+        }
+    }
+
     /// Payments whose results are out (written or, without a writer, counted).
     pub fn ended(&self) -> u64 {
         self.ended
@@ -105,7 +120,7 @@ impl<R: Read, W: Write> Importer<R, W> {
         Ok(())
     }
 
-    fn write_rejects(&mut self) -> Result<(), FedError> {
+    pub(super) fn write_rejects(&mut self) -> Result<(), FedError> {
         let rejects = self.feed.take_rejects();
         if let Some(w) = self.rejects.as_mut() {
             w.write(&rejects).map_err(FedError::Write)?;
@@ -113,7 +128,7 @@ impl<R: Read, W: Write> Importer<R, W> {
         Ok(())
     }
 
-    fn emit(&mut self, done: &[super::PaymentOutcome]) -> Result<(), FedError> {
+    pub(super) fn emit(&mut self, done: &[super::PaymentOutcome]) -> Result<(), FedError> {
         self.ended += done.len() as u64;
         if let Some(w) = self.results.as_mut() {
             w.start(self.feed.extra_names()).map_err(FedError::Write)?;

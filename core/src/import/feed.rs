@@ -17,7 +17,8 @@ use crate::schedule::entry::{Effect, Entry};
 use crate::schedule::Phase;
 
 /// Counts of a feed so far.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FeedStats {
     /// Rows read (header excluded, blank JSON lines excluded).
     pub rows: u64,
@@ -43,6 +44,8 @@ pub struct PaymentFeed<R: Read> {
     /// The problems of a bad row of a later day than the last chunk, read ahead (they
     /// reject that later chunk, not the one being read).
     ahead_bad: Option<(u64, (usize, Vec<crate::error::Problem>))>,
+    /// Where the row of `ahead` or `ahead_bad` starts (byte, line): a snapshot resumes there.
+    ahead_at: Option<(u64, u64)>,
     next_tag: u64,
     start_date: Option<i64>,
     /// The last business day loaded.
@@ -83,6 +86,7 @@ impl<R: Read> PaymentFeed<R> {
             opts,
             ahead: None,
             ahead_bad: None,
+            ahead_at: None,
             next_tag: 0,
             loaded: None,
             at_end: false,
@@ -197,12 +201,14 @@ impl<R: Read> PaymentFeed<R> {
                 self.ahead_bad = Some((day, problems));
                 return Ok(chunk);
             }
+            self.ahead_at = None;
             p.extend(problems);
         } else if let Some(pay) = self.ahead.take() {
             if pay.tick / tpd > last_day {
                 self.ahead = Some(pay);
                 return Ok(chunk);
             }
+            self.ahead_at = None;
             accept(pay, &mut p, &mut chunk);
         }
         let columns = self.opts.columns.clone();
@@ -253,6 +259,7 @@ impl<R: Read> PaymentFeed<R> {
             match check(row, tag, &cols, &mut ctx, target) {
                 Checked::Payment(pay) if pay.tick / tpd > last_day => {
                     self.ahead = Some(pay);
+                    self.ahead_at = Some(self.rows.last_at);
                     break;
                 }
                 Checked::Payment(pay) => accept(pay, &mut p, &mut chunk),
@@ -281,6 +288,7 @@ impl<R: Read> PaymentFeed<R> {
                 }
                 Checked::Bad(Some(t), _) if t / tpd > last_day => {
                     self.ahead_bad = Some((t / tpd, p.split_off(mark)));
+                    self.ahead_at = Some(self.rows.last_at);
                     break;
                 }
                 Checked::Bad(..) => {}
@@ -357,6 +365,83 @@ impl<R: Read> PaymentFeed<R> {
         dups.sort_by_key(|&k| chunk[k].line);
         dups
     }
+}
+
+impl<R: Read> PaymentFeed<R> {
+    /// The feed as a snapshot keeps it: where reading resumes (`None`: at the end) and the
+    /// counts before the row read ahead, which is read again on resume.
+    pub(crate) fn saved(&self) -> Saved {
+        let mut stats = self.stats;
+        let mut next_tag = self.next_tag;
+        let resume_at = match self.ahead_at {
+            Some(at) => {
+                stats.rows -= 1;
+                next_tag -= 1;
+                Some(at)
+            }
+            None if self.at_end => None,
+            None => Some(self.rows.next_at()),
+        };
+        Saved {
+            resume_at,
+            next_tag,
+            start_date: self.start_date,
+            loaded: self.loaded,
+            has_ticks: self.rows.has_ticks,
+            extra_names: self.rows.extra_names.clone(),
+            stats,
+            first_skip: self.first_skip.clone(),
+            first_reject: self.first_reject.clone(),
+        }
+    }
+}
+
+impl<R: Read + std::io::Seek> PaymentFeed<R> {
+    /// Open `reader` (the file a snapshot names) and go on where `saved` says.
+    pub(crate) fn resume(
+        reader: R,
+        file: &str,
+        opts: ImportOptions,
+        saved: Saved,
+    ) -> Result<Self, ImportError> {
+        let mut feed = PaymentFeed::open(reader, file, opts)?;
+        match saved.resume_at {
+            Some(at) => feed
+                .rows
+                .seek_to(at, saved.extra_names, saved.has_ticks)
+                .map_err(|e| {
+                    let mut p = Problems::new(file);
+                    p.at(at.1, "", format!("cannot read on from line {}: {e}", at.1));
+                    p.take().expect_err("a problem")
+                })?,
+            None => {
+                feed.at_end = true;
+                feed.rows.extra_names = saved.extra_names;
+                feed.rows.has_ticks = saved.has_ticks;
+            }
+        }
+        feed.next_tag = saved.next_tag;
+        feed.start_date = saved.start_date;
+        feed.loaded = saved.loaded;
+        feed.stats = saved.stats;
+        feed.first_skip = saved.first_skip;
+        feed.first_reject = saved.first_reject;
+        Ok(feed)
+    }
+}
+
+/// What a snapshot keeps of a feed (see `state`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Saved {
+    pub resume_at: Option<(u64, u64)>,
+    pub next_tag: u64,
+    pub start_date: Option<i64>,
+    pub loaded: Option<u64>,
+    pub has_ticks: Option<bool>,
+    pub extra_names: Vec<String>,
+    pub stats: FeedStats,
+    pub first_skip: Option<String>,
+    pub first_reject: Option<String>,
 }
 
 /// A checked payment as a schedule entry (`tag`: the handle of its result, if tracked).

@@ -15,6 +15,7 @@
 //! | `generate` | a realistic synthetic payments file and its scenario (deterministic)     |
 //! | `drive`    | running a simulation fed from a file                                     |
 //! | `participants` | agents created from the data (a participants file, the payments' names) |
+//! | `state`    | a fed run in a snapshot: suspend it, resume it where it stopped          |
 //!
 //! Memory: the payments of one business day read ahead plus the imported payments still
 //! live; the file and the results are streamed.
@@ -30,6 +31,7 @@ mod problems;
 mod rejects;
 mod rows;
 mod spec;
+mod state;
 pub mod time;
 mod validate;
 mod write;
@@ -44,6 +46,9 @@ pub use participants::{
 };
 pub use problems::{ImportError, MAX_LISTED};
 pub use rejects::{Reject, RejectKind, RejectsWriter, REJECT_COLUMNS};
+pub use state::{
+    FedState, FeedSource, LivePayment, OutputFile, PartDoc, PaymentDoc, ReadPosition, WaitingPayment,
+};
 pub use spec::{run_file, schedule_file, sha256_of, FedSummary, FeedRequest, FeedSpec};
 pub use time::TimeMapping;
 pub use write::{ResultsFormat, ResultsWriter, RESULT_COLUMNS};

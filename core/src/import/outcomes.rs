@@ -297,3 +297,46 @@ impl Outcomes {
         }
     }
 }
+
+/// A live payment as a snapshot keeps it: (payment, transaction number, arrival tick,
+/// parts once split, parts ended).
+pub(crate) type LiveParts = (Payment, u64, u64, u32, Vec<PartOutcome>);
+
+impl Outcomes {
+    /// The payments loaded and not yet created, by tag.
+    pub(crate) fn waiting_by_tag(&self) -> Vec<&Payment> {
+        let mut w: Vec<&Payment> = self.waiting.values().collect();
+        w.sort_by_key(|p| p.tag);
+        w
+    }
+
+    /// The created payments not yet ended, by transaction number.
+    pub(crate) fn live_by_tx(&self) -> Vec<LiveParts> {
+        let mut l: Vec<LiveParts> = self
+            .live
+            .values()
+            .map(|l| (l.pay.clone(), l.tx, l.arrival_tick, l.parts, l.ended.clone()))
+            .collect();
+        l.sort_by_key(|l| l.1);
+        l
+    }
+
+    /// A tracker holding what a snapshot kept (`attach` first taps the engine).
+    pub(crate) fn restored(waiting: Vec<Payment>, live: Vec<LiveParts>) -> Self {
+        let mut o = Outcomes::default();
+        for p in waiting {
+            o.waiting.insert(p.tag, p);
+        }
+        for (pay, tx, arrival_tick, parts, ended) in live {
+            let l = Live {
+                pay,
+                tx,
+                arrival_tick,
+                parts,
+                ended,
+            };
+            o.live.insert(tx, l);
+        }
+        o
+    }
+}

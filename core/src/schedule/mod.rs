@@ -124,6 +124,26 @@ impl Schedule {
         all
     }
 
+    /// The pending payments that carry a result tag, as (tag, tick, seq) (a snapshot of a fed
+    /// run keeps them: the written form of an entry has no tag).
+    pub fn payment_tags(&self) -> Vec<(u64, u64, u64)> {
+        self.payments
+            .iter()
+            .filter_map(|(k, e)| e.tag.map(|t| (t, k.tick, k.seq)))
+            .collect()
+    }
+
+    /// Give the pending payment at (`tick`, `seq`) its result tag; false when there is none.
+    pub fn tag_payment(&mut self, tick: u64, seq: u64, tag: u64) -> bool {
+        match self.payments.get_mut(&Key::new(tick, Phase::Apply, seq)) {
+            Some(e) => {
+                e.tag = Some(tag);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// The last sequence number given.
     pub fn last_seq(&self) -> u64 {
         self.next_seq

@@ -6,7 +6,7 @@ use super::check::{bad, Restored};
 use super::corrupt;
 use super::parts::{event_from_doc, event_to_doc, totals_from_doc, totals_to_doc};
 use super::parts::{tx_from_doc, tx_to_doc};
-use super::v5::{self as doc, LsmTotals, Snapshot};
+use super::v6::{self as doc, LsmTotals, Snapshot};
 use crate::engine::Simulation;
 use crate::error::SimError;
 use crate::settlement::queue2::{Q2Key, Queued};
@@ -57,6 +57,7 @@ impl Simulation {
             },
             schedule: self.schedule_to_doc(),
             rules: self.rules.as_deref().map(|r| r.to_doc(&self.ids)),
+            payments: self.fed.clone(),
         }
     }
 
@@ -93,6 +94,7 @@ impl Simulation {
             lsm,
             schedule,
             rules,
+            payments,
             ..
         } = snapshot;
         // Built without its scenario events (the snapshot's schedule says what is left of
@@ -131,6 +133,10 @@ impl Simulation {
         sim.install_rules(rules)?;
         sim.install(restored)?;
         sim.install_indicators(indicators.map(|b| *b), timeseries.map(|b| *b))?;
+        if let Some(fed) = payments {
+            fed.install_tags(&mut sim)?;
+            sim.fed = Some(fed);
+        }
         Ok(sim)
     }
 

@@ -1,7 +1,7 @@
 //! Snapshots: the whole state of a simulation as one versioned JSON document, and the restore
 //! that continues bit-for-bit (random streams included).
 //!
-//! - [`v1`] … [`v5`]: the document formats, one module per `schema_version`, as explicit types
+//! - [`v1`] … [`v6`]: the document formats, one module per `schema_version`, as explicit types
 //!   that do not derive from the engine's (so the engine can change without changing a byte
 //!   of a document, and an old document keeps being read as it was written).
 //! - `versions`: reading any supported version and migrating it to the current one.
@@ -26,6 +26,7 @@ pub mod v2;
 pub mod v3;
 pub mod v4;
 pub mod v5;
+pub mod v6;
 mod versions;
 
 pub use versions::{Versioned, CURRENT_VERSION, OLDEST_VERSION};

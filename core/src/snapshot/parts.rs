@@ -4,7 +4,7 @@
 //! Every conversion destructures completely, so a field added to an engine type fails to
 //! compile here until it is given a place in a document (a new version) or declared derived.
 
-use super::v5 as doc;
+use super::v6 as doc;
 use crate::events::{Event, EventKind, Mechanism};
 use crate::stats::{AgentTotals, ByMechanism, CostBreakdown, Totals};
 use crate::transaction::{Location, Transaction, TxId};

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::check::bad;
-use super::v5 as doc;
+use super::v6 as doc;
 use crate::engine::Simulation;
 use crate::error::SimError;
 use crate::events::EventKind;
