@@ -373,7 +373,7 @@ impl Simulation {
     }
 
     /// `ticks` is between 1 and the ticks remaining (and some remain).
-    fn check_run_length(&self, ticks: u64) -> Result<(), SimError> {
+    pub(crate) fn check_run_length(&self, ticks: u64) -> Result<(), SimError> {
         if self.is_finished() {
             return Err(SimError::SimulationFinished {
                 horizon: self.horizon,

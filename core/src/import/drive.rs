@@ -10,6 +10,7 @@ use super::rejects::RejectsWriter;
 use super::write::ResultsWriter;
 use crate::engine::Simulation;
 use crate::error::SimError;
+use crate::results::RunSummary;
 
 /// Why a fed run stopped.
 #[derive(Debug)]
@@ -118,6 +119,24 @@ impl<R: Read, W: Write> Importer<R, W> {
             self.emit(&done)?;
         }
         Ok(())
+    }
+
+    /// Run exactly `ticks` ticks as `Simulation::run` does (more than remain: an error, and
+    /// nothing runs), feeding the file, with the ticks' summary (the CLI's `tick`).
+    pub fn run_ticks(&mut self, sim: &mut Simulation, ticks: u64) -> Result<RunSummary, FedError> {
+        sim.check_run_length(ticks)?;
+        let mut summary = RunSummary::default();
+        for _ in 0..ticks {
+            self.feed.load_current_day(sim, Some(&mut self.outcomes))?;
+            self.write_rejects()?;
+            let r = sim.tick()?;
+            summary.add(&r);
+            summary.last = r;
+        }
+        self.outcomes.clock = self.feed.clock();
+        let done = self.outcomes.collect(sim);
+        self.emit(&done)?;
+        Ok(summary)
     }
 
     pub(super) fn write_rejects(&mut self) -> Result<(), FedError> {

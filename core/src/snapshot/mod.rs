@@ -186,21 +186,24 @@ mod tests {
     #[test]
     fn versions_are_read_as_written_and_newer_ones_refused() {
         let current = snapshot_json();
-        assert!(current.starts_with(r#"{"schema_version":5,"provenance":{"#));
+        assert!(current.starts_with(r#"{"schema_version":6,"provenance":{"#));
         let v1 = as_v1(&current);
         let v2 = as_version(&current, 2);
         let v3 = as_version(&current, 3);
         let v4 = as_version(&current, 4);
+        // Nothing of version 6 here: the same document but its version.
+        let v5 = current.replacen("\"schema_version\":6", "\"schema_version\":5", 1);
         assert!(matches!(Versioned::parse(&v1).unwrap(), Versioned::V1(_)));
         assert!(matches!(Versioned::parse(&v2).unwrap(), Versioned::V2(_)));
         assert!(matches!(Versioned::parse(&v3).unwrap(), Versioned::V3(_)));
         assert!(matches!(Versioned::parse(&v4).unwrap(), Versioned::V4(_)));
+        assert!(matches!(Versioned::parse(&v5).unwrap(), Versioned::V5(_)));
         assert!(matches!(
             Versioned::parse(&current).unwrap(),
-            Versioned::V5(_)
+            Versioned::V6(_)
         ));
         // Older versions migrate to the same state; their indicators begin at the tick.
-        let without_indicators = |text: &str| as_version(text, 5);
+        let without_indicators = |text: &str| as_version(text, 6);
         for old in [&v1, &v2, &v3, &v4] {
             let migrated = Simulation::restore_json(old).unwrap();
             assert_eq!(
@@ -213,21 +216,23 @@ mod tests {
             Simulation::restore_json(&current).unwrap().snapshot_json(),
             current
         );
+        let migrated = Simulation::restore_json(&v5).unwrap();
+        assert_eq!(migrated.snapshot_json(), current);
         for (version, expected) in [
             (
-                "6",
-                "snapshot: schema_version 6 is newer than this engine reads: payment-sim-core",
+                "7",
+                "snapshot: schema_version 7 is newer than this engine reads: payment-sim-core",
             ),
             ("0", "snapshot: schema_version 0 is not a snapshot version"),
         ] {
             let doc = current.replacen(
-                "\"schema_version\":5",
+                "\"schema_version\":6",
                 &format!("\"schema_version\":{version}"),
                 1,
             );
             let err = Simulation::restore_json(&doc).unwrap_err().to_string();
             assert!(
-                err.contains(expected) && err.contains("reads snapshot schema_version 1 to 5"),
+                err.contains(expected) && err.contains("reads snapshot schema_version 1 to 6"),
                 "{err}"
             );
         }
@@ -235,10 +240,10 @@ mod tests {
         let mixed = as_v1(&current).replacen("\"tick\":", "\"provenance\":{},\"tick\":", 1);
         let err = Simulation::restore_json(&mixed).unwrap_err().to_string();
         assert!(err.contains("unknown field `provenance`"), "{err}");
-        let mixed = current.replacen("\"schema_version\":5", "\"schema_version\":2", 1);
+        let mixed = current.replacen("\"schema_version\":6", "\"schema_version\":2", 1);
         let err = Simulation::restore_json(&mixed).unwrap_err().to_string();
         assert!(err.contains("unknown field `events_discarded`"), "{err}");
-        let mixed = current.replacen("\"schema_version\":5", "\"schema_version\":3", 1);
+        let mixed = current.replacen("\"schema_version\":6", "\"schema_version\":3", 1);
         let err = Simulation::restore_json(&mixed).unwrap_err().to_string();
         assert!(err.contains("unknown field `indicators`"), "{err}");
         let counted = r#","lsm":{"runs":1,"offsets":1,"exact_budget_exhausted":0}}"#;
@@ -252,8 +257,11 @@ mod tests {
         let err = Simulation::restore_json(&mixed).unwrap_err().to_string();
         assert!(err.contains("unknown field `rules`"), "{err}");
         // A future document that is also of another shape is refused for its version.
-        let future = r#"{"schema_version":7,"hologram":true}"#;
+        let mixed = v5.replacen("\"tick\":", "\"payments\":null,\"tick\":", 1);
+        let err = Simulation::restore_json(&mixed).unwrap_err().to_string();
+        assert!(err.contains("unknown field `payments`"), "{err}");
+        let future = r#"{"schema_version":8,"hologram":true}"#;
         let err = Simulation::restore_json(future).unwrap_err().to_string();
-        assert!(err.contains("schema_version 7 is newer"), "{err}");
+        assert!(err.contains("schema_version 8 is newer"), "{err}");
     }
 }
