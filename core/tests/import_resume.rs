@@ -6,8 +6,7 @@
 use std::io::Cursor;
 
 use payment_sim_core::import::{
-    sha256_of, FeedSource, FeedSpec, Importer, PaymentFeed, ResultsFormat, ResultsWriter,
-    Synthetic,
+    sha256_of, FeedSource, FeedSpec, Importer, PaymentFeed, ResultsFormat, ResultsWriter, Synthetic,
 };
 use payment_sim_core::{parse_document, Simulation};
 
@@ -28,7 +27,11 @@ fn data() -> (String, String) {
     // An extra column, carried through to the results.
     let mut with_ref = String::new();
     for (k, line) in text.lines().enumerate() {
-        let extra = if k == 0 { "ref".to_string() } else { format!("r{k}") };
+        let extra = if k == 0 {
+            "ref".to_string()
+        } else {
+            format!("r{k}")
+        };
         with_ref.push_str(&format!("{line},{extra}\n"));
     }
     (with_ref, s.scenario_yaml(&g, "p.csv"))
@@ -96,11 +99,23 @@ fn interrupted(text: &str, name: &str, yaml: &str, stops: &[u64]) -> (Vec<u8>, S
         imp.run(&mut sim, n).unwrap();
         results.extend(imp.suspend(&mut sim, source.clone()).unwrap().unwrap());
         let saved = sim.snapshot_json();
-        assert!(saved.contains("\"payments\":{\"path\""), "the fed run is in the snapshot");
+        assert!(
+            saved.contains("\"payments\":{\"path\""),
+            "the fed run is in the snapshot"
+        );
         sim = Simulation::restore_json(&saved).unwrap();
-        assert_eq!(sim.snapshot_json(), saved, "restore → snapshot is byte for byte");
-        imp = Importer::resume(&mut sim, Cursor::new(text.as_bytes()), Some(Vec::new()), None)
-            .unwrap();
+        assert_eq!(
+            sim.snapshot_json(),
+            saved,
+            "restore → snapshot is byte for byte"
+        );
+        imp = Importer::resume(
+            &mut sim,
+            Cursor::new(text.as_bytes()),
+            Some(Vec::new()),
+            None,
+        )
+        .unwrap();
     }
     imp.run(&mut sim, u64::MAX).unwrap();
     let done = imp.finish(&mut sim).unwrap();
@@ -121,7 +136,10 @@ fn a_suspended_and_resumed_run_writes_what_an_uninterrupted_one_writes() {
         for stops in [vec![17, 30, 1, 45], vec![40, 40], vec![0, 1, 79]] {
             let (r, e) = interrupted(text, name, &yaml, &stops);
             if r != results {
-                let (a, b) = (String::from_utf8_lossy(&r), String::from_utf8_lossy(&results));
+                let (a, b) = (
+                    String::from_utf8_lossy(&r),
+                    String::from_utf8_lossy(&results),
+                );
                 let k = a.lines().zip(b.lines()).position(|(x, y)| x != y);
                 let k = k.unwrap_or(a.lines().count().min(b.lines().count()));
                 panic!(
@@ -161,7 +179,10 @@ fn a_changed_file_is_refused_and_changes_nothing() {
         .err()
         .unwrap()
         .to_string();
-    assert!(err.contains("p.csv has changed since the run was saved"), "{err}");
+    assert!(
+        err.contains("p.csv has changed since the run was saved"),
+        "{err}"
+    );
     assert_eq!(sim.snapshot_json(), saved);
     assert!(sim.fed_state().is_some());
     // A snapshot whose waiting payment names no schedule entry is refused.

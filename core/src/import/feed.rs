@@ -11,7 +11,7 @@ use super::problems::{ImportError, Problems};
 use super::rejects::{Reject, RejectKind};
 use super::rows::{Role, Rows};
 use super::time::TimeMapping;
-use super::validate::{check, Checked, Context, Payment};
+use super::validate::{check, name_index, Checked, Context, NameIndex, Payment};
 use crate::engine::Simulation;
 use crate::schedule::entry::{Effect, Entry};
 use crate::schedule::Phase;
@@ -60,6 +60,8 @@ pub struct PaymentFeed<R: Read> {
     rejects: Vec<Reject>,
     /// The simulation's ticks per day (set when a chunk is read).
     ticks_per_day: u64,
+    /// The simulation's agents by name (built at the first chunk).
+    names: Option<NameIndex>,
 }
 
 impl<R: Read> PaymentFeed<R> {
@@ -95,6 +97,7 @@ impl<R: Read> PaymentFeed<R> {
             first_reject: None,
             rejects: Vec::new(),
             ticks_per_day: 1,
+            names: None,
         })
     }
 
@@ -218,6 +221,7 @@ impl<R: Read> PaymentFeed<R> {
         let skip_invalid = self.opts.on_invalid == OnInvalid::Skip;
         let mut row_p = Problems::capturing(&self.file);
         let mut rejects = Vec::new();
+        let names = self.names.take().unwrap_or_else(|| name_index(&sim.index));
         while !self.at_end {
             let tag = self.next_tag;
             let target = if skip_invalid { &mut row_p } else { &mut p };
@@ -248,7 +252,7 @@ impl<R: Read> PaymentFeed<R> {
             let line = row.line;
             let mark = p.mark();
             let mut ctx = Context {
-                index: &sim.index,
+                index: &names,
                 ticks_per_day: tpd,
                 horizon: sim.horizon,
                 now: sim.tick,
@@ -294,14 +298,15 @@ impl<R: Read> PaymentFeed<R> {
                 Checked::Bad(..) => {}
             }
         }
+        self.names = Some(names);
         let dups = self.duplicates(&chunk);
         if skip_invalid && !dups.is_empty() {
             let mut drop = vec![false; chunk.len()];
             for &k in &dups {
                 drop[k] = true;
                 let d = &chunk[k];
-                let reason = self.duplicate_reason(&d.id);
-                self.reject(&mut rejects, d.line, Some(d.id.clone()), reason);
+                let reason = self.duplicate_reason(d.carried.id());
+                self.reject(&mut rejects, d.line, Some(d.carried.id_string()), reason);
             }
             let mut k = 0;
             chunk.retain(|_| {
@@ -311,7 +316,11 @@ impl<R: Read> PaymentFeed<R> {
         } else {
             for &k in &dups {
                 let d = &chunk[k];
-                p.at(d.line, &self.opts.columns.id, self.duplicate_reason(&d.id));
+                p.at(
+                    d.line,
+                    &self.opts.columns.id,
+                    self.duplicate_reason(d.carried.id()),
+                );
             }
         }
         p.into_result()?;
@@ -347,20 +356,20 @@ impl<R: Read> PaymentFeed<R> {
     /// later occurrence, in line order. Sorting indices rather than hashing copies of the
     /// ids: no allocation per row.
     fn duplicates(&self, chunk: &[Payment]) -> Vec<usize> {
-        let mut order: Vec<u32> = (0..chunk.len() as u32).collect();
-        // Keyed by (business day, id): a chunk is one day, except in `schedule_all`.
+        // Keyed by (business day, id): a chunk is one day, except in `schedule_all`. The keys
+        // are unpacked once (the ids are packed with the extra cells, `carried`); rows are
+        // in line order, so a stable sort keeps equal keys in line order.
         let tpd = self.ticks_per_day.max(1);
-        fn key(p: &Payment, tpd: u64) -> (u64, &str) {
-            (p.tick / tpd, p.id.as_str())
-        }
-        order.sort_unstable_by(|&a, &b| {
-            let (a, b) = (&chunk[a as usize], &chunk[b as usize]);
-            key(a, tpd).cmp(&key(b, tpd)).then(a.line.cmp(&b.line))
-        });
-        let mut dups: Vec<usize> = order
+        let mut keys: Vec<(u64, &str, u32)> = chunk
+            .iter()
+            .enumerate()
+            .map(|(k, p)| (p.tick / tpd, p.carried.id(), k as u32))
+            .collect();
+        keys.sort_unstable();
+        let mut dups: Vec<usize> = keys
             .windows(2)
-            .filter(|w| key(&chunk[w[0] as usize], tpd) == key(&chunk[w[1] as usize], tpd))
-            .map(|w| w[1] as usize)
+            .filter(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1))
+            .map(|w| w[1].2 as usize)
             .collect();
         dups.sort_by_key(|&k| chunk[k].line);
         dups

@@ -6,6 +6,7 @@
 //! | `options`  | format, column names, delimiter, what to do outside the simulated time  |
 //! | `time`     | timestamps and the business day → ticks                                  |
 //! | `rows`     | a file's rows one at a time (CSV via `csv`, JSON Lines via serde_json)  |
+//! | `carried`  | a payment's id and extra cells in one allocation                         |
 //! | `validate` | one row → one checked payment, every problem with its column            |
 //! | `rejects`  | the rows skipped, with their reasons, for a rejects file                 |
 //! | `problems` | problems naming file, line and column; the rejected file's error         |
@@ -21,6 +22,7 @@
 //! live; the file and the results are streamed.
 
 mod batch;
+mod carried;
 mod drive;
 mod feed;
 mod generate;
@@ -46,9 +48,10 @@ pub use participants::{
 };
 pub use problems::{ImportError, MAX_LISTED};
 pub use rejects::{Reject, RejectKind, RejectsWriter, REJECT_COLUMNS};
-pub use state::{
-    FedState, FeedSource, LivePayment, OutputFile, PartDoc, PaymentDoc, ReadPosition, WaitingPayment,
-};
 pub use spec::{run_file, schedule_file, sha256_of, FedSummary, FeedRequest, FeedSpec};
+pub use state::{
+    FedState, FeedSource, LivePayment, OutputFile, PartDoc, PaymentDoc, ReadPosition,
+    WaitingPayment,
+};
 pub use time::TimeMapping;
 pub use write::{ResultsFormat, ResultsWriter, RESULT_COLUMNS};

@@ -6,6 +6,7 @@ use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 
 use serde_json::Value;
 
+use super::carried::ExtraCells;
 use super::options::{Columns, ImportOptions, PaymentFormat};
 use super::problems::Problems;
 
@@ -60,7 +61,7 @@ pub(crate) enum Cell<'a> {
 pub(crate) struct Row<'a> {
     pub line: u64,
     pub cells: [Option<Cell<'a>>; 8],
-    pub extras: Vec<Value>,
+    pub extras: ExtraCells<'a>,
 }
 
 enum Source<R: Read> {
@@ -213,14 +214,10 @@ impl<R: Read> Rows<R> {
                         for (k, r) in roles.iter().enumerate() {
                             cells[k] = r.map(|i| Cell::Text(&record[i]));
                         }
-                        let extras = extras
-                            .iter()
-                            .map(|(i, _)| Value::String(record[*i].to_string()))
-                            .collect();
                         Ok(Some(Row {
                             line,
                             cells,
-                            extras,
+                            extras: ExtraCells::Csv(record, extras),
                         }))
                     }
                     Err(e) => {
@@ -296,15 +293,10 @@ impl<R: Read> Rows<R> {
                 }
                 // The first line's extra keys are the file's (a later line's other keys are
                 // not carried: the results have fixed columns).
-                let extras = self
-                    .extra_names
-                    .iter()
-                    .map(|k| obj.get(k).cloned().unwrap_or(Value::Null))
-                    .collect();
                 return Ok(Some(Row {
                     line: *line,
                     cells,
-                    extras,
+                    extras: ExtraCells::Json(obj, &self.extra_names),
                 }));
             },
         }

@@ -13,6 +13,7 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::carried::Carried;
 use super::drive::{FedError, Importer};
 use super::feed::{FeedStats, PaymentFeed, Saved};
 use super::outcomes::{LiveParts, Outcomes, PartOutcome};
@@ -190,7 +191,7 @@ pub struct FeedSource {
 fn to_doc(p: &Payment) -> PaymentDoc {
     PaymentDoc {
         tag: p.tag,
-        id: p.id.clone(),
+        id: p.carried.id_string(),
         line: p.line,
         tick: p.tick,
         sender: p.sender,
@@ -198,14 +199,14 @@ fn to_doc(p: &Payment) -> PaymentDoc {
         amount: p.amount,
         deadline_offset: p.deadline_offset,
         priority: p.priority,
-        extras: p.extras.clone(),
+        extras: p.carried.extras(),
     }
 }
 
 fn from_doc(d: PaymentDoc) -> Payment {
     Payment {
         tag: d.tag,
-        id: d.id,
+        carried: Carried::from_values(&d.id, &d.extras),
         line: d.line,
         tick: d.tick,
         sender: d.sender,
@@ -213,7 +214,6 @@ fn from_doc(d: PaymentDoc) -> Payment {
         amount: d.amount,
         deadline_offset: d.deadline_offset,
         priority: d.priority,
-        extras: d.extras,
     }
 }
 
@@ -239,7 +239,10 @@ impl FedState {
             if p.sender >= agents || p.receiver >= agents || p.sender == p.receiver {
                 return Err(bad(
                     format!("payment {i}"),
-                    format!("sender {} / receiver {} is not a pair of {agents} agents", p.sender, p.receiver),
+                    format!(
+                        "sender {} / receiver {} is not a pair of {agents} agents",
+                        p.sender, p.receiver
+                    ),
                 ));
             }
         }
@@ -247,7 +250,10 @@ impl FedState {
             return Err(bad("options".into(), "not valid reading options".into()));
         }
         for (i, w) in self.waiting.iter().enumerate() {
-            if !sim.schedule.tag_payment(w.payment.tick, w.seq, w.payment.tag) {
+            if !sim
+                .schedule
+                .tag_payment(w.payment.tick, w.seq, w.payment.tag)
+            {
                 return Err(bad(
                     format!("waiting[{i}]"),
                     format!(
@@ -301,7 +307,10 @@ impl<R: Read, W: Write> Importer<R, W> {
             Some(w) => {
                 let written = w.written();
                 let out = w.finish().map_err(FedError::Write)?;
-                let file = source.results.clone().map(|path| OutputFile { path, written });
+                let file = source
+                    .results
+                    .clone()
+                    .map(|path| OutputFile { path, written });
                 (file, Some(out))
             }
             None => (None, None),
@@ -310,7 +319,10 @@ impl<R: Read, W: Write> Importer<R, W> {
             Some(w) => {
                 w.flush().map_err(FedError::Write)?;
                 let written = w.written();
-                source.rejects.clone().map(|path| OutputFile { path, written })
+                source
+                    .rejects
+                    .clone()
+                    .map(|path| OutputFile { path, written })
             }
             None => None,
         };
@@ -325,7 +337,10 @@ impl<R: Read, W: Write> Importer<R, W> {
                 let seq = k.map(|k| tags[k].2).map_err(|_| {
                     FedError::Sim(bad(
                         "waiting".into(),
-                        format!("payment {:?} is neither scheduled nor created", p.id),
+                        format!(
+                            "payment {:?} is neither scheduled nor created",
+                            p.carried.id()
+                        ),
                     ))
                 })?;
                 Ok(WaitingPayment {
@@ -423,9 +438,10 @@ impl<R: Read + Seek, W: Write> Importer<R, W> {
         file.seek(SeekFrom::Start(0)).map_err(read_error)?;
         let opts = state.options.options(&state.path)?;
         let start_date = match &state.start_date {
-            Some(d) => Some(parse_date(d).ok_or_else(|| {
-                bad("start_date".into(), format!("{d:?} is not YYYY-MM-DD"))
-            })?),
+            Some(d) => Some(
+                parse_date(d)
+                    .ok_or_else(|| bad("start_date".into(), format!("{d:?} is not YYYY-MM-DD")))?,
+            ),
             None => None,
         };
         let saved = Saved {
