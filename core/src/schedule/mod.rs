@@ -88,6 +88,20 @@ impl Schedule {
         seq
     }
 
+    /// Add payments (each numbered in turn, as `insert` would), built into a map of their own
+    /// and appended: a file's day of 400,000 payments spent a sixth of its load in one
+    /// insertion at a time.
+    pub fn insert_payments(&mut self, items: impl Iterator<Item = (u64, Entry)>) {
+        let mut new: BTreeMap<Key, Entry> = items
+            .map(|(tick, entry)| {
+                debug_assert!(matches!(entry.effect, entry::Effect::Payment { .. }));
+                self.next_seq += 1;
+                (Key::new(tick, entry.phase, self.next_seq), entry)
+            })
+            .collect();
+        self.payments.append(&mut new);
+    }
+
     /// Take the first action due at or before `tick`.
     fn pop_action(&mut self, tick: u64) -> Option<(Key, Entry)> {
         match self.actions.first_key_value() {
