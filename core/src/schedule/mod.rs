@@ -92,13 +92,29 @@ impl Schedule {
     /// and appended: a file's day of 400,000 payments spent a sixth of its load in one
     /// insertion at a time.
     pub fn insert_payments(&mut self, items: impl Iterator<Item = (u64, Entry)>) {
-        let mut new: BTreeMap<Key, Entry> = items
+        let mut entries: Vec<(Key, Entry)> = items
             .map(|(tick, entry)| {
                 debug_assert!(matches!(entry.effect, entry::Effect::Payment { .. }));
                 self.next_seq += 1;
                 (Key::new(tick, entry.phase, self.next_seq), entry)
             })
             .collect();
+        // Sorted by key through a list of keys, so the large entries move once (a map built
+        // from an unsorted list sorts the entries themselves: a quarter of a load in copies).
+        if !entries.is_sorted_by_key(|e| e.0) {
+            let mut order: Vec<(Key, u32)> = entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.0, i as u32))
+                .collect();
+            order.sort_unstable();
+            let mut slots: Vec<Option<(Key, Entry)>> = entries.into_iter().map(Some).collect();
+            entries = order
+                .iter()
+                .filter_map(|&(_, i)| slots[i as usize].take())
+                .collect();
+        }
+        let mut new: BTreeMap<Key, Entry> = entries.into_iter().collect();
         self.payments.append(&mut new);
     }
 
