@@ -30,7 +30,7 @@
  * `schema_version` of the snapshot document from psim_sim_snapshot(); psim_sim_restore()
  * also reads every earlier version (1 and up), and refuses newer ones.
  */
-#define PSIM_SNAPSHOT_SCHEMA_VERSION 5
+#define PSIM_SNAPSHOT_SCHEMA_VERSION 6
 
 /**
  * Major version of the library (semantic versioning).

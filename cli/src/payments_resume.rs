@@ -104,7 +104,11 @@ fn run(
             count(done.stats.payments)
         ));
         if let (Some(f), Some(n)) = (&fed.results, done.results_written) {
-            notes.push(format!("results: {} payments written to {}", count(n), f.path));
+            notes.push(format!(
+                "results: {} payments written to {}",
+                count(n),
+                f.path
+            ));
         }
     } else {
         let source = FeedSource {

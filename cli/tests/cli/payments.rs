@@ -434,7 +434,12 @@ fn fed_file(d: &Path) {
         let s = (k * 7 % 3) as usize;
         let r = (s + 1 + (k % 2) as usize) % 3;
         let amount = 1_000 + (k * 7_919) % 40_000;
-        text.push_str(&format!("P{k},{},{},{},{amount},n{k}\n", k * 22 / 300, banks[s], banks[r]));
+        text.push_str(&format!(
+            "P{k},{},{},{},{amount},n{k}\n",
+            k * 22 / 300,
+            banks[s],
+            banks[r]
+        ));
         if k == 40 || k == 200 {
             text.push_str(&format!("BAD{k},{},BANK_A,BANK_A,5,self\n", k * 22 / 300));
         }
@@ -470,7 +475,14 @@ fn a_fed_run_saved_before_its_horizon_goes_on_with_tick_exactly_as_uninterrupted
         std::fs::remove_file(d.join(f)).unwrap();
     }
     // Stopped mid-day, then ticked on in steps across the day's end to the horizon.
-    let mut args = vec!["run", "scenario.yaml", "--ticks", "4", "--save-state", "s.json"];
+    let mut args = vec![
+        "run",
+        "scenario.yaml",
+        "--ticks",
+        "4",
+        "--save-state",
+        "s.json",
+    ];
     args.extend(FED);
     let text = stdout_ok(&run_in(d, &args));
     assert!(text.contains("the run stops at tick 4"), "{text}");
@@ -491,7 +503,14 @@ fn tick_refuses_a_changed_or_missing_payments_file_and_changes_nothing() {
     let d = dir.path();
     scenario_in(d);
     fed_file(d);
-    let mut args = vec!["run", "scenario.yaml", "--ticks", "6", "--save-state", "s.json"];
+    let mut args = vec![
+        "run",
+        "scenario.yaml",
+        "--ticks",
+        "6",
+        "--save-state",
+        "s.json",
+    ];
     args.extend(FED);
     stdout_ok(&run_in(d, &args));
     let read = |name: &str| std::fs::read(d.join(name)).unwrap();
@@ -512,7 +531,10 @@ fn tick_refuses_a_changed_or_missing_payments_file_and_changes_nothing() {
     let out = run_in(d, &["tick", "2", "--state", "s.json"]);
     assert_eq!(code(&out), 2);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("cannot read") && stderr.contains("p.csv"), "{stderr}");
+    assert!(
+        stderr.contains("cannot read") && stderr.contains("p.csv"),
+        "{stderr}"
+    );
     assert!((read("s.json"), read("r.csv"), read("x.csv")) == before);
     // The same file again: the run goes on.
     std::fs::write(d.join("p.csv"), &original).unwrap();
