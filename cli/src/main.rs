@@ -13,6 +13,7 @@ mod journal;
 mod json_depth;
 mod lock;
 mod payments_in;
+mod payments_resume;
 mod recording;
 mod report;
 mod session;

@@ -7,9 +7,9 @@ use std::io::{BufWriter, Read};
 use std::path::PathBuf;
 
 use payment_sim_core::import::{
-    add_participants as add, read_participants, sha256_of, FedError, FeedSpec, ImportOptions,
-    Importer, NewBalance, NewParticipants, PaymentFeed, RejectsWriter, ResultsFormat,
-    ResultsWriter,
+    add_participants as add, read_participants, sha256_of, FedError, FeedSource, FeedSpec,
+    ImportOptions, Importer, NewBalance, NewParticipants, PaymentFeed, RejectsWriter,
+    ResultsFormat, ResultsWriter,
 };
 use payment_sim_core::Simulation;
 use payment_sim_core::SimulationConfig;
@@ -27,6 +27,8 @@ pub struct Fed {
     rejects: Option<PathBuf>,
     /// What a recording of the run holds of the file (with `--record`).
     recorded: Option<RecordedPayments>,
+    /// What a state file holds of the run if it is suspended (with `--save-state`).
+    source: Option<FeedSource>,
 }
 
 /// The reading options: the flags as text, read by the core (`FeedSpec`), which words the
@@ -73,7 +75,7 @@ pub fn flag_problems(e: payment_sim_core::SimError) -> CliError {
     CliError::input(lines.join("\n"))
 }
 
-fn input_error(context: &str, e: FedError) -> CliError {
+pub(crate) fn input_error(context: &str, e: FedError) -> CliError {
     match e {
         FedError::Input(e) => {
             let mut lines: Vec<String> = e.problems.iter().map(|p| p.message.clone()).collect();
@@ -160,17 +162,39 @@ pub fn open(args: &RunArgs, sim: &mut Simulation) -> Result<Option<Fed>, CliErro
     };
     let name = path.display().to_string();
     let opts = options(args, &name)?;
-    // A recording names the file by its digest (one more read of it, only with --record).
-    let recorded = match &args.record {
-        Some(_) => {
+    // A recording and a state file name the file by its digest (one more read of it, only
+    // with --record or --save-state).
+    let digest = match args.record.is_some() || args.save_state.is_some() {
+        true => {
             let file = File::open(path).map_err(|e| CliError::read(path, &e))?;
-            Some(RecordedPayments {
-                path: name.clone(),
-                sha256: sha256_of(file).map_err(|e| CliError::read(path, &e))?,
-                options: spec(args),
-            })
+            Some(sha256_of(file).map_err(|e| CliError::read(path, &e))?)
         }
-        None => None,
+        false => None,
+    };
+    let recorded = match (&args.record, &digest) {
+        (Some(_), Some(sha256)) => Some(RecordedPayments {
+            path: name.clone(),
+            sha256: sha256.clone(),
+            options: spec(args),
+        }),
+        _ => None,
+    };
+    // A state file may be used from another directory: its paths are absolute.
+    let absolute = |p: &PathBuf| {
+        std::path::absolute(p)
+            .unwrap_or_else(|_| p.clone())
+            .display()
+            .to_string()
+    };
+    let source = match (&args.save_state, digest) {
+        (Some(_), Some(sha256)) => Some(FeedSource {
+            path: absolute(path),
+            sha256,
+            options: spec(args),
+            results: args.results.as_ref().map(absolute),
+            rejects: args.rejects.as_ref().map(absolute),
+        }),
+        _ => None,
     };
     let file = File::open(path).map_err(|e| CliError::read(path, &e))?;
     let reader: Box<dyn Read> = Box::new(file);
@@ -207,6 +231,7 @@ pub fn open(args: &RunArgs, sim: &mut Simulation) -> Result<Option<Fed>, CliErro
         results: args.results.clone(),
         rejects: args.rejects.clone(),
         recorded,
+        source,
     }))
 }
 
@@ -227,6 +252,26 @@ impl Fed {
                 e,
             )
         })
+    }
+
+    /// Stop before the horizon and put the run into `sim` for its state file (`--save-state`):
+    /// `tick` on that file reads the payments file on. The notes for the summary.
+    pub fn suspend(self, sim: &mut Simulation) -> Result<Vec<String>, CliError> {
+        let source = self.source.clone().expect("a state file is written");
+        let tick = sim.current_tick();
+        self.importer
+            .suspend(sim, source)
+            .map_err(|e| input_error("cannot suspend the payments file's run", e))?;
+        let fed = sim.fed_state().expect("just suspended");
+        let s = fed.stats;
+        Ok(vec![format!(
+            "payments: {} rows read from {}, {} scheduled, {} results out; the run stops at tick {} and the state file goes on reading the file (`payment-sim tick`)",
+            count(s.rows),
+            self.file.display(),
+            count(s.payments),
+            count(fed.ended),
+            count(tick)
+        )])
     }
 
     /// Finish: check the rest of the file, write the unsettled; the notes for the summary.

@@ -46,7 +46,7 @@ fn json(text: &str) -> Value {
 
 /// Fields each document version added, as (version, field) pairs.
 /// (`lsm` is both the snapshot's offsetting counters and the statistics' block of them.)
-const ADDED: [(u32, &str); 7] = [
+const ADDED: [(u32, &str); 8] = [
     (2, "provenance"),
     (3, "events_discarded"),
     (4, "schedule"),
@@ -54,6 +54,7 @@ const ADDED: [(u32, &str); 7] = [
     (4, "timeseries"),
     (4, "lsm"),
     (5, "rules"),
+    (6, "payments"),
 ];
 
 /// Statistics fields (top level and per agent) added with each document version.

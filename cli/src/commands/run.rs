@@ -214,15 +214,6 @@ pub fn run(args: RunArgs, out: Output) -> CliResult {
             rate(stats.settlements as f64 / secs)
         );
     }
-    if let Some(path) = &args.save_state {
-        if fed.is_some() && !sim.is_finished() {
-            // A state file holds what the schedule holds, not the file's read position.
-            eprintln!(
-                "warning: the state file holds the payments scheduled so far; `tick` on it does not read the payments file further"
-            );
-        }
-        session::start(path, &sim, out.lock_timeout)?;
-    }
     if let Some(path) = &args.record {
         let mut recording = Recording::capture(&sim, Vec::new());
         if let Some(p) = fed.as_ref().and_then(|f| f.recorded()) {
@@ -230,12 +221,22 @@ pub fn run(args: RunArgs, out: Output) -> CliResult {
         }
         write_atomic(path, recording.to_json().as_bytes())?;
     }
+    let mut notes: Vec<String> = added.into_iter().collect();
+    if let Some(path) = &args.save_state {
+        // A fed run stopped before its horizon is suspended into the state file, which
+        // `tick` continues, reading the payments file on (`payments_resume`).
+        if !sim.is_finished() {
+            if let Some(f) = fed.take() {
+                notes.extend(f.suspend(&mut sim)?);
+            }
+        }
+        session::start(path, &sim, out.lock_timeout)?;
+    }
     let samples = match &args.timeseries {
         Some(path) => Some(crate::timeseries_out::write(path, &sim)?),
         None => None,
     };
 
-    let mut notes: Vec<String> = added.into_iter().collect();
     if let Some(fed) = fed {
         notes.extend(fed.finish(&mut sim)?);
     }

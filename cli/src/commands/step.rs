@@ -96,10 +96,16 @@ pub fn create(args: CreateArgs, out: Output) -> CliResult {
 pub fn tick(args: TickArgs, out: Output) -> CliResult {
     let mut opened = session::open(args.state, Mode::Exclusive, out.lock_timeout)?;
     let before = opened.sim.last_event_seq();
-    let summary = opened
-        .sim
-        .run(args.count)
-        .map_err(|e| CliError::from_sim("cannot tick", e))?;
+    // A suspended fed run goes on reading its payments file (`payments_resume`).
+    let (summary, notes) = if opened.sim.fed_state().is_some() {
+        crate::payments_resume::tick(&mut opened.sim, args.count)?
+    } else {
+        let summary = opened
+            .sim
+            .run(args.count)
+            .map_err(|e| CliError::from_sim("cannot tick", e))?;
+        (summary, Vec::new())
+    };
     opened.save()?;
     // Unlocked before printing: a slow reader of the output must not hold up other commands.
     let sim = opened.release();
@@ -122,6 +128,10 @@ pub fn tick(args: TickArgs, out: Output) -> CliResult {
         }));
     }
     let mut text = report::run_summary(&summary, sim.current_tick(), sim.horizon(), out.style);
+    for note in &notes {
+        text.push_str(note);
+        text.push('\n');
+    }
     if args.verbose {
         text.push('\n');
         if events.is_empty() {

@@ -424,3 +424,119 @@ fn generate_then_replay() {
         "error: --business-day must be HH:MM-HH:MM, opening-closing (got \"7-8\")\n"
     );
 }
+
+/// A payments file of ticks for the example's banks over its 2 days of 11 ticks, with an
+/// extra column and two invalid rows (skipped and listed in the rejects).
+fn fed_file(d: &Path) {
+    let banks = ["BANK_A", "BANK_B", "BANK_C"];
+    let mut text = String::from("id,tick,sender,receiver,amount,note\n");
+    for k in 0..300u64 {
+        let s = (k * 7 % 3) as usize;
+        let r = (s + 1 + (k % 2) as usize) % 3;
+        let amount = 1_000 + (k * 7_919) % 40_000;
+        text.push_str(&format!(
+            "P{k},{},{},{},{amount},n{k}\n",
+            k * 22 / 300,
+            banks[s],
+            banks[r]
+        ));
+        if k == 40 || k == 200 {
+            text.push_str(&format!("BAD{k},{},BANK_A,BANK_A,5,self\n", k * 22 / 300));
+        }
+    }
+    std::fs::write(d.join("p.csv"), text).unwrap();
+}
+
+const FED: [&str; 8] = [
+    "--payments",
+    "p.csv",
+    "--results",
+    "r.csv",
+    "--rejects",
+    "x.csv",
+    "--on-invalid",
+    "skip",
+];
+
+#[test]
+fn a_fed_run_saved_before_its_horizon_goes_on_with_tick_exactly_as_uninterrupted() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    scenario_in(d);
+    fed_file(d);
+    let mut args = vec!["run", "scenario.yaml", "--save-state", "whole.json"];
+    args.extend(FED);
+    stdout_ok(&run_in(d, &args));
+    let read = |name: &str| std::fs::read(d.join(name)).unwrap();
+    let (results, rejects, whole) = (read("r.csv"), read("x.csv"), read("whole.json"));
+    assert_eq!(results.iter().filter(|b| **b == b'\n').count(), 301);
+    assert_eq!(rejects.iter().filter(|b| **b == b'\n').count(), 3);
+    for f in ["r.csv", "x.csv"] {
+        std::fs::remove_file(d.join(f)).unwrap();
+    }
+    // Stopped mid-day, then ticked on in steps across the day's end to the horizon.
+    let mut args = vec![
+        "run",
+        "scenario.yaml",
+        "--ticks",
+        "4",
+        "--save-state",
+        "s.json",
+    ];
+    args.extend(FED);
+    let text = stdout_ok(&run_in(d, &args));
+    assert!(text.contains("the run stops at tick 4"), "{text}");
+    let state = String::from_utf8(read("s.json")).unwrap();
+    assert!(state.contains("\"payments\":{\"path\":"), "{state}");
+    assert!(read("r.csv").len() < results.len());
+    for n in ["5", "1", "9", "3"] {
+        stdout_ok(&run_in(d, &["tick", n, "--state", "s.json"]));
+    }
+    assert!(read("r.csv") == results, "results differ");
+    assert!(read("x.csv") == rejects, "rejects differ");
+    assert!(read("s.json") == whole, "final states differ");
+}
+
+#[test]
+fn tick_refuses_a_changed_or_missing_payments_file_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    scenario_in(d);
+    fed_file(d);
+    let mut args = vec![
+        "run",
+        "scenario.yaml",
+        "--ticks",
+        "6",
+        "--save-state",
+        "s.json",
+    ];
+    args.extend(FED);
+    stdout_ok(&run_in(d, &args));
+    let read = |name: &str| std::fs::read(d.join(name)).unwrap();
+    let before = (read("s.json"), read("r.csv"), read("x.csv"));
+    let original = read("p.csv");
+    let mut changed = original.clone();
+    changed.extend(b"P999,20,BANK_A,BANK_B,5,late\n");
+    std::fs::write(d.join("p.csv"), &changed).unwrap();
+    let out = run_in(d, &["tick", "2", "--state", "s.json"]);
+    assert_eq!(code(&out), 2);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("p.csv has changed since the run was saved"),
+        "{stderr}"
+    );
+    assert!((read("s.json"), read("r.csv"), read("x.csv")) == before);
+    std::fs::remove_file(d.join("p.csv")).unwrap();
+    let out = run_in(d, &["tick", "2", "--state", "s.json"]);
+    assert_eq!(code(&out), 2);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot read") && stderr.contains("p.csv"),
+        "{stderr}"
+    );
+    assert!((read("s.json"), read("r.csv"), read("x.csv")) == before);
+    // The same file again: the run goes on.
+    std::fs::write(d.join("p.csv"), &original).unwrap();
+    stdout_ok(&run_in(d, &["tick", "2", "--state", "s.json"]));
+}

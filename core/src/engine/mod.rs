@@ -103,6 +103,9 @@ pub struct Simulation {
     pub(crate) host: crate::policy::host::HostState,
     /// Payments waiting for their from-time (`crate::rules::timed`).
     pub(crate) timed: crate::rules::Waiting,
+    /// A suspended fed run (`crate::import::FedState`, restored from a snapshot): ticks are
+    /// refused until an importer resumes it, which takes it.
+    pub(crate) fed: Option<Box<crate::import::FedState>>,
 }
 
 /// Buffers reused across ticks so that a tick allocates nothing in the steady state; they
@@ -188,6 +191,7 @@ impl Simulation {
                 config.agent_configs.iter().map(|a| a.policy.clone()),
             ),
             timed: Default::default(),
+            fed: None,
             ids,
             index,
             config,
@@ -328,6 +332,7 @@ impl Simulation {
             });
         }
         self.check_counters()?;
+        self.check_not_suspended()?;
         // Host policies: the state to go back to if a host fails (`crate::policy::host`).
         let checkpoint = self.host_checkpoint()?;
         let t = self.tick;
@@ -385,7 +390,7 @@ impl Simulation {
     }
 
     /// `ticks` is between 1 and the ticks remaining (and some remain).
-    fn check_run_length(&self, ticks: u64) -> Result<(), SimError> {
+    pub(crate) fn check_run_length(&self, ticks: u64) -> Result<(), SimError> {
         if self.is_finished() {
             return Err(SimError::SimulationFinished {
                 horizon: self.horizon,

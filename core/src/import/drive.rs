@@ -10,6 +10,7 @@ use super::rejects::RejectsWriter;
 use super::write::ResultsWriter;
 use crate::engine::Simulation;
 use crate::error::SimError;
+use crate::results::RunSummary;
 
 /// Why a fed run stopped.
 #[derive(Debug)]
@@ -58,7 +59,7 @@ pub struct Importer<R: Read, W: Write> {
     /// Where skipped rows go (`None`: only counted). Set it right after `start`: the first
     /// day's are kept until the first run.
     pub rejects: Option<RejectsWriter>,
-    ended: u64,
+    pub(super) ended: u64,
 }
 
 impl<R: Read, W: Write> Importer<R, W> {
@@ -83,6 +84,21 @@ impl<R: Read, W: Write> Importer<R, W> {
         Ok(me)
     }
 
+    /// An importer of parts already made (a resumed run).
+    pub(super) fn new(
+        feed: PaymentFeed<R>,
+        outcomes: Outcomes,
+        results: Option<ResultsWriter<W>>,
+    ) -> Self {
+        Importer {
+            feed,
+            outcomes,
+            results,
+            rejects: None,
+            ended: 0,
+        }
+    }
+
     /// Payments whose results are out (written or, without a writer, counted).
     pub fn ended(&self) -> u64 {
         self.ended
@@ -105,7 +121,25 @@ impl<R: Read, W: Write> Importer<R, W> {
         Ok(())
     }
 
-    fn write_rejects(&mut self) -> Result<(), FedError> {
+    /// Run exactly `ticks` ticks as `Simulation::run` does (more than remain: an error, and
+    /// nothing runs), feeding the file, with the ticks' summary (the CLI's `tick`).
+    pub fn run_ticks(&mut self, sim: &mut Simulation, ticks: u64) -> Result<RunSummary, FedError> {
+        sim.check_run_length(ticks)?;
+        let mut summary = RunSummary::default();
+        for _ in 0..ticks {
+            self.feed.load_current_day(sim, Some(&mut self.outcomes))?;
+            self.write_rejects()?;
+            let r = sim.tick()?;
+            summary.add(&r);
+            summary.last = r;
+        }
+        self.outcomes.clock = self.feed.clock();
+        let done = self.outcomes.collect(sim);
+        self.emit(&done)?;
+        Ok(summary)
+    }
+
+    pub(super) fn write_rejects(&mut self) -> Result<(), FedError> {
         let rejects = self.feed.take_rejects();
         if let Some(w) = self.rejects.as_mut() {
             w.write(&rejects).map_err(FedError::Write)?;
@@ -113,7 +147,7 @@ impl<R: Read, W: Write> Importer<R, W> {
         Ok(())
     }
 
-    fn emit(&mut self, done: &[super::PaymentOutcome]) -> Result<(), FedError> {
+    pub(super) fn emit(&mut self, done: &[super::PaymentOutcome]) -> Result<(), FedError> {
         self.ended += done.len() as u64;
         if let Some(w) = self.results.as_mut() {
             w.start(self.feed.extra_names()).map_err(FedError::Write)?;

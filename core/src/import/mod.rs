@@ -6,6 +6,7 @@
 //! | `options`  | format, column names, delimiter, what to do outside the simulated time  |
 //! | `time`     | timestamps and the business day → ticks                                  |
 //! | `rows`     | a file's rows one at a time (CSV via `csv`, JSON Lines via serde_json)  |
+//! | `carried`  | a payment's id and extra cells in one allocation                         |
 //! | `validate` | one row → one checked payment, every problem with its column            |
 //! | `rejects`  | the rows skipped, with their reasons, for a rejects file                 |
 //! | `problems` | problems naming file, line and column; the rejected file's error         |
@@ -15,11 +16,13 @@
 //! | `generate` | a realistic synthetic payments file and its scenario (deterministic)     |
 //! | `drive`    | running a simulation fed from a file                                     |
 //! | `participants` | agents created from the data (a participants file, the payments' names) |
+//! | `state`    | a fed run in a snapshot: suspend it, resume it where it stopped          |
 //!
 //! Memory: the payments of one business day read ahead plus the imported payments still
 //! live; the file and the results are streamed.
 
 mod batch;
+mod carried;
 mod drive;
 mod feed;
 mod generate;
@@ -30,6 +33,7 @@ mod problems;
 mod rejects;
 mod rows;
 mod spec;
+mod state;
 pub mod time;
 mod validate;
 mod write;
@@ -45,5 +49,9 @@ pub use participants::{
 pub use problems::{ImportError, MAX_LISTED};
 pub use rejects::{Reject, RejectKind, RejectsWriter, REJECT_COLUMNS};
 pub use spec::{run_file, schedule_file, sha256_of, FedSummary, FeedRequest, FeedSpec};
+pub use state::{
+    FedState, FeedSource, LivePayment, OutputFile, PartDoc, PaymentDoc, ReadPosition,
+    WaitingPayment,
+};
 pub use time::TimeMapping;
 pub use write::{ResultsFormat, ResultsWriter, RESULT_COLUMNS};

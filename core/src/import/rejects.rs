@@ -58,9 +58,24 @@ impl RejectsWriter {
         }
     }
 
+    /// A writer to `out` that goes on after `written` rows (a resumed fed run appends to the
+    /// file it wrote; its CSV header is there once a row is).
+    pub fn resume(out: Box<dyn Write>, format: ResultsFormat, written: u64) -> Self {
+        RejectsWriter {
+            out,
+            format,
+            written,
+        }
+    }
+
     /// Rows written so far.
     pub fn written(&self) -> u64 {
         self.written
+    }
+
+    /// Flush what is written, leaving the file open to more (a suspended fed run).
+    pub fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
     }
 
     /// Write `rejects` (a CSV header before the first).

@@ -2,10 +2,11 @@
 //! allocation per row but the carried fields) or JSON Lines through serde_json. A row is a
 //! view of its cells by role plus its extra columns, owned, to be carried to the results.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 
 use serde_json::Value;
 
+use super::carried::ExtraCells;
 use super::options::{Columns, ImportOptions, PaymentFormat};
 use super::problems::Problems;
 
@@ -60,7 +61,7 @@ pub(crate) enum Cell<'a> {
 pub(crate) struct Row<'a> {
     pub line: u64,
     pub cells: [Option<Cell<'a>>; 8],
-    pub extras: Vec<Value>,
+    pub extras: ExtraCells<'a>,
 }
 
 enum Source<R: Read> {
@@ -75,6 +76,8 @@ enum Source<R: Read> {
     Lines {
         reader: BufReader<R>,
         line: u64,
+        /// Bytes read so far (the next line's offset).
+        byte: u64,
         text: String,
         value: Value,
     },
@@ -88,6 +91,9 @@ pub(crate) struct Rows<R: Read> {
     pub extra_names: Vec<String>,
     /// Whether the file has a `tick` column (else `time`); JSON Lines: decided by row 1.
     pub has_ticks: Option<bool>,
+    /// Where the last row returned starts: (byte offset, line) — where reading resumes to
+    /// read it again (a snapshot of a fed run).
+    pub last_at: (u64, u64),
 }
 
 impl<R: Read> Rows<R> {
@@ -99,12 +105,14 @@ impl<R: Read> Rows<R> {
                 source: Source::Lines {
                     reader: BufReader::with_capacity(1 << 16, reader),
                     line: 0,
+                    byte: 0,
                     text: String::new(),
                     value: Value::Null,
                 },
                 columns,
                 extra_names: Vec::new(),
                 has_ticks: None,
+                last_at: (0, 1),
             }),
             PaymentFormat::Csv => {
                 let mut reader = csv::ReaderBuilder::new()
@@ -178,6 +186,7 @@ impl<R: Read> Rows<R> {
                     },
                     columns,
                     has_ticks: Some(has_ticks),
+                    last_at: (0, 1),
                 })
             }
         }
@@ -199,18 +208,16 @@ impl<R: Read> Rows<R> {
                     Ok(false) => Ok(None),
                     Ok(true) => {
                         let line = record.position().map_or(line_before, |p| p.line());
+                        let byte = record.position().map_or(0, |p| p.byte());
+                        self.last_at = (byte, line);
                         let mut cells = [None; 8];
                         for (k, r) in roles.iter().enumerate() {
                             cells[k] = r.map(|i| Cell::Text(&record[i]));
                         }
-                        let extras = extras
-                            .iter()
-                            .map(|(i, _)| Value::String(record[*i].to_string()))
-                            .collect();
                         Ok(Some(Row {
                             line,
                             cells,
-                            extras,
+                            extras: ExtraCells::Csv(record, extras),
                         }))
                     }
                     Err(e) => {
@@ -223,11 +230,13 @@ impl<R: Read> Rows<R> {
             Source::Lines {
                 reader,
                 line,
+                byte,
                 text,
                 value,
             } => loop {
                 text.clear();
                 *line += 1;
+                let start = *byte;
                 let n = match reader.read_line(text) {
                     Ok(n) => n,
                     Err(e) => {
@@ -243,6 +252,8 @@ impl<R: Read> Rows<R> {
                 if n == 0 {
                     return Ok(None);
                 }
+                *byte += n as u64;
+                self.last_at = (start, *line);
                 if text.trim().is_empty() {
                     continue;
                 }
@@ -282,17 +293,53 @@ impl<R: Read> Rows<R> {
                 }
                 // The first line's extra keys are the file's (a later line's other keys are
                 // not carried: the results have fixed columns).
-                let extras = self
-                    .extra_names
-                    .iter()
-                    .map(|k| obj.get(k).cloned().unwrap_or(Value::Null))
-                    .collect();
                 return Ok(Some(Row {
                     line: *line,
                     cells,
-                    extras,
+                    extras: ExtraCells::Json(obj, &self.extra_names),
                 }));
             },
         }
+    }
+}
+
+impl<R: Read> Rows<R> {
+    /// Where the next row starts (byte offset, line), before it is read.
+    pub fn next_at(&self) -> (u64, u64) {
+        match &self.source {
+            Source::Csv { reader, .. } => (reader.position().byte(), reader.position().line()),
+            Source::Lines { line, byte, .. } => (*byte, line + 1),
+        }
+    }
+}
+
+impl<R: Read + Seek> Rows<R> {
+    /// Go on reading at `at` = (byte offset, line) of a row start that `last_at` gave (a
+    /// snapshot of a fed run); JSON Lines keeps the file's extra columns and tick/time choice
+    /// from `extra_names` and `has_ticks`.
+    pub fn seek_to(
+        &mut self,
+        at: (u64, u64),
+        extra_names: Vec<String>,
+        has_ticks: Option<bool>,
+    ) -> std::io::Result<()> {
+        match &mut self.source {
+            Source::Csv { reader, .. } => {
+                let mut pos = csv::Position::new();
+                pos.set_byte(at.0).set_line(at.1);
+                reader.seek(pos).map_err(std::io::Error::other)?;
+            }
+            Source::Lines {
+                reader, line, byte, ..
+            } => {
+                reader.seek(SeekFrom::Start(at.0))?;
+                *byte = at.0;
+                *line = at.1.saturating_sub(1);
+                self.extra_names = extra_names;
+                self.has_ticks = has_ticks;
+            }
+        }
+        self.last_at = at;
+        Ok(())
     }
 }

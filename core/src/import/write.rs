@@ -99,6 +99,21 @@ impl<W: Write> ResultsWriter<W> {
         }
     }
 
+    /// A writer to `out` that goes on after `written` results with its header already
+    /// written (a resumed fed run appends to the file it wrote).
+    pub fn resume(out: W, format: ResultsFormat, extra_names: &[String], written: u64) -> Self {
+        let extras = extra_names
+            .iter()
+            .map(|n| (n.clone(), results_name(n)))
+            .collect();
+        ResultsWriter {
+            out,
+            format,
+            extras: Some(extras),
+            written,
+        }
+    }
+
     /// Results written so far.
     pub fn written(&self) -> u64 {
         self.written

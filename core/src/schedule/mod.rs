@@ -88,6 +88,36 @@ impl Schedule {
         seq
     }
 
+    /// Add payments (each numbered in turn, as `insert` would), built into a map of their own
+    /// and appended: a file's day of 400,000 payments spent a sixth of its load in one
+    /// insertion at a time.
+    pub fn insert_payments(&mut self, items: impl Iterator<Item = (u64, Entry)>) {
+        let mut entries: Vec<(Key, Entry)> = items
+            .map(|(tick, entry)| {
+                debug_assert!(matches!(entry.effect, entry::Effect::Payment { .. }));
+                self.next_seq += 1;
+                (Key::new(tick, entry.phase, self.next_seq), entry)
+            })
+            .collect();
+        // Sorted by key through a list of keys, so the large entries move once (a map built
+        // from an unsorted list sorts the entries themselves: a quarter of a load in copies).
+        if !entries.is_sorted_by_key(|e| e.0) {
+            let mut order: Vec<(Key, u32)> = entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.0, i as u32))
+                .collect();
+            order.sort_unstable();
+            let mut slots: Vec<Option<(Key, Entry)>> = entries.into_iter().map(Some).collect();
+            entries = order
+                .iter()
+                .filter_map(|&(_, i)| slots[i as usize].take())
+                .collect();
+        }
+        let mut new: BTreeMap<Key, Entry> = entries.into_iter().collect();
+        self.payments.append(&mut new);
+    }
+
     /// Take the first action due at or before `tick`.
     fn pop_action(&mut self, tick: u64) -> Option<(Key, Entry)> {
         match self.actions.first_key_value() {
@@ -122,6 +152,26 @@ impl Schedule {
             )
         });
         all
+    }
+
+    /// The pending payments that carry a result tag, as (tag, tick, seq) (a snapshot of a fed
+    /// run keeps them: the written form of an entry has no tag).
+    pub fn payment_tags(&self) -> Vec<(u64, u64, u64)> {
+        self.payments
+            .iter()
+            .filter_map(|(k, e)| e.tag.map(|t| (t, k.tick, k.seq)))
+            .collect()
+    }
+
+    /// Give the pending payment at (`tick`, `seq`) its result tag; false when there is none.
+    pub fn tag_payment(&mut self, tick: u64, seq: u64, tag: u64) -> bool {
+        match self.payments.get_mut(&Key::new(tick, Phase::Apply, seq)) {
+            Some(e) => {
+                e.tag = Some(tag);
+                true
+            }
+            None => false,
+        }
     }
 
     /// The last sequence number given.

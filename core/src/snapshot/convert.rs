@@ -56,6 +56,7 @@ impl Simulation {
             schedule: self.schedule_to_doc(),
             rules: self.rules.as_deref().map(|r| r.to_doc(&self.ids)),
             timed: self.timed_to_doc(),
+            payments: self.fed.clone(),
         }
     }
 
@@ -107,6 +108,7 @@ impl Simulation {
             schedule,
             rules,
             timed,
+            payments,
             ..
         } = snapshot;
         // Built without its scenario events (the snapshot's schedule says what is left of
@@ -147,6 +149,10 @@ impl Simulation {
         sim.install_rules(rules)?;
         sim.install(restored)?;
         sim.install_indicators(indicators.map(|b| *b), timeseries.map(|b| *b))?;
+        if let Some(fed) = payments {
+            fed.install_tags(&mut sim)?;
+            sim.fed = Some(fed);
+        }
         Ok(sim)
     }
 

@@ -220,6 +220,8 @@ mod tests {
             Simulation::restore_json(&current).unwrap().snapshot_json(),
             current
         );
+        let migrated = Simulation::restore_json(&v5).unwrap();
+        assert_eq!(migrated.snapshot_json(), current);
         for (version, expected) in [
             (
                 "7",
@@ -262,6 +264,9 @@ mod tests {
         let err = Simulation::restore_json(&mixed).unwrap_err().to_string();
         assert!(err.contains("unknown field `timed`"), "{err}");
         // A future document that is also of another shape is refused for its version.
+        let mixed = v5.replacen("\"tick\":", "\"payments\":null,\"tick\":", 1);
+        let err = Simulation::restore_json(&mixed).unwrap_err().to_string();
+        assert!(err.contains("unknown field `payments`"), "{err}");
         let future = r#"{"schema_version":8,"hologram":true}"#;
         let err = Simulation::restore_json(future).unwrap_err().to_string();
         assert!(err.contains("schema_version 8 is newer"), "{err}");

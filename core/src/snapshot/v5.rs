@@ -1,4 +1,4 @@
-//! Snapshot document, version 5 (current): version 4 plus
+//! Snapshot document, version 5: version 4 plus
 //! - `rules`, the state of the rules of real RTGS systems (`crate::rules`): today's positions
 //!   against the bilateral and multilateral limits and the counts of payments the rules held.
 //!

@@ -1,13 +1,7 @@
-//! Snapshot document, version 6 (current): version 5 plus
-//! - `timed`, the payments whose from-time is still ahead (`crate::rules::timed`): each one's
-//!   id and from-time; the payments themselves are in `queue1` (waiting, out of the policy's
-//!   sight) or `pending_manual`, as in version 5.
-//!
-//! The new field is optional: absent means what version 5 meant (no payment waits for a
-//! from-time), so a version 5 document migrates without loss. Every other part is version
-//! 5's, re-exported here so that a reader of this module sees the whole format.
-//!
-//! (Branch `rules2`: this block is its v6 addition; other branches' v6 fields join it.)
+//! Snapshot document, version 6 (current): version 5 plus the fields of the block marked
+//! below (each optional: absent means what version 5 meant, so a version 5 document migrates
+//! without loss). Every other part is version 5's, re-exported here so that a reader of this
+//! module sees the whole format.
 
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +19,7 @@ pub use super::v5::{
     AgentPositions, AgentTotals, ByMechanism, Costs, Event, EventKind, Indicators, Location,
     LsmTotals, Mechanism, RulesState, Schedule, TimeSeries, Totals, Transaction, TxId,
 };
+pub use crate::import::FedState;
 pub use crate::rules::TimedDoc;
 
 /// The `schema_version` of this format.
@@ -79,14 +74,23 @@ pub struct Snapshot {
     /// The rules' state (as in version 5).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<RulesState>,
-    // ----- v6, branch `rules2` (issue 18: timed payments) -----
-    /// The payments whose from-time is ahead, in (from-time, id) order (absent: none).
+    // ----- version 6 (one block per branch; the release unions them) -----
+    // rules2 (issue 18): timed payments.
+    /// The payments whose from-time is ahead, in (from-time, id) order (absent: none); each
+    /// one's id and from-time — the payments themselves are in `queue1` (waiting, out of the
+    /// policy's sight) or `pending_manual`, as in version 5.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub timed: Vec<TimedDoc>,
+    // import3 (issue 12): a run fed from a payments file, suspended (`crate::import::state`).
+    /// The payments file, where reading resumes and the imported payments whose results are
+    /// still to come (absent: not a fed run, or nothing left of one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payments: Option<Box<FedState>>,
+    // ----- end of version 6 -----
 }
 
 impl Snapshot {
-    /// The migration from version 5: no payment waits for a from-time (version 5 had none).
+    /// The migration from version 5: nothing of version 6 (a version 5 engine had none of it).
     pub fn from_v5(old: v5::Snapshot) -> Self {
         Snapshot {
             schema_version: VERSION,
@@ -109,6 +113,7 @@ impl Snapshot {
             lsm: old.lsm,
             rules: old.rules,
             timed: Vec::new(),
+            payments: None,
         }
     }
 }

@@ -33,7 +33,7 @@ pub enum Versioned {
     V4(v4::Snapshot),
     /// Version 5 (the state of the rules of real RTGS systems).
     V5(v5::Snapshot),
-    /// Version 6 (payments waiting for their from-time).
+    /// Version 6 (payments waiting for their from-time, a suspended fed run).
     V6(v6::Snapshot),
 }
 
