@@ -17,7 +17,7 @@ pub const PSIM_EVENTS_SCHEMA_VERSION: u32 = 1;
 
 /// `schema_version` of the snapshot document from psim_sim_snapshot(); psim_sim_restore()
 /// also reads every earlier version (1 and up), and refuses newer ones.
-pub const PSIM_SNAPSHOT_SCHEMA_VERSION: u32 = 5;
+pub const PSIM_SNAPSHOT_SCHEMA_VERSION: u32 = 6;
 
 /// What `psim_sim_events(sim, from_seq, …)` returns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -87,7 +87,7 @@ fn as_tree(policy: &PolicyConfig) -> PolicyConfig {
                 }
             }),
         ),
-        PolicyConfig::Tree { .. } => return policy.clone(),
+        PolicyConfig::Tree { .. } | PolicyConfig::File { .. } => return policy.clone(),
     };
     let mut doc = json!({"type": "Tree", "order": order, "tree": tree});
     if let Some(split) = policy.split() {

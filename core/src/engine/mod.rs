@@ -96,6 +96,8 @@ pub struct Simulation {
     pub(crate) rules: Option<Box<crate::rules::book::RuleBook>>,
     /// Per agent: its `Tree` policy compiled (`crate::policy`), `None` for built-in ones.
     pub(crate) trees: Vec<Option<crate::policy::CompiledTree>>,
+    /// What the trees remember: registers, today's payments, windows (`policy::state`).
+    pub(crate) policy_state: crate::policy::state::PolicyState,
 }
 
 /// Buffers reused across ticks so that a tick allocates nothing in the steady state; they
@@ -105,6 +107,8 @@ pub(crate) struct Scratch {
     pub draws: Vec<Draw>,
     pub orders: Vec<Order>,
     pub release: Vec<crate::policy::Release>,
+    /// A tree's priorities and collateral of one decision.
+    pub outcome: crate::policy::eval::Outcome,
     /// Released orders and their split-leaf parts (0: the policy's `split` rule).
     pub released: Vec<(Slot, u32)>,
     /// Per agent: already in the current Queue 2 retry pass (all false between passes).
@@ -172,15 +176,14 @@ impl Simulation {
             probe: None,
             rules: crate::rules::book::RuleBook::new(&config.rules, &index).map(Box::new),
             // Validated with the configuration: compiling finds no problem here.
-            trees: crate::policy::compile_trees(
-                &config.agent_configs,
-                ticks_per_day,
-                &mut Vec::new(),
-            ),
+            trees: crate::policy::compile_trees(&config, &mut Vec::new()),
+            policy_state: Default::default(),
             ids,
             index,
             config,
         };
+        let mut sim = sim;
+        sim.policy_state = crate::policy::memory_needs(&sim.config, &sim.trees);
         sim.with_scenario_events()
     }
 

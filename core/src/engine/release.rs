@@ -8,6 +8,7 @@ use std::collections::VecDeque;
 
 use crate::engine::{Charge, Simulation};
 use crate::events::EventKind;
+use crate::policy::eval::{decide_tree, Outcome};
 use crate::policy::{self, AgentView, Order};
 use crate::transaction::{AgentIdx, Slot, Transaction, TxId};
 
@@ -18,6 +19,7 @@ impl Simulation {
         let mut released = std::mem::take(&mut self.scratch.released);
         let mut orders = std::mem::take(&mut self.scratch.orders);
         let mut release = std::mem::take(&mut self.scratch.release);
+        let mut outcome = std::mem::take(&mut self.scratch.outcome);
         released.clear();
         for a in 0..self.ids.len() {
             // An agent in an outage runs no policy: its orders wait in Queue 1.
@@ -37,11 +39,12 @@ impl Simulation {
                         priority: tx.priority,
                         receiver: tx.receiver,
                         arrival_tick: tx.arrival_tick,
+                        ..Order::default()
                     }
                 })
             }));
             let agent = a as AgentIdx;
-            let view = AgentView {
+            let mut view = AgentView {
                 balance: self.ledger.balance(agent),
                 credit_limit: self.ledger.credit_limit(agent),
                 reserved,
@@ -50,9 +53,23 @@ impl Simulation {
                 queue1_value,
                 queue1_count: orders.len() as u64,
                 queue2_count: self.queue2.sender_len(agent) as u64,
+                queue2_value: self.queue2.sender_value(agent),
+                incoming_value: self.queue2.receiver_value(agent),
+                ..AgentView::default()
             };
             let policy = &self.config.agent_configs[a].policy;
-            policy::decide(policy, self.trees[a].as_ref(), &orders, &view, &mut release);
+            match self.trees[a].as_ref() {
+                Some(tree) => {
+                    let day = t / self.ticks_per_day.max(1);
+                    let memory = &mut self.policy_state;
+                    memory.read(agent, t, day, &mut view, &mut orders);
+                    decide_tree(tree, &orders, &mut view, &mut release, &mut outcome);
+                    memory.write_registers(agent, day, view.registers);
+                }
+                None => policy::decide(policy, None, &orders, &view, &mut release),
+            }
+            self.apply_outcome(t, agent, &outcome);
+            outcome.clear();
             let queue = std::mem::take(&mut self.queue1[a]);
             let mut is_released = vec![false; queue.len()];
             for r in &release {
@@ -104,6 +121,21 @@ impl Simulation {
         self.scratch.released = released;
         self.scratch.orders = orders;
         self.scratch.release = release;
+        self.scratch.outcome = outcome;
+    }
+
+    /// What a tree's `do` leaves changed besides releases: the orders' new priorities
+    /// (before they enter RTGS or wait in Queue 1), and collateral posted or withdrawn
+    /// through the path a scheduled `collateral` action takes.
+    fn apply_outcome(&mut self, t: u64, agent: AgentIdx, outcome: &Outcome) {
+        for &(i, priority) in &outcome.priorities {
+            if let Some(tx) = self.txs.get_mut(self.queue1[agent as usize][i]) {
+                tx.priority = priority;
+            }
+        }
+        if outcome.collateral != 0 {
+            self.apply_collateral(t, agent, outcome.collateral);
+        }
     }
 
     /// Replace a released order by its parts (the parent leaves the system) and send each

@@ -6,7 +6,7 @@ use super::check::{bad, Restored};
 use super::corrupt;
 use super::parts::{event_from_doc, event_to_doc, totals_from_doc, totals_to_doc};
 use super::parts::{tx_from_doc, tx_to_doc};
-use super::v5::{self as doc, LsmTotals, Snapshot};
+use super::v6::{self as doc, LsmTotals, Snapshot};
 use crate::engine::Simulation;
 use crate::error::SimError;
 use crate::settlement::queue2::{Q2Key, Queued};
@@ -57,6 +57,7 @@ impl Simulation {
             },
             schedule: self.schedule_to_doc(),
             rules: self.rules.as_deref().map(|r| r.to_doc(&self.ids)),
+            policy_memory: (self.policy_state).to_doc(&self.ids, self.tick, self.ticks_per_day),
         }
     }
 
@@ -93,6 +94,7 @@ impl Simulation {
             lsm,
             schedule,
             rules,
+            policy_memory,
             ..
         } = snapshot;
         // Built without its scenario events (the snapshot's schedule says what is left of
@@ -128,6 +130,10 @@ impl Simulation {
             events: events.into_iter().map(event_from_doc).collect(),
         };
         restored.check(&sim)?;
+        if let Some(memory) = policy_memory {
+            let (index, tpd) = (&sim.index, sim.ticks_per_day);
+            (sim.policy_state.install(memory, index, tick, tpd)).map_err(corrupt)?;
+        }
         sim.install_rules(rules)?;
         sim.install(restored)?;
         sim.install_indicators(indicators.map(|b| *b), timeseries.map(|b| *b))?;

@@ -1,7 +1,7 @@
 //! Snapshots: the whole state of a simulation as one versioned JSON document, and the restore
 //! that continues bit-for-bit (random streams included).
 //!
-//! - [`v1`] … [`v5`]: the document formats, one module per `schema_version`, as explicit types
+//! - [`v1`] … [`v6`]: the document formats, one module per `schema_version`, as explicit types
 //!   that do not derive from the engine's (so the engine can change without changing a byte
 //!   of a document, and an old document keeps being read as it was written).
 //! - `versions`: reading any supported version and migrating it to the current one.
@@ -26,6 +26,7 @@ pub mod v2;
 pub mod v3;
 pub mod v4;
 pub mod v5;
+pub mod v6;
 mod versions;
 
 pub use versions::{Versioned, CURRENT_VERSION, OLDEST_VERSION};
@@ -185,21 +186,23 @@ mod tests {
     #[test]
     fn versions_are_read_as_written_and_newer_ones_refused() {
         let current = snapshot_json();
-        assert!(current.starts_with(r#"{"schema_version":5,"provenance":{"#));
+        assert!(current.starts_with(r#"{"schema_version":6,"provenance":{"#));
         let v1 = as_v1(&current);
         let v2 = as_version(&current, 2);
         let v3 = as_version(&current, 3);
         let v4 = as_version(&current, 4);
+        let v5 = as_version(&current, 5);
         assert!(matches!(Versioned::parse(&v1).unwrap(), Versioned::V1(_)));
         assert!(matches!(Versioned::parse(&v2).unwrap(), Versioned::V2(_)));
         assert!(matches!(Versioned::parse(&v3).unwrap(), Versioned::V3(_)));
         assert!(matches!(Versioned::parse(&v4).unwrap(), Versioned::V4(_)));
+        assert!(matches!(Versioned::parse(&v5).unwrap(), Versioned::V5(_)));
         assert!(matches!(
             Versioned::parse(&current).unwrap(),
-            Versioned::V5(_)
+            Versioned::V6(_)
         ));
         // Older versions migrate to the same state; their indicators begin at the tick.
-        let without_indicators = |text: &str| as_version(text, 5);
+        let without_indicators = |text: &str| as_version(text, 6);
         for old in [&v1, &v2, &v3, &v4] {
             let migrated = Simulation::restore_json(old).unwrap();
             assert_eq!(
@@ -214,19 +217,19 @@ mod tests {
         );
         for (version, expected) in [
             (
-                "6",
-                "snapshot: schema_version 6 is newer than this engine reads: payment-sim-core",
+                "7",
+                "snapshot: schema_version 7 is newer than this engine reads: payment-sim-core",
             ),
             ("0", "snapshot: schema_version 0 is not a snapshot version"),
         ] {
             let doc = current.replacen(
-                "\"schema_version\":5",
+                "\"schema_version\":6",
                 &format!("\"schema_version\":{version}"),
                 1,
             );
             let err = Simulation::restore_json(&doc).unwrap_err().to_string();
             assert!(
-                err.contains(expected) && err.contains("reads snapshot schema_version 1 to 5"),
+                err.contains(expected) && err.contains("reads snapshot schema_version 1 to 6"),
                 "{err}"
             );
         }
@@ -234,10 +237,10 @@ mod tests {
         let mixed = as_v1(&current).replacen("\"tick\":", "\"provenance\":{},\"tick\":", 1);
         let err = Simulation::restore_json(&mixed).unwrap_err().to_string();
         assert!(err.contains("unknown field `provenance`"), "{err}");
-        let mixed = current.replacen("\"schema_version\":5", "\"schema_version\":2", 1);
+        let mixed = current.replacen("\"schema_version\":6", "\"schema_version\":2", 1);
         let err = Simulation::restore_json(&mixed).unwrap_err().to_string();
         assert!(err.contains("unknown field `events_discarded`"), "{err}");
-        let mixed = current.replacen("\"schema_version\":5", "\"schema_version\":3", 1);
+        let mixed = current.replacen("\"schema_version\":6", "\"schema_version\":3", 1);
         let err = Simulation::restore_json(&mixed).unwrap_err().to_string();
         assert!(err.contains("unknown field `indicators`"), "{err}");
         let counted = r#","lsm":{"runs":1,"offsets":1,"exact_budget_exhausted":0}}"#;

@@ -9,14 +9,14 @@
 
 use serde::Deserialize;
 
-use super::{corrupt, v1, v2, v3, v4, v5};
+use super::{corrupt, v1, v2, v3, v4, v5, v6};
 use crate::config::serde_helpers::mapping_only;
 use crate::error::{parse_json, SimError};
 
 /// The current document type.
-pub type Current = v5::Snapshot;
+pub type Current = v6::Snapshot;
 /// The current `schema_version`.
-pub const CURRENT_VERSION: u32 = v5::VERSION;
+pub const CURRENT_VERSION: u32 = v6::VERSION;
 /// The oldest `schema_version` this engine reads.
 pub const OLDEST_VERSION: u32 = v1::VERSION;
 
@@ -33,6 +33,8 @@ pub enum Versioned {
     V4(v4::Snapshot),
     /// Version 5 (the state of the rules of real RTGS systems).
     V5(v5::Snapshot),
+    /// Version 6 (what decision-tree policies remember).
+    V6(v6::Snapshot),
 }
 
 /// Only the version, to choose the format (every other field is skipped).
@@ -54,7 +56,7 @@ impl Versioned {
         // The common case, a current document, is parsed once; only when that fails or the
         // version differs is the version looked at on its own.
         let current = match parse_json::<Current>(text, "snapshot", corrupt) {
-            Ok(doc) if doc.schema_version == CURRENT_VERSION => return Ok(Versioned::V5(doc)),
+            Ok(doc) if doc.schema_version == CURRENT_VERSION => return Ok(Versioned::V6(doc)),
             Err(SimError::InvalidJson(e)) => return Err(SimError::InvalidJson(e)),
             other => other,
         };
@@ -76,10 +78,13 @@ impl Versioned {
             v if v == u64::from(v4::VERSION) => {
                 parse_json(text, "snapshot", corrupt).map(Versioned::V4)
             }
+            v if v == u64::from(v5::VERSION) => {
+                parse_json(text, "snapshot", corrupt).map(Versioned::V5)
+            }
             // A document that says it is current but did not parse as such.
-            v if v == u64::from(v5::VERSION) => Err(current
+            v if v == u64::from(v6::VERSION) => Err(current
                 .err()
-                .unwrap_or_else(|| corrupt("schema_version 5 was not read as version 5"))),
+                .unwrap_or_else(|| corrupt("schema_version 6 was not read as version 6"))),
             newer if newer > u64::from(CURRENT_VERSION) => Err(corrupt(format!(
                 "schema_version {newer} is newer than this engine reads: payment-sim-core {} reads snapshot schema_version {OLDEST_VERSION} to {CURRENT_VERSION}; restore it with a later release",
                 crate::VERSION
@@ -99,6 +104,7 @@ impl Versioned {
             Versioned::V3(_) => v3::VERSION,
             Versioned::V4(_) => v4::VERSION,
             Versioned::V5(_) => v5::VERSION,
+            Versioned::V6(_) => v6::VERSION,
         }
     }
 
@@ -111,7 +117,8 @@ impl Versioned {
                 Versioned::V2(d) => Versioned::V3(v3::Snapshot::from_v2(d)),
                 Versioned::V3(d) => Versioned::V4(v4::Snapshot::from_v3(d)),
                 Versioned::V4(d) => Versioned::V5(v5::Snapshot::from_v4(d)),
-                Versioned::V5(d) => return d,
+                Versioned::V5(d) => Versioned::V6(v6::Snapshot::from_v5(d)),
+                Versioned::V6(d) => return d,
             }
         }
     }
