@@ -33,6 +33,7 @@ pub(crate) fn decide_tree(
     outcome: &mut Outcome,
 ) {
     outcome.clear();
+    release.clear();
     let mut released: i128 = 0;
     let mut visit = |i: usize, release: &mut Vec<Release>| {
         let order = &orders[i];
