@@ -44,7 +44,9 @@ pub unsafe extern "C" fn psim_config_normalize_at(
         let (config, _) = parse_document_resolving(text, &mut |name| {
             let text = std::fs::read_to_string(dir.join(name)).map_err(|e| e.to_string())?;
             // As the CLI reads files: without a byte-order mark.
-            Ok(text.strip_prefix('\u{feff}').map_or(text.clone(), str::to_string))
+            Ok(text
+                .strip_prefix('\u{feff}')
+                .map_or(text.clone(), str::to_string))
         })?;
         let machine = to_json(&config)?;
         unsafe { out.write_string(machine) }

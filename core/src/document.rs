@@ -121,12 +121,19 @@ pub fn parse_document_resolving(
     let at = |key: &'static str| move |(i, p)| (format!("{key}[{i}].policy"), p);
     match &mut parsed {
         Parsed::Scenario(s) => crate::policy::refs::resolve_policy_files(
-            s.agents.iter_mut().map(|a| &mut a.policy).enumerate().map(at("agents")),
+            s.agents
+                .iter_mut()
+                .map(|a| &mut a.policy)
+                .enumerate()
+                .map(at("agents")),
             read_file,
         )?,
         Parsed::Machine(c) => crate::policy::refs::resolve_policy_files(
-            (c.agent_configs.iter_mut().map(|a| &mut a.policy).enumerate())
-                .map(at("agent_configs")),
+            (c.agent_configs
+                .iter_mut()
+                .map(|a| &mut a.policy)
+                .enumerate())
+            .map(at("agent_configs")),
             read_file,
         )?,
     }

@@ -188,9 +188,10 @@ fn validate_agent(
             }
         }
         PolicyConfig::Fifo { .. } | PolicyConfig::Deadline { .. } | PolicyConfig::Tree { .. } => {}
-        PolicyConfig::File { file } => {
-            p.push(crate::policy::refs::unresolved(format!("{at}.policy.file"), file))
-        }
+        PolicyConfig::File { file } => p.push(crate::policy::refs::unresolved(
+            format!("{at}.policy.file"),
+            file,
+        )),
     }
     if let Some(split) = agent.policy.split() {
         if split.threshold <= 0 {

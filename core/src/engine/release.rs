@@ -124,15 +124,10 @@ impl Simulation {
         self.scratch.outcome = outcome;
     }
 
-    /// What a tree's `do` leaves changed besides releases: the orders' new priorities
-    /// (before they enter RTGS or wait in Queue 1), and collateral posted or withdrawn
-    /// through the path a scheduled `collateral` action takes.
+    /// What a tree's `do` leaves changed besides releases: collateral posted or withdrawn
+    /// through the path a scheduled `collateral` action takes (before the released orders
+    /// enter RTGS, so the new credit line serves them).
     fn apply_outcome(&mut self, t: u64, agent: AgentIdx, outcome: &Outcome) {
-        for &(i, priority) in &outcome.priorities {
-            if let Some(tx) = self.txs.get_mut(self.queue1[agent as usize][i]) {
-                tx.priority = priority;
-            }
-        }
         if outcome.collateral != 0 {
             self.apply_collateral(t, agent, outcome.collateral);
         }

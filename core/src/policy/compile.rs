@@ -38,20 +38,11 @@ pub(crate) enum Rhs {
     Feature(Feature, i128, i128),
 }
 
-/// A new priority for the order a `do` leaf decides.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum PriorityOp {
-    Set(u8),
-    /// Raise (> 0) or lower (< 0), clamped to 0–10.
-    By(i8),
-}
-
 /// What a `do` leaf changes besides its decision.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Effects {
     pub set: [Option<i64>; REGISTERS],
     pub add: [i64; REGISTERS],
-    pub priority: Option<PriorityOp>,
     pub collateral: i64,
 }
 
@@ -272,32 +263,6 @@ impl Compiler<'_> {
                     e.add[r] = value;
                 }
             }
-        }
-        if let Some(p) = &leaf.priority {
-            let at = format!("{path}.priority");
-            let max = crate::config::MAX_PRIORITY as i64;
-            e.priority = match (p.set, p.raise, p.lower) {
-                (Some(v), None, None) if (0..=max).contains(&v) => Some(PriorityOp::Set(v as u8)),
-                (None, Some(v), None) if (1..=max).contains(&v) => Some(PriorityOp::By(v as i8)),
-                (None, None, Some(v)) if (1..=max).contains(&v) => {
-                    Some(PriorityOp::By(-(v as i8)))
-                }
-                (Some(_), None, None) => {
-                    self.problem(format!("{at}.set"), format!("must be 0 to {max}"));
-                    None
-                }
-                (None, Some(_), None) | (None, None, Some(_)) => {
-                    self.problem(at, format!("raise/lower by 1 to {max}"));
-                    None
-                }
-                _ => {
-                    self.problem(
-                        at,
-                        "give exactly one of `set`, `raise` and `lower`".to_string(),
-                    );
-                    None
-                }
-            };
         }
         if let Some(amount) = leaf.collateral {
             let at = format!("{path}.collateral");

@@ -1,29 +1,27 @@
 //! Running a compiled tree over one agent's Queue 1: at most `depth` tests per order, on
 //! features that are O(1) each, so a decision costs O(orders × depth) whatever the history.
 
-use super::compile::{Action, CompiledTree, Node, PriorityOp, Rhs};
+use super::compile::{Action, CompiledTree, Node, Rhs};
 use super::features::AgentView;
 use super::lang::TreeOrder;
 use super::{Order, Release};
 
-/// What a decision changes besides releases: new priorities (order index, priority) and the
-/// collateral to post (> 0) or withdraw (< 0). Registers change in the view it is given.
+/// What a decision changes besides releases: the collateral to post (> 0) or withdraw
+/// (< 0). Registers change in the view it is given.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Outcome {
-    pub priorities: Vec<(usize, u8)>,
     pub collateral: i64,
 }
 
 impl Outcome {
     pub fn clear(&mut self) {
-        self.priorities.clear();
         self.collateral = 0;
     }
 }
 
 /// Visit the orders in the tree's order; release (whole or split) or hold each as its leaf
 /// says, applying the leaf's effects: registers at once (later orders of the same decision
-/// see them), priorities and collateral into `outcome`. `released_value` and `balance_after`
+/// see them), collateral into `outcome`. `released_value` and `balance_after`
 /// count the orders released before this one.
 pub(crate) fn decide_tree(
     tree: &CompiledTree,
@@ -44,14 +42,6 @@ pub(crate) fn decide_tree(
                     *reg = v;
                 }
                 *reg = reg.saturating_add(e.add[r]);
-            }
-            if let Some(p) = e.priority {
-                let max = crate::config::MAX_PRIORITY as i16;
-                let new = match p {
-                    PriorityOp::Set(v) => v as i16,
-                    PriorityOp::By(d) => (order.priority as i16 + d as i16).clamp(0, max),
-                };
-                outcome.priorities.push((i, new as u8));
             }
             outcome.collateral = outcome.collateral.saturating_add(e.collateral);
         }

@@ -156,9 +156,7 @@ impl Feature {
             Feature::Priority => order.priority as i128,
             Feature::Urgent => order.urgent as i128,
             Feature::Counterparty => order.receiver as i128,
-            Feature::CreditHeadroom => {
-                view.credit_limit as i128 - (-(view.balance as i128)).max(0)
-            }
+            Feature::CreditHeadroom => view.credit_limit as i128 - (-(view.balance as i128)).max(0),
             Feature::ExpectedOutflows => view.queue1_value + view.queue2_value,
             Feature::ExpectedInflows => view.incoming_value,
             Feature::PaidToday => view.paid_today,

@@ -1,7 +1,7 @@
 //! The policy language as written in a configuration: a decision tree (`docs/policies.md`).
 //!
 //! A node is a leaf action (`release`, `hold`, `{split: {parts: k}}`), a leaf with effects
-//! (`{do: leaf, set, add, priority, collateral}`) or a test
+//! (`{do: leaf, set, add, collateral}`) or a test
 //! `{if: {feature, op, value | against [, plus, percent]}, then: node, else: node}`. These
 //! types only read and write the document; `compile` checks features, types and
 //! reachability with paths and builds the flat form the engine evaluates.
@@ -19,7 +19,6 @@ use crate::config::serde_helpers::mapping_only;
 mapping_only! {
     struct Condition;
     struct SplitLeaf;
-    struct PriorityChange;
     unit enum CompareOp;
     unit enum TreeOrder;
     unit enum RegisterReset;
@@ -34,7 +33,7 @@ pub enum PolicyNode {
     Hold,
     /// Release the order as `parts` equal parts (the remainder on the last).
     Split(SplitLeaf),
-    /// A decision (`release`, `hold` or a split) with effects: registers, priority,
+    /// A decision (`release`, `hold` or a split) with effects: registers,
     /// collateral.
     Do(Box<ActLeaf>),
     /// Test a condition and continue with `then` or `else`.
@@ -58,7 +57,7 @@ pub struct SplitLeaf {
     pub parts: i64,
 }
 
-/// `{do: decision, set, add, priority, collateral}`: a leaf that also changes things.
+/// `{do: decision, set, add, collateral}`: a leaf that also changes things.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActLeaf {
     /// `release`, `hold` or `{split: {parts}}`.
@@ -67,27 +66,9 @@ pub struct ActLeaf {
     pub set: BTreeMap<String, i64>,
     /// Constants added to registers (`{r1: -1}`), saturating.
     pub add: BTreeMap<String, i64>,
-    /// A new priority for the order.
-    pub priority: Option<PriorityChange>,
     /// Cents of collateral to post (> 0) or withdraw (< 0), as a scheduled `collateral`
     /// action does.
     pub collateral: Option<i64>,
-}
-
-/// Exactly one of `set` (0–10), `raise` or `lower` (by 1–10, clamped to 0–10).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(remote = "Self", deny_unknown_fields)]
-#[schemars(rename = "PolicyPriorityChange")]
-pub struct PriorityChange {
-    /// The new priority.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set: Option<i64>,
-    /// Raise by this much.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub raise: Option<i64>,
-    /// Lower by this much.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lower: Option<i64>,
 }
 
 /// `feature op value`, or `feature op against × percent / 100 + plus` (two features of the
@@ -237,9 +218,6 @@ impl Serialize for PolicyNode {
                 if !leaf.add.is_empty() {
                     m.serialize_entry("add", &leaf.add)?;
                 }
-                if let Some(p) = &leaf.priority {
-                    m.serialize_entry("priority", p)?;
-                }
                 if let Some(c) = &leaf.collateral {
                     m.serialize_entry("collateral", c)?;
                 }
@@ -263,7 +241,8 @@ impl Serialize for PolicyNode {
 impl<'de> Deserialize<'de> for PolicyNode {
     /// The root of a tree (the `tree` field); its nodes are read through [`Child`].
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(NodeVisitor).inspect_err(|_| failed_at("tree"))
+        d.deserialize_any(NodeVisitor)
+            .inspect_err(|_| failed_at("tree"))
     }
 }
 
@@ -308,7 +287,8 @@ impl<'de> de::DeserializeSeed<'de> for ChildNode {
 
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<PolicyNode, D::Error> {
         let key = self.0;
-        d.deserialize_any(NodeVisitor).inspect_err(|_| failed_at(key))
+        d.deserialize_any(NodeVisitor)
+            .inspect_err(|_| failed_at(key))
     }
 }
 
@@ -318,7 +298,7 @@ fn child<T>(key: &'static str) -> Child<T> {
 
 struct NodeVisitor;
 
-const NODE_EXPECTING: &str = "a policy node: \"release\", \"hold\", {split: {parts}}, {do: leaf, set?, add?, priority?, collateral?} or {if: {...}, then: node, else: node}";
+const NODE_EXPECTING: &str = "a policy node: \"release\", \"hold\", {split: {parts}}, {do: leaf, set?, add?, collateral?} or {if: {...}, then: node, else: node}";
 
 const NODE_KEYS: &[&str] = &[
     "split",
@@ -328,7 +308,6 @@ const NODE_KEYS: &[&str] = &[
     "do",
     "set",
     "add",
-    "priority",
     "collateral",
 ];
 
@@ -343,7 +322,10 @@ impl<'de> Visitor<'de> for NodeVisitor {
         match v {
             "release" => Ok(PolicyNode::Release),
             "hold" => Ok(PolicyNode::Hold),
-            _ => Err(E::unknown_variant(v, &["release", "hold", "split", "if", "do"])),
+            _ => Err(E::unknown_variant(
+                v,
+                &["release", "hold", "split", "if", "do"],
+            )),
         }
     }
 
@@ -355,44 +337,51 @@ impl<'de> Visitor<'de> for NodeVisitor {
         let mut decision: Option<PolicyNode> = None;
         let mut set: Option<BTreeMap<String, i64>> = None;
         let mut add: Option<BTreeMap<String, i64>> = None;
-        let mut priority: Option<PriorityChange> = None;
         let mut collateral: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             // A repeated key is an error, never "the last one wins".
             let repeated = match key.as_str() {
-                "split" => split.replace(map.next_value_seed(child("split"))?).is_some(),
+                "split" => split
+                    .replace(map.next_value_seed(child("split"))?)
+                    .is_some(),
                 "if" => cond.replace(map.next_value_seed(child("if"))?).is_some(),
-                "then" => then.replace(map.next_value_seed(ChildNode("then"))?).is_some(),
-                "else" => otherwise.replace(map.next_value_seed(ChildNode("else"))?).is_some(),
-                "do" => decision.replace(map.next_value_seed(ChildNode("do"))?).is_some(),
+                "then" => then
+                    .replace(map.next_value_seed(ChildNode("then"))?)
+                    .is_some(),
+                "else" => otherwise
+                    .replace(map.next_value_seed(ChildNode("else"))?)
+                    .is_some(),
+                "do" => decision
+                    .replace(map.next_value_seed(ChildNode("do"))?)
+                    .is_some(),
                 "set" => set.replace(map.next_value_seed(child("set"))?).is_some(),
                 "add" => add.replace(map.next_value_seed(child("add"))?).is_some(),
-                "priority" => priority.replace(map.next_value_seed(child("priority"))?).is_some(),
-                "collateral" => collateral.replace(map.next_value_seed(child("collateral"))?).is_some(),
+                "collateral" => collateral
+                    .replace(map.next_value_seed(child("collateral"))?)
+                    .is_some(),
                 _ => return Err(de::Error::unknown_field(&key, NODE_KEYS)),
             };
             if repeated {
                 return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
             }
         }
-        let effects = set.is_some() || add.is_some() || priority.is_some() || collateral.is_some();
+        let effects = set.is_some() || add.is_some() || collateral.is_some();
         if let Some(decision) = decision {
             if split.is_some() || cond.is_some() || then.is_some() || otherwise.is_some() {
                 return Err(de::Error::custom(
-                    "a `do` leaf is `{do: leaf, set?, add?, priority?, collateral?}` (no split/if/then/else beside it)",
+                    "a `do` leaf is `{do: leaf, set?, add?, collateral?}` (no split/if/then/else beside it)",
                 ));
             }
             return Ok(PolicyNode::Do(Box::new(ActLeaf {
                 decision,
                 set: set.unwrap_or_default(),
                 add: add.unwrap_or_default(),
-                priority,
                 collateral,
             })));
         }
         if effects {
             return Err(de::Error::custom(
-                "`set`, `add`, `priority` and `collateral` go in a `do` leaf: {do: release, set: {r0: 1}}",
+                "`set`, `add` and `collateral` go in a `do` leaf: {do: release, set: {r0: 1}}",
             ));
         }
         match (split, cond, then, otherwise) {
@@ -421,7 +410,6 @@ impl JsonSchema for PolicyNode {
         let node = generator.subschema_for::<PolicyNode>();
         let cond = generator.subschema_for::<Condition>();
         let leaf = generator.subschema_for::<SplitLeaf>();
-        let priority = generator.subschema_for::<PriorityChange>();
         schemars::json_schema!({
             "description": "A decision-tree node (docs/policies.md).",
             "oneOf": [
@@ -438,7 +426,6 @@ impl JsonSchema for PolicyNode {
                         "do": node,
                         "set": {"type": "object", "additionalProperties": {"type": "integer"}},
                         "add": {"type": "object", "additionalProperties": {"type": "integer"}},
-                        "priority": priority,
                         "collateral": {"type": "integer"}
                     },
                     "required": ["do"],

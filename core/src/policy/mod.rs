@@ -108,7 +108,15 @@ pub(crate) fn memory_needs(
     trees: &[Option<CompiledTree>],
 ) -> state::PolicyState {
     state::PolicyState::new(config.agent_configs.iter().zip(trees).map(|(a, t)| {
-        let (t, PolicyConfig::Tree { window, reset_registers, .. }) = (t.as_ref()?, &a.policy) else {
+        let (
+            t,
+            PolicyConfig::Tree {
+                window,
+                reset_registers,
+                ..
+            },
+        ) = (t.as_ref()?, &a.policy)
+        else {
             return None;
         };
         Some(state::Needs {

@@ -78,7 +78,7 @@ impl<'de> Visitor<'de> for Mapping {
 /// The problem of a reference that reached validation unresolved (at `path`).
 pub(crate) fn unresolved(path: String, file: &str) -> Problem {
     let message = format!(
-        "{path}: {file:?} must be read before the configuration reaches the core (the CLI, Python and R read it relative to the scenario file; the REST service and the C ABI take policies inline)"
+        "{path}: {file:?} must be read before the configuration is checked: the CLI, Python and R read it relative to the scenario file (psim_config_normalize_at); the REST service takes policies inline"
     );
     Problem::new(path, message).with_value(file)
 }
@@ -167,7 +167,10 @@ mod tests {
         .problems();
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].path, "agents[2].policy.file");
-        assert!(e[0].message.contains("cannot read \"b\": no such file"), "{e:?}");
+        assert!(
+            e[0].message.contains("cannot read \"b\": no such file"),
+            "{e:?}"
+        );
         assert!(matches!(p[0], PolicyConfig::Tree { .. }));
     }
 }

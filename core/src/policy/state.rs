@@ -159,9 +159,7 @@ impl PolicyState {
                     reset_daily: n.reset_daily,
                     paid_today: 0,
                     today: 0,
-                    windows: n
-                        .window
-                        .map(|w| Box::new([Flows::new(w), Flows::new(w)])),
+                    windows: n.window.map(|w| Box::new([Flows::new(w), Flows::new(w)])),
                 })
             })
             .collect::<Vec<_>>();

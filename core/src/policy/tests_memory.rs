@@ -1,4 +1,4 @@
-//! `do` leaves (registers, priority, collateral), `percent`, the node paths of malformed
+//! `do` leaves (registers, collateral), `percent`, the node paths of malformed
 //! trees, and the two shipped behaviours that read remembered features.
 
 use serde_json::json;
@@ -52,24 +52,19 @@ fn registers_count_releases_within_a_decision_and_carry_over() {
 }
 
 #[test]
-fn priority_and_collateral_effects_are_reported() {
+fn collateral_effects_add_up_per_decision() {
     let tree = build(
         json!({"if": {"feature": "amount", "op": ">", "value": 10},
-               "then": {"do": "hold", "priority": {"raise": 3}, "collateral": 500},
-               "else": {"do": "release", "priority": {"set": 0}}}),
+               "then": {"do": "hold", "collateral": 500},
+               "else": {"do": "release", "collateral": -100}}),
         true,
     )
     .unwrap();
-    let high = Order {
-        priority: 9,
-        ..o(50, 9)
-    };
-    let orders = [o(5, 9), high, o(20, 9)];
+    let orders = [o(5, 9), o(50, 9), o(20, 9)];
     let (r, out) = run(&tree, &orders, &mut view(100, 0, 0));
     assert_eq!(indices(&r), [0]);
-    // 5 → set 0; 9 + 3 → clamped to 10; 5 + 3 = 8. Collateral: 500 per large order.
-    assert_eq!(out.priorities, [(0, 0), (1, 10), (2, 8)]);
-    assert_eq!(out.collateral, 1000);
+    // −100 for the small one, +500 for each of the two large ones.
+    assert_eq!(out.collateral, 900);
 }
 
 #[test]
@@ -79,7 +74,7 @@ fn bad_effects_are_named_with_paths() {
                "then": {"do": {"if": {"feature": "amount", "op": ">", "value": 20},
                                "then": "hold", "else": "hold"}},
                "else": {"do": "release", "set": {"r9": 1, "r0": 1}, "add": {"r0": 1},
-                        "priority": {"set": 11}, "collateral": 5}}),
+                        "collateral": 5}}),
         false,
     )
     .unwrap_err();
@@ -87,7 +82,6 @@ fn bad_effects_are_named_with_paths() {
         "tree.then.do: a `do` leaf decides",
         "tree.else.set.r9: unknown register \"r9\"",
         "tree.else.add.r0: `r0` is both set and added to",
-        "tree.else.priority.set: must be 0 to 10",
         "tree.else.collateral: the agent has no collateral",
     ];
     assert_eq!(e.len(), want.len(), "{e:?}");
@@ -133,15 +127,25 @@ fn policy_files_are_inlined_relative_to_the_reader_and_refused_without_one() {
     let doc = "simulation: {ticks_per_day: 10, num_days: 1, seed: 1}\nagents:\n  - {id: A, balance: 0, policy: {file: ../policies/p.yaml}}\n  - {id: B, balance: 0, policy: {type: Fifo}}\n";
     let e = crate::parse_document(doc).unwrap_err().problems();
     let p = e.iter().find(|p| p.path == "agents[0].policy.file");
-    assert!(p.is_some_and(|p| p.message.contains("must be read before")), "{e:?}");
+    assert!(
+        p.is_some_and(|p| p.message.contains("must be read before")),
+        "{e:?}"
+    );
     let mut read = |name: &str| {
         assert_eq!(name, "../policies/p.yaml");
         Ok("type: Tree\ntree: {do: release, set: {r0: 1}}\n".to_string())
     };
     let (config, _) = crate::parse_document_resolving(doc, &mut read).unwrap();
-    assert!(matches!(config.agent_configs[0].policy, PolicyConfig::Tree { .. }));
-    let mut bad = |_: &str| Ok("type: Tree\ntree: {if: {feature: nope, op: '>', value: 1}, then: release, else: hold}\n".to_string());
-    let e = crate::parse_document_resolving(doc, &mut bad).unwrap_err().problems();
+    assert!(matches!(
+        config.agent_configs[0].policy,
+        PolicyConfig::Tree { .. }
+    ));
+    let mut bad = |_: &str| {
+        Ok("type: Tree\ntree: {if: {feature: nope, op: '>', value: 1}, then: release, else: hold}\n".to_string())
+    };
+    let e = crate::parse_document_resolving(doc, &mut bad)
+        .unwrap_err()
+        .problems();
     assert!(e[0].message.contains("unknown feature \"nope\""), "{e:?}");
 }
 
@@ -218,7 +222,17 @@ fn the_shipped_throughput_policy_catches_up_with_the_guideline() {
     assert_eq!(indices(&run(&tree, &due, &mut at(80, 60_000)).0), [0]);
     // Funded without credit: released at any time (balance 15,000: the first, not both).
     assert_eq!(
-        indices(&run(&tree, &orders, &mut AgentView { balance: 15_000, ..at(30, 0) }).0),
+        indices(
+            &run(
+                &tree,
+                &orders,
+                &mut AgentView {
+                    balance: 15_000,
+                    ..at(30, 0)
+                }
+            )
+            .0
+        ),
         [0]
     );
 }
