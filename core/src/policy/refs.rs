@@ -148,7 +148,7 @@ mod tests {
 
     #[test]
     fn files_are_inlined_and_their_problems_named() {
-        let mut p = vec![
+        let mut p = [
             PolicyConfig::File { file: "a".into() },
             PolicyConfig::Fifo { split: None },
             PolicyConfig::File { file: "b".into() },
