@@ -49,7 +49,7 @@ fn a_first_release_state_file_continues_to_the_same_results() {
     let state = ["--state", "scarce_t37.json"];
     stdout_ok(&run_in(d, &[&["tick", "163"][..], &state].concat()));
     let written = std::fs::read_to_string(d.join("scarce_t37.json")).unwrap();
-    assert!(written.starts_with(r#"{"schema_version":5,"provenance":{"engine_version":"#));
+    assert!(written.starts_with(r#"{"schema_version":6,"provenance":{"engine_version":"#));
     let stats = stdout_ok(&run_in(
         d,
         &[&["--format", "json", "stats"][..], &state].concat(),
@@ -72,15 +72,15 @@ fn a_state_file_from_a_newer_release_is_refused_and_left_untouched() {
     let d = dir.path();
     let text = std::fs::read_to_string(golden_v1("split_t150.json"))
         .unwrap()
-        .replacen("\"schema_version\":1", "\"schema_version\":6", 1);
+        .replacen("\"schema_version\":1", "\"schema_version\":7", 1);
     std::fs::write(d.join("future.json"), &text).unwrap();
     let out = run_in(d, &["tick", "--state", "future.json"]);
     assert_eq!(code(&out), 2);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("future.json is not a valid state file")
-            && stderr.contains("schema_version 6 is newer than this engine reads")
-            && stderr.contains("reads snapshot schema_version 1 to 5"),
+            && stderr.contains("schema_version 7 is newer than this engine reads")
+            && stderr.contains("reads snapshot schema_version 1 to 6"),
         "{stderr}"
     );
     assert_eq!(
