@@ -254,7 +254,7 @@ thread_local! {
     static NODE_PATH: std::cell::RefCell<Vec<&'static str>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-fn failed_at(key: &'static str) {
+pub(crate) fn failed_at(key: &'static str) {
     NODE_PATH.with(|p| p.borrow_mut().push(key));
 }
 

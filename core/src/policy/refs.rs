@@ -17,6 +17,9 @@ use crate::config::PolicyConfig;
 use crate::error::{Problem, SimError};
 
 const EXPECTING: &str = "internally tagged enum PolicyConfig";
+/// The policy types (a new variant of `PolicyConfig` belongs here too; `File` is written
+/// `{file}`, without a type).
+const TYPES: &[&str] = &["Fifo", "Deadline", "LiquidityAware", "UrgentFirst", "Tree"];
 const FILE_ALONE: &str = "a policy file reference is `{file: path}` alone";
 
 impl Serialize for PolicyConfig {
@@ -69,6 +72,14 @@ impl<'de> Visitor<'de> for Mapping {
                     "{FILE_ALONE}: the path is a string (got {file})"
                 ))),
             };
+        }
+        // An unknown `type` is reported at `…policy.type`, as the derived reader does when it
+        // reads the document itself (here it reads a buffer, which has no path).
+        if let Some(serde_json::Value::String(t)) = value.get("type") {
+            if !TYPES.contains(&t.as_str()) {
+                super::lang::failed_at("type");
+                return Err(de::Error::unknown_variant(t, TYPES));
+            }
         }
         // The inherent function: the derived impl.
         PolicyConfig::deserialize(serde_json::Value::Object(value)).map_err(de::Error::custom)
