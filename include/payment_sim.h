@@ -1179,6 +1179,29 @@ psim_status psim_sim_host_policy_agents(const psim_sim_t *sim, char **agents_jso
  */
 psim_status psim_sim_require_host_policy(const psim_sim_t *sim);
 
+/**
+ * psim_config_normalize() for a document read from a file: the files it names (an agent's
+ * `policy: {file: …}`, a network's `flows_file`) are read relative to `base_dir` and put
+ * inline before the document is checked, as the CLI does.
+ *
+ * - `document`: as for psim_config_normalize().
+ * - `base_dir`: the directory of the document's file (relative names are resolved against
+ *   it); NUL-terminated UTF-8, borrowed for the call.
+ * - `machine_json_out`: as for psim_config_normalize(): the validated machine format with
+ *   the named files inline; psim_sim_new() on it builds the simulation.
+ *
+ * Returns as psim_config_normalize(); a named file that cannot be read or holds a bad policy
+ * is PSIM_STATUS_INVALID_CONFIG with its path (`agents[0].policy.file`).
+ * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `document` and `base_dir` are NULL or NUL-terminated strings; `machine_json_out` is NULL
+ * or valid for a write.
+ */
+psim_status psim_config_normalize_at(const char *document,
+                                     const char *base_dir,
+                                     char **machine_json_out);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -49,11 +49,14 @@ mod report;
 mod experiment;
 // Policies written by the host program (issue 19).
 mod host_policy;
+// Documents that name files: policy files, flow files (issue 19).
+mod config_files;
 
 pub use budget::{
     psim_run_summary_merge, psim_sim_events_discard, psim_sim_run_budget, psim_sim_workload,
 };
 pub use config::{psim_config_normalize, psim_config_schema};
+pub use config_files::psim_config_normalize_at;
 pub use documents::{EventsDocument, PSIM_EVENTS_SCHEMA_VERSION, PSIM_SNAPSHOT_SCHEMA_VERSION};
 pub use error::{psim_last_error, psim_last_error_json, psim_status};
 pub use experiment::{

@@ -106,7 +106,8 @@ pub fn parse_document(text: &str) -> Result<(SimulationConfig, DocumentKind), Si
 
 /// [`parse_document`] for a front end that can read files: a `network.flows_file` is read
 /// through `read_file` (given the name as written) and its flows are put inline before
-/// validation ([`crate::config::resolve_flow_files`]).
+/// validation ([`crate::config::resolve_flow_files`]); so is each agent's `policy: {file}`
+/// ([`crate::policy::refs::resolve_policy_files`]).
 pub fn parse_document_resolving(
     text: &str,
     read_file: &mut dyn FnMut(&str) -> Result<String, String>,
@@ -117,6 +118,25 @@ pub fn parse_document_resolving(
         Parsed::Machine(c) => &mut c.network,
     };
     crate::config::resolve_flow_files(network, read_file)?;
+    let at = |key: &'static str| move |(i, p)| (format!("{key}[{i}].policy"), p);
+    match &mut parsed {
+        Parsed::Scenario(s) => crate::policy::refs::resolve_policy_files(
+            s.agents
+                .iter_mut()
+                .map(|a| &mut a.policy)
+                .enumerate()
+                .map(at("agents")),
+            read_file,
+        )?,
+        Parsed::Machine(c) => crate::policy::refs::resolve_policy_files(
+            (c.agent_configs
+                .iter_mut()
+                .map(|a| &mut a.policy)
+                .enumerate())
+            .map(at("agent_configs")),
+            read_file,
+        )?,
+    }
     resolved(parsed)
 }
 
@@ -474,8 +494,11 @@ impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Tracked<'_, T> {
     type Value = T;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        crate::policy::lang::take_node_path();
         serde_path_to_error::deserialize(deserializer).map_err(|e| {
-            *self.path = Some(join(self.key, &path_text(e.path())));
+            // A decision tree's node knows its own path below the policy (`policy::lang`).
+            let inside = crate::policy::lang::take_node_path();
+            *self.path = Some(join(self.key, &path_text(e.path())) + &inside);
             e.into_inner()
         })
     }

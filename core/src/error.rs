@@ -203,6 +203,7 @@ pub(crate) fn parse_json_at<T: serde::de::DeserializeOwned>(
     shape: impl FnOnce(Problem) -> SimError,
 ) -> Result<T, SimError> {
     let mut de = serde_json::Deserializer::from_str(text);
+    crate::policy::lang::take_node_path();
     let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut de);
     let syntax_error = || serde_json::from_str::<serde::de::IgnoredAny>(text).err();
     match parsed {
@@ -218,7 +219,9 @@ pub(crate) fn parse_json_at<T: serde::de::DeserializeOwned>(
                     "malformed JSON in the {what}: {syntax}"
                 )));
             }
-            Err(shape(Problem::shape(e.path(), e.inner())))
+            // A decision tree's node knows its own path below the policy (`policy::lang`).
+            let path = path_text(e.path()) + &crate::policy::lang::take_node_path();
+            Err(shape(Problem::shape_at(path, e.inner())))
         }
     }
 }

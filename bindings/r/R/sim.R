@@ -3,7 +3,14 @@
 
 sim_new <- function(config) {
   doc <- document(config, "config")
-  with_source(doc$file, .Call(C_ps_new, doc$text))
+  with_source(doc$file, .Call(C_ps_new, resolved_text(doc)))
+}
+
+# The document's text; for a file, with the files it names (policy files) read relative to it
+# and put inline by the core (the machine format it returns builds the same simulation).
+resolved_text <- function(doc) {
+  if (is.null(doc$file)) return(doc$text)
+  .Call(C_ps_normalize_at, doc$text, dirname(normalizePath(doc$file)))
 }
 
 sim_restore <- function(snapshot) {
@@ -34,7 +41,8 @@ sim_snapshot <- function(sim) .Call(C_ps_snapshot, sim)
 
 sim_config_normalize <- function(config, parse = TRUE) {
   doc <- document(config, "config")
-  text <- with_source(doc$file, .Call(C_ps_normalize, doc$text))
+  text <- with_source(doc$file, if (is.null(doc$file)) .Call(C_ps_normalize, doc$text)
+                                 else resolved_text(doc))
   # Plain nested lists (no data frames), so that a changed copy goes back into sim_new().
   if (parse) jsonlite::parse_json(text) else text
 }

@@ -15,6 +15,7 @@ SEXP ps_current_tick(SEXP), ps_current_day(SEXP), ps_horizon(SEXP), ps_version(v
 SEXP ps_schedule(SEXP, SEXP), ps_pending_schedule(SEXP);
 SEXP ps_indicators(SEXP), ps_timeseries_record(SEXP, SEXP), ps_timeseries(SEXP, SEXP, SEXP);
 SEXP ps_stress_run(SEXP, SEXP, SEXP, SEXP);
+SEXP ps_normalize_at(SEXP, SEXP);
 
 static const R_CallMethodDef call_methods[] = {
     ENTRY(ps_new, 1),          ENTRY(ps_restore, 1),     ENTRY(ps_normalize, 1),
@@ -26,7 +27,8 @@ static const R_CallMethodDef call_methods[] = {
     ENTRY(ps_queue2_size, 1),  ENTRY(ps_current_tick, 1), ENTRY(ps_current_day, 1),
     ENTRY(ps_horizon, 1),      ENTRY(ps_version, 0),     ENTRY(ps_schedule, 2),
     ENTRY(ps_pending_schedule, 1), ENTRY(ps_indicators, 1), ENTRY(ps_timeseries_record, 2),
-    ENTRY(ps_timeseries, 3),   ENTRY(ps_stress_run, 4),  {NULL, NULL, 0}};
+    ENTRY(ps_timeseries, 3),   ENTRY(ps_stress_run, 4),  ENTRY(ps_normalize_at, 2),
+    {NULL, NULL, 0}};
 
 void R_init_paymentsim(DllInfo *dll) {
     if (psim_abi_version() != PSIM_ABI_VERSION)

@@ -24,6 +24,15 @@ SEXP ps_normalize(SEXP document) {
     return glue_take_string(out);
 }
 
+/* A document read from a file in `base_dir`: the files it names (policy files) are read
+   relative to it and put inline by the core. */
+SEXP ps_normalize_at(SEXP document, SEXP base_dir) {
+    char *out = NULL;
+    glue_check(psim_config_normalize_at(glue_document(document, "the configuration"),
+                                        glue_document(base_dir, "the directory"), &out));
+    return glue_take_string(out);
+}
+
 /* --- driving ------------------------------------------------------------------------------ */
 
 SEXP ps_tick(SEXP sim) { return glue_action(sim, psim_sim_tick); }

@@ -1,6 +1,5 @@
 //! Every shipped scenario validates and runs; every shipped recording replays.
 
-use payment_sim_core::scenario::parse_document;
 use serde_json::Value;
 
 use crate::support::{root, run, stdout_ok};
@@ -53,7 +52,12 @@ fn every_shipped_scenario_validates_and_runs() {
             .map(|a| a["balance"].as_i64().unwrap())
             .sum();
         let text = std::fs::read_to_string(root().join(s)).unwrap();
-        let (config, _) = parse_document(&text).unwrap();
+        // Policy files are read relative to the scenario, as the CLI does.
+        let dir = root().join(s).parent().unwrap().to_path_buf();
+        let (config, _) = payment_sim_core::parse_document_resolving(&text, &mut |name| {
+            std::fs::read_to_string(dir.join(name)).map_err(|e| e.to_string())
+        })
+        .unwrap();
         let opening: i64 = config.agent_configs.iter().map(|a| a.opening_balance).sum();
         assert_eq!(total, opening + net, "{s}");
     }

@@ -19,7 +19,6 @@ use crate::config::serde_helpers::mapping_only;
 mapping_only! {
     struct SimulationConfig;
     struct AgentConfig;
-    internally tagged enum PolicyConfig;
     struct SplitConfig;
     struct ArrivalConfig;
     internally tagged enum AmountDistribution;
@@ -170,6 +169,23 @@ pub enum PolicyConfig {
         /// Optional splitting of large payments (for `release` leaves).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         split: Option<SplitConfig>,
+        /// Ticks the rolling-window features look back (default 10, at most 1,000).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[schemars(range(min = 1, max = 1000))]
+        window: Option<u64>,
+        /// When the registers r0–r3 go back to 0: `never` (default) or each `day`.
+        #[serde(
+            default,
+            skip_serializing_if = "crate::policy::lang::RegisterReset::is_never"
+        )]
+        reset_registers: crate::policy::lang::RegisterReset,
+    },
+    /// `{file: path}`: the policy in a file, relative to the scenario file. The front ends
+    /// that read files (CLI, Python, R) put it inline before the core validates; elsewhere it
+    /// is refused (`crate::policy::refs`).
+    File {
+        /// The policy file (YAML or JSON), relative to the scenario file.
+        file: String,
     },
     /// Decided by the host program once per tick (`docs/policies.md` § Policies written in
     /// Python): it needs a host that supplies the policy (Python `policies=`, C
@@ -192,6 +208,7 @@ impl PolicyConfig {
             | PolicyConfig::Tree { split, .. } => split.as_ref(),
             // The host splits by its decisions.
             PolicyConfig::Host { .. } => None,
+            PolicyConfig::File { .. } => None,
         }
     }
 }

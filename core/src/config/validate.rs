@@ -98,7 +98,7 @@ impl SimulationConfig {
         self.validate_traffic(&seen, p);
         // Decision-tree policies: features, types, reachable branches (`crate::policy`).
         if self.ticks_per_day > 0 {
-            crate::policy::compile_trees(&self.agent_configs, self.ticks_per_day as u64, p);
+            crate::policy::compile_trees(self, p);
         }
         if !self.scenario_events.is_empty() && self.ticks_per_day > 0 && self.num_days > 0 {
             crate::schedule::check_config(self, p);
@@ -189,6 +189,10 @@ fn validate_agent(
         }
         PolicyConfig::Fifo { .. } | PolicyConfig::Deadline { .. } | PolicyConfig::Tree { .. } => {}
         PolicyConfig::Host { .. } => {}
+        PolicyConfig::File { file } => p.push(crate::policy::refs::unresolved(
+            format!("{at}.policy.file"),
+            file,
+        )),
     }
     if let Some(split) = agent.policy.split() {
         if split.threshold <= 0 {

@@ -106,6 +106,8 @@ pub struct Simulation {
     /// A suspended fed run (`crate::import::FedState`, restored from a snapshot): ticks are
     /// refused until an importer resumes it, which takes it.
     pub(crate) fed: Option<Box<crate::import::FedState>>,
+    /// What the trees remember: registers, today's payments, windows (`policy::state`).
+    pub(crate) policy_state: crate::policy::state::PolicyState,
 }
 
 /// Buffers reused across ticks so that a tick allocates nothing in the steady state; they
@@ -115,6 +117,8 @@ pub(crate) struct Scratch {
     pub draws: Vec<Draw>,
     pub orders: Vec<Order>,
     pub release: Vec<crate::policy::Release>,
+    /// A tree's priorities and collateral of one decision.
+    pub outcome: crate::policy::eval::Outcome,
     /// Released orders and their split-leaf parts (0: the policy's `split` rule).
     pub released: Vec<(Slot, u32)>,
     /// Per agent: already in the current Queue 2 retry pass (all false between passes).
@@ -182,11 +186,8 @@ impl Simulation {
             probe: None,
             rules: crate::rules::book::RuleBook::new(&config.rules, &index).map(Box::new),
             // Validated with the configuration: compiling finds no problem here.
-            trees: crate::policy::compile_trees(
-                &config.agent_configs,
-                ticks_per_day,
-                &mut Vec::new(),
-            ),
+            trees: crate::policy::compile_trees(&config, &mut Vec::new()),
+            policy_state: Default::default(),
             host: crate::policy::host::HostState::new(
                 config.agent_configs.iter().map(|a| a.policy.clone()),
             ),
@@ -196,6 +197,8 @@ impl Simulation {
             index,
             config,
         };
+        let mut sim = sim;
+        sim.policy_state = crate::policy::memory_needs(&sim.config, &sim.trees);
         sim.with_scenario_events()
     }
 

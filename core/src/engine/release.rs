@@ -8,6 +8,7 @@ use std::collections::VecDeque;
 
 use crate::engine::{Charge, Simulation};
 use crate::events::EventKind;
+use crate::policy::eval::{decide_tree, Outcome};
 use crate::policy::{self, AgentView, Order};
 use crate::transaction::{AgentIdx, Slot, Transaction, TxId};
 
@@ -18,18 +19,33 @@ impl Simulation {
         let mut released = std::mem::take(&mut self.scratch.released);
         let mut orders = std::mem::take(&mut self.scratch.orders);
         let mut release = std::mem::take(&mut self.scratch.release);
+        let mut outcome = std::mem::take(&mut self.scratch.outcome);
         released.clear();
         for a in 0..self.ids.len() {
             // An agent in an outage runs no policy: its orders wait in Queue 1.
             if self.queue1[a].is_empty() || self.schedule.active.is_out(a as AgentIdx) {
                 continue;
             }
-            let view = self.policy_input(a as AgentIdx, t, &mut orders);
+            let agent = a as AgentIdx;
+            let mut view = self.policy_input(agent, t, &mut orders);
             // A host's decisions were gathered before anything moved (`policy::host`).
             if !self.host.take_decided(a, &mut release) {
-                let policy = &self.config.agent_configs[a].policy;
-                policy::decide(policy, self.trees[a].as_ref(), &orders, &view, &mut release);
+                match self.trees[a].as_ref() {
+                    Some(tree) => {
+                        let day = t / self.ticks_per_day.max(1);
+                        let memory = &mut self.policy_state;
+                        memory.read(agent, t, day, &mut view, &mut orders);
+                        decide_tree(tree, &orders, &mut view, &mut release, &mut outcome);
+                        memory.write_registers(agent, day, view.registers);
+                    }
+                    None => {
+                        let policy = &self.config.agent_configs[a].policy;
+                        policy::decide(policy, None, &orders, &view, &mut release);
+                    }
+                }
             }
+            self.apply_outcome(t, agent, &outcome);
+            outcome.clear();
             let queue = std::mem::take(&mut self.queue1[a]);
             let mut is_released = vec![false; queue.len()];
             for r in &release {
@@ -81,6 +97,16 @@ impl Simulation {
         self.scratch.released = released;
         self.scratch.orders = orders;
         self.scratch.release = release;
+        self.scratch.outcome = outcome;
+    }
+
+    /// What a tree's `do` leaves changed besides releases: collateral posted or withdrawn
+    /// through the path a scheduled `collateral` action takes (before the released orders
+    /// enter RTGS, so the new credit line serves them).
+    fn apply_outcome(&mut self, t: u64, agent: AgentIdx, outcome: &Outcome) {
+        if outcome.collateral != 0 {
+            self.apply_collateral(t, agent, outcome.collateral);
+        }
     }
 
     /// What agent `a`'s policy sees at tick `t`: `orders` becomes its Queue 1 in order.
@@ -103,6 +129,7 @@ impl Simulation {
                     priority: tx.priority,
                     receiver: tx.receiver,
                     arrival_tick: tx.arrival_tick,
+                    ..Order::default()
                 }
             })
         }));
@@ -115,6 +142,9 @@ impl Simulation {
             queue1_value,
             queue1_count: orders.len() as u64,
             queue2_count: self.queue2.sender_len(agent) as u64,
+            queue2_value: self.queue2.sender_value(agent),
+            incoming_value: self.queue2.receiver_value(agent),
+            ..AgentView::default()
         }
     }
 

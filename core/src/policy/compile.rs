@@ -10,7 +10,8 @@
 use std::collections::BTreeMap;
 
 use super::features::{Feature, Kind};
-use super::lang::{CompareOp, Condition, Literal, PolicyNode, TreeOrder};
+use super::lang::{ActLeaf, CompareOp, Condition, Literal, PolicyNode, TreeOrder};
+use super::state::REGISTERS;
 use crate::config::MAX_SPLIT_PARTS;
 use crate::error::Problem;
 
@@ -32,8 +33,17 @@ pub(crate) enum Action {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Rhs {
     Const(i128),
-    /// Another feature plus a constant.
-    Feature(Feature, i128),
+    /// Another feature at a percentage, plus a constant: the test is
+    /// `100 × lhs op percent × feature + 100 × plus`.
+    Feature(Feature, i128, i128),
+}
+
+/// What a `do` leaf changes besides its decision.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Effects {
+    pub set: [Option<i64>; REGISTERS],
+    pub add: [i64; REGISTERS],
+    pub collateral: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +56,8 @@ pub(crate) enum Node {
         otherwise: u32,
     },
     Leaf(Action),
+    /// A decision with effects (`CompiledTree::effects[index]`).
+    Act(Action, u32),
 }
 
 /// A checked tree, ready to evaluate: node 0 is the root.
@@ -55,6 +67,10 @@ pub(crate) struct CompiledTree {
     pub order: TreeOrder,
     /// Most parts a split leaf asks for (0 without split leaves).
     pub max_split_parts: u32,
+    /// The effects of its `do` leaves.
+    pub effects: Vec<Effects>,
+    /// It reads a rolling window (`state`).
+    pub reads_window: bool,
 }
 
 /// What the compiler knows of the agent the tree belongs to.
@@ -63,6 +79,8 @@ pub(crate) struct Context<'a> {
     /// The agent's own index (it is never its own counterparty).
     pub agent: usize,
     pub ticks_per_day: u64,
+    /// The agent holds collateral (`rules.participants.<id>.collateral`).
+    pub has_collateral: bool,
 }
 
 /// Check `tree` (at `path`) and compile it; every problem found, or the compiled tree.
@@ -78,6 +96,8 @@ pub(crate) fn compile(
         problems: Vec::new(),
         bounds: BTreeMap::new(),
         max_split_parts: 0,
+        effects: Vec::new(),
+        reads_window: false,
     };
     c.node(tree, path, 0);
     if c.nodes.len() > MAX_TREE_NODES {
@@ -94,6 +114,8 @@ pub(crate) fn compile(
             nodes: c.nodes,
             order,
             max_split_parts: c.max_split_parts,
+            effects: c.effects,
+            reads_window: c.reads_window,
         })
     } else {
         Err(c.problems)
@@ -107,6 +129,8 @@ struct Compiler<'a> {
     /// What the tests on the way here imply of each feature tested against a constant.
     bounds: BTreeMap<&'static str, (i128, i128)>,
     max_split_parts: u32,
+    effects: Vec<Effects>,
+    reads_window: bool,
 }
 
 impl Compiler<'_> {
@@ -116,19 +140,16 @@ impl Compiler<'_> {
         match node {
             PolicyNode::Release => self.nodes.push(Node::Leaf(Action::Release)),
             PolicyNode::Hold => self.nodes.push(Node::Leaf(Action::Hold)),
-            PolicyNode::Split(leaf) => {
-                if !(2..=MAX_SPLIT_PARTS).contains(&leaf.parts) {
-                    self.problem(
-                        format!("{path}.split.parts"),
-                        format!(
-                            "must be between 2 and {MAX_SPLIT_PARTS} (got {})",
-                            leaf.parts
-                        ),
-                    );
-                }
-                let parts = leaf.parts.clamp(2, MAX_SPLIT_PARTS) as u32;
-                self.max_split_parts = self.max_split_parts.max(parts);
-                self.nodes.push(Node::Leaf(Action::Split(parts)));
+            PolicyNode::Split(_) => {
+                let action = self.decision(node, path);
+                self.nodes.push(Node::Leaf(action));
+            }
+            PolicyNode::Do(leaf) => {
+                let action = self.decision(&leaf.decision, &format!("{path}.do"));
+                let effects = self.effects(leaf, path);
+                self.effects.push(effects);
+                let at = self.effects.len() as u32 - 1;
+                self.nodes.push(Node::Act(action, at));
             }
             PolicyNode::If {
                 cond,
@@ -196,6 +217,83 @@ impl Compiler<'_> {
         index
     }
 
+    /// The decision of a leaf (`release`, `hold`, a split) at `path`.
+    fn decision(&mut self, node: &PolicyNode, path: &str) -> Action {
+        match node {
+            PolicyNode::Release => Action::Release,
+            PolicyNode::Hold => Action::Hold,
+            PolicyNode::Split(leaf) => {
+                if !(2..=MAX_SPLIT_PARTS).contains(&leaf.parts) {
+                    self.problem(
+                        format!("{path}.split.parts"),
+                        format!(
+                            "must be between 2 and {MAX_SPLIT_PARTS} (got {})",
+                            leaf.parts
+                        ),
+                    );
+                }
+                let parts = leaf.parts.clamp(2, MAX_SPLIT_PARTS) as u32;
+                self.max_split_parts = self.max_split_parts.max(parts);
+                Action::Split(parts)
+            }
+            PolicyNode::Do(_) | PolicyNode::If { .. } => {
+                self.problem(
+                    path.to_string(),
+                    "a `do` leaf decides `release`, `hold` or `{split: {parts}}`".to_string(),
+                );
+                Action::Hold
+            }
+        }
+    }
+
+    /// Check a `do` leaf's effects (at `path`) and compile them.
+    fn effects(&mut self, leaf: &ActLeaf, path: &str) -> Effects {
+        let mut e = Effects::default();
+        for (key, map) in [("set", &leaf.set), ("add", &leaf.add)] {
+            for (name, &value) in map {
+                let at = format!("{path}.{key}.{name}");
+                let Some(r) = self.register(name, &at) else {
+                    continue;
+                };
+                if key == "set" {
+                    e.set[r] = Some(value);
+                } else if leaf.set.contains_key(name) {
+                    self.problem(at, format!("`{name}` is both set and added to"));
+                } else {
+                    e.add[r] = value;
+                }
+            }
+        }
+        if let Some(amount) = leaf.collateral {
+            let at = format!("{path}.collateral");
+            if amount == 0 {
+                self.problem(
+                    at,
+                    "post (> 0) or withdraw (< 0) some collateral, not 0".to_string(),
+                );
+            } else if !self.cx.has_collateral {
+                self.problem(
+                    at,
+                    "the agent has no collateral (rules.participants.<id>.collateral)".to_string(),
+                );
+            } else {
+                e.collateral = amount;
+            }
+        }
+        e
+    }
+
+    fn register(&mut self, name: &str, path: &str) -> Option<usize> {
+        let found = Feature::from_name(name).and_then(Feature::register);
+        if found.is_none() {
+            self.problem(
+                path.to_string(),
+                format!("unknown register {name:?}; the registers are r0, r1, r2, r3"),
+            );
+        }
+        found
+    }
+
     /// Check one condition; its compiled parts when it is well formed.
     fn condition(&mut self, cond: &Condition, path: &str) -> Option<(Feature, CompareOp, Rhs)> {
         let feature = self.feature(&cond.feature, &format!("{path}.feature"))?;
@@ -221,12 +319,14 @@ impl Compiler<'_> {
                 return None;
             }
             (Some(value), None) => {
-                if cond.plus.is_some() {
-                    self.problem(
-                        format!("{path}.plus"),
-                        "`plus` goes with `against`, not with `value`".to_string(),
-                    );
-                    return None;
+                for (key, given) in [("plus", cond.plus), ("percent", cond.percent)] {
+                    if given.is_some() {
+                        self.problem(
+                            format!("{path}.{key}"),
+                            format!("`{key}` goes with `against`, not with `value`"),
+                        );
+                        return None;
+                    }
                 }
                 Rhs::Const(self.literal(feature, value, &format!("{path}.value"))?)
             }
@@ -245,18 +345,33 @@ impl Compiler<'_> {
                     );
                     return None;
                 }
-                if cond.plus.is_some() && !kind.ordered() {
+                for (key, given) in [("plus", cond.plus), ("percent", cond.percent)] {
+                    if given.is_some() && !kind.ordered() {
+                        self.problem(
+                            format!("{path}.{key}"),
+                            format!(
+                                "`{key}` needs numbers; `{}` is {}",
+                                feature.name(),
+                                kind.name()
+                            ),
+                        );
+                        return None;
+                    }
+                }
+                let percent = cond.percent.unwrap_or(100);
+                if !(0..=1_000_000).contains(&percent) {
                     self.problem(
-                        format!("{path}.plus"),
-                        format!(
-                            "`plus` needs numbers; `{}` is {}",
-                            feature.name(),
-                            kind.name()
-                        ),
+                        format!("{path}.percent"),
+                        format!("must be 0 to 1,000,000 (got {percent})"),
                     );
                     return None;
                 }
-                Rhs::Feature(other_feature, cond.plus.unwrap_or(0) as i128)
+                self.reads_window |= other_feature.needs_window();
+                Rhs::Feature(
+                    other_feature,
+                    percent as i128,
+                    cond.plus.unwrap_or(0) as i128,
+                )
             }
         };
         Some((feature, cond.op, rhs))
@@ -264,6 +379,7 @@ impl Compiler<'_> {
 
     fn feature(&mut self, name: &str, path: &str) -> Option<Feature> {
         let found = Feature::from_name(name);
+        self.reads_window |= found.is_some_and(Feature::needs_window);
         if found.is_none() {
             let known: Vec<&str> = Feature::ALL.iter().map(|f| f.name()).collect();
             self.problem(
@@ -317,10 +433,16 @@ impl Compiler<'_> {
 fn describe(cond: &Condition) -> String {
     let rhs = match (&cond.value, &cond.against) {
         (Some(v), _) => serde_json::to_string(v).unwrap_or_default(),
-        (None, Some(a)) => match cond.plus {
-            Some(p) => format!("{a} + {p}"),
-            None => a.clone(),
-        },
+        (None, Some(a)) => {
+            let a = match cond.percent {
+                Some(pc) => format!("{pc}% of {a}"),
+                None => a.clone(),
+            };
+            match cond.plus {
+                Some(p) => format!("{a} + {p}"),
+                None => a,
+            }
+        }
         (None, None) => String::new(),
     };
     format!("{} {} {rhs}", cond.feature, cond.op.symbol())

@@ -6,18 +6,46 @@ use super::features::AgentView;
 use super::lang::TreeOrder;
 use super::{Order, Release};
 
+/// What a decision changes besides releases: the collateral to post (> 0) or withdraw
+/// (< 0). Registers change in the view it is given.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Outcome {
+    pub collateral: i64,
+}
+
+impl Outcome {
+    pub fn clear(&mut self) {
+        self.collateral = 0;
+    }
+}
+
 /// Visit the orders in the tree's order; release (whole or split) or hold each as its leaf
-/// says. `released_value` and `balance_after` count the orders released before this one.
+/// says, applying the leaf's effects: registers at once (later orders of the same decision
+/// see them), collateral into `outcome`. `released_value` and `balance_after`
+/// count the orders released before this one.
 pub(crate) fn decide_tree(
     tree: &CompiledTree,
     orders: &[Order],
-    view: &AgentView,
+    view: &mut AgentView,
     release: &mut Vec<Release>,
+    outcome: &mut Outcome,
 ) {
+    outcome.clear();
+    release.clear();
     let mut released: i128 = 0;
     let mut visit = |i: usize, release: &mut Vec<Release>| {
         let order = &orders[i];
-        let parts = match leaf(tree, view, order, released) {
+        let (action, effects) = leaf(tree, view, order, released);
+        if let Some(e) = effects.map(|k| &tree.effects[k as usize]) {
+            for (r, reg) in view.registers.iter_mut().enumerate() {
+                if let Some(v) = e.set[r] {
+                    *reg = v;
+                }
+                *reg = reg.saturating_add(e.add[r]);
+            }
+            outcome.collateral = outcome.collateral.saturating_add(e.collateral);
+        }
+        let parts = match action {
             Action::Hold => return,
             Action::Release => 0,
             Action::Split(k) => k,
@@ -43,13 +71,19 @@ pub(crate) fn decide_tree(
     }
 }
 
-/// The leaf the tree reaches for `order`.
+/// The leaf the tree reaches for `order`: its decision and, for a `do` leaf, its effects.
 #[inline]
-pub(crate) fn leaf(tree: &CompiledTree, view: &AgentView, order: &Order, released: i128) -> Action {
+pub(crate) fn leaf(
+    tree: &CompiledTree,
+    view: &AgentView,
+    order: &Order,
+    released: i128,
+) -> (Action, Option<u32>) {
     let mut at = 0usize;
     loop {
         match tree.nodes[at] {
-            Node::Leaf(action) => return action,
+            Node::Leaf(action) => return (action, None),
+            Node::Act(action, effects) => return (action, Some(effects)),
             Node::Test {
                 feature,
                 op,
@@ -58,11 +92,19 @@ pub(crate) fn leaf(tree: &CompiledTree, view: &AgentView, order: &Order, release
                 otherwise,
             } => {
                 let l = feature.value(view, order, released);
-                let r = match rhs {
-                    Rhs::Const(c) => c,
-                    Rhs::Feature(f, plus) => f.value(view, order, released) + plus,
+                let holds = match rhs {
+                    Rhs::Const(c) => op.holds(l, c),
+                    Rhs::Feature(f, 100, plus) => {
+                        op.holds(l, f.value(view, order, released).saturating_add(plus))
+                    }
+                    // Exact: 100 × l against percent × r + 100 × plus.
+                    Rhs::Feature(f, percent, plus) => op.holds(
+                        l.saturating_mul(100),
+                        (f.value(view, order, released).saturating_mul(percent))
+                            .saturating_add(plus.saturating_mul(100)),
+                    ),
                 };
-                at = if op.holds(l, r) { then } else { otherwise } as usize;
+                at = if holds { then } else { otherwise } as usize;
             }
         }
     }

@@ -1,7 +1,9 @@
 //! The fixed set of features a decision tree may test, and what each one is worth for one
 //! order. Every value is O(1) from state the engine already keeps (balances, credit, the
-//! rules' reservations, Queue 1 and Queue 2 counts, the order itself) or from the running
-//! total of this decision: nothing scans history.
+//! rules' reservations, Queue 1 and Queue 2 counts and values, the order itself), from the
+//! policy's own memory kept incrementally as payments settle (`state`: rolling windows,
+//! today's payments, registers) or from the running total of this decision: nothing scans
+//! history.
 
 use super::Order;
 
@@ -19,6 +21,17 @@ pub(crate) struct AgentView {
     pub queue1_count: u64,
     /// The agent's own payments waiting in Queue 2.
     pub queue2_count: u64,
+    /// Value of its own payments waiting in Queue 2.
+    pub queue2_value: i128,
+    /// Value of the payments to it waiting in Queue 2.
+    pub incoming_value: i128,
+    /// What settled from it today (policy memory; 0 when the tree does not need it).
+    pub paid_today: i128,
+    /// What settled to it / from it in the policy's window (all counterparties).
+    pub received_recent: i128,
+    pub paid_recent: i128,
+    /// The registers r0–r3.
+    pub registers: [i64; super::state::REGISTERS],
 }
 
 /// The type of a feature: a condition compares values of one type only.
@@ -30,6 +43,7 @@ pub(crate) enum Kind {
     Priority,
     Flag,
     Agent,
+    Register,
 }
 
 impl Kind {
@@ -41,6 +55,7 @@ impl Kind {
             Kind::Priority => "a priority (0–10)",
             Kind::Flag => "a flag (true/false)",
             Kind::Agent => "an agent",
+            Kind::Register => "an integer (register)",
         }
     }
 
@@ -100,6 +115,19 @@ features! {
     Priority = "priority", Priority, [0, 10], "the order's priority";
     Urgent = "urgent", Flag, [0, 1], "the order is in an urgent class (rules.classes.urgent_from)";
     Counterparty = "counterparty", Agent, [0, U64_MAX], "the order's receiver";
+    CreditHeadroom = "credit_headroom", Money, [-I64_MAX, 2 * I64_MAX], "credit_limit − max(0, −balance): credit not yet used";
+    ExpectedOutflows = "expected_outflows", Money, [1, 2 * SUM_MAX], "queue1_value + its payments' value in Queue 2";
+    ExpectedInflows = "expected_inflows", Money, [0, SUM_MAX], "value of the payments to it waiting in Queue 2";
+    PaidToday = "paid_today", Money, [0, SUM_MAX], "value settled from it so far today";
+    DayOutflows = "day_outflows", Money, [1, 3 * SUM_MAX], "paid_today + expected_outflows";
+    ReceivedRecent = "received_recent", Money, [0, SUM_MAX], "value settled to it in the window";
+    PaidRecent = "paid_recent", Money, [0, SUM_MAX], "value settled from it in the window";
+    ReceivedFromCounterparty = "received_from_counterparty", Money, [0, SUM_MAX], "value settled from the order's receiver to it in the window";
+    PaidToCounterparty = "paid_to_counterparty", Money, [0, SUM_MAX], "value settled from it to the order's receiver in the window";
+    R0 = "r0", Register, [i64::MIN as i128, I64_MAX], "register 0";
+    R1 = "r1", Register, [i64::MIN as i128, I64_MAX], "register 1";
+    R2 = "r2", Register, [i64::MIN as i128, I64_MAX], "register 2";
+    R3 = "r3", Register, [i64::MIN as i128, I64_MAX], "register 3";
 }
 
 impl Feature {
@@ -128,6 +156,41 @@ impl Feature {
             Feature::Priority => order.priority as i128,
             Feature::Urgent => order.urgent as i128,
             Feature::Counterparty => order.receiver as i128,
+            Feature::CreditHeadroom => view.credit_limit as i128 - (-(view.balance as i128)).max(0),
+            Feature::ExpectedOutflows => view.queue1_value + view.queue2_value,
+            Feature::ExpectedInflows => view.incoming_value,
+            Feature::PaidToday => view.paid_today,
+            Feature::DayOutflows => view.paid_today + view.queue1_value + view.queue2_value,
+            Feature::ReceivedRecent => view.received_recent,
+            Feature::PaidRecent => view.paid_recent,
+            Feature::ReceivedFromCounterparty => order.received_from as i128,
+            Feature::PaidToCounterparty => order.paid_to as i128,
+            Feature::R0 => view.registers[0] as i128,
+            Feature::R1 => view.registers[1] as i128,
+            Feature::R2 => view.registers[2] as i128,
+            Feature::R3 => view.registers[3] as i128,
+        }
+    }
+
+    /// Read from the policy's rolling windows (the engine keeps them only for such trees).
+    pub fn needs_window(self) -> bool {
+        matches!(
+            self,
+            Feature::ReceivedRecent
+                | Feature::PaidRecent
+                | Feature::ReceivedFromCounterparty
+                | Feature::PaidToCounterparty
+        )
+    }
+
+    /// The register it reads, if it is one.
+    pub fn register(self) -> Option<usize> {
+        match self {
+            Feature::R0 => Some(0),
+            Feature::R1 => Some(1),
+            Feature::R2 => Some(2),
+            Feature::R3 => Some(3),
+            _ => None,
         }
     }
 }

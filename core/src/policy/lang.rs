@@ -1,11 +1,13 @@
 //! The policy language as written in a configuration: a decision tree (`docs/policies.md`).
 //!
-//! A node is a leaf action (`release`, `hold`, `{split: {parts: k}}`) or a test
-//! `{if: {feature, op, value | against [, plus]}, then: node, else: node}`. These types only
-//! read and write the document; `compile` checks features, types and reachability with paths
-//! and builds the flat form the engine evaluates.
+//! A node is a leaf action (`release`, `hold`, `{split: {parts: k}}`), a leaf with effects
+//! (`{do: leaf, set, add, collateral}`) or a test
+//! `{if: {feature, op, value | against [, plus, percent]}, then: node, else: node}`. These
+//! types only read and write the document; `compile` checks features, types and
+//! reachability with paths and builds the flat form the engine evaluates.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::de::{self, MapAccess, Visitor};
@@ -19,6 +21,7 @@ mapping_only! {
     struct SplitLeaf;
     unit enum CompareOp;
     unit enum TreeOrder;
+    unit enum RegisterReset;
 }
 
 /// One node of a decision tree.
@@ -30,6 +33,9 @@ pub enum PolicyNode {
     Hold,
     /// Release the order as `parts` equal parts (the remainder on the last).
     Split(SplitLeaf),
+    /// A decision (`release`, `hold` or a split) with effects: registers,
+    /// collateral.
+    Do(Box<ActLeaf>),
     /// Test a condition and continue with `then` or `else`.
     If {
         /// The test.
@@ -51,7 +57,22 @@ pub struct SplitLeaf {
     pub parts: i64,
 }
 
-/// `feature op value`, or `feature op against + plus` (two features of the same type).
+/// `{do: decision, set, add, collateral}`: a leaf that also changes things.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActLeaf {
+    /// `release`, `hold` or `{split: {parts}}`.
+    pub decision: PolicyNode,
+    /// Registers set to a constant (`{r0: 1}`).
+    pub set: BTreeMap<String, i64>,
+    /// Constants added to registers (`{r1: -1}`), saturating.
+    pub add: BTreeMap<String, i64>,
+    /// Cents of collateral to post (> 0) or withdraw (< 0), as a scheduled `collateral`
+    /// action does.
+    pub collateral: Option<i64>,
+}
+
+/// `feature op value`, or `feature op against × percent / 100 + plus` (two features of the
+/// same type).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(remote = "Self", deny_unknown_fields)]
 #[schemars(rename = "PolicyCondition")]
@@ -69,6 +90,9 @@ pub struct Condition {
     /// Added to `against` (integers only; default 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plus: Option<i64>,
+    /// `against` is taken at this percentage (integers only; default 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<i64>,
 }
 
 /// A constant in a condition.
@@ -149,6 +173,25 @@ pub enum TreeOrder {
     UrgentFirst,
 }
 
+/// When a tree's registers go back to 0.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(remote = "Self", rename_all = "snake_case")]
+#[schemars(rename = "PolicyRegisterReset")]
+pub enum RegisterReset {
+    /// Kept for the whole run.
+    #[default]
+    Never,
+    /// At the start of each day.
+    Day,
+}
+
+impl RegisterReset {
+    /// Serialized only when not the default.
+    pub fn is_never(&self) -> bool {
+        *self == RegisterReset::Never
+    }
+}
+
 impl TreeOrder {
     /// Serialized only when not the default.
     pub fn is_arrival(&self) -> bool {
@@ -164,6 +207,20 @@ impl Serialize for PolicyNode {
             PolicyNode::Split(leaf) => {
                 let mut m = s.serialize_map(Some(1))?;
                 m.serialize_entry("split", leaf)?;
+                m.end()
+            }
+            PolicyNode::Do(leaf) => {
+                let mut m = s.serialize_map(None)?;
+                m.serialize_entry("do", &leaf.decision)?;
+                if !leaf.set.is_empty() {
+                    m.serialize_entry("set", &leaf.set)?;
+                }
+                if !leaf.add.is_empty() {
+                    m.serialize_entry("add", &leaf.add)?;
+                }
+                if let Some(c) = &leaf.collateral {
+                    m.serialize_entry("collateral", c)?;
+                }
                 m.end()
             }
             PolicyNode::If {
@@ -182,15 +239,77 @@ impl Serialize for PolicyNode {
 }
 
 impl<'de> Deserialize<'de> for PolicyNode {
+    /// The root of a tree (the `tree` field); its nodes are read through [`Child`].
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(NodeVisitor)
+            .inspect_err(|_| failed_at("tree"))
     }
+}
+
+thread_local! {
+    /// Where inside a tree the last read failed, innermost key first. The tree sits inside
+    /// the internally tagged `PolicyConfig`, which serde reads from a buffer that loses the
+    /// reader's path; the document reader appends this to the path it has
+    /// ([`take_node_path`]).
+    static NODE_PATH: std::cell::RefCell<Vec<&'static str>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+pub(crate) fn failed_at(key: &'static str) {
+    NODE_PATH.with(|p| p.borrow_mut().push(key));
+}
+
+/// The path inside a tree where the last failed read went wrong (`.tree.else.if`), or ""
+/// ; clears it.
+pub(crate) fn take_node_path() -> String {
+    NODE_PATH.with(|p| {
+        let keys = std::mem::take(&mut *p.borrow_mut());
+        keys.iter().rev().map(|k| format!(".{k}")).collect()
+    })
+}
+
+/// A value under `key` of a node: a failure records the key.
+struct Child<T>(&'static str, std::marker::PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> de::DeserializeSeed<'de> for Child<T> {
+    type Value = T;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        let key = self.0;
+        T::deserialize(d).inspect_err(|_| failed_at(key))
+    }
+}
+
+/// A node under `key` (not through the root's `Deserialize`, which adds `tree`).
+struct ChildNode(&'static str);
+
+impl<'de> de::DeserializeSeed<'de> for ChildNode {
+    type Value = PolicyNode;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<PolicyNode, D::Error> {
+        let key = self.0;
+        d.deserialize_any(NodeVisitor)
+            .inspect_err(|_| failed_at(key))
+    }
+}
+
+fn child<T>(key: &'static str) -> Child<T> {
+    Child(key, std::marker::PhantomData)
 }
 
 struct NodeVisitor;
 
-const NODE_EXPECTING: &str =
-    "a policy node: \"release\", \"hold\", {split: {parts}} or {if: {...}, then: node, else: node}";
+const NODE_EXPECTING: &str = "a policy node: \"release\", \"hold\", {split: {parts}}, {do: leaf, set?, add?, collateral?} or {if: {...}, then: node, else: node}";
+
+const NODE_KEYS: &[&str] = &[
+    "split",
+    "if",
+    "then",
+    "else",
+    "do",
+    "set",
+    "add",
+    "collateral",
+];
 
 impl<'de> Visitor<'de> for NodeVisitor {
     type Value = PolicyNode;
@@ -203,7 +322,10 @@ impl<'de> Visitor<'de> for NodeVisitor {
         match v {
             "release" => Ok(PolicyNode::Release),
             "hold" => Ok(PolicyNode::Hold),
-            _ => Err(E::unknown_variant(v, &["release", "hold", "split", "if"])),
+            _ => Err(E::unknown_variant(
+                v,
+                &["release", "hold", "split", "if", "do"],
+            )),
         }
     }
 
@@ -212,23 +334,55 @@ impl<'de> Visitor<'de> for NodeVisitor {
         let mut cond: Option<Condition> = None;
         let mut then: Option<PolicyNode> = None;
         let mut otherwise: Option<PolicyNode> = None;
+        let mut decision: Option<PolicyNode> = None;
+        let mut set: Option<BTreeMap<String, i64>> = None;
+        let mut add: Option<BTreeMap<String, i64>> = None;
+        let mut collateral: Option<i64> = None;
         while let Some(key) = map.next_key::<String>()? {
             // A repeated key is an error, never "the last one wins".
             let repeated = match key.as_str() {
-                "split" => split.replace(map.next_value()?).is_some(),
-                "if" => cond.replace(map.next_value()?).is_some(),
-                "then" => then.replace(map.next_value()?).is_some(),
-                "else" => otherwise.replace(map.next_value()?).is_some(),
-                _ => {
-                    return Err(de::Error::unknown_field(
-                        &key,
-                        &["split", "if", "then", "else"],
-                    ))
-                }
+                "split" => split
+                    .replace(map.next_value_seed(child("split"))?)
+                    .is_some(),
+                "if" => cond.replace(map.next_value_seed(child("if"))?).is_some(),
+                "then" => then
+                    .replace(map.next_value_seed(ChildNode("then"))?)
+                    .is_some(),
+                "else" => otherwise
+                    .replace(map.next_value_seed(ChildNode("else"))?)
+                    .is_some(),
+                "do" => decision
+                    .replace(map.next_value_seed(ChildNode("do"))?)
+                    .is_some(),
+                "set" => set.replace(map.next_value_seed(child("set"))?).is_some(),
+                "add" => add.replace(map.next_value_seed(child("add"))?).is_some(),
+                "collateral" => collateral
+                    .replace(map.next_value_seed(child("collateral"))?)
+                    .is_some(),
+                _ => return Err(de::Error::unknown_field(&key, NODE_KEYS)),
             };
             if repeated {
                 return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
             }
+        }
+        let effects = set.is_some() || add.is_some() || collateral.is_some();
+        if let Some(decision) = decision {
+            if split.is_some() || cond.is_some() || then.is_some() || otherwise.is_some() {
+                return Err(de::Error::custom(
+                    "a `do` leaf is `{do: leaf, set?, add?, collateral?}` (no split/if/then/else beside it)",
+                ));
+            }
+            return Ok(PolicyNode::Do(Box::new(ActLeaf {
+                decision,
+                set: set.unwrap_or_default(),
+                add: add.unwrap_or_default(),
+                collateral,
+            })));
+        }
+        if effects {
+            return Err(de::Error::custom(
+                "`set`, `add` and `collateral` go in a `do` leaf: {do: release, set: {r0: 1}}",
+            ));
         }
         match (split, cond, then, otherwise) {
             (Some(leaf), None, None, None) => Ok(PolicyNode::Split(leaf)),
@@ -264,6 +418,17 @@ impl JsonSchema for PolicyNode {
                     "type": "object",
                     "properties": {"split": leaf},
                     "required": ["split"],
+                    "additionalProperties": false
+                },
+                {
+                    "type": "object",
+                    "properties": {
+                        "do": node,
+                        "set": {"type": "object", "additionalProperties": {"type": "integer"}},
+                        "add": {"type": "object", "additionalProperties": {"type": "integer"}},
+                        "collateral": {"type": "integer"}
+                    },
+                    "required": ["do"],
                     "additionalProperties": false
                 },
                 {

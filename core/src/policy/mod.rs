@@ -7,21 +7,27 @@
 //! | `compile` | checks a tree with paths and compiles it into a flat node array |
 //! | `eval` | runs a compiled tree over one agent's Queue 1 |
 //! | `host` | policies written by the host program (`PolicyConfig::Host`): its view, its decisions |
+//! | `state` | what trees remember: registers, today's payments, rolling windows |
+//! | `refs` | `policy: {file: …}` references, inlined through the core for the front ends |
 
 pub(crate) mod compile;
-mod eval;
+pub(crate) mod eval;
 pub(crate) mod features;
 pub mod host;
 pub(crate) mod lang;
+pub mod refs;
+pub mod state;
 #[cfg(test)]
 mod tests_lang;
+#[cfg(test)]
+mod tests_memory;
 
 pub(crate) use compile::CompiledTree;
 pub(crate) use features::AgentView;
 
 use std::collections::BTreeMap;
 
-use crate::config::{AgentConfig, PolicyConfig};
+use crate::config::{PolicyConfig, SimulationConfig};
 use crate::error::Problem;
 use crate::transaction::AgentIdx;
 
@@ -32,6 +38,7 @@ impl PolicyConfig {
         fn leaves(node: &lang::PolicyNode) -> i64 {
             match node {
                 lang::PolicyNode::Split(leaf) => leaf.parts.max(0),
+                lang::PolicyNode::Do(leaf) => leaves(&leaf.decision),
                 lang::PolicyNode::If {
                     then, otherwise, ..
                 } => leaves(then).max(leaves(otherwise)),
@@ -50,10 +57,11 @@ impl PolicyConfig {
 /// Check every agent's `Tree` policy (the problems with their paths) and compile them; `None`
 /// for agents with a built-in policy.
 pub(crate) fn compile_trees(
-    agents: &[AgentConfig],
-    ticks_per_day: u64,
+    config: &SimulationConfig,
     problems: &mut Vec<Problem>,
 ) -> Vec<Option<CompiledTree>> {
+    let agents = &config.agent_configs;
+    let ticks_per_day = config.ticks_per_day as u64;
     let ids: BTreeMap<&str, usize> = agents
         .iter()
         .enumerate()
@@ -61,7 +69,13 @@ pub(crate) fn compile_trees(
         .collect();
     let mut trees = Vec::with_capacity(agents.len());
     for (i, agent) in agents.iter().enumerate() {
-        let PolicyConfig::Tree { tree, order, .. } = &agent.policy else {
+        let PolicyConfig::Tree {
+            tree,
+            order,
+            window,
+            ..
+        } = &agent.policy
+        else {
             trees.push(None);
             continue;
         };
@@ -69,7 +83,16 @@ pub(crate) fn compile_trees(
             ids: &ids,
             agent: i,
             ticks_per_day,
+            has_collateral: (config.rules.participants.get(&agent.id))
+                .is_some_and(|r| r.collateral.is_some()),
         };
+        if let Some(w) = window {
+            if !(1..=state::MAX_WINDOW).contains(w) {
+                let path = format!("agent_configs[{i}].policy.window");
+                let message = format!("{path}: must be 1 to {} ticks (got {w})", state::MAX_WINDOW);
+                problems.push(Problem::new(path, message));
+            }
+        }
         let path = format!("agent_configs[{i}].policy.tree");
         match compile::compile(tree, *order, &path, &cx) {
             Ok(compiled) => trees.push(Some(compiled)),
@@ -82,8 +105,34 @@ pub(crate) fn compile_trees(
     trees
 }
 
+/// What the engine keeps for each agent's tree (`None`: built-in policy).
+pub(crate) fn memory_needs(
+    config: &SimulationConfig,
+    trees: &[Option<CompiledTree>],
+) -> state::PolicyState {
+    state::PolicyState::new(config.agent_configs.iter().zip(trees).map(|(a, t)| {
+        let (
+            t,
+            PolicyConfig::Tree {
+                window,
+                reset_registers,
+                ..
+            },
+        ) = (t.as_ref()?, &a.policy)
+        else {
+            return None;
+        };
+        Some(state::Needs {
+            window: t
+                .reads_window
+                .then(|| window.unwrap_or(state::DEFAULT_WINDOW)),
+            reset_daily: *reset_registers == lang::RegisterReset::Day,
+        })
+    }))
+}
+
 /// What a policy sees of one order in Queue 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Order {
     pub amount: i64,
     pub deadline_tick: u64,
@@ -92,6 +141,10 @@ pub(crate) struct Order {
     pub priority: u8,
     pub receiver: AgentIdx,
     pub arrival_tick: u64,
+    /// Settled from `receiver` to the agent / from the agent to `receiver` in the tree's
+    /// window (`state`; 0 when the tree reads no window).
+    pub received_from: i64,
+    pub paid_to: i64,
 }
 
 /// One release decision: the index of the order in Queue 1 and, when a tree's split leaf
@@ -126,9 +179,13 @@ pub(crate) fn decide(
             unreachable!("a host's decisions are gathered before step 2 (policy::host)")
         }
         PolicyConfig::Tree { .. } => match tree {
-            Some(tree) => eval::decide_tree(tree, orders, view, release),
+            Some(tree) => {
+                let mut outcome = eval::Outcome::default();
+                eval::decide_tree(tree, orders, &mut view.clone(), release, &mut outcome);
+            }
             None => unreachable!("a Tree policy is compiled when the simulation is built"),
         },
+        PolicyConfig::File { .. } => unreachable!("a policy file is inlined before validation"),
         PolicyConfig::LiquidityAware {
             target_buffer,
             urgency_threshold,
@@ -203,6 +260,7 @@ mod tests {
             priority: 5,
             receiver: 1,
             arrival_tick: 0,
+            ..Order::default()
         }
     }
 

@@ -25,6 +25,7 @@ fn build(tree: serde_json::Value, order: TreeOrder) -> Result<CompiledTree, Vec<
         ids: &ids,
         agent: 0,
         ticks_per_day: 100,
+        has_collateral: true,
     };
     compile(&parse(tree), order, "tree", &cx)
         .map_err(|p| p.into_iter().map(|p| p.message).collect())
@@ -36,6 +37,8 @@ fn run(tree: serde_json::Value, order: TreeOrder, orders: &[Order], v: &AgentVie
         tree: parse(tree),
         order,
         split: None,
+        window: None,
+        reset_registers: Default::default(),
     };
     let mut r = Vec::new();
     decide(&policy, Some(&compiled), orders, v, &mut r);
@@ -110,6 +113,7 @@ fn every_feature_reads_its_value() {
         ids: &ids,
         agent: 0,
         ticks_per_day: 100,
+        has_collateral: true,
     };
     let v = AgentView {
         balance: -30,
@@ -120,6 +124,12 @@ fn every_feature_reads_its_value() {
         queue1_value: 999,
         queue1_count: 4,
         queue2_count: 2,
+        queue2_value: 50,
+        incoming_value: 40,
+        paid_today: 300,
+        received_recent: 20,
+        paid_recent: 25,
+        registers: [1, -2, 3, 4],
     };
     let order = Order {
         amount: 12,
@@ -128,6 +138,8 @@ fn every_feature_reads_its_value() {
         priority: 8,
         receiver: 2,
         arrival_tick: 245,
+        received_from: 6,
+        paid_to: 9,
     };
     // For each feature, a test `feature == expected` must reach `release` (with 5 released
     // before this order).
@@ -149,13 +161,26 @@ fn every_feature_reads_its_value() {
         ("priority", json!(8)),
         ("urgent", json!(true)),
         ("counterparty", json!("C")),
+        ("credit_headroom", json!(70)),
+        ("expected_outflows", json!(1049)),
+        ("expected_inflows", json!(40)),
+        ("paid_today", json!(300)),
+        ("day_outflows", json!(1349)),
+        ("received_recent", json!(20)),
+        ("paid_recent", json!(25)),
+        ("received_from_counterparty", json!(6)),
+        ("paid_to_counterparty", json!(9)),
+        ("r0", json!(1)),
+        ("r1", json!(-2)),
+        ("r2", json!(3)),
+        ("r3", json!(4)),
     ];
     assert_eq!(expected.len(), super::features::Feature::ALL.len());
     for (feature, value) in expected {
         let t = json!({"if": {"feature": feature, "op": "==", "value": value},
                        "then": "release", "else": "hold"});
         let tree = compile(&parse(t), TreeOrder::Arrival, "tree", &cx).unwrap();
-        assert_eq!(leaf(&tree, &v, &order, 5), Action::Release, "{feature}");
+        assert_eq!(leaf(&tree, &v, &order, 5).0, Action::Release, "{feature}");
     }
     // Past its deadline: 0 ticks to go, not negative.
     let late = Order {
@@ -165,7 +190,7 @@ fn every_feature_reads_its_value() {
     let t = json!({"if": {"feature": "ticks_to_deadline", "op": "==", "value": 0},
                    "then": "release", "else": "hold"});
     let tree = compile(&parse(t), TreeOrder::Arrival, "tree", &cx).unwrap();
-    assert_eq!(leaf(&tree, &v, &late, 0), Action::Release);
+    assert_eq!(leaf(&tree, &v, &late, 0).0, Action::Release);
 }
 
 #[test]
@@ -178,13 +203,13 @@ fn the_flat_form_is_preorder_and_evaluation_takes_one_test_per_level() {
     assert_eq!(tree.nodes.len(), 5);
     assert_eq!(tree.max_split_parts, 2);
     let v = view(0, 0, 0);
-    assert_eq!(leaf(&tree, &v, &o(5, 9), 0), Action::Split(2));
-    assert_eq!(leaf(&tree, &v, &o(50, 9), 0), Action::Hold);
+    assert_eq!(leaf(&tree, &v, &o(5, 9), 0).0, Action::Split(2));
+    assert_eq!(leaf(&tree, &v, &o(50, 9), 0).0, Action::Hold);
     let high = Order {
         priority: 9,
         ..o(50, 9)
     };
-    assert_eq!(leaf(&tree, &v, &high, 0), Action::Release);
+    assert_eq!(leaf(&tree, &v, &high, 0).0, Action::Release);
 }
 
 #[test]
@@ -364,6 +389,7 @@ fn shipped(text: &str) -> (PolicyConfig, CompiledTree) {
         ids: &ids,
         agent: 0,
         ticks_per_day: 100,
+        has_collateral: true,
     };
     let compiled = compile(tree, *order, "tree", &cx).unwrap();
     (policy, compiled)

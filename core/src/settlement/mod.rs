@@ -30,6 +30,8 @@ impl Simulation {
             Mechanism::Rtgs | Mechanism::Queue => {}
         }
         self.rules_settled(tx.sender, tx.receiver, tx.amount, tx.priority);
+        let day = self.tick / self.ticks_per_day.max(1);
+        (self.policy_state).settled(self.tick, day, tx.sender, tx.receiver, tx.amount);
         let t = &mut self.totals;
         t.settlements += 1;
         t.day_settlements += 1;

@@ -66,6 +66,9 @@ pub(crate) struct Queue2 {
     pub both_ways: BTreeMap<(AgentIdx, AgentIdx), PairMemo>,
     len: usize,
     pub next_entry: u64,
+    /// Value queued by each sender and to each receiver (policy features).
+    value_out: Vec<i128>,
+    value_in: Vec<i128>,
 }
 
 impl Queue2 {
@@ -77,6 +80,8 @@ impl Queue2 {
             both_ways: BTreeMap::new(),
             len: 0,
             next_entry: 1,
+            value_out: vec![0; agents],
+            value_in: vec![0; agents],
         }
     }
 
@@ -86,6 +91,16 @@ impl Queue2 {
 
     pub fn sender_len(&self, sender: AgentIdx) -> usize {
         self.by_sender[sender as usize].len()
+    }
+
+    /// Value of the sender's queued payments.
+    pub fn sender_value(&self, sender: AgentIdx) -> i128 {
+        self.value_out[sender as usize]
+    }
+
+    /// Value of the queued payments to `receiver`.
+    pub fn receiver_value(&self, receiver: AgentIdx) -> i128 {
+        self.value_in[receiver as usize]
     }
 
     fn has_pair(&self, sender: AgentIdx, receiver: AgentIdx) -> bool {
@@ -115,6 +130,8 @@ impl Queue2 {
         self.by_pair[s].insert((q.receiver, q.key), q.slot);
         self.by_entry[s].insert(q.key.entry, q.slot);
         self.len += 1;
+        self.value_out[s] += q.amount as i128;
+        self.value_in[q.receiver as usize] += q.amount as i128;
         self.next_entry = self.next_entry.max(q.key.entry + 1);
         if first_of_pair && self.has_pair(q.receiver, sender) {
             self.both_ways
@@ -152,6 +169,8 @@ impl Queue2 {
         self.by_pair[s].remove(&(entry.receiver, key));
         self.by_entry[s].remove(&key.entry);
         self.len -= 1;
+        self.value_out[s] -= entry.amount as i128;
+        self.value_in[entry.receiver as usize] -= entry.amount as i128;
         if !self.has_pair(sender, entry.receiver) {
             self.both_ways
                 .remove(&Self::pair_key(sender, entry.receiver));

@@ -57,6 +57,7 @@ impl Simulation {
             rules: self.rules.as_deref().map(|r| r.to_doc(&self.ids)),
             timed: self.timed_to_doc(),
             payments: self.fed.clone(),
+            policy_memory: (self.policy_state).to_doc(&self.ids, self.tick, self.ticks_per_day),
         }
     }
 
@@ -109,6 +110,7 @@ impl Simulation {
             rules,
             timed,
             payments,
+            policy_memory,
             ..
         } = snapshot;
         // Built without its scenario events (the snapshot's schedule says what is left of
@@ -146,6 +148,10 @@ impl Simulation {
         let mut restored = restored;
         timed_from_doc(&mut restored, &timed)?;
         restored.check(&sim)?;
+        if let Some(memory) = policy_memory {
+            let (index, tpd) = (&sim.index, sim.ticks_per_day);
+            (sim.policy_state.install(memory, index, tick, tpd)).map_err(corrupt)?;
+        }
         sim.install_rules(rules)?;
         sim.install(restored)?;
         sim.install_indicators(indicators.map(|b| *b), timeseries.map(|b| *b))?;

@@ -20,6 +20,7 @@ pub use super::v5::{
     LsmTotals, Mechanism, RulesState, Schedule, TimeSeries, Totals, Transaction, TxId,
 };
 pub use crate::import::FedState;
+pub use crate::policy::state::{AgentMemoryDoc, PolicyMemoryDoc};
 pub use crate::rules::TimedDoc;
 
 /// The `schema_version` of this format.
@@ -86,6 +87,10 @@ pub struct Snapshot {
     /// still to come (absent: not a fed run, or nothing left of one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payments: Option<Box<FedState>>,
+    // policies2 (issue 19): what the `Tree` policies remember.
+    /// Registers, today's payments, rolling windows (absent: nothing remembered).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_memory: Option<PolicyMemoryDoc>,
     // ----- end of version 6 -----
 }
 
@@ -114,6 +119,7 @@ impl Snapshot {
             rules: old.rules,
             timed: Vec::new(),
             payments: None,
+            policy_memory: None,
         }
     }
 }

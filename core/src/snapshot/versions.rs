@@ -33,7 +33,8 @@ pub enum Versioned {
     V4(v4::Snapshot),
     /// Version 5 (the state of the rules of real RTGS systems).
     V5(v5::Snapshot),
-    /// Version 6 (payments waiting for their from-time, a suspended fed run).
+    /// Version 6 (payments waiting for their from-time, a suspended fed run, what
+    /// decision-tree policies remember).
     V6(v6::Snapshot),
 }
 

@@ -167,7 +167,7 @@ def test_snapshot_and_restore_continue_identically(workload):
     original.run(60)
     snapshot = original.snapshot()
     document = json.loads(snapshot)
-    assert document["schema_version"] == 6  # 3: events_discarded (issue 10); 4: schedule, indicators, lsm; 5: rules; 6: timed
+    assert document["schema_version"] == 6  # 3: events_discarded (issue 10); 4: schedule, indicators, lsm; 5: rules; 6: timed, payments, policy_memory
     assert document["events_discarded"] == 0
     assert document["provenance"] == original.stats()["provenance"]
     for restored in (

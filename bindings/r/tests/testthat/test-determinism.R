@@ -21,7 +21,8 @@ test_that("different seeds give different results", {
 scale_scenarios <- c("chaps_day.yaml", "fedwire_day.yaml", "t2_day.yaml", "t2_year.yaml")
 shipped_scenarios <- c("four_bank_ring.yaml", "four_bank_ring_manual.yaml",
                        "liquidity_aware_split.yaml", "liquidity_from_bounds.yaml",
-                       "outage_and_shock.yaml", "policy_trees.yaml", "scarce_liquidity.yaml",
+                       "outage_and_shock.yaml", "policy_files.yaml", "policy_trees.yaml",
+                       "scarce_liquidity.yaml",
                        "scarce_liquidity_no_lsm.yaml", "seed_benchmark.yaml",
                        "seed_benchmark_100.yaml", "t2_rules.yaml", "two_bank_exchange.yaml",
                        scale_scenarios)

@@ -33,9 +33,10 @@ def load_config(path: str | Path) -> SimulationConfig:
     Raises FileNotFoundError for a missing file, :class:`~payment_simulator.errors.InvalidJsonError`
     for text that is neither YAML nor JSON, and :class:`~payment_simulator.errors.InvalidConfigError`
     (a ValueError) whose message names the file and every bad field, and whose ``problems``
-    give each with its path.
+    give each with its path. Files the document names (an agent's ``policy: {file: ...}``, a
+    network's ``flows_file``) are read relative to it.
     """
-    return SimulationConfig.from_text(read_config_file(path), str(path))
+    return SimulationConfig.from_file_text(read_config_file(path), path)
 
 
 __all__ = ["load_config", "parse_config"]

@@ -103,6 +103,15 @@ class SimulationConfig:
             return cls._from_normalized(_normalize(text))
 
     @classmethod
+    def from_file_text(cls, text: str | bytes, path: str | Path) -> SimulationConfig:
+        """:meth:`from_text` for the text of the file ``path``: the files it names (policy
+        files) are read relative to it (``psim_config_normalize_at``); errors name it."""
+        from .._core import normalize_config_at
+
+        with with_source(str(path)):
+            return cls._from_normalized(normalize_config_at(text, Path(path).parent))
+
+    @classmethod
     def model_validate(cls, obj: SimulationConfig | Mapping[str, Any]) -> SimulationConfig:
         """Validate a dict of either shape (scenario or machine format); a SimulationConfig is
         returned as it is."""
