@@ -118,8 +118,7 @@ agents:
         problems[1].message.contains("`amount > 20` never holds"),
         "{problems:?}"
     );
-    // A node of the wrong shape stops the reading; the path stops at the policy (an
-    // internally tagged enum is read from a buffer, which loses the path inside it), the
+    // A node of the wrong shape stops the reading; the path goes down to the node, the
     // message names what is wrong.
     let shape = text.replace(
         "then: release, else: hold}\n  - {id: B",
@@ -127,7 +126,9 @@ agents:
     );
     let e = parse_document(&shape).unwrap_err().to_string();
     assert!(
-        e.contains("agents[0].policy: unknown variant `relase`, expected one of `release`"),
+        e.contains(
+            "agents[0].policy.tree.else.then: unknown variant `relase`, expected one of `release`"
+        ),
         "{e}"
     );
 }

@@ -378,7 +378,13 @@ fn the_shipped_t2_rules_scenario_shows_timed_payments_and_deferred_crediting() {
             s.arrivals, shipped.arrivals,
             "{name}: the same orders arrive"
         );
-        assert!(s.settled_value > shipped.settled_value, "{name}");
+        // Each rule changes the day (which way depends on the day's path: under offsetting
+        // semantics 2 holding BIG_2's timed payments back lets more value settle).
+        assert_ne!(
+            (s.settlements, s.settled_value),
+            (shipped.settlements, shipped.settled_value),
+            "{name}"
+        );
     }
 }
 

@@ -117,6 +117,9 @@ const AGENT_FEATURES: &[Feature] = &[
     Feature::TickOfDay,
     Feature::Queue1Count,
     Feature::Queue2Count,
+    Feature::CreditHeadroom,
+    Feature::ExpectedOutflows,
+    Feature::ExpectedInflows,
 ];
 /// The features of one payment beyond its own fields.
 const ORDER_FEATURES: &[Feature] = &[Feature::TicksToDeadline, Feature::Age, Feature::Urgent];
@@ -126,6 +129,21 @@ const ORDER_FIELDS: &[Feature] = &[Feature::Amount, Feature::Priority, Feature::
 #[cfg(test)] // as ORDER_FIELDS
 /// Running totals of a decision in progress: a host keeps its own.
 const DECISION_FEATURES: &[Feature] = &[Feature::ReleasedValue, Feature::BalanceAfter];
+#[cfg(test)] // as ORDER_FIELDS
+/// What the core remembers only for trees that read it (`policy::state`: today's payments,
+/// rolling windows, registers): a host keeps its own memory.
+const MEMORY_FEATURES: &[Feature] = &[
+    Feature::PaidToday,
+    Feature::DayOutflows,
+    Feature::ReceivedRecent,
+    Feature::PaidRecent,
+    Feature::ReceivedFromCounterparty,
+    Feature::PaidToCounterparty,
+    Feature::R0,
+    Feature::R1,
+    Feature::R2,
+    Feature::R3,
+];
 
 fn features(list: &[Feature], view: &AgentView, order: &Order) -> Features {
     Features(
@@ -527,11 +545,12 @@ mod tests;
 /// Every feature of the tree language is in exactly one of the lists above, so a new one
 /// gets a place in the view (or a reason not to) when it is added.
 #[cfg(test)]
-pub(crate) fn feature_lists() -> [&'static [Feature]; 4] {
+pub(crate) fn feature_lists() -> [&'static [Feature]; 5] {
     [
         AGENT_FEATURES,
         ORDER_FEATURES,
         ORDER_FIELDS,
         DECISION_FEATURES,
+        MEMORY_FEATURES,
     ]
 }
