@@ -75,19 +75,36 @@ impl SolverLimits {
     }
 }
 
-struct Search<'a> {
-    inst: &'a Instance,
-    cap: Vec<i128>,
-    out_sel: Vec<i128>,
-    in_sel: Vec<i128>,
-    out_open: Vec<i128>,
-    in_open: Vec<i128>,
-    /// Weight per unit of amount of each payment (1: the objective is value).
-    mult: &'a [i128],
-    /// The weighted value of each agent's undecided outgoing payments.
-    out_open_w: Vec<i128>,
-    /// The largest weight per unit of each agent's outgoing payments.
-    rho: Vec<i128>,
+/// What the search keeps of one agent.
+#[derive(Clone, Copy)]
+struct Agent {
+    /// `avail + in_sel + in_open − out_sel`: what it could still send if it received every
+    /// undecided payment. The feasibility condition is `room ≥ 0`.
+    room: i128,
+    /// The weighted value of its undecided outgoing payments.
+    open_w: i128,
+    /// The largest weight per unit of amount of its outgoing payments.
+    rho: i128,
+    /// Its bound term as last computed (`bound` is their sum).
+    term: i128,
+}
+
+impl Agent {
+    /// What the undecided payments it can still send are worth at most: no more than they
+    /// are worth, nor than its room at its largest weight per unit of amount.
+    #[inline]
+    fn bound(&self) -> i128 {
+        self.open_w.min(self.room.max(0) * self.rho)
+    }
+}
+
+struct Search {
+    /// Sender and receiver of each payment (read at every node: kept flat).
+    ends: Vec<(usize, usize)>,
+    amount: Vec<i128>,
+    /// Amount times weight of each payment (the value it adds to the objective).
+    weighted: Vec<i128>,
+    agents: Vec<Agent>,
     /// Σ over agents of their bound term.
     bound: i128,
     value: i128,
@@ -96,49 +113,52 @@ struct Search<'a> {
     best_value: i128,
 }
 
-impl Search<'_> {
+impl Search {
+    /// Recompute agent `a`'s bound term and move `bound` by the difference.
     #[inline]
-    fn term(&self, a: usize) -> i128 {
-        let room = self.cap[a] + self.in_sel[a] + self.in_open[a] - self.out_sel[a];
-        // At most what it could send at its largest weight per unit of amount.
-        self.out_open_w[a].min(room.max(0) * self.rho[a])
+    fn retally(&mut self, a: usize) {
+        let agent = &mut self.agents[a];
+        let term = agent.bound();
+        self.bound += term - agent.term;
+        agent.term = term;
     }
 
-    #[inline]
-    fn feasible(&self, a: usize) -> bool {
-        self.out_sel[a] - self.in_sel[a] - self.in_open[a] <= self.cap[a]
-    }
-
-    /// Decide payment `i`; returns whether the state can still be completed.
-    fn apply(&mut self, i: usize, settle: bool, sign: i128) {
-        let p = self.inst.payments[i];
-        let (s, r, x) = (p.sender as usize, p.receiver as usize, p.amount as i128);
-        self.bound -= self.term(s) + self.term(r);
-        let w = x * self.mult[i];
-        self.out_open[s] -= sign * x;
-        self.out_open_w[s] -= sign * w;
-        self.in_open[r] -= sign * x;
-        if settle {
-            self.out_sel[s] += sign * x;
-            self.in_sel[r] += sign * x;
-            self.value += sign * w;
-            self.sel[i] = sign > 0;
-        }
-        self.bound += self.term(s) + self.term(r);
-    }
-
+    /// Decide payment `i`; returns whether the state can still be completed. Settling it
+    /// moves only the sender's room (the receiver's incoming amount goes from undecided to
+    /// chosen); leaving it out lowers the receiver's room. Either way only those agents'
+    /// terms can change.
     fn decide(&mut self, i: usize, settle: bool) -> bool {
-        self.apply(i, settle, 1);
-        let p = self.inst.payments[i];
-        if settle {
-            self.feasible(p.sender as usize)
-        } else {
-            self.feasible(p.receiver as usize)
-        }
+        self.shift(i, settle, 1)
     }
 
+    /// Take back the decision on payment `i`.
     fn undo(&mut self, i: usize, settle: bool) {
-        self.apply(i, settle, -1);
+        self.shift(i, settle, -1);
+    }
+
+    /// Apply (`sign` 1) or take back (−1) a decision; whether the agent it can make short
+    /// (the sender when settled, the receiver when left out) is still feasible.
+    #[inline]
+    fn shift(&mut self, i: usize, settle: bool, sign: i128) -> bool {
+        let (s, r) = self.ends[i];
+        let (x, w) = if sign > 0 {
+            (self.amount[i], self.weighted[i])
+        } else {
+            (-self.amount[i], -self.weighted[i])
+        };
+        self.agents[s].open_w -= w;
+        if settle {
+            self.agents[s].room -= x;
+            self.value += w;
+            self.sel[i] = sign > 0;
+            self.retally(s);
+            self.agents[s].room >= 0
+        } else {
+            self.agents[r].room -= x;
+            self.retally(s);
+            self.retally(r);
+            self.agents[r].room >= 0
+        }
     }
 }
 
@@ -155,47 +175,49 @@ pub(crate) fn branch_and_bound(
     max_part: usize,
     weights: Option<&[i128]>,
 ) -> (Vec<bool>, bool) {
-    let ones;
-    let mult = match weights {
-        Some(m) => m,
-        None => {
-            ones = vec![1i128; inst.payments.len()];
-            &ones[..]
-        }
-    };
-    let n = inst.available.len();
     let m = inst.payments.len();
     if m > max_part {
         return (incumbent, false);
     }
+    let weight = |i: usize| weights.map_or(1, |w| w[i]);
     let mut order: Vec<usize> = (0..m).collect();
     order.sort_by_key(|&i| (std::cmp::Reverse(inst.payments[i].amount), i));
+    let amount: Vec<i128> = inst.payments.iter().map(|p| p.amount as i128).collect();
+    let weighted: Vec<i128> = (0..m).map(|i| amount[i] * weight(i)).collect();
+    let mut agents: Vec<Agent> = inst
+        .available
+        .iter()
+        .map(|&a| Agent {
+            room: a as i128,
+            open_w: 0,
+            rho: 1,
+            term: 0,
+        })
+        .collect();
+    for (i, p) in inst.payments.iter().enumerate() {
+        let sender = &mut agents[p.sender as usize];
+        sender.open_w += weighted[i];
+        sender.rho = sender.rho.max(weight(i));
+        agents[p.receiver as usize].room += amount[i];
+    }
+    for agent in &mut agents {
+        agent.term = agent.bound();
+    }
     let mut s = Search {
-        inst,
-        cap: inst.available.iter().map(|&a| a as i128).collect(),
-        out_sel: vec![0; n],
-        in_sel: vec![0; n],
-        out_open: vec![0; n],
-        in_open: vec![0; n],
-        bound: 0,
+        ends: inst
+            .payments
+            .iter()
+            .map(|p| (p.sender as usize, p.receiver as usize))
+            .collect(),
+        bound: agents.iter().map(|a| a.term).sum(),
+        agents,
         value: 0,
         sel: vec![false; m],
-        best_value: (0..m)
-            .filter(|&i| incumbent[i])
-            .map(|i| inst.payments[i].amount as i128 * mult[i])
-            .sum(),
+        best_value: (0..m).filter(|&i| incumbent[i]).map(|i| weighted[i]).sum(),
         best: incumbent,
-        mult,
-        out_open_w: vec![0; n],
-        rho: vec![1; n],
+        amount,
+        weighted,
     };
-    for (i, p) in inst.payments.iter().enumerate() {
-        s.out_open[p.sender as usize] += p.amount as i128;
-        s.out_open_w[p.sender as usize] += p.amount as i128 * mult[i];
-        s.rho[p.sender as usize] = s.rho[p.sender as usize].max(mult[i]);
-        s.in_open[p.receiver as usize] += p.amount as i128;
-    }
-    s.bound = (0..n).map(|a| s.term(a)).sum();
     // state[d]: 0 = not visited, 1 = "settle" applied, 2 = "leave out" applied.
     let mut state = vec![0u8; m + 1];
     let mut depth = 0usize;
@@ -203,7 +225,7 @@ pub(crate) fn branch_and_bound(
         if depth == m {
             if s.value > s.best_value {
                 s.best_value = s.value;
-                s.best = s.sel.clone();
+                s.best.clone_from(&s.sel);
             }
             if depth == 0 {
                 break true;

@@ -118,16 +118,24 @@ pub fn solve_weighted(
             set
         }
         LsmAlgorithm::DeficitHeuristic => heuristic_set(inst, mechanisms),
-        LsmAlgorithm::Exact => {
-            let start = heuristic_set(inst, mechanisms);
-            search(inst, start, limits, &mut budget_exhausted, weights)
-        }
+        LsmAlgorithm::Exact => search(
+            inst,
+            || heuristic_set(inst, mechanisms),
+            limits,
+            &mut budget_exhausted,
+            weights,
+        ),
         LsmAlgorithm::GreedyExact => {
-            let start = instance::greedy_removal(inst, mechanisms);
             if inst.payments.len() > limits.max_part {
-                start
+                instance::greedy_removal(inst, mechanisms)
             } else {
-                search(inst, start, limits, &mut budget_exhausted, weights)
+                search(
+                    inst,
+                    || instance::greedy_removal(inst, mechanisms),
+                    limits,
+                    &mut budget_exhausted,
+                    weights,
+                )
             }
         }
     };
@@ -137,17 +145,26 @@ pub fn solve_weighted(
     }
 }
 
-/// From a fundable set, search each independent part of the payments that can be in some
-/// fundable set, within what is left of the budget.
+/// From a fundable set (`start`), search each independent part of the payments that can be
+/// in some fundable set, within what is left of the budget.
+///
+/// When no payment can be in a fundable set, the starting set (fundable) is empty and there
+/// is nothing to search: the empty set is the result without computing the start. Most
+/// attempts on a busy small queue end there (on the 10-bank seed benchmark, about 66,000 of
+/// 71,000), so they skip the starting algorithm's work.
 fn search(
     inst: &Instance,
-    mut set: Vec<bool>,
+    start: impl FnOnce() -> Vec<bool>,
     limits: SolverLimits,
     budget_exhausted: &mut bool,
     weights: Option<&[i128]>,
 ) -> Vec<bool> {
-    let mut budget = limits.node_budget;
     let (pruned, kept) = inst.prune();
+    if pruned.payments.is_empty() {
+        return vec![false; inst.payments.len()];
+    }
+    let mut set = start();
+    let mut budget = limits.node_budget;
     for (part, indices) in pruned.components() {
         let start: Vec<bool> = indices.iter().map(|&i| set[kept[i]]).collect();
         let part_weights: Option<Vec<i128>> =
