@@ -118,7 +118,8 @@ def test_a_mixed_simulation_calls_python_only_for_host_agents():
             seen.append((view["agent"], view["features"]["tick"], view["policy"]))
             assert set(view["features"]) == {
                 "balance", "credit_limit", "available", "reserved", "queue1_value", "tick",
-                "tick_of_day", "queue1_count", "queue2_count",
+                "tick_of_day", "queue1_count", "queue2_count", "credit_headroom",
+                "expected_outflows", "expected_inflows",
             }
             assert view["features"]["queue1_count"] == len(view["queue1"])
             for o in view["queue1"]:

@@ -88,11 +88,21 @@ class PolicyConfigTree(_Policy):
     tree: Any
     order: Literal["arrival", "deadline", "urgent_first"] | None
     split: SplitConfig | None
+    window: int | None
+    reset_registers: Literal["never", "day"] | None
 
     @classmethod
     def view(cls, data: Mapping[str, Any]) -> _Policy:
-        # ``order`` is absent when the document leaves it out (the core's default).
-        return super().view({**data, "order": data.get("order")})
+        # ``order``, ``window`` and ``reset_registers`` are absent when the document leaves
+        # them out (the core's defaults).
+        return super().view(
+            {
+                **data,
+                "order": data.get("order"),
+                "window": data.get("window"),
+                "reset_registers": data.get("reset_registers"),
+            }
+        )
 
 
 class PolicyConfigHost(_View):
