@@ -185,6 +185,16 @@ impl RuleBook {
         }
     }
 
+    /// What `agent` reserves: for highly urgent, for urgent.
+    pub fn reserved(&self, agent: AgentIdx) -> [i64; 2] {
+        self.reserved[agent as usize]
+    }
+
+    /// Set what `agent` reserves for the class of `rank` (0 highly urgent, 1 urgent).
+    pub fn set_reserved(&mut self, agent: AgentIdx, rank: u8, amount: i64) {
+        self.reserved[agent as usize][usize::from(rank.min(1))] = amount;
+    }
+
     /// The agent's limits, if any.
     pub fn limits(&self, agent: AgentIdx) -> Option<&Limits> {
         self.limits[agent as usize].as_deref()

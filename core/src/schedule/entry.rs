@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use super::action::{ActionType, Phase, ScenarioEvent};
 use crate::config::LsmAlgorithm;
+use crate::rules::PaymentClass;
 use crate::transaction::AgentIdx;
 
 /// Receiver weights, in the receivers' configuration order.
@@ -68,6 +69,12 @@ pub(crate) enum Effect {
     },
     BalanceReset {
         target: Target,
+    },
+    /// `agent`'s reservation for the class of rank `rank` (0 highly urgent, 1 urgent).
+    Reservation {
+        agent: AgentIdx,
+        rank: u8,
+        amount: i64,
     },
 }
 
@@ -192,6 +199,20 @@ impl Entry {
                     Target::All => Some("all".into()),
                 },
                 ..ScenarioEvent::new(ActionType::BalanceReset)
+            },
+            Effect::Reservation {
+                agent,
+                rank,
+                amount,
+            } => ScenarioEvent {
+                agent: name(agent),
+                class: Some(if *rank == 0 {
+                    PaymentClass::HighlyUrgent
+                } else {
+                    PaymentClass::Urgent
+                }),
+                amount: Some(*amount),
+                ..ScenarioEvent::new(ActionType::Reservation)
             },
         };
         match (self.window, self.repeat) {

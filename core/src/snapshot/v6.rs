@@ -21,7 +21,8 @@ pub use super::v5::{
 };
 pub use crate::import::FedState;
 pub use crate::policy::state::{AgentMemoryDoc, PolicyMemoryDoc};
-pub use crate::rules::TimedDoc;
+pub use crate::rules::{ReservationDoc, TimedDoc};
+use std::collections::BTreeMap;
 
 /// The `schema_version` of this format.
 pub const VERSION: u32 = 6;
@@ -91,6 +92,11 @@ pub struct Snapshot {
     /// Registers, today's payments, rolling windows (absent: nothing remembered).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_memory: Option<PolicyMemoryDoc>,
+    // sched (issue 18): reservations set by scheduled `reservation` actions.
+    /// Each agent's reservations where they differ from the configuration's, by agent id
+    /// (absent: as configured).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub reservations: BTreeMap<String, ReservationDoc>,
     // ----- end of version 6 -----
 }
 
@@ -120,6 +126,7 @@ impl Snapshot {
             timed: Vec::new(),
             payments: None,
             policy_memory: None,
+            reservations: BTreeMap::new(),
         }
     }
 }
