@@ -48,6 +48,9 @@ pub enum ActionType {
     /// `agent`'s reservation for `class` (`rules.participants.<id>.reservations`) becomes
     /// `amount`.
     Reservation,
+    /// `agent`'s configured bilateral limit toward `counterparty` (without it: its
+    /// multilateral limit) becomes `amount`.
+    Limit,
 }
 
 impl ActionType {
@@ -64,6 +67,7 @@ impl ActionType {
             ActionType::Collateral => "collateral",
             ActionType::BalanceReset => "balance_reset",
             ActionType::Reservation => "reservation",
+            ActionType::Limit => "limit",
         }
     }
 
@@ -99,7 +103,8 @@ pub struct ScenarioEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub block_receiving: Option<bool>,
     /// `liquidity`: cents in (> 0) or out (< 0); `payment`: cents (> 0); `collateral`: cents
-    /// posted (> 0) or withdrawn (< 0); `reservation`: cents reserved (≥ 0).
+    /// posted (> 0) or withdrawn (< 0); `reservation`: cents reserved (≥ 0); `limit`: the limit
+    /// (≥ 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// `credit_limit`: the new credit line (≥ 0).
@@ -152,6 +157,9 @@ pub struct ScenarioEvent {
     /// `reservation`: the class the liquidity is reserved for (`highly_urgent` or `urgent`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<PaymentClass>,
+    /// `limit`: the counterparty of the bilateral limit (absent: the multilateral limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counterparty: Option<String>,
 }
 
 impl ScenarioEvent {
@@ -181,6 +189,7 @@ impl ScenarioEvent {
             algorithm: None,
             from_offset: None,
             class: None,
+            counterparty: None,
         }
     }
 

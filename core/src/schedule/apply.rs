@@ -213,6 +213,14 @@ impl Simulation {
                 },
                 _,
             ) => self.apply_reservation(agent, rank, amount),
+            (
+                &Effect::Limit {
+                    agent,
+                    counterparty,
+                    amount,
+                },
+                _,
+            ) => self.apply_limit(agent, counterparty, amount),
             (Effect::Weights { agent, weights }, _) => {
                 let agent = *agent;
                 if let Some(stream) = self.arrivals[agent as usize].as_mut() {

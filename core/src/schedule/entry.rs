@@ -76,6 +76,12 @@ pub(crate) enum Effect {
         rank: u8,
         amount: i64,
     },
+    /// `agent`'s bilateral limit toward `counterparty` (`None`: its multilateral limit).
+    Limit {
+        agent: AgentIdx,
+        counterparty: Option<AgentIdx>,
+        amount: i64,
+    },
 }
 
 /// How a one-off action repeats.
@@ -213,6 +219,16 @@ impl Entry {
                 }),
                 amount: Some(*amount),
                 ..ScenarioEvent::new(ActionType::Reservation)
+            },
+            Effect::Limit {
+                agent,
+                counterparty,
+                amount,
+            } => ScenarioEvent {
+                agent: name(agent),
+                counterparty: counterparty.as_ref().and_then(name),
+                amount: Some(*amount),
+                ..ScenarioEvent::new(ActionType::Limit)
             },
         };
         match (self.window, self.repeat) {

@@ -110,6 +110,18 @@ fn fields(kind: ActionType) -> (&'static [&'static str], &'static [&'static str]
             ],
             &["agent", "class", "amount"],
         ),
+        ActionType::Limit => (
+            &[
+                "agent",
+                "counterparty",
+                "amount",
+                POINT[0],
+                POINT[1],
+                POINT[2],
+                POINT[3],
+            ],
+            &["agent", "amount"],
+        ),
     }
 }
 
@@ -143,6 +155,7 @@ fn present(e: &ScenarioEvent) -> Vec<&'static str> {
     has("until", e.until.is_some());
     has("algorithm", e.algorithm.is_some());
     has("class", e.class.is_some());
+    has("counterparty", e.counterparty.is_some());
     out
 }
 
@@ -376,6 +389,11 @@ fn resolve_one(
         },
         ActionType::Reservation => {
             super::rules::reservation(i, e, ctx, agent("agent", &e.agent, p), p)?
+        }
+        ActionType::Limit => {
+            let a = agent("agent", &e.agent, p);
+            let c = agent("counterparty", &e.counterparty, p);
+            super::rules::limit(i, e, ctx, a?, c, p)?
         }
         ActionType::Outage | ActionType::ArrivalRate => unreachable!("handled above"),
     };

@@ -391,3 +391,54 @@ pub(super) fn reservation(
         amount,
     })
 }
+
+/// A `limit` action: it changes a limit the configuration gives the agent (a bilateral one
+/// toward `counterparty`, else its multilateral one) to an amount ≥ 0. Whether today's
+/// position is within the new limit is not asked: a limit below it applies as is.
+pub(super) fn limit(
+    i: usize,
+    e: &ScenarioEvent,
+    ctx: &Context,
+    agent: AgentIdx,
+    counterparty: Option<AgentIdx>,
+    p: &mut Vec<Problem>,
+) -> Option<Effect> {
+    let amount = e.amount?;
+    if amount < 0 {
+        p.push(
+            problem(i, "amount", format_args!(" must be ≥ 0 (got {amount})")).with_value(amount),
+        );
+    }
+    let id = &ctx.config.agent_configs[agent as usize].id;
+    let rules = ctx.config.rules.participants.get(id);
+    match (&e.counterparty, counterparty) {
+        (Some(_), None) => return None, // not an agent: reported
+        (Some(other), Some(_)) => {
+            if !rules.is_some_and(|r| r.bilateral_limits.contains_key(other)) {
+                p.push(problem(
+                    i,
+                    "counterparty",
+                    format_args!(
+                        ": {id:?} has no bilateral limit toward {other:?} to change (rules.participants.{id}.bilateral_limits)"
+                    ),
+                ));
+            }
+        }
+        (None, _) => {
+            if !rules.is_some_and(|r| r.multilateral_limit.is_some()) {
+                p.push(problem(
+                    i,
+                    "agent",
+                    format_args!(
+                        ": {id:?} has no multilateral limit to change (rules.participants.{id}.multilateral_limit)"
+                    ),
+                ));
+            }
+        }
+    }
+    Some(Effect::Limit {
+        agent,
+        counterparty,
+        amount,
+    })
+}

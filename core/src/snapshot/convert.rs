@@ -59,6 +59,7 @@ impl Simulation {
             payments: self.fed.clone(),
             policy_memory: (self.policy_state).to_doc(&self.ids, self.tick, self.ticks_per_day),
             reservations: self.reservations_to_doc(),
+            limits: self.limits_to_doc(),
         }
     }
 
@@ -113,6 +114,7 @@ impl Simulation {
             payments,
             policy_memory,
             reservations,
+            limits,
             ..
         } = snapshot;
         // Built without its scenario events (the snapshot's schedule says what is left of
@@ -156,6 +158,7 @@ impl Simulation {
         }
         sim.install_rules(rules)?;
         (sim.install_reservations(reservations)).map_err(|(path, message)| bad(path, message))?;
+        (sim.install_limits(limits)).map_err(|(path, message)| bad(path, message))?;
         sim.install(restored)?;
         sim.install_indicators(indicators.map(|b| *b), timeseries.map(|b| *b))?;
         if let Some(fed) = payments {

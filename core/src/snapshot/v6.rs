@@ -21,7 +21,7 @@ pub use super::v5::{
 };
 pub use crate::import::FedState;
 pub use crate::policy::state::{AgentMemoryDoc, PolicyMemoryDoc};
-pub use crate::rules::{ReservationDoc, TimedDoc};
+pub use crate::rules::{LimitsDoc, ReservationDoc, TimedDoc};
 use std::collections::BTreeMap;
 
 /// The `schema_version` of this format.
@@ -97,6 +97,10 @@ pub struct Snapshot {
     /// (absent: as configured).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub reservations: BTreeMap<String, ReservationDoc>,
+    /// Each agent's limits where they differ from the configuration's (set by scheduled
+    /// `limit` actions), by agent id (absent: as configured).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub limits: BTreeMap<String, LimitsDoc>,
     // ----- end of version 6 -----
 }
 
@@ -127,6 +131,7 @@ impl Snapshot {
             payments: None,
             policy_memory: None,
             reservations: BTreeMap::new(),
+            limits: BTreeMap::new(),
         }
     }
 }
