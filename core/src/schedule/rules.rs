@@ -425,7 +425,7 @@ pub(super) fn limit(
             }
         }
         (None, _) => {
-            if !rules.is_some_and(|r| r.multilateral_limit.is_some()) {
+            if rules.is_none_or(|r| r.multilateral_limit.is_none()) {
                 p.push(problem(
                     i,
                     "agent",
