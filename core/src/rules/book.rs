@@ -185,6 +185,32 @@ impl RuleBook {
         }
     }
 
+    /// What `agent` reserves: for highly urgent, for urgent.
+    pub fn reserved(&self, agent: AgentIdx) -> [i64; 2] {
+        self.reserved[agent as usize]
+    }
+
+    /// Set what `agent` reserves for the class of `rank` (0 highly urgent, 1 urgent).
+    pub fn set_reserved(&mut self, agent: AgentIdx, rank: u8, amount: i64) {
+        self.reserved[agent as usize][usize::from(rank.min(1))] = amount;
+    }
+
+    /// Set `agent`'s bilateral limit toward `counterparty` (`None`: its multilateral limit),
+    /// if it has that limit; the old limit. Today's position stays as it is.
+    pub fn set_limit(
+        &mut self,
+        agent: AgentIdx,
+        counterparty: Option<AgentIdx>,
+        limit: i64,
+    ) -> Option<i64> {
+        let l = self.limits[agent as usize].as_deref_mut()?;
+        let p = match counterparty {
+            Some(c) => l.bilateral.get_mut(&c)?,
+            None => l.multilateral.as_mut()?,
+        };
+        Some(std::mem::replace(&mut p.limit, limit))
+    }
+
     /// The agent's limits, if any.
     pub fn limits(&self, agent: AgentIdx) -> Option<&Limits> {
         self.limits[agent as usize].as_deref()

@@ -9,6 +9,8 @@
 //! | `hooks`  | where settlement asks the rules: a gross payment, a chosen offsetting set   |
 //! | `collateral` | credit lines against collateral, its postings and withdrawals, its cost |
 //! | `entry`  | offsetting at entry (`rules.entry_offsetting`)                              |
+//! | `limit_change` | scheduled `limit` changes and the limits a snapshot keeps             |
+//! | `reserve` | scheduled `reservation` changes and the reservations a snapshot keeps      |
 //! | `timed`  | timed payments: from-time (waiting out of the policy's sight), till-time    |
 //!
 //! Without a `rules` section the simulation holds no [`book::RuleBook`] and settlement takes
@@ -19,12 +21,16 @@ mod collateral;
 pub mod config;
 mod entry;
 mod hooks;
+mod limit_change;
+mod reserve;
 mod timed;
 
 pub use config::{
     collateral_credit, ClassConfig, Collateral, ParticipantRules, PaymentClass, Reservations,
     RulesConfig, DEFAULT_HIGHLY_URGENT_FROM, DEFAULT_URGENT_FROM,
 };
+pub use limit_change::LimitsDoc;
+pub use reserve::ReservationDoc;
 pub(crate) use timed::Waiting;
 pub use timed::{TimedDoc, TimedShare};
 

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::serde_helpers::mapping_only;
 use crate::config::LsmAlgorithm;
+use crate::rules::PaymentClass;
 
 mapping_only! {
     struct ScenarioEvent;
@@ -44,6 +45,12 @@ pub enum ActionType {
     /// `agent`'s (or `all` agents') balance is brought back to its opening balance by an
     /// external injection or withdrawal (liquidity management outside the system).
     BalanceReset,
+    /// `agent`'s reservation for `class` (`rules.participants.<id>.reservations`) becomes
+    /// `amount`.
+    Reservation,
+    /// `agent`'s configured bilateral limit toward `counterparty` (without it: its
+    /// multilateral limit) becomes `amount`.
+    Limit,
 }
 
 impl ActionType {
@@ -59,6 +66,8 @@ impl ActionType {
             ActionType::Payment => "payment",
             ActionType::Collateral => "collateral",
             ActionType::BalanceReset => "balance_reset",
+            ActionType::Reservation => "reservation",
+            ActionType::Limit => "limit",
         }
     }
 
@@ -94,7 +103,8 @@ pub struct ScenarioEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub block_receiving: Option<bool>,
     /// `liquidity`: cents in (> 0) or out (< 0); `payment`: cents (> 0); `collateral`: cents
-    /// posted (> 0) or withdrawn (< 0).
+    /// posted (> 0) or withdrawn (< 0); `reservation`: cents reserved (≥ 0); `limit`: the limit
+    /// (≥ 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// `credit_limit`: the new credit line (≥ 0).
@@ -144,6 +154,12 @@ pub struct ScenarioEvent {
     /// `docs/model.md` § Timed payments).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_offset: Option<i64>,
+    /// `reservation`: the class the liquidity is reserved for (`highly_urgent` or `urgent`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<PaymentClass>,
+    /// `limit`: the counterparty of the bilateral limit (absent: the multilateral limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counterparty: Option<String>,
 }
 
 impl ScenarioEvent {
@@ -172,6 +188,8 @@ impl ScenarioEvent {
             until: None,
             algorithm: None,
             from_offset: None,
+            class: None,
+            counterparty: None,
         }
     }
 

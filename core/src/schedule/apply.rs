@@ -205,6 +205,22 @@ impl Simulation {
             (&Effect::BalanceReset { target }, _) => self.apply_balance_reset(t, target),
             (&Effect::CreditLimit { agent, limit }, _) => self.apply_credit_limit(t, agent, limit),
             (&Effect::Collateral { agent, amount }, _) => self.apply_collateral(t, agent, amount),
+            (
+                &Effect::Reservation {
+                    agent,
+                    rank,
+                    amount,
+                },
+                _,
+            ) => self.apply_reservation(agent, rank, amount),
+            (
+                &Effect::Limit {
+                    agent,
+                    counterparty,
+                    amount,
+                },
+                _,
+            ) => self.apply_limit(agent, counterparty, amount),
             (Effect::Weights { agent, weights }, _) => {
                 let agent = *agent;
                 if let Some(stream) = self.arrivals[agent as usize].as_mut() {

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use super::action::{ActionType, Phase, ScenarioEvent};
 use crate::config::LsmAlgorithm;
+use crate::rules::PaymentClass;
 use crate::transaction::AgentIdx;
 
 /// Receiver weights, in the receivers' configuration order.
@@ -68,6 +69,18 @@ pub(crate) enum Effect {
     },
     BalanceReset {
         target: Target,
+    },
+    /// `agent`'s reservation for the class of rank `rank` (0 highly urgent, 1 urgent).
+    Reservation {
+        agent: AgentIdx,
+        rank: u8,
+        amount: i64,
+    },
+    /// `agent`'s bilateral limit toward `counterparty` (`None`: its multilateral limit).
+    Limit {
+        agent: AgentIdx,
+        counterparty: Option<AgentIdx>,
+        amount: i64,
     },
 }
 
@@ -192,6 +205,30 @@ impl Entry {
                     Target::All => Some("all".into()),
                 },
                 ..ScenarioEvent::new(ActionType::BalanceReset)
+            },
+            Effect::Reservation {
+                agent,
+                rank,
+                amount,
+            } => ScenarioEvent {
+                agent: name(agent),
+                class: Some(if *rank == 0 {
+                    PaymentClass::HighlyUrgent
+                } else {
+                    PaymentClass::Urgent
+                }),
+                amount: Some(*amount),
+                ..ScenarioEvent::new(ActionType::Reservation)
+            },
+            Effect::Limit {
+                agent,
+                counterparty,
+                amount,
+            } => ScenarioEvent {
+                agent: name(agent),
+                counterparty: counterparty.as_ref().and_then(name),
+                amount: Some(*amount),
+                ..ScenarioEvent::new(ActionType::Limit)
             },
         };
         match (self.window, self.repeat) {

@@ -104,6 +104,24 @@ fn fields(kind: ActionType) -> (&'static [&'static str], &'static [&'static str]
             &["agent", POINT[0], POINT[1], POINT[2], POINT[3]],
             &["agent"],
         ),
+        ActionType::Reservation => (
+            &[
+                "agent", "class", "amount", POINT[0], POINT[1], POINT[2], POINT[3],
+            ],
+            &["agent", "class", "amount"],
+        ),
+        ActionType::Limit => (
+            &[
+                "agent",
+                "counterparty",
+                "amount",
+                POINT[0],
+                POINT[1],
+                POINT[2],
+                POINT[3],
+            ],
+            &["agent", "amount"],
+        ),
     }
 }
 
@@ -136,6 +154,8 @@ fn present(e: &ScenarioEvent) -> Vec<&'static str> {
     has("every", e.every.is_some());
     has("until", e.until.is_some());
     has("algorithm", e.algorithm.is_some());
+    has("class", e.class.is_some());
+    has("counterparty", e.counterparty.is_some());
     out
 }
 
@@ -367,6 +387,14 @@ fn resolve_one(
                 Target::One(agent("agent", &e.agent, p)?)
             },
         },
+        ActionType::Reservation => {
+            super::rules::reservation(i, e, ctx, agent("agent", &e.agent, p), p)?
+        }
+        ActionType::Limit => {
+            let a = agent("agent", &e.agent, p);
+            let c = agent("counterparty", &e.counterparty, p);
+            super::rules::limit(i, e, ctx, a?, c, p)?
+        }
         ActionType::Outage | ActionType::ArrivalRate => unreachable!("handled above"),
     };
     let (tick, repeat) = timing?;

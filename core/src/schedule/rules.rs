@@ -8,6 +8,7 @@ use super::entry::{Effect, RateChange, Repeat, Target, Weights};
 use super::resolve::{problem, Context};
 use crate::config::{DEFAULT_DEADLINE_OFFSET, DEFAULT_PRIORITY, MAX_PRIORITY, MAX_RATE_PER_TICK};
 use crate::error::Problem;
+use crate::rules::PaymentClass;
 use crate::transaction::AgentIdx;
 
 pub(super) fn targets(ctx: &Context, target: Target) -> Vec<AgentIdx> {
@@ -343,5 +344,101 @@ pub(super) fn payment(
         deadline_offset: offset.max(1) as u64,
         priority: priority.clamp(0, MAX_PRIORITY) as u8,
         from_offset: from.clamp(0, offset.max(1)) as u64,
+    })
+}
+
+/// A `reservation` action: a known agent of a simulation with a `rules` section, a class above
+/// normal, an amount ≥ 0. Whether the agent has the liquidity is not asked: a reservation
+/// above it applies as is (`docs/model.md` § Scheduled reservations).
+pub(super) fn reservation(
+    i: usize,
+    e: &ScenarioEvent,
+    ctx: &Context,
+    agent: Option<AgentIdx>,
+    p: &mut Vec<Problem>,
+) -> Option<Effect> {
+    let amount = e.amount?;
+    if amount < 0 {
+        p.push(
+            problem(i, "amount", format_args!(" must be ≥ 0 (got {amount})")).with_value(amount),
+        );
+    }
+    let rank = match e.class? {
+        PaymentClass::HighlyUrgent => 0,
+        PaymentClass::Urgent => 1,
+        PaymentClass::Normal => {
+            p.push(
+                problem(
+                    i,
+                    "class",
+                    " normal has no reservation (highly_urgent or urgent)",
+                )
+                .with_value("normal"),
+            );
+            return None;
+        }
+    };
+    if ctx.config.rules.is_empty() {
+        p.push(problem(
+            i,
+            "type",
+            " reservation needs the rules of real RTGS systems (a `rules` section)",
+        ));
+    }
+    Some(Effect::Reservation {
+        agent: agent?,
+        rank,
+        amount,
+    })
+}
+
+/// A `limit` action: it changes a limit the configuration gives the agent (a bilateral one
+/// toward `counterparty`, else its multilateral one) to an amount ≥ 0. Whether today's
+/// position is within the new limit is not asked: a limit below it applies as is.
+pub(super) fn limit(
+    i: usize,
+    e: &ScenarioEvent,
+    ctx: &Context,
+    agent: AgentIdx,
+    counterparty: Option<AgentIdx>,
+    p: &mut Vec<Problem>,
+) -> Option<Effect> {
+    let amount = e.amount?;
+    if amount < 0 {
+        p.push(
+            problem(i, "amount", format_args!(" must be ≥ 0 (got {amount})")).with_value(amount),
+        );
+    }
+    let id = &ctx.config.agent_configs[agent as usize].id;
+    let rules = ctx.config.rules.participants.get(id);
+    match (&e.counterparty, counterparty) {
+        (Some(_), None) => return None, // not an agent: reported
+        (Some(other), Some(_)) => {
+            if !rules.is_some_and(|r| r.bilateral_limits.contains_key(other)) {
+                p.push(problem(
+                    i,
+                    "counterparty",
+                    format_args!(
+                        ": {id:?} has no bilateral limit toward {other:?} to change (rules.participants.{id}.bilateral_limits)"
+                    ),
+                ));
+            }
+        }
+        (None, _) => {
+            if rules.is_none_or(|r| r.multilateral_limit.is_none()) {
+                p.push(problem(
+                    i,
+                    "agent",
+                    format_args!(
+                        ": {id:?} has no multilateral limit to change (rules.participants.{id}.multilateral_limit)"
+                    ),
+                ));
+            }
+        }
+    }
+    Some(Effect::Limit {
+        agent,
+        counterparty,
+        amount,
     })
 }

@@ -58,6 +58,8 @@ impl Simulation {
             timed: self.timed_to_doc(),
             payments: self.fed.clone(),
             policy_memory: (self.policy_state).to_doc(&self.ids, self.tick, self.ticks_per_day),
+            reservations: self.reservations_to_doc(),
+            limits: self.limits_to_doc(),
         }
     }
 
@@ -111,6 +113,8 @@ impl Simulation {
             timed,
             payments,
             policy_memory,
+            reservations,
+            limits,
             ..
         } = snapshot;
         // Built without its scenario events (the snapshot's schedule says what is left of
@@ -153,6 +157,8 @@ impl Simulation {
             (sim.policy_state.install(memory, index, tick, tpd)).map_err(corrupt)?;
         }
         sim.install_rules(rules)?;
+        (sim.install_reservations(reservations)).map_err(|(path, message)| bad(path, message))?;
+        (sim.install_limits(limits)).map_err(|(path, message)| bad(path, message))?;
         sim.install(restored)?;
         sim.install_indicators(indicators.map(|b| *b), timeseries.map(|b| *b))?;
         if let Some(fed) = payments {

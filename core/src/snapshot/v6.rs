@@ -21,7 +21,8 @@ pub use super::v5::{
 };
 pub use crate::import::FedState;
 pub use crate::policy::state::{AgentMemoryDoc, PolicyMemoryDoc};
-pub use crate::rules::TimedDoc;
+pub use crate::rules::{LimitsDoc, ReservationDoc, TimedDoc};
+use std::collections::BTreeMap;
 
 /// The `schema_version` of this format.
 pub const VERSION: u32 = 6;
@@ -91,6 +92,15 @@ pub struct Snapshot {
     /// Registers, today's payments, rolling windows (absent: nothing remembered).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_memory: Option<PolicyMemoryDoc>,
+    // sched (issue 18): reservations set by scheduled `reservation` actions.
+    /// Each agent's reservations where they differ from the configuration's, by agent id
+    /// (absent: as configured).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub reservations: BTreeMap<String, ReservationDoc>,
+    /// Each agent's limits where they differ from the configuration's (set by scheduled
+    /// `limit` actions), by agent id (absent: as configured).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub limits: BTreeMap<String, LimitsDoc>,
     // ----- end of version 6 -----
 }
 
@@ -120,6 +130,8 @@ impl Snapshot {
             timed: Vec::new(),
             payments: None,
             policy_memory: None,
+            reservations: BTreeMap::new(),
+            limits: BTreeMap::new(),
         }
     }
 }
