@@ -355,6 +355,11 @@ fn event_details(e: &EventRecord, style: Style) -> String {
             e.priority.unwrap_or_default()
         ),
         "split" => format!("{} parts", e.parts.unwrap_or_default()),
+        "priority_changed" => format!(
+            "priority {} → {}",
+            e.previous_priority.unwrap_or_default(),
+            e.priority.unwrap_or_default()
+        ),
         "settled" => match e.mechanism {
             Some(Mechanism::Rtgs) => "at RTGS entry".into(),
             Some(Mechanism::Queue) => "on Queue 2 retry".into(),

@@ -101,11 +101,26 @@ impl Simulation {
     }
 
     /// What a tree's `do` leaves changed besides releases: collateral posted or withdrawn
-    /// through the path a scheduled `collateral` action takes (before the released orders
-    /// enter RTGS, so the new credit line serves them).
+    /// through the path a scheduled `collateral` action takes, and new priorities of orders
+    /// in Queue 1 (both before the released orders enter RTGS, so the new credit line serves
+    /// them and Queue 2 orders them by the new priority).
     fn apply_outcome(&mut self, t: u64, agent: AgentIdx, outcome: &Outcome) {
         if outcome.collateral != 0 {
             self.apply_collateral(t, agent, outcome.collateral);
+        }
+        for &(index, to) in &outcome.priorities {
+            let slot = self.queue1[agent as usize][index];
+            let Some(tx) = self.txs.get_mut(slot) else {
+                continue;
+            };
+            let from = std::mem::replace(&mut tx.priority, to);
+            let kind = EventKind::PriorityChanged {
+                tx: tx.id,
+                sender: tx.sender,
+                from,
+                to,
+            };
+            self.events.record(t, kind);
         }
     }
 

@@ -90,6 +90,13 @@ pub(crate) enum EventKind {
         bilateral: bool,
         multilateral: bool,
     },
+    /// A tree policy's `do` leaf changed the priority of an order in Queue 1 (`from` → `to`).
+    PriorityChanged {
+        tx: TxId,
+        sender: AgentIdx,
+        from: u8,
+        to: u8,
+    },
 }
 
 impl EventKind {
@@ -107,7 +114,8 @@ impl EventKind {
             | EventKind::Split { sender, .. }
             | EventKind::Queued { sender, .. }
             | EventKind::Dropped { sender, .. }
-            | EventKind::Overdue { sender, .. } => [Some(*sender), None],
+            | EventKind::Overdue { sender, .. }
+            | EventKind::PriorityChanged { sender, .. } => [Some(*sender), None],
             EventKind::OutageStarted { agent, .. }
             | EventKind::OutageEnded { agent }
             | EventKind::Liquidity { agent, .. }

@@ -14,7 +14,8 @@ pub struct EventRecord {
     pub seq: u64,
     /// Tick in which it happened.
     pub tick: u64,
-    /// `arrival`, `released`, `held`, `split`, `queued`, `settled`, `dropped`, `overdue`, `end_of_day`.
+    /// `arrival`, `released`, `held`, `split`, `queued`, `settled`, `dropped`, `overdue`, `end_of_day`, the
+    /// scheduled actions' types, `priority_changed` (`docs/json.md`).
     #[serde(rename = "type")]
     pub kind: String,
     /// Transaction id.
@@ -32,7 +33,7 @@ pub struct EventRecord {
     /// Deadline tick (arrivals).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline_tick: Option<u64>,
-    /// Priority (arrivals).
+    /// Priority (arrivals; for `priority_changed`, the new one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<u8>,
     /// Number of parts (splits).
@@ -84,6 +85,9 @@ pub struct EventRecord {
     /// Multilateral offsetting on or off (`lsm`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multilateral: Option<bool>,
+    /// The priority before a policy changed it (`priority_changed`; `priority` is the new one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_priority: Option<u8>,
 }
 
 impl Event {
@@ -115,6 +119,7 @@ impl Event {
             block_receiving: None,
             bilateral: None,
             multilateral: None,
+            previous_priority: None,
         };
         let kind = match &self.kind {
             EventKind::Arrival {
@@ -241,6 +246,18 @@ impl Event {
                 r.bilateral = Some(*bilateral);
                 r.multilateral = Some(*multilateral);
                 "lsm"
+            }
+            EventKind::PriorityChanged {
+                tx,
+                sender,
+                from,
+                to,
+            } => {
+                r.tx = Some(tx.to_string());
+                r.sender = name(sender);
+                r.previous_priority = Some(*from);
+                r.priority = Some(*to);
+                "priority_changed"
             }
         };
         r.kind = kind.to_string();

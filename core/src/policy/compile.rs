@@ -10,9 +10,9 @@
 use std::collections::BTreeMap;
 
 use super::features::{Feature, Kind};
-use super::lang::{ActLeaf, CompareOp, Condition, Literal, PolicyNode, TreeOrder};
+use super::lang::{ActLeaf, CompareOp, Condition, Literal, PolicyNode, PriorityChange, TreeOrder};
 use super::state::REGISTERS;
-use crate::config::MAX_SPLIT_PARTS;
+use crate::config::{MAX_PRIORITY, MAX_SPLIT_PARTS};
 use crate::error::Problem;
 
 /// Most tests on one path from the root to a leaf.
@@ -44,6 +44,26 @@ pub(crate) struct Effects {
     pub set: [Option<i64>; REGISTERS],
     pub add: [i64; REGISTERS],
     pub collateral: i64,
+    pub priority: Option<NewPriority>,
+}
+
+/// A `do` leaf's new priority for the order it decides on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NewPriority {
+    Set(u8),
+    /// Added to the order's priority, the result clamped to 0–`MAX_PRIORITY`.
+    Add(i8),
+}
+
+impl NewPriority {
+    pub fn of(self, priority: u8) -> u8 {
+        match self {
+            NewPriority::Set(p) => p,
+            NewPriority::Add(d) => {
+                (i64::from(priority) + i64::from(d)).clamp(0, MAX_PRIORITY) as u8
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -280,7 +300,39 @@ impl Compiler<'_> {
                 e.collateral = amount;
             }
         }
+        if let Some(change) = &leaf.priority {
+            e.priority = self.new_priority(change, &format!("{path}.priority"));
+        }
         e
+    }
+
+    /// Check a leaf's `priority: {set: p}` / `{add: d}` (at `path`).
+    fn new_priority(&mut self, change: &PriorityChange, path: &str) -> Option<NewPriority> {
+        match (change.set, change.add) {
+            (Some(p), None) if (0..=MAX_PRIORITY).contains(&p) => Some(NewPriority::Set(p as u8)),
+            (Some(p), None) => {
+                self.problem(
+                    format!("{path}.set"),
+                    format!("must be between 0 and {MAX_PRIORITY} (got {p})"),
+                );
+                None
+            }
+            (None, Some(d)) if d != 0 && d.abs() <= MAX_PRIORITY => Some(NewPriority::Add(d as i8)),
+            (None, Some(d)) => {
+                self.problem(
+                    format!("{path}.add"),
+                    format!("must be between -{MAX_PRIORITY} and {MAX_PRIORITY}, not 0 (got {d})"),
+                );
+                None
+            }
+            _ => {
+                self.problem(
+                    path.to_string(),
+                    "give exactly one of `set` (the new priority) or `add` (a change)".to_string(),
+                );
+                None
+            }
+        }
     }
 
     fn register(&mut self, name: &str, path: &str) -> Option<usize> {

@@ -7,21 +7,24 @@ use super::lang::TreeOrder;
 use super::{Order, Release};
 
 /// What a decision changes besides releases: the collateral to post (> 0) or withdraw
-/// (< 0). Registers change in the view it is given.
+/// (< 0) and the orders whose priority changes (index in the orders, new priority; at most
+/// one entry per order, only real changes). Registers change in the view it is given.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Outcome {
     pub collateral: i64,
+    pub priorities: Vec<(usize, u8)>,
 }
 
 impl Outcome {
     pub fn clear(&mut self) {
         self.collateral = 0;
+        self.priorities.clear();
     }
 }
 
 /// Visit the orders in the tree's order; release (whole or split) or hold each as its leaf
 /// says, applying the leaf's effects: registers at once (later orders of the same decision
-/// see them), collateral into `outcome`. `released_value` and `balance_after`
+/// see them), collateral and new priorities into `outcome`. `released_value` and `balance_after`
 /// count the orders released before this one.
 pub(crate) fn decide_tree(
     tree: &CompiledTree,
@@ -44,6 +47,11 @@ pub(crate) fn decide_tree(
                 *reg = reg.saturating_add(e.add[r]);
             }
             outcome.collateral = outcome.collateral.saturating_add(e.collateral);
+            if let Some(to) = e.priority.map(|p| p.of(order.priority)) {
+                if to != order.priority {
+                    outcome.priorities.push((i, to));
+                }
+            }
         }
         let parts = match action {
             Action::Hold => return,

@@ -1,7 +1,7 @@
 //! The policy language as written in a configuration: a decision tree (`docs/policies.md`).
 //!
 //! A node is a leaf action (`release`, `hold`, `{split: {parts: k}}`), a leaf with effects
-//! (`{do: leaf, set, add, collateral}`) or a test
+//! (`{do: leaf, set, add, collateral, priority}`) or a test
 //! `{if: {feature, op, value | against [, plus, percent]}, then: node, else: node}`. These
 //! types only read and write the document; `compile` checks features, types and
 //! reachability with paths and builds the flat form the engine evaluates.
@@ -19,6 +19,7 @@ use crate::config::serde_helpers::mapping_only;
 mapping_only! {
     struct Condition;
     struct SplitLeaf;
+    struct PriorityChange;
     unit enum CompareOp;
     unit enum TreeOrder;
     unit enum RegisterReset;
@@ -34,7 +35,7 @@ pub enum PolicyNode {
     /// Release the order as `parts` equal parts (the remainder on the last).
     Split(SplitLeaf),
     /// A decision (`release`, `hold` or a split) with effects: registers,
-    /// collateral.
+    /// collateral, the order's priority.
     Do(Box<ActLeaf>),
     /// Test a condition and continue with `then` or `else`.
     If {
@@ -57,7 +58,7 @@ pub struct SplitLeaf {
     pub parts: i64,
 }
 
-/// `{do: decision, set, add, collateral}`: a leaf that also changes things.
+/// `{do: decision, set, add, collateral, priority}`: a leaf that also changes things.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActLeaf {
     /// `release`, `hold` or `{split: {parts}}`.
@@ -69,6 +70,22 @@ pub struct ActLeaf {
     /// Cents of collateral to post (> 0) or withdraw (< 0), as a scheduled `collateral`
     /// action does.
     pub collateral: Option<i64>,
+    /// A new priority for the order the leaf decides on.
+    pub priority: Option<PriorityChange>,
+}
+
+/// `{set: p}` or `{add: d}`: the order's new priority, a constant or its priority plus `d`
+/// (clamped to 0–10).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(remote = "Self", deny_unknown_fields)]
+#[schemars(rename = "PolicyPriorityChange")]
+pub struct PriorityChange {
+    /// The new priority (0–10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set: Option<i64>,
+    /// Added to the order's priority (−10 to 10, not 0), the result clamped to 0–10.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub add: Option<i64>,
 }
 
 /// `feature op value`, or `feature op against × percent / 100 + plus` (two features of the
@@ -221,6 +238,9 @@ impl Serialize for PolicyNode {
                 if let Some(c) = &leaf.collateral {
                     m.serialize_entry("collateral", c)?;
                 }
+                if let Some(p) = &leaf.priority {
+                    m.serialize_entry("priority", p)?;
+                }
                 m.end()
             }
             PolicyNode::If {
@@ -298,7 +318,7 @@ fn child<T>(key: &'static str) -> Child<T> {
 
 struct NodeVisitor;
 
-const NODE_EXPECTING: &str = "a policy node: \"release\", \"hold\", {split: {parts}}, {do: leaf, set?, add?, collateral?} or {if: {...}, then: node, else: node}";
+const NODE_EXPECTING: &str = "a policy node: \"release\", \"hold\", {split: {parts}}, {do: leaf, set?, add?, collateral?, priority?} or {if: {...}, then: node, else: node}";
 
 const NODE_KEYS: &[&str] = &[
     "split",
@@ -309,6 +329,7 @@ const NODE_KEYS: &[&str] = &[
     "set",
     "add",
     "collateral",
+    "priority",
 ];
 
 impl<'de> Visitor<'de> for NodeVisitor {
@@ -338,6 +359,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
         let mut set: Option<BTreeMap<String, i64>> = None;
         let mut add: Option<BTreeMap<String, i64>> = None;
         let mut collateral: Option<i64> = None;
+        let mut priority: Option<PriorityChange> = None;
         while let Some(key) = map.next_key::<String>()? {
             // A repeated key is an error, never "the last one wins".
             let repeated = match key.as_str() {
@@ -359,17 +381,20 @@ impl<'de> Visitor<'de> for NodeVisitor {
                 "collateral" => collateral
                     .replace(map.next_value_seed(child("collateral"))?)
                     .is_some(),
+                "priority" => priority
+                    .replace(map.next_value_seed(child("priority"))?)
+                    .is_some(),
                 _ => return Err(de::Error::unknown_field(&key, NODE_KEYS)),
             };
             if repeated {
                 return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
             }
         }
-        let effects = set.is_some() || add.is_some() || collateral.is_some();
+        let effects = set.is_some() || add.is_some() || collateral.is_some() || priority.is_some();
         if let Some(decision) = decision {
             if split.is_some() || cond.is_some() || then.is_some() || otherwise.is_some() {
                 return Err(de::Error::custom(
-                    "a `do` leaf is `{do: leaf, set?, add?, collateral?}` (no split/if/then/else beside it)",
+                    "a `do` leaf is `{do: leaf, set?, add?, collateral?, priority?}` (no split/if/then/else beside it)",
                 ));
             }
             return Ok(PolicyNode::Do(Box::new(ActLeaf {
@@ -377,11 +402,12 @@ impl<'de> Visitor<'de> for NodeVisitor {
                 set: set.unwrap_or_default(),
                 add: add.unwrap_or_default(),
                 collateral,
+                priority,
             })));
         }
         if effects {
             return Err(de::Error::custom(
-                "`set`, `add` and `collateral` go in a `do` leaf: {do: release, set: {r0: 1}}",
+                "`set`, `add`, `collateral` and `priority` go in a `do` leaf: {do: release, set: {r0: 1}}",
             ));
         }
         match (split, cond, then, otherwise) {
@@ -410,6 +436,7 @@ impl JsonSchema for PolicyNode {
         let node = generator.subschema_for::<PolicyNode>();
         let cond = generator.subschema_for::<Condition>();
         let leaf = generator.subschema_for::<SplitLeaf>();
+        let priority = generator.subschema_for::<PriorityChange>();
         schemars::json_schema!({
             "description": "A decision-tree node (docs/policies.md).",
             "oneOf": [
@@ -426,7 +453,8 @@ impl JsonSchema for PolicyNode {
                         "do": node,
                         "set": {"type": "object", "additionalProperties": {"type": "integer"}},
                         "add": {"type": "object", "additionalProperties": {"type": "integer"}},
-                        "collateral": {"type": "integer"}
+                        "collateral": {"type": "integer"},
+                        "priority": priority
                     },
                     "required": ["do"],
                     "additionalProperties": false

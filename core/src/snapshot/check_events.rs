@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use super::check::{bad, Live, Place, Restored};
-use crate::config::{EventRecording, MAX_SPLIT_PARTS};
+use crate::config::{EventRecording, MAX_PRIORITY, MAX_SPLIT_PARTS};
 use crate::engine::Simulation;
 use crate::error::SimError;
 use crate::events::{Event, EventKind, Mechanism};
@@ -33,6 +33,7 @@ fn kind_name(kind: &EventKind) -> &'static str {
         EventKind::ArrivalRate { .. } => "arrival_rate",
         EventKind::CounterpartyWeights { .. } => "counterparty_weights",
         EventKind::Lsm { .. } => "lsm",
+        EventKind::PriorityChanged { .. } => "priority_changed",
     }
 }
 
@@ -46,7 +47,8 @@ fn tx_of(kind: &EventKind) -> Option<TxId> {
         | EventKind::Queued { tx, .. }
         | EventKind::Settled { tx, .. }
         | EventKind::Dropped { tx, .. }
-        | EventKind::Overdue { tx, .. } => Some(tx),
+        | EventKind::Overdue { tx, .. }
+        | EventKind::PriorityChanged { tx, .. } => Some(tx),
         _ => None,
     }
 }
@@ -188,6 +190,13 @@ impl Restored {
                         "{parts} parts, which its sender's policy cannot make"
                     ));
                 }
+            }
+            EventKind::PriorityChanged { from, to, .. }
+                if from == to || i64::from(from.max(to)) > MAX_PRIORITY =>
+            {
+                return Err(format!(
+                    "priority {from} to {to}: not a change between 0 and {MAX_PRIORITY}"
+                ));
             }
             EventKind::Arrival { amount, .. } | EventKind::Settled { amount, .. }
                 if amount <= 0 =>
@@ -363,6 +372,13 @@ impl Restored {
                 }
                 EventKind::Overdue { .. } if matches!(stage, Stage::Queue1 | Stage::Queue2) => {
                     life.overdue = true
+                }
+                // A policy changes the priority of an order it decides on, in Queue 1.
+                EventKind::PriorityChanged { from, to, .. } if stage == Stage::Queue1 => {
+                    if from != life.priority || from == to {
+                        return fail("changes a priority the transaction does not have");
+                    }
+                    life.priority = to;
                 }
                 EventKind::Split { parts, .. } if stage == Stage::InFlight => {
                     life.stage = Stage::Ended;

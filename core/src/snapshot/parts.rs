@@ -370,6 +370,17 @@ pub(super) fn event_to_doc(e: &Event) -> doc::Event {
             unsettled,
             eod_penalties,
         },
+        EventKind::PriorityChanged {
+            tx,
+            sender,
+            from,
+            to,
+        } => D::PriorityChanged {
+            tx: tx_id_to_doc(tx),
+            sender,
+            from,
+            to,
+        },
         ref other => super::schedule_parts::scheduled_event_to_doc(other),
     };
     doc::Event {
@@ -451,6 +462,17 @@ pub(super) fn event_from_doc(e: doc::Event) -> Event {
             drops,
             unsettled,
             eod_penalties,
+        },
+        D::PriorityChanged {
+            tx,
+            sender,
+            from,
+            to,
+        } => EventKind::PriorityChanged {
+            tx: tx_id_from_doc(tx),
+            sender,
+            from,
+            to,
         },
         other => super::schedule_parts::scheduled_event_from_doc(other),
     };

@@ -217,6 +217,14 @@ pub enum EventKind {
     CounterpartyWeights { agent: u32 },
     /// The LSM switches changed.
     Lsm { bilateral: bool, multilateral: bool },
+    /// A tree policy changed an order's priority in Queue 1 (added in this session's
+    /// release, v6: documents of versions 4 and 5 never hold it).
+    PriorityChanged {
+        tx: TxId,
+        sender: u32,
+        from: u8,
+        to: u8,
+    },
 }
 
 impl EventKind {
