@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from payment_simulator import _core
+from payment_simulator import _boundary, _core
 from payment_simulator._core import Orchestrator, live_handles
 from payment_simulator.errors import InvalidConfigError, SimulationClosedError
 from payment_simulator.lifecycle import SimulationManager
@@ -76,8 +76,8 @@ def test_strings_from_the_library_are_freed(config, monkeypatch):
             freed.append(pointer)
             real_free(pointer)
 
-    real_lib = _core.lib
-    monkeypatch.setattr(_core, "lib", Spy())
+    real_lib = _boundary.lib
+    monkeypatch.setattr(_boundary, "lib", Spy())  # strings are taken (and freed) there
     orch = Orchestrator.new(config)
     orch.tick(), orch.state(), orch.snapshot(), orch.get_agent_ids()
     orch.submit_transaction({"sender": "BANK_A", "receiver": "BANK_B", "amount": 1})
