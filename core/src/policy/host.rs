@@ -23,9 +23,12 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use super::features::{AgentView, Feature, Kind};
 use super::{Order, Release};
-use crate::config::{PolicyConfig, MAX_SPLIT_PARTS};
+use crate::config::{AgentConfig, PolicyConfig, MAX_SPLIT_PARTS};
 use crate::engine::Simulation;
 use crate::error::{Problem, SimError};
+use crate::events::{Event, Tapped};
+use crate::indicators::state::DayRecord;
+use crate::schedule::ScenarioEvent;
 use crate::transaction::AgentIdx;
 
 /// Most parts a host may split one payment into (the bound of a tree's split leaf).
@@ -362,6 +365,50 @@ pub(crate) struct Checkpoint {
     tap: Option<usize>,
 }
 
+/// What a checkpoint does not copy, moved aside around its clone and moved back: what steps 0
+/// and 1 only append to (the events, cut back on rollback) or never touch (the configuration's
+/// agents and events, the ids — O(agents²) with counterparty weights). One list, so the
+/// checkpoint and the rollback cannot disagree on it.
+struct Untouched {
+    events: Vec<Event>,
+    tap: Option<Vec<Tapped>>,
+    timeseries: Option<crate::timeseries::Recorder>,
+    days: Vec<DayRecord>,
+    trees: Vec<Option<super::CompiledTree>>,
+    agents: Vec<AgentConfig>,
+    scenario_events: Vec<ScenarioEvent>,
+    ids: Vec<String>,
+    index: HashMap<String, AgentIdx>,
+}
+
+impl Untouched {
+    fn take(sim: &mut Simulation) -> Self {
+        Untouched {
+            events: std::mem::take(&mut sim.events.events),
+            tap: sim.events.tap.take(),
+            timeseries: sim.timeseries.take(),
+            days: std::mem::take(&mut sim.indicators.days),
+            trees: std::mem::take(&mut sim.trees),
+            agents: std::mem::take(&mut sim.config.agent_configs),
+            scenario_events: std::mem::take(&mut sim.config.scenario_events),
+            ids: std::mem::take(&mut sim.ids),
+            index: std::mem::take(&mut sim.index),
+        }
+    }
+
+    fn put(self, sim: &mut Simulation) {
+        sim.events.events = self.events;
+        sim.events.tap = self.tap;
+        sim.timeseries = self.timeseries;
+        sim.indicators.days = self.days;
+        sim.trees = self.trees;
+        sim.config.agent_configs = self.agents;
+        sim.config.scenario_events = self.scenario_events;
+        sim.ids = self.ids;
+        sim.index = self.index;
+    }
+}
+
 impl Simulation {
     /// Register the host program's policy for every agent with a Host policy (`None`:
     /// forget it). The simulation keeps it until replaced; snapshots never carry it.
@@ -410,33 +457,13 @@ impl Simulation {
             return Ok(None);
         }
         self.require_host_policy()?;
-        // What steps 0 and 1 only append to (events) or never touch is not copied.
-        let events = std::mem::take(&mut self.events.events);
-        let tap = self.events.tap.take();
-        let series = self.timeseries.take();
-        let days = std::mem::take(&mut self.indicators.days);
-        let trees = std::mem::take(&mut self.trees);
-        // Nor what no tick changes (the configuration's agents and events, the ids): O(agents²)
-        // with counterparty weights.
-        let agents = std::mem::take(&mut self.config.agent_configs);
-        let scenario_events = std::mem::take(&mut self.config.scenario_events);
-        let ids = std::mem::take(&mut self.ids);
-        let index = std::mem::take(&mut self.index);
-        let sim = Box::new(self.clone());
+        let untouched = Untouched::take(self);
         let checkpoint = Checkpoint {
-            sim,
-            events: events.len(),
-            tap: tap.as_ref().map(Vec::len),
+            sim: Box::new(self.clone()),
+            events: untouched.events.len(),
+            tap: untouched.tap.as_ref().map(Vec::len),
         };
-        self.events.events = events;
-        self.events.tap = tap;
-        self.timeseries = series;
-        self.indicators.days = days;
-        self.trees = trees;
-        self.config.agent_configs = agents;
-        self.config.scenario_events = scenario_events;
-        self.ids = ids;
-        self.index = index;
+        untouched.put(self);
         Ok(Some(checkpoint))
     }
 
@@ -519,20 +546,12 @@ impl Simulation {
     /// Put the simulation back as it was at `checkpoint` (see the module's doc).
     fn roll_back(&mut self, checkpoint: Checkpoint) {
         let mut saved = *checkpoint.sim;
-        let mut events = std::mem::take(&mut self.events.events);
-        events.truncate(checkpoint.events);
-        saved.events.events = events;
-        saved.events.tap = self.events.tap.take().map(|mut tap| {
+        let mut untouched = Untouched::take(self);
+        untouched.events.truncate(checkpoint.events);
+        if let Some(tap) = untouched.tap.as_mut() {
             tap.truncate(checkpoint.tap.unwrap_or(0));
-            tap
-        });
-        saved.timeseries = self.timeseries.take();
-        saved.indicators.days = std::mem::take(&mut self.indicators.days);
-        saved.trees = std::mem::take(&mut self.trees);
-        saved.config.agent_configs = std::mem::take(&mut self.config.agent_configs);
-        saved.config.scenario_events = std::mem::take(&mut self.config.scenario_events);
-        saved.ids = std::mem::take(&mut self.ids);
-        saved.index = std::mem::take(&mut self.index);
+        }
+        untouched.put(&mut saved);
         saved.host.policy = self.host.policy.take();
         *self = saved;
     }
