@@ -151,7 +151,10 @@ class FeedsMixin:
             if directory is None:
                 raise ApiError(409, "no_payment_run", "this simulation has no payment run to continue")
             n = self._feed_ticks(entry, ticks)
-            return self._fed_request(entry, directory, n, entry.orchestrator.continue_payments, 0)
+            # The file's lines bound the payments still to come (for the slices' size).
+            with open(directory / "payments", "rb") as f:
+                rows = sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b""))
+            return self._fed_request(entry, directory, n, entry.orchestrator.continue_payments, rows)
 
     def _fed_request(self, entry, directory: Path, n: int, first, rows: int) -> dict:
         """Run ``n`` ticks fed from the file in slices (``first`` starts the first one), the
@@ -159,7 +162,10 @@ class FeedsMixin:
         ``max_live_transactions``; store the request with a snapshot."""
         orchestrator = entry.orchestrator
         workload = orchestrator.workload()
-        per_tick = float(workload["expected_transactions_per_tick"]) + rows / max(1, n)
+        # Generated arrivals, and the file's rows spread over the ticks left (an estimate: a
+        # day is loaded whole, so a slice holds at least that day's events).
+        left = max(1, entry.horizon - orchestrator.current_tick())
+        per_tick = float(workload["expected_transactions_per_tick"]) + rows / left
         per_transaction = int(workload["max_events_per_transaction"])
         slice_ticks = max(1, int(self.settings.max_events_in_memory / (per_transaction * per_tick + 1)))
         started = time.perf_counter()
