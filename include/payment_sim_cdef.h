@@ -646,10 +646,14 @@ psim_status psim_sim_submit_many(psim_sim_t *sim, const char *txs_json, char **i
  *   "delimiter", "business_day", "tick_seconds", "start_date", "on_outside",
  *   "on_invalid"}, "results"?: PATH, "rejects"?: PATH, "ticks"?: N}` (docs/model.md §
  *   Payment files), borrowed. The file is read a business day at a time as the run
- *   advances, for `ticks` ticks or to the horizon.
+ *   advances, for `ticks` ticks or to the horizon. A run stopping before the horizon is
+ *   suspended in the simulation (its snapshots hold it; psim_sim_tick and psim_sim_run
+ *   refuse it): psim_sim_continue_payments() goes on reading the file.
  * - `summary_json_out`: receives `{"rows", "payments", "skipped", "rejected", "chunks",
  *   "ticks_run", "finished", "results_written", "rejects_written", "first_skip",
- *   "first_reject"}`, owned by the caller, released with psim_string_free().
+ *   "first_reject"}` — with `"suspended": true` and the `"results_path"` and
+ *   `"rejects_path"` a continue call appends to when suspended — owned by the caller,
+ *   released with psim_string_free().
  *
  * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_INVALID_UTF8;
  * PSIM_STATUS_INVALID_JSON; PSIM_STATUS_INVALID_CONFIG (an unknown or mistyped field or
@@ -657,8 +661,8 @@ psim_status psim_sim_submit_many(psim_sim_t *sim, const char *txs_json, char **i
  * the path `FILE:LINE:COLUMN`; a file rejected up front — header or first business day —
  * changed nothing, a bad later day stopped the run at that day's start);
  * PSIM_STATUS_INVALID_ARGUMENT (a file cannot be opened, created or written: the path
- * `payments`, `results` or `rejects`); PSIM_STATUS_SIMULATION_FINISHED; PSIM_STATUS_POISONED;
- * PSIM_STATUS_PANIC.
+ * `payments`, `results` or `rejects`; or the simulation holds a suspended fed run, path
+ * `payments`); PSIM_STATUS_SIMULATION_FINISHED; PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
  *
  * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
  * any work is done, and nothing changes.
@@ -702,6 +706,39 @@ psim_status psim_sim_run_payments(psim_sim_t *sim,
  * `summary_json_out` is NULL or valid for a write.
  */
 psim_status psim_sim_schedule_payments(psim_sim_t *sim,
+                                       const char *request_json,
+                                       char **summary_json_out);
+
+/**
+ * Go on with the fed run `sim` holds, reading its payments file from where it stopped and
+ * appending to the same results and rejects files.
+ *
+ * - `sim`: the handle.
+ * - `request_json`: `{"ticks"?: N}` (default: to the horizon), borrowed.
+ * - `summary_json_out`: receives the summary as psim_sim_run_payments() gives it (counts of
+ *   the whole run so far, `ticks_run` of this call), with `"results_path"` and
+ *   `"rejects_path"`, and `"suspended": true` when it stopped before the horizon again;
+ *   owned by the caller, released with psim_string_free().
+ *
+ * Slices write exactly what one uninterrupted run writes (results, rejects, snapshots).
+ *
+ * Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_INVALID_UTF8;
+ * PSIM_STATUS_INVALID_JSON; PSIM_STATUS_INVALID_CONFIG (an unknown or mistyped field; the
+ * payments file changed since the run stopped — path the file, nothing changed; or a later
+ * business day breaks a rule: the run stopped at that day's start and is no longer fed);
+ * PSIM_STATUS_INVALID_ARGUMENT (no suspended fed run, or a recorded file cannot be opened:
+ * path `payments`, `results` or `rejects`, nothing changed); PSIM_STATUS_SIMULATION_FINISHED;
+ * PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
+ *
+ * NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
+ * any work is done, and nothing changes.
+ * Thread safety: serialised with every other call on `sim` (the whole run holds the lock).
+ *
+ * # Safety
+ * `sim` is NULL or a live handle; `request_json` is NULL or a NUL-terminated string;
+ * `summary_json_out` is NULL or valid for a write.
+ */
+psim_status psim_sim_continue_payments(psim_sim_t *sim,
                                        const char *request_json,
                                        char **summary_json_out);
 

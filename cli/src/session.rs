@@ -96,6 +96,14 @@ pub fn open_with_journal(
     timeout: Option<Duration>,
 ) -> CliResult<(Opened, Vec<Append>)> {
     let (opened, text) = open_text(state, Mode::Shared, timeout)?;
+    if let Some(fed) = opened.sim.fed_state() {
+        // Its payments come from the file as the run advances: no journal lists them.
+        return Err(CliError::input(format!(
+            "cannot export: the state file holds a run fed from the payments file {}, suspended at tick {}; a recording of a fed run is made by `run --payments FILE --record`",
+            fed.path,
+            opened.sim.current_tick()
+        )));
+    }
     let appends = journal::read(&opened.path, &text)?;
     let journalled: u64 = appends.iter().map(Append::actions).sum();
     // The configuration's scenario_events take the first sequence numbers.

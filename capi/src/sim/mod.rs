@@ -14,10 +14,12 @@ mod snapshots;
 // Additive exports after the first release's, in the order they were added.
 mod batch;
 mod payments;
+mod payments_continue;
 
 pub use batch::*;
 pub use lifecycle::*;
 pub use payments::*;
+pub use payments_continue::*;
 pub use queries::*;
 pub use scalars::*;
 pub use schedule::*;

@@ -8,7 +8,8 @@ use std::fs::File;
 use std::io::BufWriter;
 
 use payment_sim_core::import::{
-    run_file, schedule_file, FedError, FeedRequest, RejectsWriter, ResultsFormat,
+    check_not_fed, run_file_sliced, schedule_file, FedError, FeedRequest, FeedSource,
+    RejectsWriter, ResultsFormat,
 };
 use payment_sim_core::{Problem, SimError};
 
@@ -18,7 +19,14 @@ use crate::handle::{psim_sim_t, PsimSim};
 use crate::psim_status;
 use crate::strings::{out_arg, str_arg};
 
-fn io_failure(field: &str, path: &str, what: &str, e: &std::io::Error) -> Failure {
+/// A path as a later call (or a restored snapshot elsewhere) reopens it.
+pub(crate) fn absolute(path: &str) -> String {
+    std::path::absolute(path)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| path.to_string())
+}
+
+pub(crate) fn io_failure(field: &str, path: &str, what: &str, e: &std::io::Error) -> Failure {
     Failure::from(SimError::InvalidArgument(Problem::new(
         field,
         format!("{field}: cannot {what} {path:?}: {e}"),
@@ -40,10 +48,14 @@ fn create(field: &str, path: &str) -> Result<(BufWriter<File>, ResultsFormat), F
 ///   "delimiter", "business_day", "tick_seconds", "start_date", "on_outside",
 ///   "on_invalid"}, "results"?: PATH, "rejects"?: PATH, "ticks"?: N}` (docs/model.md §
 ///   Payment files), borrowed. The file is read a business day at a time as the run
-///   advances, for `ticks` ticks or to the horizon.
+///   advances, for `ticks` ticks or to the horizon. A run stopping before the horizon is
+///   suspended in the simulation (its snapshots hold it; psim_sim_tick and psim_sim_run
+///   refuse it): psim_sim_continue_payments() goes on reading the file.
 /// - `summary_json_out`: receives `{"rows", "payments", "skipped", "rejected", "chunks",
 ///   "ticks_run", "finished", "results_written", "rejects_written", "first_skip",
-///   "first_reject"}`, owned by the caller, released with psim_string_free().
+///   "first_reject"}` — with `"suspended": true` and the `"results_path"` and
+///   `"rejects_path"` a continue call appends to when suspended — owned by the caller,
+///   released with psim_string_free().
 ///
 /// Returns PSIM_STATUS_OK, or: PSIM_STATUS_NULL_ARG; PSIM_STATUS_INVALID_UTF8;
 /// PSIM_STATUS_INVALID_JSON; PSIM_STATUS_INVALID_CONFIG (an unknown or mistyped field or
@@ -51,8 +63,8 @@ fn create(field: &str, path: &str) -> Result<(BufWriter<File>, ResultsFormat), F
 /// the path `FILE:LINE:COLUMN`; a file rejected up front — header or first business day —
 /// changed nothing, a bad later day stopped the run at that day's start);
 /// PSIM_STATUS_INVALID_ARGUMENT (a file cannot be opened, created or written: the path
-/// `payments`, `results` or `rejects`); PSIM_STATUS_SIMULATION_FINISHED; PSIM_STATUS_POISONED;
-/// PSIM_STATUS_PANIC.
+/// `payments`, `results` or `rejects`; or the simulation holds a suspended fed run, path
+/// `payments`); PSIM_STATUS_SIMULATION_FINISHED; PSIM_STATUS_POISONED; PSIM_STATUS_PANIC.
 ///
 /// NULL: every pointer argument is required; a NULL one returns PSIM_STATUS_NULL_ARG before
 /// any work is done, and nothing changes.
@@ -83,6 +95,8 @@ pub unsafe extern "C" fn psim_sim_run_payments(
                 }
                 .into());
             }
+            // Before any file is created: a suspended run's own files stay as they are.
+            check_not_fed(s)?;
             let file = File::open(&request.payments)
                 .map_err(|e| io_failure("payments", &request.payments, "open", &e))?;
             let results = request
@@ -97,14 +111,32 @@ pub unsafe extern "C" fn psim_sim_run_payments(
                 }
                 None => None,
             };
-            run_file(s, file, &name, opts, results, rejects, request.ticks).map_err(fed_failure)
+            // A run stopping before the horizon is suspended; a continue call reopens these.
+            let source = FeedSource {
+                path: absolute(&request.payments),
+                sha256: String::new(),
+                options: request.options.clone(),
+                results: request.results.as_deref().map(absolute),
+                rejects: request.rejects.as_deref().map(absolute),
+            };
+            run_file_sliced(
+                s,
+                file,
+                &name,
+                opts,
+                results,
+                rejects,
+                request.ticks,
+                source,
+            )
+            .map_err(fed_failure)
         })?;
         let json = to_json(&summary)?;
         unsafe { out.write_string(json) }
     })
 }
 
-fn fed_failure(e: FedError) -> Failure {
+pub(crate) fn fed_failure(e: FedError) -> Failure {
     match e {
         FedError::Input(e) => Failure::from(SimError::from(e)),
         FedError::Sim(e) => Failure::from(e),

@@ -539,4 +539,12 @@ fn tick_refuses_a_changed_or_missing_payments_file_and_changes_nothing() {
     // The same file again: the run goes on.
     std::fs::write(d.join("p.csv"), &original).unwrap();
     stdout_ok(&run_in(d, &["tick", "2", "--state", "s.json"]));
+    // Its payments are read as it advances: export names the file rather than the journal.
+    let out = run_in(d, &["export", "--state", "s.json", "-o", "rec.json"]);
+    assert_eq!(code(&out), 2);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("fed from the payments file") && stderr.contains("p.csv"),
+        "{stderr}"
+    );
 }

@@ -17,6 +17,7 @@
 //! | `drive`    | running a simulation fed from a file                                     |
 //! | `participants` | agents created from the data (a participants file, the payments' names) |
 //! | `state`    | a fed run in a snapshot: suspend it, resume it where it stopped          |
+//! | `slices`   | a fed run in slices for the libraries: run and suspend, continue         |
 //!
 //! Memory: the payments of one business day read ahead plus the imported payments still
 //! live; the file and the results are streamed.
@@ -32,6 +33,7 @@ mod participants;
 mod problems;
 mod rejects;
 mod rows;
+mod slices;
 mod spec;
 mod state;
 pub mod time;
@@ -48,6 +50,9 @@ pub use participants::{
 };
 pub use problems::{ImportError, MAX_LISTED};
 pub use rejects::{Reject, RejectKind, RejectsWriter, REJECT_COLUMNS};
+pub use slices::{
+    check_not_fed, continue_file, run_file_sliced, stops_early, suspended, ContinueRequest,
+};
 pub use spec::{run_file, schedule_file, sha256_of, FedSummary, FeedRequest, FeedSpec};
 pub use state::{
     FedState, FeedSource, LivePayment, OutputFile, PartDoc, PaymentDoc, ReadPosition,

@@ -189,6 +189,16 @@ pub struct FedSummary {
     pub first_skip: Option<String>,
     /// The first row skipped as invalid, and why.
     pub first_reject: Option<String>,
+    /// Whether the run stopped before its horizon and is suspended in the simulation (a
+    /// continue call reads the file on; `slices`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub suspended: bool,
+    /// The results file a suspended or continued run appends to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results_path: Option<String>,
+    /// The rejects file a suspended or continued run appends to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejects_path: Option<String>,
 }
 
 /// Run `sim` for `ticks` ticks (to the horizon with `None`) fed from `reader` (`name` names
@@ -228,6 +238,7 @@ pub fn run_file<R: Read, W: Write>(
         rejects_written: done.rejects_written,
         first_skip: done.first_skip,
         first_reject: done.first_reject,
+        ..FedSummary::default()
     })
 }
 
@@ -299,6 +310,7 @@ pub fn schedule_file<R: Read>(
         rejects_written,
         first_skip: feed.first_skip().map(str::to_string),
         first_reject: feed.first_reject().map(str::to_string),
+        ..FedSummary::default()
     })
 }
 

@@ -275,7 +275,7 @@ impl Simulation {
             Some(f) => Err(SimError::InvalidArgument(Problem::new(
                 "payments",
                 format!(
-                    "this simulation is fed from the payments file {}: continue it through the importer (CLI `tick` on its state file), which reads the file on",
+                    "this simulation is fed from the payments file {}: continue it through the importer, which reads the file on (CLI `tick` on its state file, C psim_sim_continue_payments, Python continue_payments)",
                     f.path
                 ),
             ))),

@@ -116,6 +116,7 @@ class Orchestrator:
 
         self._lock = CallLock()  # a threading.Lock that refuses calls from a host policy
         self._host = None  # the host policies, kept alive as long as the handle
+        self._fed_run = None  # a suspended fed run started here (its temporary files)
         self._handle = None
         self._agent_ids: list[str] | None = None
         self._out = ffi.new("char **")  # reused under the lock: no allocation per call
@@ -385,7 +386,8 @@ class Orchestrator:
     def run_payments(self, payments, **options):
         """Run fed from ``payments`` — a CSV or JSON Lines path, a Parquet path, a pandas
         DataFrame or a pyarrow Table — read by the core a business day at a time, to the
-        horizon (or ``ticks=N``). Options as the CLI's: ``business_day="07:00-18:00"``,
+        horizon (or ``ticks=N``: a run stopping before the horizon is suspended, see
+        :meth:`continue_payments`). Options as the CLI's: ``business_day="07:00-18:00"``,
         ``tick_seconds``, ``start_date``, ``columns`` (``{"id": "PaymentID"}`` or
         ``"id=PaymentID"``), ``delimiter``, ``format``, ``on_outside`` / ``on_invalid``
         (``"error"`` or ``"skip"``), ``results`` (``.csv``, ``.jsonl`` or ``.parquet``),
@@ -395,7 +397,26 @@ class Orchestrator:
         name file, line and column (a table's line is its row + 2)."""
         from .payments import run_payments
 
-        return run_payments(lambda request: self._call_json(lib.psim_sim_run_payments, request), payments, **options)
+        run = run_payments(lambda request: self._call_json(lib.psim_sim_run_payments, request), payments, **options)
+        self._fed_run = run if run.suspended else None
+        return run
+
+    def continue_payments(self, ticks: int | None = None):
+        """Go on with a fed run stopped before its horizon (``run_payments(..., ticks=N)``, or a
+        restored snapshot of one): the core checks that the payments file is unchanged, reads on
+        from where the run stopped, and appends to the same results and rejects files, for
+        ``ticks`` ticks or to the horizon. Slices write exactly what one uninterrupted run
+        writes. Returns a :class:`~payment_simulator.payments.PaymentRun` (``suspended`` while
+        before the horizon); a changed file raises :class:`InvalidConfigError` with its
+        ``problems`` and changes nothing. While suspended, :meth:`tick` and :meth:`run` are
+        refused (the rest of the file would never be read)."""
+        from .payments import continue_payments
+
+        run = continue_payments(
+            lambda request: self._call_json(lib.psim_sim_continue_payments, request), self._fed_run, ticks
+        )
+        self._fed_run = run if run.suspended else None
+        return run
 
     def schedule_payments(self, payments, **options) -> dict:
         """Read the whole of ``payments`` (as :meth:`run_payments` takes it, with its reading

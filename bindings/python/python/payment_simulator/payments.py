@@ -1,4 +1,5 @@
-"""Payment files from Python: :meth:`Orchestrator.run_payments` (``psim_sim_run_payments``).
+"""Payment files from Python: :meth:`Orchestrator.run_payments` (``psim_sim_run_payments``) and
+:meth:`Orchestrator.continue_payments` (``psim_sim_continue_payments``).
 
 The core reads, checks and feeds the payments and builds the per-payment results; this module
 only moves data. A CSV or JSON Lines file goes to the core as it is. A pandas DataFrame, a
@@ -61,11 +62,22 @@ class PaymentRun:
     ``first_reject``); ``results_path`` / ``rejects_path`` the files written (temporary ones,
     removed with this object, when none was asked for)."""
 
-    def __init__(self, summary: dict, results_path: str, rejects_path: str | None, scratch):
+    def __init__(self, summary: dict, results_path: str, rejects_path: str | None, scratch, parquet_from=None):
         self.summary = summary
         self.results_path = results_path
         self.rejects_path = rejects_path
         self._scratch = scratch  # keeps temporary files alive as long as this object
+        # The core's CSV to convert into ``results_path`` once the run finishes (Parquet).
+        self._parquet_from = parquet_from
+        if parquet_from is not None and summary.get("finished"):
+            _to_parquet(parquet_from, results_path)
+
+    @property
+    def suspended(self) -> bool:
+        """Whether the run stopped before its horizon (``ticks``) and waits for
+        :meth:`Orchestrator.continue_payments`; its results so far are in ``results_path``
+        (the core's CSV until the run finishes, when Parquet was asked for)."""
+        return bool(self.summary.get("suspended", False))
 
     def __getitem__(self, key: str) -> Any:
         return self.summary[key]
@@ -176,9 +188,23 @@ def run_payments(
     if ticks is not None:
         request["ticks"] = ticks
     summary = call(json.dumps(request).encode("utf-8"))
-    if to_parquet:
-        pa = _pyarrow("Parquet results")
-        types = {"id": pa.string(), "tx": pa.string(), "parts": pa.string()}
-        table = pa.csv.read_csv(core_results, convert_options=pa.csv.ConvertOptions(column_types=types))
-        pa.parquet.write_table(table, results_path)
-    return PaymentRun(summary, results_path, rejects_path, scratch)
+    return PaymentRun(summary, results_path, rejects_path, scratch, core_results if to_parquet else None)
+
+
+def continue_payments(call, previous: PaymentRun | None, ticks: int | None = None) -> PaymentRun:
+    """See :meth:`Orchestrator.continue_payments`; ``previous`` is the suspended run this
+    process started (``None`` after a restore: the files are the ones the snapshot names)."""
+    request: dict[str, Any] = {} if ticks is None else {"ticks": ticks}
+    summary = call(json.dumps(request).encode("utf-8"))
+    if previous is None:
+        return PaymentRun(summary, summary.get("results_path"), summary.get("rejects_path"), None)
+    return PaymentRun(
+        summary, previous.results_path, previous.rejects_path, previous._scratch, previous._parquet_from
+    )
+
+
+def _to_parquet(core_results: str, path: str) -> None:
+    pa = _pyarrow("Parquet results")
+    types = {"id": pa.string(), "tx": pa.string(), "parts": pa.string()}
+    table = pa.csv.read_csv(core_results, convert_options=pa.csv.ConvertOptions(column_types=types))
+    pa.parquet.write_table(table, path)

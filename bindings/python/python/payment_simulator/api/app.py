@@ -15,6 +15,7 @@ from .deps import init_state, reset_service, service_of, settings_of
 from .docs import install_offline_docs
 from .errors import install_error_handlers
 from .openapi import add_config_schema, add_links
+from .feed_routes import router as feed_router
 from .reports import router as report_router
 from .routes import router
 from .scenarios import router as scenario_router
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GuardMiddleware, settings=lambda: settings_of(app))
     app.include_router(router)
     app.include_router(report_router)
+    app.include_router(feed_router)
     app.include_router(scenario_router)
     install_offline_docs(app)
     install_ui(app)

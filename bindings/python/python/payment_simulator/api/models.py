@@ -341,8 +341,27 @@ class PaymentsUploadResponse(_Response):
     pending_actions: int = Field(description="Entries now waiting in the schedule")
 
 
+class PaymentRunResponse(_Response):
+    """The core's summary of a fed run (counts of the whole run so far)."""
+
+    rows: int = Field(description="Rows read so far")
+    payments: int = Field(description="Payments scheduled so far")
+    skipped: int = Field(description="Rows skipped as outside the simulated time (on_outside=skip)")
+    rejected: int = Field(description="Rows skipped as breaking a rule (on_invalid=skip)")
+    chunks: int = Field(description="Business days loaded")
+    ticks_run: int = Field(description="Ticks this request ran")
+    finished: bool = Field(description="Whether the simulation reached its horizon")
+    suspended: bool = Field(default=False, description="Stopped before the horizon: continue it")
+    stopped_by_budget: bool = Field(default=False, description="Stopped early at max_live_transactions")
+    results_written: int | None = Field(default=None, description="Per-payment results written so far")
+    rejects_written: int | None = Field(default=None, description="Skipped rows written so far")
+    first_skip: str | None = Field(default=None, description="The first row skipped as outside, and why")
+    first_reject: str | None = Field(default=None, description="The first row skipped as invalid, and why")
+
+
 __all__ = [
     "BatchResponse",
+    "PaymentRunResponse",
     "PaymentsUploadResponse",
     "ScenarioList",
     "ScheduleResponse",

@@ -337,6 +337,24 @@ _UPLOAD_BODY = {
 }
 
 
+async def read_upload(request: Request) -> tuple[bytes, str]:
+    """A payment file's body and its format (``csv`` or ``jsonl``, from the content type),
+    within ``max_upload_bytes`` (413, checked before reading when the length is declared)."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media not in _UPLOAD_TYPES:
+        raise ApiError(
+            415, "unsupported_media_type", f"a payment file is text/csv or application/x-ndjson, not {media!r}"
+        )
+    limit = settings_of(request.app).max_upload_bytes
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, "body_too_large", f"an upload is at most {limit} bytes (got {declared})")
+    raw = await request.body()
+    if len(raw) > limit:
+        raise ApiError(413, "body_too_large", f"an upload is at most {limit} bytes (got {len(raw)})")
+    return raw, _UPLOAD_TYPES[media]
+
+
 @router.post(
     "/simulations/{simulation_id}/payments",
     response_model=PaymentsUploadResponse,
@@ -362,20 +380,9 @@ async def upload_payments(
     scheduled at once, or none: a 422 lists every problem (`upload:LINE:COLUMN`); 413 beyond
     `max_upload_bytes` or `max_upload_rows`; 409 `schedule_limit` beyond
     `max_pending_actions`. Stored before it is acknowledged."""
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media not in _UPLOAD_TYPES:
-        raise ApiError(
-            415, "unsupported_media_type", f"a payment file is text/csv or application/x-ndjson, not {media!r}"
-        )
-    limit = settings_of(request.app).max_upload_bytes
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise ApiError(413, "body_too_large", f"an upload is at most {limit} bytes (got {declared})")
-    raw = await request.body()
-    if len(raw) > limit:
-        raise ApiError(413, "body_too_large", f"an upload is at most {limit} bytes (got {len(raw)})")
+    raw, file_format = await read_upload(request)
     options = {
-        "format": _UPLOAD_TYPES[media],
+        "format": file_format,
         "business_day": business_day,
         "tick_seconds": tick_seconds,
         "start_date": start_date,

@@ -37,6 +37,7 @@ from ..config import SimulationConfig
 from ..errors import InvalidArgumentError, InvalidConfigError, InvalidJsonError, InvalidUtf8Error, UnknownAgentError
 from .budgets import creation_error, live_error, request_error
 from .errors import ApiError, from_library, invalid_config
+from .feeds import FeedsMixin
 from .payments import PaymentsMixin
 from .persistence import Op, StorageError, Store
 from .restore import RestoreError, rebuild
@@ -85,7 +86,7 @@ def _storage_failed(error: Exception) -> ApiError:
     return ApiError(503, "storage_error", f"the change could not be stored, so it was not made: {error}")
 
 
-class SimulationService(PaymentsMixin):
+class SimulationService(PaymentsMixin, FeedsMixin):
     """Create, drive, inspect and delete simulations; every change is stored before it is
     acknowledged. Thread-safe."""
 
@@ -149,6 +150,7 @@ class SimulationService(PaymentsMixin):
         entry.ticks_since = sum(int(op.arg) for op in stored.ops if op.kind == "run")
         # A restore costs about what a snapshot does; count the replay as work since it.
         entry.snapshot_cost = entry.work_since = time.perf_counter() - started
+        self._settle_feed_files(entry.sim_id, last_seq)  # a fed run's files as stored (.feeds)
 
     def _commit(
         self,
@@ -490,6 +492,7 @@ class SimulationService(PaymentsMixin):
             except StorageError as e:
                 raise _storage_failed(e) from e
             entry.deleted = True
+            self.delete_feeds(sim_id)
             if entry.orchestrator is not None:
                 entry.orchestrator.close()
                 entry.orchestrator = None
