@@ -24,21 +24,20 @@ pub(crate) fn decide(
     release: &mut Vec<Release>,
 ) {
     release.clear();
-    let class = |o: &Order| book.class(o.priority).rank();
-    // By class, then Queue 1 order (stable), or for `Deadline` by class, then deadline.
-    let mut visit: Vec<usize> = (0..orders.len()).collect();
+    let whole = |index| Release { index, parts: 0 };
+    // Every order, by class, then Queue 1 order (the sort is stable, and linear on a queue
+    // already in class order), or for `Deadline` by class, then deadline; the policies that
+    // test liquidity then keep, in that order, the orders they release.
+    release.extend((0..orders.len()).map(whole));
+    let class = |r: &Release| book.class(orders[r.index].priority).rank();
     match policy {
         PolicyConfig::Deadline { .. } => {
-            visit.sort_by_key(|&i| (class(&orders[i]), orders[i].deadline_tick))
+            release.sort_by_key(|r| (class(r), orders[r.index].deadline_tick))
         }
-        _ => visit.sort_by_key(|&i| class(&orders[i])),
+        _ => release.sort_by_key(class),
     }
-    let whole = |index| Release { index, parts: 0 };
     let (buffer, urgency) = match policy {
-        PolicyConfig::Fifo { .. } | PolicyConfig::Deadline { .. } => {
-            release.extend(visit.into_iter().map(whole));
-            return;
-        }
+        PolicyConfig::Fifo { .. } | PolicyConfig::Deadline { .. } => return,
         PolicyConfig::LiquidityAware {
             target_buffer,
             urgency_threshold,
@@ -51,8 +50,8 @@ pub(crate) fn decide(
     };
     let mut projected = view.balance as i128;
     let mut limits = Projection::default();
-    for i in visit {
-        let o = &orders[i];
+    release.retain(|r| {
+        let o = &orders[r.index];
         let class = book.class(o.priority);
         let after = projected - o.amount as i128;
         // `LiquidityAware`: an order near (or past) its deadline goes whatever the buffer;
@@ -62,14 +61,15 @@ pub(crate) fn decide(
             None => class != PaymentClass::Normal,
         };
         let funded = after - book.reserved_above(agent, class) as i128 >= buffer as i128;
-        if pressed || (funded && limits.allows(book, agent, o)) {
+        let go = pressed || (funded && limits.allows(book, agent, o));
+        if go {
             projected = after;
             if class == PaymentClass::Normal {
                 limits.release(book, agent, o);
             }
-            release.push(whole(i));
         }
-    }
+        go
+    });
 }
 
 /// What the normal orders released so far in this decision move the sender's positions by,
