@@ -159,3 +159,49 @@ fn a_timed_payment_joining_behind_held_orders_snapshots_and_restores() {
     restored.run_to_end().unwrap();
     assert_eq!(restored.snapshot_json(), s.snapshot_json());
 }
+
+#[test]
+fn a_payment_dropped_in_queue_1_while_a_timed_one_waits_leaves_no_stale_copy() {
+    // A (0, UrgentFirst with a buffer of 1: its normal payments wait in Queue 1) has P1 (due
+    // at tick 1, dropped there) and T (from-time 5) waiting. P1's slot used to stay in the
+    // visible Queue 1 when exactly one payment waited for its from-time, and the next payment
+    // to take that slot (P2) was then in Queue 1 twice and released (and queued) twice.
+    let mut s = sim(&config(
+        10,
+        vec![
+            agent_with(
+                "A",
+                0,
+                0,
+                json!({"type": "UrgentFirst", "target_buffer": 1}),
+            ),
+            agent("B", 100, 0),
+        ],
+        json!({"lsm": lsm_off(), "deadline_mode": "drop"}),
+    ));
+    pay_with(&mut s, "A", "B", 10, 1, 5);
+    s.submit(&payment_sim_core::Submission {
+        sender: "A".into(),
+        receiver: "B".into(),
+        amount: 10,
+        deadline_offset: 9,
+        priority: 5,
+        from_offset: Some(5),
+    })
+    .unwrap();
+    s.run(3).unwrap();
+    assert_eq!(events_of(&s, "dropped").len(), 1);
+    // P2, urgent (released whatever the buffer), at tick 3: it waits in Queue 2 (A has 0).
+    pay_with(&mut s, "A", "B", 10, 50, 8);
+    let r = s.tick().unwrap();
+    assert_eq!(
+        (r.queue1_size, r.queue2_size),
+        (1, 1),
+        "T waits; P2 queued once"
+    );
+    let released: Vec<String> = (events_of(&s, "released").into_iter())
+        .map(|e| e.tx.unwrap())
+        .collect();
+    assert_eq!(released, vec!["T3"], "released once");
+    assert_eq!(events_of(&s, "queued").len(), 1);
+}
