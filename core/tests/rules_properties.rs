@@ -1,7 +1,8 @@
 //! The rules of real RTGS systems, as properties on random systems with random reservations,
 //! limits, classes, collateral (withdrawn mid-day) and offsetting algorithms: after every tick
 //! money is conserved, no balance is below its credit line, no position is below its limit,
-//! no agent's liquidity is below what its own payments' class must leave reserved; the incremental engine equals the reference one; a restored
+//! no agent's liquidity is below what its own payments' class must leave reserved, no order is
+//! released or queued twice; the incremental engine equals the reference one; a restored
 //! snapshot continues exactly as the run that never stopped.
 
 use std::collections::BTreeMap;
@@ -251,6 +252,17 @@ proptest! {
                     prop_assert_eq!(&other.tick().unwrap(), &r);
                 }
             }
+        }
+        // No order leaves Queue 1 or enters Queue 2 twice (the events are complete: `full`).
+        for kind in ["released", "queued"] {
+            let mut txs: Vec<String> = (sim.events_since(0).into_iter())
+                .filter(|e| e.kind == kind)
+                .map(|e| e.tx.unwrap())
+                .collect();
+            let n = txs.len();
+            txs.sort();
+            txs.dedup();
+            prop_assert_eq!(txs.len(), n, "an order {} twice", kind);
         }
         let stats = serde_json::to_string(&sim.statistics()).unwrap();
         prop_assert_eq!(&stats, &serde_json::to_string(&reference.statistics()).unwrap());
