@@ -191,7 +191,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
     pub timeseries_every: u64,
     /// The payments: CSV or JSON Lines, read a business day at a time as the run advances
-    /// (columns id, tick or time, sender, receiver, amount, optional priority, deadline).
+    /// (columns id, tick or time, sender, receiver, amount, optional priority, deadline,
+    /// from_time).
     /// With --record, the recording names the file (path and digest) and replay reads it
     /// again.
     #[arg(long, value_name = "FILE")]

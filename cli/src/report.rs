@@ -355,6 +355,25 @@ fn event_details(e: &EventRecord, style: Style) -> String {
             e.priority.unwrap_or_default()
         ),
         "split" => format!("{} parts", e.parts.unwrap_or_default()),
+        "reservation_changed" => format!(
+            "{} reservation {} → {}",
+            e.class.map_or("", |c| match c {
+                payment_sim_core::rules::PaymentClass::HighlyUrgent => "highly urgent",
+                payment_sim_core::rules::PaymentClass::Urgent => "urgent",
+                payment_sim_core::rules::PaymentClass::Normal => "normal",
+            }),
+            style.money(e.previous_amount.unwrap_or_default()),
+            style.money(e.amount.unwrap_or_default())
+        ),
+        "limit_changed" => format!(
+            "{} {} → {}",
+            match &e.counterparty {
+                Some(c) => format!("bilateral limit toward {c}"),
+                None => "multilateral limit".into(),
+            },
+            style.money(e.previous_amount.unwrap_or_default()),
+            style.money(e.amount.unwrap_or_default())
+        ),
         "priority_changed" => format!(
             "priority {} → {}",
             e.previous_priority.unwrap_or_default(),

@@ -174,6 +174,10 @@ fn checked_parsed(parsed: Parsed) -> Result<Checked, SimError> {
         Parsed::Scenario(scenario) => {
             let rules = scenario.balance_rules();
             let config = scenario.into_config();
+            // Reservations are judged against the balances once the rules resolve them.
+            let unresolved: Vec<&str> = (rules.iter())
+                .map(|&(i, _)| config.agent_configs[i].id.as_str())
+                .collect();
             // A rule's balance is 0 until the bounds are known; the rules' own problems join
             // the others, in agent order after them.
             let mut problems = match config.validate().map_err(scenario_problems) {
@@ -181,6 +185,7 @@ fn checked_parsed(parsed: Parsed) -> Result<Checked, SimError> {
                 Err(SimError::InvalidConfig(p)) => p,
                 Err(e) => return Err(e),
             };
+            problems.retain(|q| !crate::rules::config::awaits_balance(q, &unresolved));
             problems.extend(crate::indicators::bounds::check(&rules));
             if !problems.is_empty() {
                 return Err(SimError::InvalidConfig(problems));

@@ -119,7 +119,14 @@ fn run(config: SimulationConfig) -> (String, String, String) {
 fn the_built_in_policies_as_trees_run_byte_identically_on_every_shipped_scenario() {
     let mut kinds = std::collections::BTreeSet::new();
     for (name, text) in SCENARIOS {
-        let (config, _) = parse_document(text).unwrap();
+        let (mut config, _) = parse_document(text).unwrap();
+        if !config.rules.is_empty() {
+            // Under a `rules` section the built-ins go by class, reservations and limits
+            // (`policy::classed`, `docs/model.md` § 2), which the trees below do not: compare
+            // them on the same day without the rules (and the actions that need them).
+            config.rules = Default::default();
+            config.scenario_events.clear();
+        }
         let mut trees = config.clone();
         for agent in &mut trees.agent_configs {
             let kind = serde_json::to_value(&agent.policy).unwrap()["type"].clone();

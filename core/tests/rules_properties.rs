@@ -1,7 +1,8 @@
 //! The rules of real RTGS systems, as properties on random systems with random reservations,
 //! limits, classes, collateral (withdrawn mid-day) and offsetting algorithms: after every tick
 //! money is conserved, no balance is below its credit line, no position is below its limit,
-//! no agent's liquidity is below what its own payments' class must leave reserved; the incremental engine equals the reference one; a restored
+//! no agent's liquidity is below what its own payments' class must leave reserved, no order is
+//! released or queued twice; the incremental engine equals the reference one; a restored
 //! snapshot continues exactly as the run that never stopped.
 
 use std::collections::BTreeMap;
@@ -59,7 +60,16 @@ struct Switches {
     deferred: bool,
     timed: bool,
     fifo: bool,
+    /// The built-in policy every agent runs (under the rules: by class, reservations, limits).
+    policy: usize,
 }
+
+const POLICIES: [&str; 4] = [
+    r#"{"type": "Fifo"}"#,
+    r#"{"type": "Deadline"}"#,
+    r#"{"type": "LiquidityAware", "target_buffer": 300, "urgency_threshold": 3}"#,
+    r#"{"type": "UrgentFirst", "target_buffer": 300}"#,
+];
 
 fn scenario(agents: &[Agent], seed: u64, algorithm: usize, sw: &Switches) -> Value {
     let mut configs = Vec::new();
@@ -77,7 +87,7 @@ fn scenario(agents: &[Agent], seed: u64, algorithm: usize, sw: &Switches) -> Val
         let credit_limit = if collateral { 0 } else { a.credit };
         configs.push(
             json!({"id": IDS[i], "opening_balance": a.balance, "credit_limit": credit_limit,
-            "policy": {"type": "Fifo"},
+            "policy": serde_json::from_str::<Value>(POLICIES[sw.policy]).unwrap(),
             "arrival_config": {"rate_per_tick": 1.2, "counterparty_weights": weights,
                 "distribution": {"type": "Uniform", "min": 100, "max": 2_500},
                 "deadline_offset": 12, "priority": PRIORITIES[a.priority]}}),
@@ -219,9 +229,10 @@ proptest! {
         deferred in any::<bool>(),
         timed in any::<bool>(),
         fifo in any::<bool>(),
+        policy in 0usize..4,
         cut in 1u64..15,
     ) {
-        let switches = Switches { not_offset, entry, deferred, timed, fifo };
+        let switches = Switches { not_offset, entry, deferred, timed, fifo, policy };
         let doc = scenario(&agents, seed, algorithm, &switches);
         let text = doc.to_string();
         let opening_total: i64 = agents.iter().map(|a| a.balance).sum();
@@ -241,6 +252,17 @@ proptest! {
                     prop_assert_eq!(&other.tick().unwrap(), &r);
                 }
             }
+        }
+        // No order leaves Queue 1 or enters Queue 2 twice (the events are complete: `full`).
+        for kind in ["released", "queued"] {
+            let mut txs: Vec<String> = (sim.events_since(0).into_iter())
+                .filter(|e| e.kind == kind)
+                .map(|e| e.tx.unwrap())
+                .collect();
+            let n = txs.len();
+            txs.sort();
+            txs.dedup();
+            prop_assert_eq!(txs.len(), n, "an order {} twice", kind);
         }
         let stats = serde_json::to_string(&sim.statistics()).unwrap();
         prop_assert_eq!(&stats, &serde_json::to_string(&reference.statistics()).unwrap());

@@ -83,7 +83,7 @@ pub(crate) fn build_streams(
             priority: cfg.priority,
             profile: &cfg.profile,
             time_critical: cfg.time_critical.as_ref(),
-            timed: None,
+            timed: cfg.timed.as_ref(),
         };
         out.push(Some(
             ArrivalStream::new(spec, tpd, stream).map_err(|e| fail("network", e))?,

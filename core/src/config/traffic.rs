@@ -75,6 +75,10 @@ pub struct NetworkConfig {
     /// the scenario) into `flows` before the configuration reaches the core.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flows_file: Option<String>,
+    /// A share of timed payments, each with a from-time `from_offset` ticks after its arrival
+    /// (absent: none; `docs/model.md` § Timed payments).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timed: Option<crate::rules::TimedShare>,
 }
 
 /// Distribution of participant sizes (relative; only ratios matter).

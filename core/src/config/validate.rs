@@ -94,6 +94,9 @@ impl SimulationConfig {
         validate_costs(&self.cost_rates, p);
         validate_lsm(&self.lsm, p);
         crate::rules::config::validate(&self.rules, &self.agent_configs, p);
+        if let Some(net) = &self.network {
+            crate::rules::validate_network_timed(net, p); // `network.timed` (issue 18)
+        }
         // Networks, profiles, time-critical shares and the cap on expected arrivals.
         self.validate_traffic(&seen, p);
         // Decision-tree policies: features, types, reachable branches (`crate::policy`).

@@ -112,15 +112,23 @@ impl Simulation {
         }
         if !queue1_drops.is_empty() {
             queue1_drops.sort_unstable();
+            // Each sender's visible Queue 1 is cleaned once. (Its length cannot tell whether it
+            // was: `queue1_count` also counts the payments waiting for their from-time, which
+            // are not in it — a stale slot left there came back as a second copy of the
+            // payment that reused it.)
+            let mut senders: Vec<usize> = Vec::new();
             for &slot in &queue1_drops {
                 if let Some(tx) = self.txs.get(slot) {
                     let a = tx.sender as usize;
                     self.queue1_count[a] -= 1;
                     self.queue1_total -= 1;
-                    if self.queue1_count[a] as usize != self.queue1[a].len() {
-                        self.queue1[a].retain(|s| queue1_drops.binary_search(s).is_err());
-                    }
+                    senders.push(a);
                 }
+            }
+            senders.sort_unstable();
+            senders.dedup();
+            for a in senders {
+                self.queue1[a].retain(|s| queue1_drops.binary_search(s).is_err());
             }
             for slot in queue1_drops {
                 self.txs.remove(slot);

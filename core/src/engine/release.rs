@@ -40,7 +40,18 @@ impl Simulation {
                     }
                     None => {
                         let policy = &self.config.agent_configs[a].policy;
-                        policy::decide(policy, None, &orders, &view, &mut release);
+                        match self.rules.as_deref() {
+                            // Under the rules the built-ins go by class, reservations, limits.
+                            Some(book) => policy::classed::decide(
+                                policy,
+                                &orders,
+                                &view,
+                                book,
+                                agent,
+                                &mut release,
+                            ),
+                            None => policy::decide(policy, None, &orders, &view, &mut release),
+                        }
                     }
                 }
             }

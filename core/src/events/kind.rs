@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Mechanism;
 use crate::config::EventRecording;
+use crate::rules::PaymentClass;
 use crate::transaction::{AgentIdx, TxId};
 
 /// What happened.
@@ -97,6 +98,22 @@ pub(crate) enum EventKind {
         from: u8,
         to: u8,
     },
+    // Issue 18: scheduled rule changes (only runs that schedule them record these).
+    /// A scheduled `reservation` action set what `agent` reserves for `class` (`from` → `to`).
+    ReservationChanged {
+        agent: AgentIdx,
+        class: PaymentClass,
+        from: i64,
+        to: i64,
+    },
+    /// A scheduled `limit` action set `agent`'s bilateral limit toward `counterparty` (`None`:
+    /// its multilateral limit), `from` → `to`.
+    LimitChanged {
+        agent: AgentIdx,
+        counterparty: Option<AgentIdx>,
+        from: i64,
+        to: i64,
+    },
 }
 
 impl EventKind {
@@ -123,6 +140,12 @@ impl EventKind {
             | EventKind::ArrivalRate { agent, .. }
             | EventKind::CounterpartyWeights { agent } => [Some(*agent), None],
             EventKind::EndOfDay { .. } | EventKind::Lsm { .. } => [None, None],
+            EventKind::ReservationChanged { agent, .. } => [Some(*agent), None],
+            EventKind::LimitChanged {
+                agent,
+                counterparty,
+                ..
+            } => [Some(*agent), *counterparty],
         }
     }
 
@@ -137,6 +160,8 @@ impl EventKind {
                 | EventKind::ArrivalRate { .. }
                 | EventKind::CounterpartyWeights { .. }
                 | EventKind::Lsm { .. }
+                | EventKind::ReservationChanged { .. }
+                | EventKind::LimitChanged { .. }
         )
     }
 

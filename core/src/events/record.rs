@@ -15,7 +15,8 @@ pub struct EventRecord {
     /// Tick in which it happened.
     pub tick: u64,
     /// `arrival`, `released`, `held`, `split`, `queued`, `settled`, `dropped`, `overdue`, `end_of_day`, the
-    /// scheduled actions' types, `priority_changed` (`docs/json.md`).
+    /// scheduled actions' types, `priority_changed`, `reservation_changed`, `limit_changed`
+    /// (`docs/json.md`).
     #[serde(rename = "type")]
     pub kind: String,
     /// Transaction id.
@@ -88,6 +89,16 @@ pub struct EventRecord {
     /// The priority before a policy changed it (`priority_changed`; `priority` is the new one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_priority: Option<u8>,
+    /// The class whose reservation changed (`reservation_changed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<crate::rules::PaymentClass>,
+    /// The counterparty of a bilateral limit (`limit_changed`; absent: the multilateral one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counterparty: Option<String>,
+    /// The reservation or limit before the change (`reservation_changed`, `limit_changed`;
+    /// `amount` is the new one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_amount: Option<i64>,
 }
 
 impl Event {
@@ -120,6 +131,9 @@ impl Event {
             bilateral: None,
             multilateral: None,
             previous_priority: None,
+            class: None,
+            counterparty: None,
+            previous_amount: None,
         };
         let kind = match &self.kind {
             EventKind::Arrival {
@@ -258,6 +272,30 @@ impl Event {
                 r.previous_priority = Some(*from);
                 r.priority = Some(*to);
                 "priority_changed"
+            }
+            EventKind::ReservationChanged {
+                agent,
+                class,
+                from,
+                to,
+            } => {
+                r.agent = name(agent);
+                r.class = Some(*class);
+                r.previous_amount = Some(*from);
+                r.amount = Some(*to);
+                "reservation_changed"
+            }
+            EventKind::LimitChanged {
+                agent,
+                counterparty,
+                from,
+                to,
+            } => {
+                r.agent = name(agent);
+                r.counterparty = counterparty.as_ref().and_then(name);
+                r.previous_amount = Some(*from);
+                r.amount = Some(*to);
+                "limit_changed"
             }
         };
         r.kind = kind.to_string();

@@ -477,7 +477,7 @@ fn payment_entry(p: &Payment, tag: Option<u64>) -> Entry {
             amount: p.amount,
             deadline_offset: p.deadline_offset,
             priority: p.priority,
-            from_offset: 0, // payment files carry no from-time yet
+            from_offset: p.from_offset,
         },
         phase: Phase::Apply,
         window: None,

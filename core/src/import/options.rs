@@ -67,6 +67,9 @@ pub struct Columns {
     pub priority: String,
     /// Optional: ticks from arrival to deadline (≥ 1), or a deadline time (default offset 50).
     pub deadline: String,
+    /// Optional: the from-time — ticks from arrival (≥ 0, at most the deadline offset), or a
+    /// time not before the arrival nor after the deadline (default 0: none).
+    pub from_time: String,
 }
 
 impl Default for Columns {
@@ -80,6 +83,7 @@ impl Default for Columns {
             amount: "amount".into(),
             priority: "priority".into(),
             deadline: "deadline".into(),
+            from_time: "from_time".into(),
         }
     }
 }
@@ -111,11 +115,12 @@ impl Columns {
                 "amount" => &mut c.amount,
                 "priority" => &mut c.priority,
                 "deadline" => &mut c.deadline,
+                "from_time" => &mut c.from_time,
                 other => {
                     return Err(Problem::new(
                         "columns",
                         format!(
-                            "unknown column role {other:?} (roles: id, tick, time, sender, receiver, amount, priority, deadline)"
+                            "unknown column role {other:?} (roles: id, tick, time, sender, receiver, amount, priority, deadline, from_time)"
                         ),
                     ))
                 }

@@ -21,9 +21,14 @@ pub(crate) enum Role {
     Amount,
     Priority,
     Deadline,
+    /// The from-time (`rules` § Timed payments): issue 18's column, last.
+    FromTime,
 }
 
-pub(crate) const ROLES: [Role; 8] = [
+/// How many column roles there are.
+pub(crate) const N_ROLES: usize = 9;
+
+pub(crate) const ROLES: [Role; N_ROLES] = [
     Role::Id,
     Role::Tick,
     Role::Time,
@@ -32,6 +37,7 @@ pub(crate) const ROLES: [Role; 8] = [
     Role::Amount,
     Role::Priority,
     Role::Deadline,
+    Role::FromTime,
 ];
 
 impl Role {
@@ -45,6 +51,7 @@ impl Role {
             Role::Amount => &c.amount,
             Role::Priority => &c.priority,
             Role::Deadline => &c.deadline,
+            Role::FromTime => &c.from_time,
         }
     }
 }
@@ -60,7 +67,7 @@ pub(crate) enum Cell<'a> {
 /// extra columns' values in the order of `Rows::extra_names`.
 pub(crate) struct Row<'a> {
     pub line: u64,
-    pub cells: [Option<Cell<'a>>; 8],
+    pub cells: [Option<Cell<'a>>; N_ROLES],
     pub extras: ExtraCells<'a>,
 }
 
@@ -69,7 +76,7 @@ enum Source<R: Read> {
         reader: csv::Reader<R>,
         record: csv::StringRecord,
         /// Column index of each role.
-        roles: [Option<usize>; 8],
+        roles: [Option<usize>; N_ROLES],
         /// (column index, name) of the extra columns.
         extras: Vec<(usize, String)>,
     },
@@ -131,7 +138,7 @@ impl<R: Read> Rows<R> {
                     p.at(1, "", "the file is empty: a header row is required".into());
                     return None;
                 }
-                let mut roles = [None; 8];
+                let mut roles = [None; N_ROLES];
                 for (k, role) in ROLES.iter().enumerate() {
                     roles[k] = header.iter().position(|h| h == role.name(&columns));
                 }
@@ -210,7 +217,7 @@ impl<R: Read> Rows<R> {
                         let line = record.position().map_or(line_before, |p| p.line());
                         let byte = record.position().map_or(0, |p| p.byte());
                         self.last_at = (byte, line);
-                        let mut cells = [None; 8];
+                        let mut cells = [None; N_ROLES];
                         for (k, r) in roles.iter().enumerate() {
                             cells[k] = r.map(|i| Cell::Text(&record[i]));
                         }
@@ -284,7 +291,7 @@ impl<R: Read> Rows<R> {
                         .cloned()
                         .collect();
                 }
-                let mut cells = [None; 8];
+                let mut cells = [None; N_ROLES];
                 for (k, r) in ROLES.iter().enumerate() {
                     cells[k] = obj
                         .get(r.name(columns))

@@ -122,6 +122,9 @@ pub struct PaymentDoc {
     pub deadline_offset: u64,
     /// Priority.
     pub priority: u8,
+    /// Ticks from arrival to the from-time (absent: 0, none).
+    #[serde(default, skip_serializing_if = "is_zero_u64")]
+    pub from_offset: u64,
     /// The extra columns' values.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extras: Vec<Value>,
@@ -173,6 +176,10 @@ fn is_zero(n: &u32) -> bool {
     *n == 0
 }
 
+fn is_zero_u64(n: &u64) -> bool {
+    *n == 0
+}
+
 /// Where a fed run's files are, as the front end names them (to suspend a run).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FeedSource {
@@ -199,6 +206,7 @@ fn to_doc(p: &Payment) -> PaymentDoc {
         amount: p.amount,
         deadline_offset: p.deadline_offset,
         priority: p.priority,
+        from_offset: p.from_offset,
         extras: p.carried.extras(),
     }
 }
@@ -214,6 +222,7 @@ fn from_doc(d: PaymentDoc) -> Payment {
         amount: d.amount,
         deadline_offset: d.deadline_offset,
         priority: d.priority,
+        from_offset: d.from_offset,
     }
 }
 

@@ -27,6 +27,8 @@ pub(crate) struct Payment {
     pub amount: i64,
     pub deadline_offset: u64,
     pub priority: u8,
+    /// Ticks from arrival to the from-time (0: none).
+    pub from_offset: u64,
 }
 
 /// What a row turned out to be.
@@ -286,6 +288,7 @@ pub(crate) fn check(
         },
         (Some(_), None) => None,
     };
+    let from_offset = from_time(&cell, tick, deadline_offset, line, cols, ctx, p);
     match (
         id,
         sender,
@@ -313,6 +316,7 @@ pub(crate) fn check(
             amount,
             deadline_offset: d,
             priority,
+            from_offset: from_offset.unwrap_or(0),
         }),
         (id, ..) => Checked::Bad(tick, id.map(Cow::into_owned)),
     }
@@ -368,4 +372,54 @@ fn place(
                 .saturating_add(tick_of_day)))
         }
     }
+}
+
+/// The from-time column (issue 18, `docs/model.md` § Timed payments): empty or absent 0; an
+/// integer is ticks after the arrival (≥ 0); a time is placed as the arrival is. Either way
+/// not after the till-time (the deadline). `None` when reported (or not judgeable: the
+/// arrival or the deadline is bad, and reported already).
+fn from_time<'c>(
+    cell: &dyn Fn(Role) -> Option<Cell<'c>>,
+    tick: Option<u64>,
+    deadline_offset: Option<u64>,
+    line: u64,
+    cols: &dyn Fn(Role) -> String,
+    ctx: &mut Context<'_>,
+    p: &mut Problems,
+) -> Option<u64> {
+    let c = match cell(Role::FromTime) {
+        None => return Some(0),
+        Some(Cell::Text(s)) if s.trim().is_empty() => return Some(0),
+        Some(c) => c,
+    };
+    let offset = match (int(&c), tick) {
+        (Some(f), _) if f >= 0 => f as u64,
+        (Some(_), _) => {
+            let why = format!("the from-time offset must be ≥ 0 ticks (got {})", shown(&c));
+            p.at(line, &cols(Role::FromTime), why);
+            return None;
+        }
+        (None, Some(t)) => match place(&c, Role::FromTime, line, cols, ctx, p)? {
+            Ok(f) if f >= t => f - t,
+            Ok(f) => {
+                let why = format!("the from-time (tick {f}) is before the arrival (tick {t})");
+                p.at(line, &cols(Role::FromTime), why);
+                return None;
+            }
+            Err(why) => {
+                p.at(line, &cols(Role::FromTime), why);
+                return None;
+            }
+        },
+        (None, None) => return None,
+    };
+    let d = deadline_offset?;
+    if offset > d {
+        let why = format!(
+            "the from-time ({offset} ticks after the arrival) is after the till-time, the deadline ({d} ticks after it)"
+        );
+        p.at(line, &cols(Role::FromTime), why);
+        return None;
+    }
+    Some(offset)
 }

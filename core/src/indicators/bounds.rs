@@ -158,10 +158,9 @@ pub fn first_pass_bounds(config: &SimulationConfig) -> Result<Vec<(i128, i128)>,
 pub(crate) fn unconstrained(config: &SimulationConfig) -> SimulationConfig {
     let mut pass = config.clone();
     let n = pass.agent_configs.len() as i128;
-    let credit: i128 = pass
-        .agent_configs
-        .iter()
-        .map(|a| a.credit_limit as i128)
+    // The credit lines collateral gives count as credit limits do.
+    let credit: i128 = (crate::rules::config::credit_lines(&pass).iter())
+        .map(|&c| c as i128)
         .sum();
     // As much as the overflow rule allows each agent: Σ (opening + credit) ≤ 2^63 − 1.
     let huge = ((i64::MAX as i128 - credit) / n) as i64;

@@ -9,7 +9,9 @@
 //! | `host` | policies written by the host program (`PolicyConfig::Host`): its view, its decisions |
 //! | `state` | what trees remember: registers, today's payments, rolling windows |
 //! | `refs` | `policy: {file: …}` references, inlined through the core for the front ends |
+//! | `classed` | the built-in policies when rules are configured: by class, reservations, limits |
 
+pub(crate) mod classed;
 pub(crate) mod compile;
 pub(crate) mod eval;
 pub(crate) mod features;
@@ -249,7 +251,7 @@ pub(crate) fn split_even(amount: i64, k: u32) -> Option<Vec<i64>> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     pub(super) fn o(amount: i64, deadline_tick: u64) -> Order {

@@ -359,6 +359,15 @@ fn validate_collateral(at: &str, agent: &AgentConfig, c: &Collateral, p: &mut Ve
     }
 }
 
+/// Whether `problem` is the check of reservations against the opening liquidity of an agent
+/// whose balance is not known yet (a scenario's balance rule, worked out after validation):
+/// the check is made again once the balances are resolved, on the real figures.
+pub(crate) fn awaits_balance(problem: &Problem, unresolved: &[&str]) -> bool {
+    (problem.path.strip_prefix("rules.participants."))
+        .and_then(|rest| rest.strip_suffix(".reservations"))
+        .is_some_and(|id| unresolved.contains(&id))
+}
+
 /// [`credit_lines`] from the parts.
 fn credit_lines_of(rules: &RulesConfig, agents: &[AgentConfig]) -> Vec<i64> {
     (agents.iter())

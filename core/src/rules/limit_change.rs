@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{Change, Simulation};
+use crate::events::EventKind;
 use crate::transaction::AgentIdx;
 
 /// One agent's limits that differ from the configuration's, in a snapshot (cents).
@@ -24,8 +25,10 @@ impl Simulation {
     /// A scheduled `limit` action: the limit becomes `amount`, whatever today's position
     /// (nothing settled is unwound; a position beyond the new limit holds the agent's new
     /// normal payments under it until payments received bring it back within).
+    /// Recorded as a `limit_changed` event (old and new limits).
     pub(crate) fn apply_limit(
         &mut self,
+        t: u64,
         agent: AgentIdx,
         counterparty: Option<AgentIdx>,
         amount: i64,
@@ -36,6 +39,13 @@ impl Simulation {
         let Some(old) = book.set_limit(agent, counterparty, amount) else {
             return;
         };
+        let kind = EventKind::LimitChanged {
+            agent,
+            counterparty,
+            from: old,
+            to: amount,
+        };
+        self.events.record(t, kind);
         let change = if amount > old {
             Change::LiquidityRose
         } else {

@@ -31,7 +31,7 @@ pub use config::{
 };
 pub use limit_change::LimitsDoc;
 pub use reserve::ReservationDoc;
-pub(crate) use timed::Waiting;
+pub(crate) use timed::{validate_network as validate_network_timed, Waiting};
 pub use timed::{TimedDoc, TimedShare};
 
 /// What the rules held in a run (`stats().rules`, present when a rule is configured).

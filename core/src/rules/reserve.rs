@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::PaymentClass;
 use crate::engine::{Change, Simulation};
+use crate::events::EventKind;
 use crate::transaction::AgentIdx;
 
 /// One agent's reservations in a snapshot (cents).
@@ -23,12 +25,24 @@ impl Simulation {
     /// A scheduled `reservation` action: the reservation is set as asked, whatever the
     /// agent's liquidity now (nothing settled is unwound; its payments of the lower classes
     /// wait until the liquidity above the reservations funds them).
-    pub(crate) fn apply_reservation(&mut self, agent: AgentIdx, rank: u8, amount: i64) {
+    /// Recorded as a `reservation_changed` event (old and new amounts).
+    pub(crate) fn apply_reservation(&mut self, t: u64, agent: AgentIdx, rank: u8, amount: i64) {
         let Some(book) = self.rules.as_deref_mut() else {
             return; // refused at scheduling: no rules section
         };
         let old = book.reserved(agent)[usize::from(rank.min(1))];
         book.set_reserved(agent, rank, amount);
+        let class = match rank {
+            0 => PaymentClass::HighlyUrgent,
+            _ => PaymentClass::Urgent,
+        };
+        let kind = EventKind::ReservationChanged {
+            agent,
+            class,
+            from: old,
+            to: amount,
+        };
+        self.events.record(t, kind);
         // More reserved: nothing that failed can settle now, but memos are stale; less: queued
         // payments may now be fundable.
         let change = if amount < old {

@@ -126,46 +126,54 @@ pub(crate) fn validate(agents: &[crate::config::AgentConfig], p: &mut Vec<Proble
         };
         let Some(timed) = &a.timed else { continue };
         let at = format!("agent_configs[{i}].arrival_config.timed");
-        let name = &agent.id;
-        if !(timed.share.is_finite() && (0.0..=1.0).contains(&timed.share)) {
-            let path = format!("{at}.share");
-            p.push(
-                Problem::new(
-                    &path,
-                    format!(
-                        "{path} of {name:?} must be between 0 and 1 (got {})",
-                        timed.share
-                    ),
-                )
-                .with_float(timed.share),
-            );
-        }
-        let path = format!("{at}.from_offset");
         let till = (a.time_critical.as_ref()).map_or(a.deadline_offset, |tc| {
             tc.deadline_offset.min(a.deadline_offset)
         });
-        if timed.from_offset < 1 {
-            p.push(
+        validate_share(timed, &at, &format!(" of {:?}", agent.id), till, p);
+    }
+}
+
+/// Check `network.timed` as `arrival_config.timed` is checked.
+pub(crate) fn validate_network(net: &crate::config::NetworkConfig, p: &mut Vec<Problem>) {
+    if let Some(timed) = &net.timed {
+        let till = (net.time_critical.as_ref()).map_or(net.deadline_offset, |tc| {
+            tc.deadline_offset.min(net.deadline_offset)
+        });
+        validate_share(timed, "network.timed", "", till, p);
+    }
+}
+
+/// One share: in [0, 1]; `1 ≤ from_offset ≤ till` (the stream's shortest deadline offset).
+fn validate_share(timed: &TimedShare, at: &str, of: &str, till: i64, p: &mut Vec<Problem>) {
+    if !(timed.share.is_finite() && (0.0..=1.0).contains(&timed.share)) {
+        let path = format!("{at}.share");
+        p.push(
+            Problem::new(
+                &path,
+                format!("{path}{of} must be between 0 and 1 (got {})", timed.share),
+            )
+            .with_float(timed.share),
+        );
+    }
+    let path = format!("{at}.from_offset");
+    if timed.from_offset < 1 {
+        p.push(
+            Problem::new(
+                &path,
+                format!("{path}{of} must be ≥ 1 tick (got {})", timed.from_offset),
+            )
+            .with_value(timed.from_offset),
+        );
+    } else if timed.from_offset > till {
+        p.push(
                 Problem::new(
                     &path,
                     format!(
-                        "{path} of {name:?} must be ≥ 1 tick (got {})",
+                        "{path}{of} ({}) puts the from-time after the till-time (the deadline, {till} ticks after arrival)",
                         timed.from_offset
                     ),
                 )
                 .with_value(timed.from_offset),
             );
-        } else if timed.from_offset > till {
-            p.push(
-                Problem::new(
-                    &path,
-                    format!(
-                        "{path} of {name:?} ({}) puts the from-time after the till-time (the deadline, {till} ticks after arrival)",
-                        timed.from_offset
-                    ),
-                )
-                .with_value(timed.from_offset),
-            );
-        }
     }
 }

@@ -212,7 +212,7 @@ impl Simulation {
                     amount,
                 },
                 _,
-            ) => self.apply_reservation(agent, rank, amount),
+            ) => self.apply_reservation(t, agent, rank, amount),
             (
                 &Effect::Limit {
                     agent,
@@ -220,7 +220,7 @@ impl Simulation {
                     amount,
                 },
                 _,
-            ) => self.apply_limit(agent, counterparty, amount),
+            ) => self.apply_limit(t, agent, counterparty, amount),
             (Effect::Weights { agent, weights }, _) => {
                 let agent = *agent;
                 if let Some(stream) = self.arrivals[agent as usize].as_mut() {

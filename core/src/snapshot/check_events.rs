@@ -34,6 +34,8 @@ fn kind_name(kind: &EventKind) -> &'static str {
         EventKind::CounterpartyWeights { .. } => "counterparty_weights",
         EventKind::Lsm { .. } => "lsm",
         EventKind::PriorityChanged { .. } => "priority_changed",
+        EventKind::ReservationChanged { .. } => "reservation_changed",
+        EventKind::LimitChanged { .. } => "limit_changed",
     }
 }
 

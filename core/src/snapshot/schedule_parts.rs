@@ -52,6 +52,28 @@ pub(super) fn scheduled_event_to_doc(kind: &EventKind) -> doc::EventKind {
             bilateral,
             multilateral,
         },
+        EventKind::ReservationChanged {
+            agent,
+            class,
+            from,
+            to,
+        } => D::ReservationChanged {
+            agent,
+            class,
+            from,
+            to,
+        },
+        EventKind::LimitChanged {
+            agent,
+            counterparty,
+            from,
+            to,
+        } => D::LimitChanged {
+            agent,
+            counterparty,
+            from,
+            to,
+        },
         // `parts` converts every other kind itself.
         _ => unreachable!("not an applied action's event"),
     }
@@ -97,6 +119,28 @@ pub(super) fn scheduled_event_from_doc(kind: doc::EventKind) -> EventKind {
         } => EventKind::Lsm {
             bilateral,
             multilateral,
+        },
+        D::ReservationChanged {
+            agent,
+            class,
+            from,
+            to,
+        } => EventKind::ReservationChanged {
+            agent,
+            class,
+            from,
+            to,
+        },
+        D::LimitChanged {
+            agent,
+            counterparty,
+            from,
+            to,
+        } => EventKind::LimitChanged {
+            agent,
+            counterparty,
+            from,
+            to,
         },
         _ => unreachable!("`parts` converts every other kind itself"),
     }

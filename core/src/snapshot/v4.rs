@@ -225,6 +225,23 @@ pub enum EventKind {
         from: u8,
         to: u8,
     },
+    /// A scheduled `reservation` action applied (issue 18; added with version 7's release:
+    /// older documents never hold it).
+    ReservationChanged {
+        agent: u32,
+        class: crate::rules::PaymentClass,
+        from: i64,
+        to: i64,
+    },
+    /// A scheduled `limit` action applied (`counterparty` absent: the multilateral limit;
+    /// issue 18, as `ReservationChanged`).
+    LimitChanged {
+        agent: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        counterparty: Option<u32>,
+        from: i64,
+        to: i64,
+    },
 }
 
 impl EventKind {
