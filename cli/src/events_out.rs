@@ -12,10 +12,13 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use payment_sim_core::{EventRecord, Mechanism, Provenance};
+use payment_sim_core::{EventRecord, Mechanism, Provenance, Simulation};
 
 use crate::error::{CliError, CliResult};
 use crate::files::ensure_parent;
+
+/// Events converted to records and written at a time ([`EventWriter::write_since`]).
+const EVENT_PAGE: usize = 4096;
 
 /// The `format` tag of an events file's header line.
 pub const FORMAT: &str = "payment-sim-events";
@@ -141,6 +144,20 @@ impl EventWriter {
         }
         self.written += events.len() as u64;
         Ok(())
+    }
+
+    /// Append the simulation's events after `since` (and return the last one's number), a
+    /// page at a time: only a page of events is ever held as records, however many a step of
+    /// a run produced (a step of the T2-like year at full recording: ≈ 300,000 events).
+    pub fn write_since(&mut self, sim: &Simulation, since: u64) -> CliResult<u64> {
+        let mut seen = since;
+        loop {
+            let page = sim.events_page(seen, EVENT_PAGE);
+            let Some(last) = page.last() else { break };
+            seen = last.seq;
+            self.write(&page)?;
+        }
+        Ok(sim.last_event_seq())
     }
 
     /// Flush and close; returns the number of events written.
