@@ -223,6 +223,35 @@ pub(crate) fn csv_field(field: &str, line: &mut String) {
 mod tests {
     use super::*;
 
+    /// `write_since` writes, across pages, exactly the events after its start, in order.
+    #[test]
+    fn pages_cover_the_stream_whole_and_in_order() {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/scenarios/seed_benchmark.yaml");
+        let (mut config, _) = crate::files::load_scenario(&path).unwrap();
+        config.event_recording = payment_sim_core::config::EventRecording::Full;
+        let mut sim = Simulation::new(config).unwrap();
+        while sim.last_event_seq() < 3 * EVENT_PAGE as u64 + 7 {
+            sim.run(10).unwrap();
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("events.jsonl");
+        let mut writer = EventWriter::create(&file, &sim.provenance()).unwrap();
+        let since = 5;
+        assert_eq!(
+            writer.write_since(&sim, since).unwrap(),
+            sim.last_event_seq()
+        );
+        assert_eq!(writer.finish().unwrap(), sim.last_event_seq() - since);
+        let text = std::fs::read_to_string(&file).unwrap();
+        let expected: Vec<String> = sim
+            .events_since(since)
+            .iter()
+            .map(|e| serde_json::to_string(e).unwrap())
+            .collect();
+        assert_eq!(text.lines().skip(1).collect::<Vec<_>>(), expected);
+    }
+
     #[test]
     fn csv_quotes_awkward_ids() {
         let mut s = String::new();
