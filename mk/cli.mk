@@ -7,7 +7,7 @@ CLI_BIN := $(TARGET_DIR)/payment-sim
 SCENARIO ?= examples/scenarios/scarce_liquidity.yaml
 SCALE_DIR := $(TARGET_DIR)/scale
 
-.PHONY: cli-build run scale validate-scenarios recordings
+.PHONY: cli-build run scale scale-events validate-scenarios recordings
 
 cli-build:
 	$(CARGO) build -p payment-sim-cli $(CARGO_PROFILE_FLAG)
@@ -35,6 +35,18 @@ scale: cli-build
 	$(CLI_BIN) run --quiet --days 1000 examples/scenarios/seed_benchmark.yaml
 	$(CLI_BIN) run --quiet --days 100 --event-recording off examples/scenarios/seed_benchmark_100.yaml
 	$(CLI_BIN) run --quiet $(SCALE_DIR)/t2_day.yaml
+	@echo "== $$(uptime)"
+
+# The T2-like year with its full event stream (≈ 331 million events), streamed to /dev/null
+# through a link named .jsonl (the file itself would be ≈ 38 GB): the time and peak memory of
+# writing events at year scale (docs/performance.md, "Events at scale").
+scale-events: cli-build
+	@mkdir -p $(SCALE_DIR)
+	@ln -sf /dev/null $(SCALE_DIR)/year-events.jsonl
+	@echo "== $$(uptime)"
+	/usr/bin/env time -f "   wall %e s · user %U s · max RSS %M KiB" \
+		$(CLI_BIN) run --quiet --event-recording full --events $(SCALE_DIR)/year-events.jsonl \
+		examples/scenarios/t2_year.yaml
 	@echo "== $$(uptime)"
 
 # Regenerate the shipped recordings after an intended change of the event stream (the tests

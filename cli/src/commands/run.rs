@@ -165,8 +165,7 @@ pub fn run(args: RunArgs, out: Output) -> CliResult {
                     took += started.elapsed();
                     left -= n;
                     if let Some(writer) = events.as_mut() {
-                        writer.write(&sim.events_since(seen_events))?;
-                        seen_events = sim.last_event_seq();
+                        seen_events = writer.write_since(&sim, seen_events)?;
                     }
                     if discard {
                         sim.discard_events_through(sim.last_event_seq());
@@ -185,8 +184,7 @@ pub fn run(args: RunArgs, out: Output) -> CliResult {
         }
         done = target;
         if let Some(writer) = events.as_mut() {
-            writer.write(&sim.events_since(seen_events))?;
-            seen_events = sim.last_event_seq();
+            seen_events = writer.write_since(&sim, seen_events)?;
         }
         bar.set_position(done);
         if !bar.is_hidden() {

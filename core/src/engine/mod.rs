@@ -169,7 +169,10 @@ impl Simulation {
             queue1_count: vec![0; n],
             queue1_total: 0,
             pending_manual: Vec::new(),
-            queue2: Queue2::new(n),
+            queue2: Queue2::new(
+                n,
+                config.queue_discipline == crate::config::QueueDiscipline::Fifo,
+            ),
             deadlines: DeadlineIndex::default(),
             arrivals,
             next_tx_seq: 1,

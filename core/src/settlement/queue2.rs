@@ -60,7 +60,10 @@ pub(crate) struct Entry {
 pub(crate) struct Queue2 {
     by_sender: Vec<BTreeMap<Q2Key, Entry>>,
     by_pair: Vec<BTreeMap<(AgentIdx, Q2Key), Slot>>,
+    /// Only under the strict `fifo` discipline (the only reader): empty otherwise, which
+    /// saves a B-tree insert and remove per queued payment.
     by_entry: Vec<BTreeMap<u64, Slot>>,
+    track_entries: bool,
     /// Unordered pairs `(i, j)`, `i < j`, with payments queued in both directions, and the
     /// memo of their last failed bilateral attempt (kept here so it goes with the pair).
     pub both_ways: BTreeMap<(AgentIdx, AgentIdx), PairMemo>,
@@ -72,11 +75,13 @@ pub(crate) struct Queue2 {
 }
 
 impl Queue2 {
-    pub fn new(agents: usize) -> Self {
+    /// `fifo`: the strict discipline's entry index is kept (`head_entry`).
+    pub fn new(agents: usize, fifo: bool) -> Self {
         Queue2 {
             by_sender: vec![BTreeMap::new(); agents],
             by_pair: vec![BTreeMap::new(); agents],
-            by_entry: vec![BTreeMap::new(); agents],
+            by_entry: vec![BTreeMap::new(); if fifo { agents } else { 0 }],
+            track_entries: fifo,
             both_ways: BTreeMap::new(),
             len: 0,
             next_entry: 1,
@@ -128,7 +133,9 @@ impl Queue2 {
             },
         );
         self.by_pair[s].insert((q.receiver, q.key), q.slot);
-        self.by_entry[s].insert(q.key.entry, q.slot);
+        if self.track_entries {
+            self.by_entry[s].insert(q.key.entry, q.slot);
+        }
         self.len += 1;
         self.value_out[s] += q.amount as i128;
         self.value_in[q.receiver as usize] += q.amount as i128;
@@ -167,7 +174,9 @@ impl Queue2 {
         let s = sender as usize;
         let entry = self.by_sender[s].remove(&key)?;
         self.by_pair[s].remove(&(entry.receiver, key));
-        self.by_entry[s].remove(&key.entry);
+        if self.track_entries {
+            self.by_entry[s].remove(&key.entry);
+        }
         self.len -= 1;
         self.value_out[s] -= entry.amount as i128;
         self.value_in[entry.receiver as usize] -= entry.amount as i128;
@@ -192,9 +201,16 @@ impl Queue2 {
         self.by_sender[sender as usize].range((Bound::Excluded(key), Bound::Unbounded))
     }
 
-    /// Earliest-entered payment of the sender still waiting (the strict-fifo head).
+    /// Earliest-entered payment of the sender still waiting (the strict-fifo head; only a
+    /// queue made for `fifo` knows it).
     pub fn head_entry(&self, sender: AgentIdx) -> Option<u64> {
-        self.by_entry[sender as usize].keys().next().copied()
+        debug_assert!(
+            self.track_entries,
+            "head_entry of a queue made without fifo"
+        );
+        self.by_entry
+            .get(sender as usize)
+            .and_then(|m| m.keys().next().copied())
     }
 
     /// Payments from `sender` to `receiver`, in retry order.
@@ -220,7 +236,7 @@ mod tests {
 
     #[test]
     fn order_and_pairs_are_tracked() {
-        let mut q = Queue2::new(3);
+        let mut q = Queue2::new(3, true);
         let a = q.push(0, 1, 5, 10, 0);
         let b = q.push(0, 1, 9, 20, 1);
         assert!(b < a, "higher priority sorts first");

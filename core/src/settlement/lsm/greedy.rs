@@ -4,8 +4,6 @@
 //! discipline. `instance::greedy_removal` is the same rule on a detached problem (tests compare
 //! the two).
 
-use std::collections::BTreeSet;
-
 use crate::engine::Simulation;
 use crate::events::Mechanism;
 use crate::transaction::AgentIdx;
@@ -89,33 +87,49 @@ impl Simulation {
             return 0;
         }
         let n = self.ids.len();
-        let mut net = vec![0i128; n];
         // Payments that an outage stops from settling are left out from the start.
         let active = &self.schedule.active;
         let unrestricted = active.unrestricted();
-        for s in 0..n as AgentIdx {
-            for e in self.queue2.sender_queue(s).values() {
-                if !unrestricted && !active.may_settle(s, e.receiver) {
-                    continue;
+        // How many queued payments the net counts and no exclusion has taken out yet.
+        let mut kept = self.queue2.len();
+        let mut net: Vec<i128> = if unrestricted {
+            // Everything counts: Queue 2's running values per sender and receiver are the net
+            // (the same sums, without a pass over every queued payment on every attempt).
+            (0..n as AgentIdx)
+                .map(|a| self.queue2.receiver_value(a) - self.queue2.sender_value(a))
+                .collect()
+        } else {
+            let mut net = vec![0i128; n];
+            for s in 0..n as AgentIdx {
+                for e in self.queue2.sender_queue(s).values() {
+                    if active.may_settle(s, e.receiver) {
+                        net[s as usize] -= e.amount as i128;
+                        net[e.receiver as usize] += e.amount as i128;
+                    } else {
+                        kept -= 1;
+                    }
                 }
-                net[s as usize] -= e.amount as i128;
-                net[e.receiver as usize] += e.amount as i128;
             }
-        }
+            net
+        };
         let short = |sim: &Simulation, net: &[i128], a: usize| {
             -net[a] > sim.ledger.available(a as AgentIdx) as i128
         };
-        let mut failing: BTreeSet<AgentIdx> = (0..n)
+        // The short agents still to shed (a stack: the order does not matter, below).
+        let mut failing: Vec<AgentIdx> = (0..n)
             .filter(|&a| short(self, &net, a))
             .map(|a| a as AgentIdx)
             .collect();
+        let mut is_failing = vec![false; n];
+        failing.iter().for_each(|&a| is_failing[a as usize] = true);
         // Exclusive upper bound of each sender's remaining payments (None: all remain).
         let mut bound: Vec<Option<Q2Key>> = vec![None; n];
         // The agent taken need not be the lowest-indexed short one, nor need it lose one
         // payment at a time: every order of exclusions ends at the same largest fundable set
         // (an exclusion never helps anyone but the excluding agent), so each short agent
         // sheds its payments from the tail in one pass until it can fund its net debit.
-        while let Some(a) = failing.pop_first() {
+        while let Some(a) = failing.pop() {
+            is_failing[a as usize] = false;
             let queue = self.queue2.sender_queue(a);
             let remaining = match bound[a as usize] {
                 None => queue.range(..),
@@ -133,10 +147,17 @@ impl Simulation {
                 }
                 net[a as usize] += entry.amount as i128;
                 net[r] -= entry.amount as i128;
-                if short(self, &net, r) {
-                    failing.insert(r as AgentIdx);
+                kept -= 1;
+                if !is_failing[r] && short(self, &net, r) {
+                    is_failing[r] = true;
+                    failing.push(r as AgentIdx);
                 }
             }
+        }
+        if kept == 0 {
+            // Everything was excluded (most failed attempts): nothing to collect.
+            self.skip.multilateral_failed();
+            return 0;
         }
         let mut items: Vec<(Q2Key, AgentIdx)> = Vec::new();
         for s in 0..n as AgentIdx {
