@@ -89,7 +89,8 @@ fn limits_do_not_change_the_balances_from_the_bounds() {
 #[test]
 fn a_scheduled_reservation_beyond_any_balance_does_not_change_them() {
     let rules = "rules:\n  classes: {}\n";
-    let reserve = "  - {type: reservation, agent: A, class: urgent, amount: 9000000000000000000, tick: 0}\n";
+    let reserve =
+        "  - {type: reservation, agent: A, class: urgent, amount: 9000000000000000000, tick: 0}\n";
     assert_eq!(balances(&scenario(rules, reserve)), [95, 0, 30]);
 }
 
