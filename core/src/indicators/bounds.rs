@@ -154,9 +154,12 @@ pub fn first_pass_bounds(config: &SimulationConfig) -> Result<Vec<(i128, i128)>,
 }
 
 /// `config` for a first pass: every opening balance as high as the overflow rule allows
-/// (Σ (opening + credit) ≤ 2^63 − 1), event recording off.
+/// (Σ (opening + credit) ≤ 2^63 − 1), event recording off, the rules without their holds
+/// (`crate::rules::first_pass`).
 pub(crate) fn unconstrained(config: &SimulationConfig) -> SimulationConfig {
     let mut pass = config.clone();
+    // Without the rules' holds (limits, reservations): the bounds are the flow's needs.
+    crate::rules::first_pass::without_holds(&mut pass);
     let n = pass.agent_configs.len() as i128;
     // The credit lines collateral gives count as credit limits do.
     let credit: i128 = (crate::rules::config::credit_lines(&pass).iter())
@@ -172,11 +175,13 @@ pub(crate) fn unconstrained(config: &SimulationConfig) -> SimulationConfig {
 }
 
 /// Each agent's whole-run `(upper, lower)` bound after a first pass run to its end: refused
-/// unless every payment settled at RTGS entry.
+/// unless every payment released settled at RTGS entry (one still waiting for a from-time
+/// after the horizon was never released).
 pub(crate) fn bounds_of_first_pass(sim: &Simulation) -> Result<Vec<(i128, i128)>, SimError> {
     let s = sim.statistics();
+    let waiting = crate::rules::first_pass::waiting_for_from_time(sim);
     if s.settlements_by_mechanism.rtgs != s.settlements
-        || s.queue1_size + s.queue2_size + s.drops > 0
+        || s.queue1_size - waiting + s.queue2_size + s.drops > 0
     {
         return Err(SimError::config(Problem::new(
             "agents",

@@ -12,6 +12,7 @@
 //! | `limit_change` | scheduled `limit` changes and the limits a snapshot keeps             |
 //! | `reserve` | scheduled `reservation` changes and the reservations a snapshot keeps      |
 //! | `timed`  | timed payments: from-time (waiting out of the policy's sight), till-time    |
+//! | `first_pass` | the rules in the liquidity bounds' first pass: classes kept, holds dropped |
 //!
 //! Without a `rules` section the simulation holds no [`book::RuleBook`] and settlement takes
 //! exactly the paths it took before these rules existed.
@@ -20,6 +21,7 @@ pub(crate) mod book;
 mod collateral;
 pub mod config;
 mod entry;
+pub(crate) mod first_pass;
 mod hooks;
 mod limit_change;
 mod reserve;
