@@ -48,7 +48,7 @@ fn push(out: &mut String, cell: &str) {
             break;
         }
     }
-    out.push_str(std::str::from_utf8(&digits[k..]).expect("ASCII digits"));
+    digits[k..].iter().for_each(|&d| out.push(char::from(d)));
     out.push(':');
     out.push_str(cell);
 }
