@@ -8,7 +8,9 @@
 //!    does not follow the file's length.
 //!
 //! `cargo bench -p payment-sim-core --bench import -- [DAYS] [long]` (default 10 days for part
-//! 2; `long`: part 2 alone, so its peak RSS is its own).
+//! 2; `long`: part 2 alone, so its peak RSS is its own). `-- load [N]`: only the read+check+
+//! schedule of the 400,000-row day, N times (default 5) — for comparing builds back to back and
+//! for a profiler (`valgrind --tool=callgrind … load 1`), without the run and its results.
 
 use std::io::Write;
 use std::time::Instant;
@@ -103,6 +105,12 @@ fn main() {
         .and_then(|a| a.parse().ok())
         .unwrap_or(10);
 
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(k) = args.iter().position(|a| a == "load") {
+        let times = args.get(k + 1).and_then(|n| n.parse().ok()).unwrap_or(5);
+        load_only(times);
+        return;
+    }
     if !std::env::args().any(|a| a == "long") {
         one_day();
     }
@@ -134,6 +142,26 @@ fn one_day() {
     );
     let settled = results.windows(9).filter(|w| w == b",settled,").count();
     println!("  settled {settled} of 400,000");
+}
+
+/// Only the load of the 400,000-row day (read, check, schedule, join tick 0's payments), `times`
+/// times on a fresh simulation each.
+fn load_only(times: usize) {
+    let mut file = Vec::new();
+    generate(&mut file, 1, 400_000, 7);
+    for _ in 0..times {
+        let mut sim = Simulation::from_json(&scenario(1)).unwrap();
+        let t0 = Instant::now();
+        let feed = PaymentFeed::open(&file[..], "day.csv", ImportOptions::default()).unwrap();
+        let imp = Importer::start(&mut sim, feed, None::<ResultsWriter<Vec<u8>>>).unwrap();
+        let loaded = t0.elapsed().as_secs_f64();
+        println!(
+            "read+check+schedule of 400,000 rows: {:.3} s ({:.2} M rows/s)",
+            loaded,
+            400_000.0 / loaded / 1e6
+        );
+        drop(imp);
+    }
 }
 
 /// 2. A long file streamed from disk.
