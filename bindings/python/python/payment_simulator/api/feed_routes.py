@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response
 
 from .models import PaymentRunResponse
-from .routes import _UPLOAD_BODY, U64_MAX, Gate, Service, SimulationId, _errors, read_upload
+from .routes import _UPLOAD_BODY, U64_MAX, Gate, ReadingOptions, Service, SimulationId, _errors, read_upload
 
 router = APIRouter()
 
@@ -28,15 +28,9 @@ async def start_payment_run(
     request: Request,
     service: Service,
     gate: Gate,
+    reading: ReadingOptions,
     ticks: Annotated[int | None, _TICKS] = None,
     results_format: Annotated[str, Query(description="csv or jsonl: how results and rejects are written")] = "csv",
-    business_day: Annotated[str | None, Query(description="HH:MM-HH:MM: maps times to ticks")] = None,
-    tick_seconds: Annotated[int | None, Query(description="Seconds per tick")] = None,
-    start_date: Annotated[str | None, Query(description="Day 0's date, YYYY-MM-DD")] = None,
-    columns: Annotated[str | None, Query(description="role=name pairs, e.g. id=PaymentID")] = None,
-    delimiter: Annotated[str | None, Query(description="CSV delimiter (one character, or tab)")] = None,
-    on_outside: Annotated[str | None, Query(description="error or skip")] = None,
-    on_invalid: Annotated[str | None, Query(description="error or skip")] = None,
 ) -> dict:
     """The body is the file (`text/csv` or `application/x-ndjson`, limits as `POST …/payments`),
     read by the core a business day at a time as the run advances, for `ticks` ticks or to the
@@ -44,17 +38,7 @@ async def start_payment_run(
     `POST …/payment-run/continue` goes on. A 422 lists every problem (`upload:LINE:COLUMN`);
     a file rejected up front changes nothing."""
     raw, file_format = await read_upload(request)
-    options = {
-        "format": file_format,
-        "business_day": business_day,
-        "tick_seconds": tick_seconds,
-        "start_date": start_date,
-        "columns": columns,
-        "delimiter": delimiter,
-        "on_outside": on_outside,
-        "on_invalid": on_invalid,
-    }
-    options = {k: v for k, v in options.items() if v is not None}
+    options = {"format": file_format, **reading}
     return await gate.run(
         simulation_id, service.start_feed, simulation_id, raw, options, ticks, results_format
     )

@@ -337,6 +337,31 @@ _UPLOAD_BODY = {
 }
 
 
+def reading_options(
+    business_day: Annotated[str | None, Query(description="HH:MM-HH:MM: maps times to ticks")] = None,
+    tick_seconds: Annotated[int | None, Query(description="Seconds per tick")] = None,
+    start_date: Annotated[str | None, Query(description="Day 0's date, YYYY-MM-DD")] = None,
+    columns: Annotated[str | None, Query(description="role=name pairs, e.g. id=PaymentID")] = None,
+    delimiter: Annotated[str | None, Query(description="CSV delimiter (one character, or tab)")] = None,
+    on_outside: Annotated[str | None, Query(description="error or skip")] = None,
+    on_invalid: Annotated[str | None, Query(description="error or skip")] = None,
+) -> dict:
+    """A payment file's reading options, from the query (the core reads and checks them)."""
+    options = {
+        "business_day": business_day,
+        "tick_seconds": tick_seconds,
+        "start_date": start_date,
+        "columns": columns,
+        "delimiter": delimiter,
+        "on_outside": on_outside,
+        "on_invalid": on_invalid,
+    }
+    return {k: v for k, v in options.items() if v is not None}
+
+
+ReadingOptions = Annotated[dict, Depends(reading_options)]
+
+
 async def read_upload(request: Request) -> tuple[bytes, str]:
     """A payment file's body and its format (``csv`` or ``jsonl``, from the content type),
     within ``max_upload_bytes`` (413, checked before reading when the length is declared)."""
@@ -367,13 +392,7 @@ async def upload_payments(
     request: Request,
     service: Service,
     gate: Gate,
-    business_day: Annotated[str | None, Query(description="HH:MM-HH:MM: maps times to ticks")] = None,
-    tick_seconds: Annotated[int | None, Query(description="Seconds per tick")] = None,
-    start_date: Annotated[str | None, Query(description="Day 0's date, YYYY-MM-DD")] = None,
-    columns: Annotated[str | None, Query(description="role=name pairs, e.g. id=PaymentID")] = None,
-    delimiter: Annotated[str | None, Query(description="CSV delimiter (one character, or tab)")] = None,
-    on_outside: Annotated[str | None, Query(description="error or skip")] = None,
-    on_invalid: Annotated[str | None, Query(description="error or skip")] = None,
+    reading: ReadingOptions,
 ) -> dict:
     """The body is the file: CSV (`text/csv`) or JSON Lines (`application/x-ndjson`); the
     query its reading options (the core reads them and every row). Every payment is
@@ -381,17 +400,7 @@ async def upload_payments(
     `max_upload_bytes` or `max_upload_rows`; 409 `schedule_limit` beyond
     `max_pending_actions`. Stored before it is acknowledged."""
     raw, file_format = await read_upload(request)
-    options = {
-        "format": file_format,
-        "business_day": business_day,
-        "tick_seconds": tick_seconds,
-        "start_date": start_date,
-        "columns": columns,
-        "delimiter": delimiter,
-        "on_outside": on_outside,
-        "on_invalid": on_invalid,
-    }
-    options = {k: v for k, v in options.items() if v is not None}
+    options = {"format": file_format, **reading}
     return await gate.run(simulation_id, service.upload_payments, simulation_id, raw, options)
 
 
