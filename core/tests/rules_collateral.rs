@@ -101,15 +101,7 @@ fn the_collateral_survives_a_snapshot() {
     );
     pay(&mut s, "A", "B", 700);
     s.run(5).unwrap();
-    let mut restored = Simulation::restore_json(&s.snapshot_json()).unwrap();
-    assert_eq!(restored.snapshot_json(), s.snapshot_json());
-    s.run_to_end().unwrap();
-    restored.run_to_end().unwrap();
-    assert_eq!(restored.snapshot_json(), s.snapshot_json());
-    assert_eq!(
-        serde_json::to_string(&restored.statistics()).unwrap(),
-        serde_json::to_string(&s.statistics()).unwrap()
-    );
+    assert_restore_continues_identically(&mut s);
 }
 
 fn problems(agent_a: Value, collateral: Value, events: Value) -> Vec<(String, String)> {
@@ -119,14 +111,7 @@ fn problems(agent_a: Value, collateral: Value, events: Value) -> Vec<(String, St
         json!({"scenario_events": events,
                "rules": {"participants": {"A": {"collateral": collateral}}}}),
     );
-    match Simulation::from_json(&c.to_string()) {
-        Ok(_) => Vec::new(),
-        Err(e) => e
-            .problems()
-            .into_iter()
-            .map(|p| (p.path, p.message))
-            .collect(),
-    }
+    problems_of(&c)
 }
 
 #[test]

@@ -84,15 +84,7 @@ fn a_snapshot_across_a_scheduled_limit_continues_identically() {
         let text = s.snapshot_json();
         // Between the two changes the snapshot keeps the lowered limit; otherwise none.
         assert_eq!(text.contains("\"limits\""), at == 3, "at tick {at}");
-        let mut restored = Simulation::restore_json(&text).unwrap();
-        assert_eq!(restored.snapshot_json(), text);
-        s.run_to_end().unwrap();
-        restored.run_to_end().unwrap();
-        assert_eq!(restored.snapshot_json(), s.snapshot_json());
-        assert_eq!(
-            serde_json::to_string(&restored.statistics()).unwrap(),
-            serde_json::to_string(&s.statistics()).unwrap()
-        );
+        assert_restore_continues_identically(&mut s);
     }
 }
 
@@ -104,14 +96,7 @@ fn problems(events: Value) -> Vec<(String, String)> {
                "rules": {"participants": {"A": {"bilateral_limits": {"B": 10}},
                                           "B": {"multilateral_limit": 10}}}}),
     );
-    match Simulation::from_json(&c.to_string()) {
-        Ok(_) => Vec::new(),
-        Err(e) => e
-            .problems()
-            .into_iter()
-            .map(|p| (p.path, p.message))
-            .collect(),
-    }
+    problems_of(&c)
 }
 
 #[test]

@@ -79,15 +79,7 @@ fn a_snapshot_across_a_scheduled_reservation_continues_identically() {
         let text = s.snapshot_json();
         // Between the two changes the snapshot keeps the reservation; otherwise it has none.
         assert_eq!(text.contains("\"reservations\""), at == 3, "at tick {at}");
-        let mut restored = Simulation::restore_json(&text).unwrap();
-        assert_eq!(restored.snapshot_json(), text);
-        s.run_to_end().unwrap();
-        restored.run_to_end().unwrap();
-        assert_eq!(restored.snapshot_json(), s.snapshot_json());
-        assert_eq!(
-            serde_json::to_string(&restored.statistics()).unwrap(),
-            serde_json::to_string(&s.statistics()).unwrap()
-        );
+        assert_restore_continues_identically(&mut s);
     }
     // Hand-computed: 100 settles at tick 0 (900 left); at tick 2 (600 reserved) 450 > 300
     // waits, both do; at tick 4 both settle in turn (900 ≥ 450 + 450).
@@ -112,14 +104,7 @@ fn problems(rules: Value, events: Value) -> Vec<(String, String)> {
             json!({"scenario_events": events, "rules": rules})
         },
     );
-    match Simulation::from_json(&c.to_string()) {
-        Ok(_) => Vec::new(),
-        Err(e) => e
-            .problems()
-            .into_iter()
-            .map(|p| (p.path, p.message))
-            .collect(),
-    }
+    problems_of(&c)
 }
 
 #[test]

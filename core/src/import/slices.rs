@@ -10,12 +10,11 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use serde::{Deserialize, Serialize};
 
 use super::drive::{FedError, Importer};
-use super::feed::PaymentFeed;
 use super::options::ImportOptions;
 use super::rejects::RejectsWriter;
-use super::spec::{sha256_of, FedSummary};
+use super::spec::{sha256_of, start_and_run, FedSummary};
 use super::state::FeedSource;
-use super::write::{ResultsFormat, ResultsWriter};
+use super::write::ResultsFormat;
 use crate::engine::Simulation;
 use crate::error::{Problem, SimError};
 
@@ -101,15 +100,8 @@ pub fn run_file_sliced<R: Read + Seek, W: Write>(
         source.sha256 = sha256_of(&mut reader).map_err(read_error)?;
         reader.seek(SeekFrom::Start(0)).map_err(read_error)?;
     }
-    let feed = PaymentFeed::open(reader, name, opts)?;
     let start = sim.current_tick();
-    let writer = results.map(|(w, f)| ResultsWriter::new(w, f));
-    let mut imp = Importer::start(sim, feed, writer)?;
-    imp.rejects = rejects;
-    if let Err(e) = imp.run(sim, ticks.unwrap_or(u64::MAX)) {
-        sim.events.tap = None;
-        return Err(e);
-    }
+    let imp = start_and_run(sim, reader, name, opts, results, rejects, ticks)?;
     end_slice(sim, imp, start, source, false)
 }
 

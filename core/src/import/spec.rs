@@ -201,6 +201,29 @@ pub struct FedSummary {
     pub rejects_path: Option<String>,
 }
 
+/// Open `reader` as a feed, attach it to `sim` and run `ticks` ticks (to the horizon with
+/// `None`): the start of every fed run, whole ([`run_file`]) or in slices. On an error the
+/// simulation no longer taps its events for this file.
+pub(super) fn start_and_run<R: Read, W: Write>(
+    sim: &mut Simulation,
+    reader: R,
+    name: &str,
+    opts: ImportOptions,
+    results: Option<(W, ResultsFormat)>,
+    rejects: Option<RejectsWriter>,
+    ticks: Option<u64>,
+) -> Result<Importer<R, W>, FedError> {
+    let feed = PaymentFeed::open(reader, name, opts)?;
+    let writer = results.map(|(w, f)| ResultsWriter::new(w, f));
+    let mut imp = Importer::start(sim, feed, writer)?;
+    imp.rejects = rejects;
+    if let Err(e) = imp.run(sim, ticks.unwrap_or(u64::MAX)) {
+        sim.events.tap = None;
+        return Err(e);
+    }
+    Ok(imp)
+}
+
 /// Run `sim` for `ticks` ticks (to the horizon with `None`) fed from `reader` (`name` names
 /// it in problems), results to `results` and skipped rows to `rejects` (CSV or JSON Lines as
 /// given). A file rejected up front (header, first day) changes nothing; a bad later day
@@ -215,15 +238,8 @@ pub fn run_file<R: Read, W: Write>(
     rejects: Option<RejectsWriter>,
     ticks: Option<u64>,
 ) -> Result<FedSummary, FedError> {
-    let feed = PaymentFeed::open(reader, name, opts)?;
     let start = sim.current_tick();
-    let writer = results.map(|(w, f)| ResultsWriter::new(w, f));
-    let mut imp = Importer::start(sim, feed, writer)?;
-    imp.rejects = rejects;
-    if let Err(e) = imp.run(sim, ticks.unwrap_or(u64::MAX)) {
-        sim.events.tap = None;
-        return Err(e);
-    }
+    let imp = start_and_run(sim, reader, name, opts, results, rejects, ticks)?;
     let done = imp.finish(sim).inspect_err(|_| sim.events.tap = None)?;
     let s = done.stats;
     Ok(FedSummary {

@@ -100,3 +100,30 @@ pub fn events_of(sim: &Simulation, kind: &str) -> Vec<EventRecord> {
 pub fn total(sim: &Simulation) -> i64 {
     balances(sim).iter().sum()
 }
+
+/// The (path, message) of every problem a configuration is refused with (none: accepted).
+pub fn problems_of(config: &Value) -> Vec<(String, String)> {
+    match Simulation::from_json(&config.to_string()) {
+        Ok(_) => Vec::new(),
+        Err(e) => e
+            .problems()
+            .into_iter()
+            .map(|p| (p.path, p.message))
+            .collect(),
+    }
+}
+
+/// A snapshot of `sim` restores to the same bytes, and both run to the end identically
+/// (snapshot and statistics).
+pub fn assert_restore_continues_identically(sim: &mut Simulation) {
+    let text = sim.snapshot_json();
+    let mut restored = Simulation::restore_json(&text).unwrap();
+    assert_eq!(restored.snapshot_json(), text);
+    sim.run_to_end().unwrap();
+    restored.run_to_end().unwrap();
+    assert_eq!(restored.snapshot_json(), sim.snapshot_json());
+    assert_eq!(
+        serde_json::to_string(&restored.statistics()).unwrap(),
+        serde_json::to_string(&sim.statistics()).unwrap()
+    );
+}
