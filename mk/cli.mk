@@ -19,17 +19,15 @@ validate-scenarios: cli-build
 	$(CLI_BIN) validate examples/scenarios/*.yaml
 
 # Every shipped scale scenario (docs/performance.md), each in its own process (so peak RSS is
-# its own), then the seed workloads and the generated day `lsm2` compares against. The machine's
-# load comes first: figures on a loaded machine are slower than the machine.
+# its own), as one table against the targets (cli/scripts/scale_table.py; SCALE_REPEAT runs of
+# each, the median shown); then the seed workloads and the generated day `lsm2` compares
+# against. The machine's load comes first: figures on a loaded machine are slower than the machine.
 SCALE_SCENARIOS := chaps_day t2_day fedwire_day t2_year
+SCALE_REPEAT ?= 1
 
 scale: cli-build
 	@mkdir -p $(SCALE_DIR)
-	@echo "== $$(uptime)"
-	@for s in $(SCALE_SCENARIOS); do \
-		/usr/bin/env time -f "   wall %e s · user %U s · max RSS %M KiB" \
-			$(CLI_BIN) run --quiet examples/scenarios/$$s.yaml || exit 1; \
-	done
+	python3 cli/scripts/scale_table.py --bin $(CLI_BIN) --repeat $(SCALE_REPEAT) $(SCALE_SCENARIOS)
 	python3 cli/scripts/make_scale_scenario.py $(SCALE_DIR)/t2_day.yaml --agents 1000 --payments-per-day 400000
 	$(CLI_BIN) run --quiet --days 1000 --event-recording off examples/scenarios/seed_benchmark.yaml
 	$(CLI_BIN) run --quiet --days 1000 examples/scenarios/seed_benchmark.yaml
