@@ -124,6 +124,61 @@ fn bad_options_and_files_are_problems_and_change_nothing() {
     std::fs::remove_dir_all(d).unwrap();
 }
 
+/// A refused file loses nothing: an earlier run's results and rejects files stay as they were,
+/// and files the call would have created are not left behind. A run that goes ahead replaces them.
+#[test]
+fn a_refused_file_leaves_the_output_files_as_they_were() {
+    let d = dir("outputs");
+    let bad = d.join("bad.csv");
+    std::fs::write(&bad, "id,tick,sender,receiver,amount\nx,0,A,B,0\n").unwrap();
+    let (results, rejects) = (d.join("r.csv"), d.join("rej.csv"));
+    std::fs::write(&results, "an earlier run's results\n").unwrap();
+    std::fs::write(&rejects, "an earlier run's rejects\n").unwrap();
+    let sim = new_sim(TWO_AGENTS);
+    let request = serde_json::json!({"payments": bad, "results": results, "rejects": rejects});
+    let (status, _) = run_payments(sim, &request).unwrap_err();
+    assert_eq!(status, psim_status::InvalidConfig);
+    assert_eq!(
+        std::fs::read_to_string(&results).unwrap(),
+        "an earlier run's results\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&rejects).unwrap(),
+        "an earlier run's rejects\n"
+    );
+    let (fresh, fresh_rejects) = (d.join("new.csv"), d.join("new-rej.jsonl"));
+    let request = serde_json::json!({"payments": bad, "results": fresh, "rejects": fresh_rejects});
+    run_payments(sim, &request).unwrap_err();
+    assert!(
+        !fresh.exists() && !fresh_rejects.exists(),
+        "no file left behind"
+    );
+    let (status, _) = schedule_payments(
+        sim,
+        &serde_json::json!({"payments": bad, "rejects": rejects}),
+    )
+    .unwrap_err();
+    assert_eq!(status, psim_status::InvalidConfig);
+    assert_eq!(
+        std::fs::read_to_string(&rejects).unwrap(),
+        "an earlier run's rejects\n"
+    );
+
+    let good = d.join("good.csv");
+    std::fs::write(&good, "id,tick,sender,receiver,amount\nx,0,A,B,300\n").unwrap();
+    let request = serde_json::json!({"payments": good, "results": results, "rejects": rejects});
+    run_payments(sim, &request).unwrap();
+    let written = std::fs::read_to_string(&results).unwrap();
+    assert!(written.starts_with("id,tx,line,"), "{written}");
+    let rejected = std::fs::read_to_string(&rejects).unwrap();
+    assert_eq!(
+        rejected, "line,id,kind,reason\n",
+        "no rejects: the header alone"
+    );
+    unsafe { psim_sim_free(sim) };
+    std::fs::remove_dir_all(d).unwrap();
+}
+
 fn schedule_payments(sim: *mut psim_sim_t, request: &Value) -> Result<Value, (psim_status, Value)> {
     let mut out = ptr::null_mut();
     let req = cstring(&request.to_string());

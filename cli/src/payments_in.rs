@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use payment_sim_core::import::{
     add_participants as add, read_participants, sha256_of, FedError, FeedSource, FeedSpec,
-    ImportOptions, Importer, NewBalance, NewParticipants, PaymentFeed, RejectsWriter,
-    ResultsFormat, ResultsWriter,
+    ImportOptions, Importer, NewBalance, NewParticipants, PaymentFeed, PendingFile, PendingGuard,
+    RejectsWriter, ResultsFormat, ResultsWriter,
 };
 use payment_sim_core::Simulation;
 use payment_sim_core::SimulationConfig;
@@ -21,7 +21,7 @@ use crate::{OutsideChoice, PaymentsFormat, RunArgs};
 
 /// A run fed from a payments file.
 pub struct Fed {
-    importer: Importer<Box<dyn Read>, BufWriter<File>>,
+    importer: Importer<Box<dyn Read>, BufWriter<PendingFile>>,
     file: PathBuf,
     results: Option<PathBuf>,
     rejects: Option<PathBuf>,
@@ -200,31 +200,42 @@ pub fn open(args: &RunArgs, sim: &mut Simulation) -> Result<Option<Fed>, CliErro
     let reader: Box<dyn Read> = Box::new(file);
     let feed = PaymentFeed::open(reader, &name, opts)
         .map_err(|e| input_error("invalid payments file", FedError::Input(e)))?;
-    let results = match &args.results {
-        Some(r) => {
-            let f = File::create(r).map_err(|e| CliError::write(r, &e))?;
-            let format = ResultsFormat::from_path(&r.display().to_string());
-            Some(ResultsWriter::new(
-                BufWriter::with_capacity(1 << 16, f),
-                format,
-            ))
-        }
-        None => None,
+    // The output files are opened now (an unwritable path fails before anything runs) but
+    // emptied only once the first business day is accepted: a refused file loses nothing.
+    let mut guards: Vec<PendingGuard> = Vec::new();
+    let mut pending = |r: &PathBuf| -> Result<(BufWriter<PendingFile>, ResultsFormat), CliError> {
+        let (f, guard) = PendingFile::open(r).map_err(|e| CliError::write(r, &e))?;
+        guards.push(guard);
+        let format = ResultsFormat::from_path(&r.display().to_string());
+        Ok((BufWriter::with_capacity(1 << 16, f), format))
     };
-    let rejects = match &args.rejects {
-        Some(r) => {
-            let f = File::create(r).map_err(|e| CliError::write(r, &e))?;
-            let format = ResultsFormat::from_path(&r.display().to_string());
-            Some(RejectsWriter::new(
-                Box::new(BufWriter::with_capacity(1 << 16, f)),
-                format,
-            ))
+    let opened = (|| {
+        let results = match &args.results {
+            Some(r) => pending(r).map(|(w, f)| Some(ResultsWriter::new(w, f)))?,
+            None => None,
+        };
+        let rejects = match &args.rejects {
+            Some(r) => pending(r).map(|(w, f)| Some(RejectsWriter::new(Box::new(w), f)))?,
+            None => None,
+        };
+        let mut importer = Importer::start(sim, feed, results)
+            .map_err(|e| input_error("invalid payments file", e))?;
+        importer.rejects = rejects;
+        Ok(importer)
+    })();
+    let importer = match opened {
+        Ok(importer) => importer,
+        Err(e) => {
+            guards.into_iter().for_each(PendingGuard::discard);
+            return Err(e);
         }
-        None => None,
     };
-    let mut importer =
-        Importer::start(sim, feed, results).map_err(|e| input_error("invalid payments file", e))?;
-    importer.rejects = rejects;
+    for (guard, path) in guards
+        .into_iter()
+        .zip(args.results.iter().chain(&args.rejects))
+    {
+        guard.keep().map_err(|e| CliError::write(path, &e))?;
+    }
     Ok(Some(Fed {
         importer,
         file: path.clone(),

@@ -8,8 +8,8 @@ use std::fs::File;
 use std::io::BufWriter;
 
 use payment_sim_core::import::{
-    check_not_fed, run_file_sliced, schedule_file, FedError, FeedRequest, FeedSource,
-    RejectsWriter, ResultsFormat,
+    check_not_fed, run_file_sliced, schedule_file, FedError, FeedRequest, FeedSource, PendingFile,
+    PendingGuard, RejectsWriter, ResultsFormat,
 };
 use payment_sim_core::{Problem, SimError};
 
@@ -33,12 +33,50 @@ pub(crate) fn io_failure(field: &str, path: &str, what: &str, e: &std::io::Error
     )))
 }
 
-fn create(field: &str, path: &str) -> Result<(BufWriter<File>, ResultsFormat), Failure> {
-    let f = File::create(path).map_err(|e| io_failure(field, path, "create", &e))?;
-    Ok((
-        BufWriter::with_capacity(1 << 16, f),
-        ResultsFormat::from_path(path),
-    ))
+/// The output files of one call, opened before the run (an unwritable path fails then) but
+/// emptied only when the run writes to them: a payments file refused up front loses nothing
+/// (`import::PendingFile`).
+#[derive(Default)]
+struct Outputs(Vec<(PendingGuard, &'static str, String)>);
+
+impl Outputs {
+    fn open(
+        &mut self,
+        field: &'static str,
+        path: &str,
+    ) -> Result<(BufWriter<PendingFile>, ResultsFormat), Failure> {
+        let (f, guard) =
+            PendingFile::open(path).map_err(|e| io_failure(field, path, "create", &e))?;
+        self.0.push((guard, field, path.to_string()));
+        Ok((
+            BufWriter::with_capacity(1 << 16, f),
+            ResultsFormat::from_path(path),
+        ))
+    }
+
+    fn rejects(&mut self, path: Option<&str>) -> Result<Option<RejectsWriter>, Failure> {
+        let Some(p) = path else { return Ok(None) };
+        let (w, f) = self.open("rejects", p)?;
+        Ok(Some(RejectsWriter::new(Box::new(w), f)))
+    }
+
+    /// The call's outcome, the files kept (it went ahead) or left as they were (refused).
+    fn settle<T>(self, outcome: Result<T, Failure>) -> Result<T, Failure> {
+        match outcome {
+            Ok(v) => {
+                for (guard, field, path) in self.0 {
+                    guard
+                        .keep()
+                        .map_err(|e| io_failure(field, &path, "write", &e))?;
+                }
+                Ok(v)
+            }
+            Err(e) => {
+                self.0.into_iter().for_each(|(guard, ..)| guard.discard());
+                Err(e)
+            }
+        }
+    }
 }
 
 /// Run a simulation fed from a payment file.
@@ -99,37 +137,34 @@ pub unsafe extern "C" fn psim_sim_run_payments(
             check_not_fed(s)?;
             let file = File::open(&request.payments)
                 .map_err(|e| io_failure("payments", &request.payments, "open", &e))?;
-            let results = request
-                .results
-                .as_deref()
-                .map(|p| create("results", p))
-                .transpose()?;
-            let rejects = match request.rejects.as_deref() {
-                Some(p) => {
-                    let (w, f) = create("rejects", p)?;
-                    Some(RejectsWriter::new(Box::new(w), f))
-                }
-                None => None,
-            };
-            // A run stopping before the horizon is suspended; a continue call reopens these.
-            let source = FeedSource {
-                path: absolute(&request.payments),
-                sha256: String::new(),
-                options: request.options.clone(),
-                results: request.results.as_deref().map(absolute),
-                rejects: request.rejects.as_deref().map(absolute),
-            };
-            run_file_sliced(
-                s,
-                file,
-                &name,
-                opts,
-                results,
-                rejects,
-                request.ticks,
-                source,
-            )
-            .map_err(fed_failure)
+            let mut outputs = Outputs::default();
+            let run = (|| {
+                let results = match request.results.as_deref() {
+                    Some(p) => Some(outputs.open("results", p)?),
+                    None => None,
+                };
+                let rejects = outputs.rejects(request.rejects.as_deref())?;
+                // A run stopping before the horizon is suspended; a continue call reopens these.
+                let source = FeedSource {
+                    path: absolute(&request.payments),
+                    sha256: String::new(),
+                    options: request.options.clone(),
+                    results: request.results.as_deref().map(absolute),
+                    rejects: request.rejects.as_deref().map(absolute),
+                };
+                run_file_sliced(
+                    s,
+                    file,
+                    &name,
+                    opts,
+                    results,
+                    rejects,
+                    request.ticks,
+                    source,
+                )
+                .map_err(fed_failure)
+            })();
+            outputs.settle(run)
         })?;
         let json = to_json(&summary)?;
         unsafe { out.write_string(json) }
@@ -209,14 +244,13 @@ pub unsafe extern "C" fn psim_sim_schedule_payments(
             }
             let file = File::open(&request.payments)
                 .map_err(|e| io_failure("payments", &request.payments, "open", &e))?;
-            let rejects = match request.rejects.as_deref() {
-                Some(p) => {
-                    let (w, f) = create("rejects", p)?;
-                    Some(RejectsWriter::new(Box::new(w), f))
-                }
-                None => None,
-            };
-            schedule_file(s, file, &name, opts, rejects).map_err(fed_failure)
+            let mut outputs = Outputs::default();
+            let scheduled = outputs
+                .rejects(request.rejects.as_deref())
+                .and_then(|rejects| {
+                    schedule_file(s, file, &name, opts, rejects).map_err(fed_failure)
+                });
+            outputs.settle(scheduled)
         })?;
         let json = to_json(&summary)?;
         unsafe { out.write_string(json) }

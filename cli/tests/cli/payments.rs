@@ -99,7 +99,8 @@ fn json_lines_in_and_out_with_a_column_mapping_and_delimiter() {
     );
 }
 
-/// Each bad file: exit 2, and the message naming file, line and column.
+/// Each bad file: exit 2, the message naming file, line and column, and nothing lost: an
+/// earlier run's results file stays as it was, a rejects file is not left behind.
 #[test]
 fn every_bad_input_is_exit_2_with_its_place() {
     let h = "id,tick,sender,receiver,amount\n";
@@ -141,6 +142,7 @@ fn every_bad_input_is_exit_2_with_its_place() {
         let d = dir.path();
         scenario_in(d);
         std::fs::write(d.join("p.csv"), &bytes).unwrap();
+        std::fs::write(d.join("r.csv"), "an earlier run's results\n").unwrap();
         let mut args = vec![
             "run",
             "scenario.yaml",
@@ -148,6 +150,8 @@ fn every_bad_input_is_exit_2_with_its_place() {
             "p.csv",
             "--results",
             "r.csv",
+            "--rejects",
+            "rej.csv",
         ];
         args.extend_from_slice(extra);
         let out = run_in(d, &args);
@@ -160,6 +164,12 @@ fn every_bad_input_is_exit_2_with_its_place() {
         assert!(
             out.stdout.is_empty(),
             "{what}: no summary of a rejected run"
+        );
+        let results = std::fs::read_to_string(d.join("r.csv")).unwrap();
+        assert_eq!(results, "an earlier run's results\n", "{what}");
+        assert!(
+            !d.join("rej.csv").exists(),
+            "{what}: no rejects file left behind"
         );
     }
 }

@@ -13,6 +13,7 @@
 //! | `feed`     | one business day at a time: check all, then append to the schedule      |
 //! | `outcomes` | each imported payment's fate, from the engine's tap                      |
 //! | `write`    | results as CSV / JSON Lines, streamed                                   |
+//! | `pending`  | a results or rejects file left as it was when the payments are refused   |
 //! | `generate` | a realistic synthetic payments file and its scenario (deterministic)     |
 //! | `drive`    | running a simulation fed from a file                                     |
 //! | `participants` | agents created from the data (a participants file, the payments' names) |
@@ -30,6 +31,7 @@ mod generate;
 mod options;
 mod outcomes;
 mod participants;
+mod pending;
 mod problems;
 mod rejects;
 mod rows;
@@ -48,6 +50,7 @@ pub use outcomes::{Outcomes, PartOutcome, PaymentOutcome, Status};
 pub use participants::{
     add_participants, read_participants, Added, Listed, NewBalance, NewParticipants,
 };
+pub use pending::{PendingFile, PendingGuard};
 pub use problems::{ImportError, MAX_LISTED};
 pub use rejects::{Reject, RejectKind, RejectsWriter, REJECT_COLUMNS};
 pub use slices::{
