@@ -16,6 +16,7 @@ SEXP ps_schedule(SEXP, SEXP), ps_pending_schedule(SEXP);
 SEXP ps_indicators(SEXP), ps_timeseries_record(SEXP, SEXP), ps_timeseries(SEXP, SEXP, SEXP);
 SEXP ps_stress_run(SEXP, SEXP, SEXP, SEXP);
 SEXP ps_normalize_at(SEXP, SEXP);
+SEXP ps_run_payments(SEXP, SEXP), ps_continue_payments(SEXP, SEXP);
 
 static const R_CallMethodDef call_methods[] = {
     ENTRY(ps_new, 1),          ENTRY(ps_restore, 1),     ENTRY(ps_normalize, 1),
@@ -28,6 +29,7 @@ static const R_CallMethodDef call_methods[] = {
     ENTRY(ps_horizon, 1),      ENTRY(ps_version, 0),     ENTRY(ps_schedule, 2),
     ENTRY(ps_pending_schedule, 1), ENTRY(ps_indicators, 1), ENTRY(ps_timeseries_record, 2),
     ENTRY(ps_timeseries, 3),   ENTRY(ps_stress_run, 4),  ENTRY(ps_normalize_at, 2),
+    ENTRY(ps_run_payments, 2), ENTRY(ps_continue_payments, 2),
     {NULL, NULL, 0}};
 
 void R_init_paymentsim(DllInfo *dll) {
