@@ -39,6 +39,32 @@ pub enum Cell<'a> {
     Text(&'a str),
 }
 
+impl<'a> Cell<'a> {
+    /// The value of a [`ColumnType::UInt`] or [`ColumnType::Ascending`] cell, else none.
+    pub fn uint(self) -> Option<u64> {
+        match self {
+            Cell::UInt(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The value of a [`ColumnType::Int`] cell, else none.
+    pub fn int(self) -> Option<i64> {
+        match self {
+            Cell::Int(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The value of a text cell, else none.
+    pub fn text(self) -> Option<&'a str> {
+        match self {
+            Cell::Text(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
 /// A column: its name, type and how to read it from an event record.
 pub struct Column {
     /// The CSV header name and the Parquet field name.
@@ -71,95 +97,55 @@ fn mechanism(m: Mechanism) -> &'static str {
     }
 }
 
+/// A [`Column`] (a `const fn`, so the table below is one line a column).
+const fn column(
+    name: &'static str,
+    ty: ColumnType,
+    get: for<'a> fn(&'a EventRecord) -> Cell<'a>,
+) -> Column {
+    Column { name, ty, get }
+}
+
 /// The columns, in order.
 pub const COLUMNS: [Column; 17] = [
-    Column {
-        name: "seq",
-        ty: ColumnType::Ascending,
-        get: |e| Cell::UInt(e.seq),
-    },
-    Column {
-        name: "tick",
-        ty: ColumnType::Ascending,
-        get: |e| Cell::UInt(e.tick),
-    },
-    Column {
-        name: "type",
-        ty: ColumnType::Category,
-        get: |e| Cell::Text(&e.kind),
-    },
-    Column {
-        name: "tx",
-        ty: ColumnType::Text,
-        get: |e| text(e.tx.as_deref()),
-    },
-    Column {
-        name: "sender",
-        ty: ColumnType::Category,
-        // A scheduled action names its agent in the sender column (as `tick -v` does).
-        get: |e| text(e.sender.as_deref().or(e.agent.as_deref())),
-    },
-    Column {
-        name: "receiver",
-        ty: ColumnType::Category,
-        get: |e| text(e.receiver.as_deref()),
-    },
-    Column {
-        name: "amount",
-        ty: ColumnType::Int,
-        get: |e| int(e.amount),
-    },
-    Column {
-        name: "deadline_tick",
-        ty: ColumnType::UInt,
-        get: |e| uint(e.deadline_tick),
-    },
-    Column {
-        name: "priority",
-        ty: ColumnType::UInt,
-        get: |e| uint(e.priority.map(u64::from)),
-    },
-    Column {
-        name: "parts",
-        ty: ColumnType::UInt,
-        get: |e| uint(e.parts.map(u64::from)),
-    },
-    Column {
-        name: "mechanism",
-        ty: ColumnType::Category,
-        get: |e| text(e.mechanism.map(mechanism)),
-    },
-    Column {
-        name: "day",
-        ty: ColumnType::UInt,
-        get: |e| uint(e.day),
-    },
-    Column {
-        name: "settlements",
-        ty: ColumnType::UInt,
-        get: |e| uint(e.settlements),
-    },
-    Column {
-        name: "settled_value",
-        ty: ColumnType::Int,
-        get: |e| int(e.settled_value),
-    },
-    Column {
-        name: "drops",
-        ty: ColumnType::UInt,
-        get: |e| uint(e.drops),
-    },
-    Column {
-        name: "unsettled",
-        ty: ColumnType::UInt,
-        get: |e| uint(e.unsettled),
-    },
-    Column {
-        name: "eod_penalties",
-        ty: ColumnType::Int,
-        get: |e| int(e.eod_penalties),
-    },
+    column("seq", ColumnType::Ascending, |e| Cell::UInt(e.seq)),
+    column("tick", ColumnType::Ascending, |e| Cell::UInt(e.tick)),
+    column("type", ColumnType::Category, |e| Cell::Text(&e.kind)),
+    column("tx", ColumnType::Text, |e| text(e.tx.as_deref())),
+    // A scheduled action names its agent in the sender column (as `tick -v` does).
+    column("sender", ColumnType::Category, |e| {
+        text(e.sender.as_deref().or(e.agent.as_deref()))
+    }),
+    column("receiver", ColumnType::Category, |e| {
+        text(e.receiver.as_deref())
+    }),
+    column("amount", ColumnType::Int, |e| int(e.amount)),
+    column("deadline_tick", ColumnType::UInt, |e| uint(e.deadline_tick)),
+    column("priority", ColumnType::UInt, |e| {
+        uint(e.priority.map(u64::from))
+    }),
+    column("parts", ColumnType::UInt, |e| uint(e.parts.map(u64::from))),
+    column("mechanism", ColumnType::Category, |e| {
+        text(e.mechanism.map(mechanism))
+    }),
+    column("day", ColumnType::UInt, |e| uint(e.day)),
+    column("settlements", ColumnType::UInt, |e| uint(e.settlements)),
+    column("settled_value", ColumnType::Int, |e| int(e.settled_value)),
+    column("drops", ColumnType::UInt, |e| uint(e.drops)),
+    column("unsettled", ColumnType::UInt, |e| uint(e.unsettled)),
+    column("eod_penalties", ColumnType::Int, |e| int(e.eod_penalties)),
 ];
+
+/// A simulation of a shipped scenario with every event recorded (the writers' tests).
+#[cfg(test)]
+pub(crate) fn full_recording(scenario: &str) -> payment_sim_core::Simulation {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/scenarios")
+        .join(scenario);
+    let (mut config, _) = crate::files::load_scenario(&path).unwrap();
+    config.event_recording = payment_sim_core::config::EventRecording::Full;
+    payment_sim_core::Simulation::new(config).unwrap()
+}
 
 #[cfg(test)]
 mod tests {
@@ -169,24 +155,20 @@ mod tests {
     /// relies on it), checked on events of every kind a ring with actions produces.
     #[test]
     fn cells_match_their_column_types() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../examples/scenarios/outage_and_shock.yaml");
-        let (mut config, _) = crate::files::load_scenario(&path).unwrap();
-        config.event_recording = payment_sim_core::config::EventRecording::Full;
-        let mut sim = payment_sim_core::Simulation::new(config).unwrap();
+        let mut sim = full_recording("outage_and_shock.yaml");
         sim.run(sim.horizon()).unwrap();
         let events = sim.events_since(0);
         let mut seen = [false; COLUMNS.len()];
         let mut last = [0u64; COLUMNS.len()];
         for e in &events {
             for (i, c) in COLUMNS.iter().enumerate() {
-                let ok = match ((c.get)(e), c.ty) {
-                    (Cell::Null, _) => true,
-                    (Cell::UInt(_), ColumnType::UInt | ColumnType::Ascending) => true,
-                    (Cell::Int(_), ColumnType::Int) => true,
-                    (Cell::Text(_), ColumnType::Category | ColumnType::Text) => true,
-                    _ => false,
-                };
+                let ok = matches!(
+                    ((c.get)(e), c.ty),
+                    (Cell::Null, _)
+                        | (Cell::UInt(_), ColumnType::UInt | ColumnType::Ascending)
+                        | (Cell::Int(_), ColumnType::Int)
+                        | (Cell::Text(_), ColumnType::Category | ColumnType::Text)
+                );
                 assert!(ok, "column {} of {e:?}", c.name);
                 if let (ColumnType::Ascending, Cell::UInt(v)) = (c.ty, (c.get)(e)) {
                     assert!(v >= last[i], "column {} decreases at {e:?}", c.name);

@@ -60,8 +60,8 @@ enum Sink {
     JsonLines(BufWriter<File>),
     /// `.csv`.
     Csv(BufWriter<File>),
-    /// `.parquet`.
-    Parquet(ParquetSink),
+    /// `.parquet` (boxed: the Arrow writer's state is hundreds of bytes).
+    Parquet(Box<ParquetSink>),
 }
 
 /// An open events file.
@@ -104,7 +104,11 @@ impl EventWriter {
             provenance,
         };
         let sink = match kind {
-            Kind::Parquet => Sink::Parquet(ParquetSink::create(path, file, header.line(false))?),
+            Kind::Parquet => Sink::Parquet(Box::new(ParquetSink::create(
+                path,
+                file,
+                header.line(false),
+            )?)),
             Kind::JsonLines | Kind::Csv => {
                 let mut out = BufWriter::with_capacity(1 << 16, file);
                 let mut lines = header.line(kind == Kind::Csv) + "\n";
@@ -218,11 +222,7 @@ mod tests {
     /// `write_since` writes, across pages, exactly the events after its start, in order.
     #[test]
     fn pages_cover_the_stream_whole_and_in_order() {
-        let path =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/scenarios/seed_benchmark.yaml");
-        let (mut config, _) = crate::files::load_scenario(&path).unwrap();
-        config.event_recording = payment_sim_core::config::EventRecording::Full;
-        let mut sim = Simulation::new(config).unwrap();
+        let mut sim = crate::event_columns::full_recording("seed_benchmark.yaml");
         while sim.last_event_seq() < 3 * EVENT_PAGE as u64 + 7 {
             sim.run(10).unwrap();
         }

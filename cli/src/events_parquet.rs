@@ -17,7 +17,9 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use arrow_array::builder::{Int64Builder, StringBuilder, StringDictionaryBuilder, UInt64Builder};
+use arrow_array::builder::{
+    ArrayBuilder, Int64Builder, StringBuilder, StringDictionaryBuilder, UInt64Builder,
+};
 use arrow_array::types::Int32Type;
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
@@ -35,7 +37,8 @@ use crate::event_columns::{Cell, ColumnType, COLUMNS};
 use crate::events_out::FORMAT;
 
 /// Rows of a row group: the unit a reader can skip or read in parallel, and the most the
-/// writer holds (encoded and compressed: ≈ 10 MB for the T2-like events) before writing.
+/// writer holds (encoded and compressed: ≈ 20 MiB of memory for the T2-like events) before
+/// writing it out.
 pub const ROW_GROUP_ROWS: usize = 1 << 20;
 
 /// The Arrow type of a column type. Dictionary keys are 32-bit: an agent id column may have
@@ -52,7 +55,8 @@ fn data_type(ty: ColumnType) -> DataType {
 }
 
 /// The file's schema: [`COLUMNS`], every one nullable, with `metadata` (Arrow readers such
-/// as pyarrow and R's arrow show a table's metadata from here, not from the file's).
+/// as pyarrow show a table's metadata from here, not from the file's). One entry: no map
+/// order can vary the bytes.
 fn schema(metadata: HashMap<String, String>) -> SchemaRef {
     let fields: Vec<Field> = COLUMNS
         .iter()
@@ -81,8 +85,8 @@ impl ParquetSink {
         row_group_rows: usize,
     ) -> CliResult<Self> {
         let mut props = WriterProperties::builder()
-            // zstd at its fastest level: 12-14 times smaller than the CSV for about the same
-            // write time as snappy, whose files are 25% larger (docs/cli.md, "--events").
+            // zstd at its fastest level: 13-14 times smaller than the CSV, for about the same
+            // write time as snappy, whose files are 20% larger (docs/cli.md, "Parquet").
             .set_compression(Compression::ZSTD(ZstdLevel::default()))
             .set_max_row_group_row_count(Some(row_group_rows))
             .set_key_value_metadata(Some(vec![KeyValue::new(
@@ -144,39 +148,23 @@ impl ParquetSink {
 /// One column of a batch. A cell of another type than the column's cannot occur
 /// ([`crate::event_columns`] tests it); it would be written as null.
 fn column<'a>(ty: ColumnType, cells: impl Iterator<Item = Cell<'a>>) -> ArrayRef {
+    fn filled<T>(
+        mut builder: impl ArrayBuilder + Extend<Option<T>>,
+        values: impl Iterator<Item = Option<T>>,
+    ) -> ArrayRef {
+        builder.extend(values);
+        builder.finish()
+    }
     match ty {
         ColumnType::UInt | ColumnType::Ascending => {
-            let mut b = UInt64Builder::new();
-            b.extend(cells.map(|c| match c {
-                Cell::UInt(v) => Some(v),
-                _ => None,
-            }));
-            Arc::new(b.finish())
+            filled(UInt64Builder::new(), cells.map(Cell::uint))
         }
-        ColumnType::Int => {
-            let mut b = Int64Builder::new();
-            b.extend(cells.map(|c| match c {
-                Cell::Int(v) => Some(v),
-                _ => None,
-            }));
-            Arc::new(b.finish())
-        }
-        ColumnType::Category => {
-            let mut b = StringDictionaryBuilder::<Int32Type>::new();
-            b.extend(cells.map(|c| match c {
-                Cell::Text(v) => Some(v),
-                _ => None,
-            }));
-            Arc::new(b.finish())
-        }
-        ColumnType::Text => {
-            let mut b = StringBuilder::new();
-            b.extend(cells.map(|c| match c {
-                Cell::Text(v) => Some(v),
-                _ => None,
-            }));
-            Arc::new(b.finish())
-        }
+        ColumnType::Int => filled(Int64Builder::new(), cells.map(Cell::int)),
+        ColumnType::Category => filled(
+            StringDictionaryBuilder::<Int32Type>::new(),
+            cells.map(Cell::text),
+        ),
+        ColumnType::Text => filled(StringBuilder::new(), cells.map(Cell::text)),
     }
 }
 
@@ -195,17 +183,12 @@ fn parquet_error(path: &Path, err: ParquetError) -> CliError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use payment_sim_core::Simulation;
 
     /// Row groups are written out as they fill: the writer never holds more than one
     /// unfinished row group, and the file has all the events.
     #[test]
     fn row_groups_are_written_as_they_fill() {
-        let path =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/scenarios/seed_benchmark.yaml");
-        let (mut config, _) = crate::files::load_scenario(&path).unwrap();
-        config.event_recording = payment_sim_core::config::EventRecording::Full;
-        let mut sim = Simulation::new(config).unwrap();
+        let mut sim = crate::event_columns::full_recording("seed_benchmark.yaml");
         sim.run(sim.horizon()).unwrap();
         let events = sim.events_since(0);
         let rows = 1000;

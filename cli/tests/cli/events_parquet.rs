@@ -50,8 +50,17 @@ fn cell(column: &dyn Array, row: usize) -> String {
     }
 }
 
-/// The file's rows as CSV fields, and its key-value metadata.
-fn read_parquet(path: &Path) -> (Vec<String>, Vec<Vec<String>>, Vec<(String, String)>) {
+/// A Parquet events file as read back.
+struct Read {
+    /// The column names.
+    names: Vec<String>,
+    /// The rows, as the CSV's fields.
+    rows: Vec<Vec<String>>,
+    /// The key-value metadata.
+    metadata: Vec<(String, String)>,
+}
+
+fn read_parquet(path: &Path) -> Read {
     let builder = ParquetRecordBatchReaderBuilder::try_new(File::open(path).unwrap()).unwrap();
     let names: Vec<String> = builder
         .schema()
@@ -81,7 +90,11 @@ fn read_parquet(path: &Path) -> (Vec<String>, Vec<Vec<String>>, Vec<(String, Str
             );
         }
     }
-    (names, rows, metadata)
+    Read {
+        names,
+        rows,
+        metadata,
+    }
 }
 
 #[test]
@@ -101,7 +114,11 @@ fn parquet_holds_the_csv_rows_and_header() {
         .map(|r| r.unwrap().iter().map(String::from).collect())
         .collect();
 
-    let (names, rows, metadata) = read_parquet(&dir.path().join("events.parquet"));
+    let Read {
+        names,
+        rows,
+        metadata,
+    } = read_parquet(&dir.path().join("events.parquet"));
     assert_eq!(names, csv_names);
     assert!(rows.len() > 1000, "{} rows", rows.len());
     assert_eq!(rows.len(), csv_rows.len());
