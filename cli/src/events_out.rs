@@ -1,20 +1,25 @@
-//! Writing the event stream to a file: JSON lines (`.jsonl`, `.ndjson`) or CSV (`.csv`).
+//! Writing the event stream to a file: JSON lines (`.jsonl`, `.ndjson`), CSV (`.csv`) or
+//! Parquet (`.parquet`, [`crate::events_parquet`]).
 //!
-//! The first line of either is a header saying what the file is and what produced it (see
+//! The first line of a text file is a header saying what the file is and what produced it (see
 //! [`Header`]): in JSON lines it is that JSON object, in CSV the same object after `# `, so that
-//! a reader skips exactly one line in both. Then JSON lines are the core's event records exactly
-//! (absent fields omitted); CSV has its column names, then one fixed column per field, empty
-//! when the event has no such field.
+//! a reader skips exactly one line in both; a Parquet file carries the same object in its
+//! key-value metadata. Then JSON lines are the core's event records exactly (absent fields
+//! omitted); CSV has its column names, then one fixed column per field
+//! ([`crate::event_columns`]), empty when the event has no such field.
 
+use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use payment_sim_core::{EventRecord, Mechanism, Provenance, Simulation};
+use payment_sim_core::{EventRecord, Provenance, Simulation};
 
 use crate::error::{CliError, CliResult};
+use crate::event_columns::{Cell, COLUMNS};
+use crate::events_parquet::ParquetSink;
 use crate::files::ensure_parent;
 
 /// Events converted to records and written at a time ([`EventWriter::write_since`]).
@@ -49,38 +54,20 @@ impl Header<'_> {
     }
 }
 
-/// The CSV header (one column per event field, in the JSON order).
-pub const CSV_COLUMNS: [&str; 17] = [
-    "seq",
-    "tick",
-    "type",
-    "tx",
-    "sender",
-    "receiver",
-    "amount",
-    "deadline_tick",
-    "priority",
-    "parts",
-    "mechanism",
-    "day",
-    "settlements",
-    "settled_value",
-    "drops",
-    "unsettled",
-    "eod_penalties",
-];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    JsonLines,
-    Csv,
+/// Where the records go.
+enum Sink {
+    /// `.jsonl`, `.ndjson`.
+    JsonLines(BufWriter<File>),
+    /// `.csv`.
+    Csv(BufWriter<File>),
+    /// `.parquet` (boxed: the Arrow writer's state is hundreds of bytes).
+    Parquet(Box<ParquetSink>),
 }
 
 /// An open events file.
 pub struct EventWriter {
     path: PathBuf,
-    kind: Kind,
-    out: BufWriter<File>,
+    sink: Sink,
     written: u64,
 }
 
@@ -88,6 +75,12 @@ impl EventWriter {
     /// Check the extension, create the file and write its header lines (before the
     /// simulation runs, so a bad path fails fast).
     pub fn create(path: &Path, provenance: &Provenance) -> CliResult<Self> {
+        #[derive(PartialEq)]
+        enum Kind {
+            JsonLines,
+            Csv,
+            Parquet,
+        }
         let ext = path
             .extension()
             .and_then(|e| e.to_str())
@@ -95,51 +88,71 @@ impl EventWriter {
         let kind = match ext.as_deref() {
             Some("jsonl") | Some("ndjson") => Kind::JsonLines,
             Some("csv") => Kind::Csv,
+            Some("parquet") => Kind::Parquet,
             _ => {
                 return Err(CliError::input(format!(
-                    "--events {}: the file name must end in .jsonl (JSON lines) or .csv",
+                    "--events {}: the file name must end in .jsonl or .ndjson (JSON lines), .csv or .parquet",
                     path.display()
                 )))
             }
         };
         ensure_parent(path)?;
         let file = File::create(path).map_err(|e| CliError::write(path, &e))?;
-        let mut writer = EventWriter {
-            path: path.to_path_buf(),
-            kind,
-            out: BufWriter::with_capacity(1 << 16, file),
-            written: 0,
-        };
         let header = Header {
             format: FORMAT,
             schema_version: SCHEMA_VERSION,
             provenance,
         };
-        let mut lines = header.line(kind == Kind::Csv) + "\n";
-        if kind == Kind::Csv {
-            lines.push_str(&(CSV_COLUMNS.join(",") + "\n"));
-        }
-        writer
-            .out
-            .write_all(lines.as_bytes())
-            .map_err(|e| CliError::write(&writer.path, &e))?;
-        Ok(writer)
+        let sink = match kind {
+            Kind::Parquet => Sink::Parquet(Box::new(ParquetSink::create(
+                path,
+                file,
+                header.line(false),
+            )?)),
+            Kind::JsonLines | Kind::Csv => {
+                let mut out = BufWriter::with_capacity(1 << 16, file);
+                let mut lines = header.line(kind == Kind::Csv) + "\n";
+                if kind == Kind::Csv {
+                    let names: Vec<&str> = COLUMNS.iter().map(|c| c.name).collect();
+                    lines.push_str(&(names.join(",") + "\n"));
+                }
+                out.write_all(lines.as_bytes())
+                    .map_err(|e| CliError::write(path, &e))?;
+                if kind == Kind::Csv {
+                    Sink::Csv(out)
+                } else {
+                    Sink::JsonLines(out)
+                }
+            }
+        };
+        Ok(EventWriter {
+            path: path.to_path_buf(),
+            sink,
+            written: 0,
+        })
     }
 
     /// Append events.
     pub fn write(&mut self, events: &[EventRecord]) -> CliResult {
+        let (out, csv) = match &mut self.sink {
+            Sink::Parquet(sink) => {
+                sink.write(events)?;
+                self.written += events.len() as u64;
+                return Ok(());
+            }
+            Sink::JsonLines(out) => (out, false),
+            Sink::Csv(out) => (out, true),
+        };
         let mut line = String::with_capacity(256);
         for e in events {
             line.clear();
-            match self.kind {
-                Kind::JsonLines => {
-                    line.push_str(&serde_json::to_string(e).unwrap_or_default());
-                }
-                Kind::Csv => csv_line(e, &mut line),
+            if csv {
+                csv_line(e, &mut line);
+            } else {
+                line.push_str(&serde_json::to_string(e).unwrap_or_default());
             }
             line.push('\n');
-            self.out
-                .write_all(line.as_bytes())
+            out.write_all(line.as_bytes())
                 .map_err(|err| CliError::write(&self.path, &err))?;
         }
         self.written += events.len() as u64;
@@ -161,50 +174,33 @@ impl EventWriter {
     }
 
     /// Flush and close; returns the number of events written.
-    pub fn finish(mut self) -> CliResult<u64> {
-        self.out
-            .flush()
-            .map_err(|e| CliError::write(&self.path, &e))?;
+    pub fn finish(self) -> CliResult<u64> {
+        match self.sink {
+            Sink::Parquet(sink) => sink.finish()?,
+            Sink::JsonLines(mut out) | Sink::Csv(mut out) => {
+                out.flush().map_err(|e| CliError::write(&self.path, &e))?
+            }
+        }
         Ok(self.written)
     }
 }
 
+/// One CSV line: [`COLUMNS`], empty where null.
 fn csv_line(e: &EventRecord, line: &mut String) {
-    let opt = |v: Option<String>| v.unwrap_or_default();
-    let mechanism = e.mechanism.map(|m| {
-        match m {
-            Mechanism::Rtgs => "rtgs",
-            Mechanism::Queue => "queue",
-            Mechanism::Bilateral => "bilateral",
-            Mechanism::Multilateral => "multilateral",
-        }
-        .to_string()
-    });
-    let fields = [
-        e.seq.to_string(),
-        e.tick.to_string(),
-        e.kind.clone(),
-        opt(e.tx.clone()),
-        // A scheduled action names its agent in the sender column (as `tick -v` does).
-        opt(e.sender.clone().or_else(|| e.agent.clone())),
-        opt(e.receiver.clone()),
-        opt(e.amount.map(|v| v.to_string())),
-        opt(e.deadline_tick.map(|v| v.to_string())),
-        opt(e.priority.map(|v| v.to_string())),
-        opt(e.parts.map(|v| v.to_string())),
-        opt(mechanism),
-        opt(e.day.map(|v| v.to_string())),
-        opt(e.settlements.map(|v| v.to_string())),
-        opt(e.settled_value.map(|v| v.to_string())),
-        opt(e.drops.map(|v| v.to_string())),
-        opt(e.unsettled.map(|v| v.to_string())),
-        opt(e.eod_penalties.map(|v| v.to_string())),
-    ];
-    for (i, field) in fields.iter().enumerate() {
+    for (i, column) in COLUMNS.iter().enumerate() {
         if i > 0 {
             line.push(',');
         }
-        csv_field(field, line);
+        // Writing into a String cannot fail.
+        let _ = match (column.get)(e) {
+            Cell::Null => Ok(()),
+            Cell::UInt(v) => write!(line, "{v}"),
+            Cell::Int(v) => write!(line, "{v}"),
+            Cell::Text(v) => {
+                csv_field(v, line);
+                Ok(())
+            }
+        };
     }
 }
 
@@ -226,11 +222,7 @@ mod tests {
     /// `write_since` writes, across pages, exactly the events after its start, in order.
     #[test]
     fn pages_cover_the_stream_whole_and_in_order() {
-        let path =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/scenarios/seed_benchmark.yaml");
-        let (mut config, _) = crate::files::load_scenario(&path).unwrap();
-        config.event_recording = payment_sim_core::config::EventRecording::Full;
-        let mut sim = Simulation::new(config).unwrap();
+        let mut sim = crate::event_columns::full_recording("seed_benchmark.yaml");
         while sim.last_event_seq() < 3 * EVENT_PAGE as u64 + 7 {
             sim.run(10).unwrap();
         }

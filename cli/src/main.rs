@@ -6,7 +6,9 @@
 mod appends;
 mod commands;
 mod error;
+mod event_columns;
 mod events_out;
+mod events_parquet;
 mod files;
 mod format;
 mod journal;
@@ -171,7 +173,7 @@ pub struct RunArgs {
     /// Override the event recording level.
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub event_recording: Option<RecordingLevel>,
-    /// Write the event stream to FILE: JSON lines (.jsonl) or CSV (.csv).
+    /// Write the event stream to FILE: JSON lines (.jsonl), CSV (.csv) or Parquet (.parquet).
     #[arg(long, value_name = "FILE")]
     pub events: Option<PathBuf>,
     /// Write a recording (config, seed, events) that `replay` can verify.

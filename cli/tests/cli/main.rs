@@ -7,6 +7,7 @@
 //! payment-sim-cli` and review the diff.
 
 mod concurrency;
+mod events_parquet;
 mod float_roundtrip;
 mod host_policy;
 mod hostile_files;
