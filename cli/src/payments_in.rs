@@ -29,6 +29,9 @@ pub struct Fed {
     recorded: Option<RecordedPayments>,
     /// What a state file holds of the run if it is suspended (with `--save-state`).
     source: Option<FeedSource>,
+    /// The results and rejects files: kept when the run ends or is suspended; left as they
+    /// were if the run never writes to them (a later output refused, say).
+    outputs: Vec<(PendingGuard, PathBuf)>,
 }
 
 /// The reading options: the flags as text, read by the core (`FeedSpec`), which words the
@@ -201,41 +204,25 @@ pub fn open(args: &RunArgs, sim: &mut Simulation) -> Result<Option<Fed>, CliErro
     let feed = PaymentFeed::open(reader, &name, opts)
         .map_err(|e| input_error("invalid payments file", FedError::Input(e)))?;
     // The output files are opened now (an unwritable path fails before anything runs) but
-    // emptied only once the first business day is accepted: a refused file loses nothing.
-    let mut guards: Vec<PendingGuard> = Vec::new();
+    // emptied only when the run writes to them: a refused file loses nothing.
+    let mut outputs: Vec<(PendingGuard, PathBuf)> = Vec::new();
     let mut pending = |r: &PathBuf| -> Result<(BufWriter<PendingFile>, ResultsFormat), CliError> {
         let (f, guard) = PendingFile::open(r).map_err(|e| CliError::write(r, &e))?;
-        guards.push(guard);
+        outputs.push((guard, r.clone()));
         let format = ResultsFormat::from_path(&r.display().to_string());
         Ok((BufWriter::with_capacity(1 << 16, f), format))
     };
-    let opened = (|| {
-        let results = match &args.results {
-            Some(r) => pending(r).map(|(w, f)| Some(ResultsWriter::new(w, f)))?,
-            None => None,
-        };
-        let rejects = match &args.rejects {
-            Some(r) => pending(r).map(|(w, f)| Some(RejectsWriter::new(Box::new(w), f)))?,
-            None => None,
-        };
-        let mut importer = Importer::start(sim, feed, results)
-            .map_err(|e| input_error("invalid payments file", e))?;
-        importer.rejects = rejects;
-        Ok(importer)
-    })();
-    let importer = match opened {
-        Ok(importer) => importer,
-        Err(e) => {
-            guards.into_iter().for_each(PendingGuard::discard);
-            return Err(e);
-        }
+    let results = match &args.results {
+        Some(r) => Some(pending(r).map(|(w, f)| ResultsWriter::new(w, f))?),
+        None => None,
     };
-    for (guard, path) in guards
-        .into_iter()
-        .zip(args.results.iter().chain(&args.rejects))
-    {
-        guard.keep().map_err(|e| CliError::write(path, &e))?;
-    }
+    let rejects = match &args.rejects {
+        Some(r) => Some(pending(r).map(|(w, f)| RejectsWriter::new(Box::new(w), f))?),
+        None => None,
+    };
+    let mut importer =
+        Importer::start(sim, feed, results).map_err(|e| input_error("invalid payments file", e))?;
+    importer.rejects = rejects;
     Ok(Some(Fed {
         importer,
         file: path.clone(),
@@ -243,7 +230,16 @@ pub fn open(args: &RunArgs, sim: &mut Simulation) -> Result<Option<Fed>, CliErro
         rejects: args.rejects.clone(),
         recorded,
         source,
+        outputs,
     }))
+}
+
+/// The run went ahead: the output files hold what it wrote.
+fn keep(outputs: Vec<(PendingGuard, PathBuf)>) -> CliResult {
+    for (guard, path) in outputs {
+        guard.keep().map_err(|e| CliError::write(&path, &e))?;
+    }
+    Ok(())
 }
 
 impl Fed {
@@ -273,6 +269,7 @@ impl Fed {
         self.importer
             .suspend(sim, source)
             .map_err(|e| input_error("cannot suspend the payments file's run", e))?;
+        keep(self.outputs)?;
         let fed = sim.fed_state().expect("just suspended");
         let s = fed.stats;
         Ok(vec![format!(
@@ -291,6 +288,7 @@ impl Fed {
             .importer
             .finish(sim)
             .map_err(|e| input_error("invalid payments file", e))?;
+        keep(self.outputs)?;
         let s = done.stats;
         let mut notes = vec![format!(
             "payments: {} rows read from {}, {} scheduled in {} business days",

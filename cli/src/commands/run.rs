@@ -91,8 +91,11 @@ pub fn run(args: RunArgs, out: Output) -> CliResult {
             count(horizon)
         )));
     }
-    // Open every output before running, so a bad path fails in milliseconds.
     let provenance = sim.provenance();
+    // The payments file: its header and first business day are checked before anything runs,
+    // and before any output is created, so a refused file leaves the outputs as they were.
+    let mut fed = crate::payments_in::open(&args, &mut sim)?;
+    // Open every output before running, so a bad path fails in milliseconds.
     let mut events = args
         .events
         .as_deref()
@@ -121,9 +124,6 @@ pub fn run(args: RunArgs, out: Output) -> CliResult {
     if !shows_days && args.save_state.is_none() && args.record.is_none() {
         sim.forget_closed_days();
     }
-
-    // The payments file: its header and first business day are checked before anything runs.
-    let mut fed = crate::payments_in::open(&args, &mut sim)?;
 
     let bar = progress_bar(ticks, args.quiet);
     let mut engine = Duration::ZERO;

@@ -558,3 +558,54 @@ fn tick_refuses_a_changed_or_missing_payments_file_and_changes_nothing() {
         "{stderr}"
     );
 }
+
+/// Outputs are opened after the payments file's first day is accepted, and a results file is
+/// emptied only when the run writes to it: a refused payments file leaves an events file as it
+/// was, and an events path refused after the payments leaves the results as they were.
+#[test]
+fn a_refused_run_leaves_every_output_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    scenario_in(d);
+    std::fs::copy(root().join(PAYMENTS), d.join("good.csv")).unwrap();
+    std::fs::write(
+        d.join("bad.csv"),
+        "id,tick,sender,receiver,amount\na,0,BANK_A,BANK_Z,3\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("e.jsonl"), "an earlier run's events\n").unwrap();
+    std::fs::write(d.join("r.csv"), "an earlier run's results\n").unwrap();
+    let out = run_in(
+        d,
+        &[
+            "run",
+            "scenario.yaml",
+            "--payments",
+            "bad.csv",
+            "--events",
+            "e.jsonl",
+        ],
+    );
+    assert_eq!(code(&out), 2);
+    let events = std::fs::read_to_string(d.join("e.jsonl")).unwrap();
+    assert_eq!(events, "an earlier run's events\n");
+
+    let out = run_in(
+        d,
+        &[
+            "run",
+            "scenario.yaml",
+            "--payments",
+            "good.csv",
+            "--business-day",
+            "07:00-18:00",
+            "--results",
+            "r.csv",
+            "--events",
+            "good.csv/e.jsonl",
+        ],
+    );
+    assert_ne!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    let results = std::fs::read_to_string(d.join("r.csv")).unwrap();
+    assert_eq!(results, "an earlier run's results\n");
+}

@@ -17,12 +17,14 @@ pub struct PendingFile {
     touched: Arc<AtomicBool>,
 }
 
-/// The caller's end: after the run, [`PendingGuard::keep`] or [`PendingGuard::discard`].
+/// The caller's end: [`PendingGuard::keep`] when the run went ahead; dropped without it (or
+/// [`PendingGuard::discard`]), the file is as before the call unless the run wrote to it.
 #[derive(Debug)]
 pub struct PendingGuard {
     path: PathBuf,
     created: bool,
     touched: Arc<AtomicBool>,
+    kept: bool,
 }
 
 impl PendingFile {
@@ -41,6 +43,7 @@ impl PendingFile {
             path: path.to_path_buf(),
             created,
             touched: Arc::clone(&touched),
+            kept: false,
         };
         Ok((PendingFile { file, touched }, guard))
     }
@@ -62,7 +65,8 @@ impl Write for PendingFile {
 
 impl PendingGuard {
     /// The run went ahead: the file holds what it wrote (nothing, if it wrote nothing).
-    pub fn keep(self) -> io::Result<()> {
+    pub fn keep(mut self) -> io::Result<()> {
+        self.kept = true;
         if !self.touched.load(Ordering::Relaxed) {
             OpenOptions::new()
                 .write(true)
@@ -72,10 +76,15 @@ impl PendingGuard {
         Ok(())
     }
 
-    /// The run was refused: a file it never wrote is as before the call (removed if the call
-    /// created it). What a run wrote before stopping at a later bad day stays.
-    pub fn discard(self) {
-        if self.created && !self.touched.load(Ordering::Relaxed) {
+    /// The run was refused: as dropping the guard — a file the run never wrote is as before
+    /// the call (removed if the call created it); what a run wrote before stopping at a later
+    /// bad day stays.
+    pub fn discard(self) {}
+}
+
+impl Drop for PendingGuard {
+    fn drop(&mut self) {
+        if !self.kept && self.created && !self.touched.load(Ordering::Relaxed) {
             let _ = std::fs::remove_file(&self.path);
         }
     }
