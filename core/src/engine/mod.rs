@@ -123,9 +123,9 @@ pub(crate) struct Scratch {
     pub released: Vec<(Slot, u32)>,
     /// Per agent: already in the current Queue 2 retry pass (all false between passes).
     pub in_pass: Vec<bool>,
-    /// Per agent in a retry pass: the liquidity up to which its payments are in the pass's
-    /// heap, and a lower bound of the amounts left out (`crate::settlement`).
-    pub retry_limit: Vec<i64>,
+    /// Per agent in a retry pass: its candidate in the pass's heap, and a lower bound of the
+    /// amounts it passed over (`crate::settlement::retry`).
+    pub retry_cand: Vec<Option<crate::settlement::queue2::Q2Key>>,
     pub retry_floor: Vec<i64>,
 }
 
