@@ -121,12 +121,16 @@ pub(crate) struct Scratch {
     pub outcome: crate::policy::eval::Outcome,
     /// Released orders and their split-leaf parts (0: the policy's `split` rule).
     pub released: Vec<(Slot, u32)>,
+    /// Per order of one agent's Queue 1: whether its policy released it.
+    pub is_released: Vec<bool>,
     /// Per agent: already in the current Queue 2 retry pass (all false between passes).
     pub in_pass: Vec<bool>,
     /// Per agent in a retry pass: its candidate in the pass's heap, and a lower bound of the
     /// amounts it passed over (`crate::settlement::retry`).
     pub retry_cand: Vec<Option<crate::settlement::queue2::Q2Key>>,
     pub retry_floor: Vec<i64>,
+    /// The multilateral attempt's per-agent buffers (`crate::settlement::lsm`).
+    pub multilateral: crate::settlement::lsm::MultilateralScratch,
 }
 
 impl std::fmt::Debug for Simulation {

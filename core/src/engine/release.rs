@@ -4,8 +4,6 @@
 //! Every policy decides before any released order enters RTGS, so each policy sees the
 //! balances as they were at the start of the step, whatever the agent order.
 
-use std::collections::VecDeque;
-
 use crate::engine::{Charge, Simulation};
 use crate::events::EventKind;
 use crate::policy::eval::{decide_tree, Outcome};
@@ -20,6 +18,7 @@ impl Simulation {
         let mut orders = std::mem::take(&mut self.scratch.orders);
         let mut release = std::mem::take(&mut self.scratch.release);
         let mut outcome = std::mem::take(&mut self.scratch.outcome);
+        let mut is_released = std::mem::take(&mut self.scratch.is_released);
         released.clear();
         for a in 0..self.ids.len() {
             // An agent in an outage runs no policy: its orders wait in Queue 1.
@@ -57,30 +56,30 @@ impl Simulation {
             }
             self.apply_outcome(t, agent, &outcome);
             outcome.clear();
-            let queue = std::mem::take(&mut self.queue1[a]);
-            let mut is_released = vec![false; queue.len()];
+            // The held orders stay in the agent's queue, in order (no buffer per agent and tick).
+            let mut queue = std::mem::take(&mut self.queue1[a]);
+            is_released.clear();
+            is_released.resize(queue.len(), false);
             for r in &release {
                 is_released[r.index] = true;
                 released.push((queue[r.index], r.parts));
             }
-            let mut held = VecDeque::with_capacity(queue.len() - release.len());
-            for (i, slot) in queue.into_iter().enumerate() {
-                if is_released[i] {
-                    continue;
+            let (txs, events) = (&mut self.txs, &mut self.events);
+            let mut i = 0;
+            queue.retain(|&slot| {
+                let held = !is_released[i];
+                i += 1;
+                if let Some(tx) = txs.get_mut(slot).filter(|tx| held && !tx.hold_recorded) {
+                    tx.hold_recorded = true;
+                    let kind = EventKind::Held {
+                        tx: tx.id,
+                        sender: tx.sender,
+                    };
+                    events.record(t, kind);
                 }
-                held.push_back(slot);
-                if let Some(tx) = self.txs.get_mut(slot) {
-                    if !tx.hold_recorded {
-                        tx.hold_recorded = true;
-                        let kind = EventKind::Held {
-                            tx: tx.id,
-                            sender: tx.sender,
-                        };
-                        self.events.record(t, kind);
-                    }
-                }
-            }
-            self.queue1[a] = held;
+                held
+            });
+            self.queue1[a] = queue;
             let n = release.len() as u64;
             self.queue1_count[a] -= n;
             self.queue1_total -= n;
@@ -109,6 +108,7 @@ impl Simulation {
         self.scratch.orders = orders;
         self.scratch.release = release;
         self.scratch.outcome = outcome;
+        self.scratch.is_released = is_released;
     }
 
     /// What a tree's `do` leaves changed besides releases: collateral posted or withdrawn
