@@ -178,15 +178,17 @@ impl ArrivalStream {
     /// first).
     pub fn draw(&mut self, t: u64, out: &mut Vec<Draw>) {
         out.clear();
-        let mut band_amount = None;
         if let Some(profile) = &mut self.profile {
             if let Some(factor) = profile.enter(t) {
                 self.count = poisson(self.rate * factor);
             }
-            band_amount = profile.amount();
         }
         let Some(count) = &self.count else { return };
         let n = count.sample(&mut self.rng) as u64;
+        if n == 0 {
+            return; // most senders on most ticks: the band's amounts are not looked up
+        }
+        let band_amount = self.profile.as_ref().and_then(Profile::amount);
         let amount = band_amount.unwrap_or(&self.amount);
         for _ in 0..n {
             let receiver = self.receivers.draw(&mut self.rng);
