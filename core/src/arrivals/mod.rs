@@ -78,11 +78,9 @@ pub(crate) enum Receivers {
         ids: Vec<AgentIdx>,
         pick: WeightedIndex<f64>,
     },
-    /// The sender's own alias table over `ids`.
-    Table {
-        ids: Vec<AgentIdx>,
-        table: AliasTable,
-    },
+    /// The sender's own alias table, its outcomes the receivers' indices
+    /// ([`AliasTable::relabel`]).
+    Table { table: AliasTable },
     /// Every agent in proportion to size (one table shared by all senders); a draw of the
     /// sender itself is drawn again.
     Shared {
@@ -105,7 +103,7 @@ impl Receivers {
     fn draw(&self, rng: &mut ChaCha8Rng) -> AgentIdx {
         match self {
             Receivers::Weighted { ids, pick } => ids[pick.sample(rng)],
-            Receivers::Table { ids, table } => ids[table.sample(rng.random())],
+            Receivers::Table { table } => table.sample(rng.random()) as AgentIdx,
             Receivers::Shared { table, me } => loop {
                 // The builder gives a sender its own table when it holds more than half of
                 // the size, so this loop draws fewer than two times on average.
