@@ -27,6 +27,8 @@ pub(super) struct Profile {
     /// needs neither the clock's division nor the band list (which lives apart from the
     /// stream, one cache miss per stream and tick otherwise). Empty until a tick is entered.
     span: (u64, u64),
+    /// Whether any band has its own amount distribution (if none, a draw does not look).
+    any_amount: bool,
 }
 
 impl Profile {
@@ -52,7 +54,9 @@ impl Profile {
             });
         }
         out.sort_by_key(|b| b.from);
+        let any_amount = out.iter().any(|b| b.amount.is_some());
         Ok(Some(Profile {
+            any_amount,
             bands: out,
             ticks_per_day,
             current: 0,
@@ -97,6 +101,9 @@ impl Profile {
 
     /// The amount distribution of the band in force, if it has its own.
     pub fn amount(&self) -> Option<&AmountSampler> {
+        if !self.any_amount {
+            return None;
+        }
         self.bands[self.current].amount.as_ref()
     }
 }
