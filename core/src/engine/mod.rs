@@ -108,6 +108,8 @@ pub struct Simulation {
     pub(crate) fed: Option<Box<crate::import::FedState>>,
     /// What the trees remember: registers, today's payments, windows (`policy::state`).
     pub(crate) policy_state: crate::policy::state::PolicyState,
+    /// Per agent: which way step 2 decides (`release`), from its policy.
+    pub(crate) routes: Vec<release::Route>,
 }
 
 /// Buffers reused across ticks so that a tick allocates nothing in the steady state; they
@@ -200,6 +202,7 @@ impl Simulation {
             ),
             timed: Default::default(),
             fed: None,
+            routes: release::routes(&config),
             ids,
             index,
             config,
