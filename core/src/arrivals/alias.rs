@@ -8,10 +8,19 @@
 
 #[derive(Debug, Clone)]
 pub(crate) struct AliasTable {
-    /// `⌊p · 2^64⌋` (saturated) of each column's own outcome.
-    threshold: Vec<u64>,
-    /// The other outcome of each column (itself when the column is full).
-    alias: Vec<u32>,
+    /// One entry per column, everything a draw reads in one place: a draw costs one cache
+    /// line, not one in each of three arrays (thresholds, aliases, and the sender's ids).
+    columns: Vec<Column>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Column {
+    /// `⌊p · 2^64⌋` (saturated) of the column's own outcome.
+    threshold: u64,
+    /// The column's own outcome.
+    own: u32,
+    /// The other outcome of the column (itself when the column is full).
+    alias: u32,
 }
 
 impl AliasTable {
@@ -41,35 +50,47 @@ impl AliasTable {
         for i in large.into_iter().chain(small) {
             full[i] = true;
         }
-        let threshold = (0..n)
-            .map(|i| {
-                if full[i] {
+        let columns = (0..n)
+            .map(|i| Column {
+                threshold: if full[i] {
                     u64::MAX
                 } else {
                     // p < 1 here: the product is below 2^64.
                     (p[i].max(0.0) * 18_446_744_073_709_551_616.0) as u64
-                }
+                },
+                own: i as u32,
+                alias: alias[i],
             })
             .collect();
-        Some(AliasTable { threshold, alias })
+        Some(AliasTable { columns })
+    }
+
+    /// The same table with outcome `i` renamed `ids[i]` (`ids` has one entry per weight):
+    /// draws give `ids[outcome]` without a lookup of their own.
+    pub fn relabel(mut self, ids: &[u32]) -> Self {
+        for c in &mut self.columns {
+            c.own = ids[c.own as usize];
+            c.alias = ids[c.alias as usize];
+        }
+        self
     }
 
     /// The outcome of the random word `u`.
     #[inline]
     pub fn sample(&self, u: u64) -> usize {
-        let wide = u as u128 * self.threshold.len() as u128;
-        let column = (wide >> 64) as usize;
-        if (wide as u64) < self.threshold[column] {
-            column
+        let wide = u as u128 * self.columns.len() as u128;
+        let column = &self.columns[(wide >> 64) as usize];
+        if (wide as u64) < column.threshold {
+            column.own as usize
         } else {
-            self.alias[column] as usize
+            column.alias as usize
         }
     }
 
     /// Bytes held (for the memory figures).
     #[cfg(test)]
     pub fn bytes(&self) -> usize {
-        self.threshold.len() * 12
+        self.columns.len() * std::mem::size_of::<Column>()
     }
 }
 
@@ -92,7 +113,7 @@ mod tests {
             let share = *c as f64 / 200_000.0;
             assert!((share - w / 10.0).abs() < 0.005, "{counts:?}");
         }
-        assert_eq!(t.bytes(), 48);
+        assert_eq!(t.bytes(), 64);
     }
 
     #[test]

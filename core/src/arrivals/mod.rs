@@ -78,11 +78,9 @@ pub(crate) enum Receivers {
         ids: Vec<AgentIdx>,
         pick: WeightedIndex<f64>,
     },
-    /// The sender's own alias table over `ids`.
-    Table {
-        ids: Vec<AgentIdx>,
-        table: AliasTable,
-    },
+    /// The sender's own alias table, its outcomes the receivers' indices
+    /// ([`AliasTable::relabel`]).
+    Table { table: AliasTable },
     /// Every agent in proportion to size (one table shared by all senders); a draw of the
     /// sender itself is drawn again.
     Shared {
@@ -105,7 +103,7 @@ impl Receivers {
     fn draw(&self, rng: &mut ChaCha8Rng) -> AgentIdx {
         match self {
             Receivers::Weighted { ids, pick } => ids[pick.sample(rng)],
-            Receivers::Table { ids, table } => ids[table.sample(rng.random())],
+            Receivers::Table { table } => table.sample(rng.random()) as AgentIdx,
             Receivers::Shared { table, me } => loop {
                 // The builder gives a sender its own table when it holds more than half of
                 // the size, so this loop draws fewer than two times on average.
@@ -178,15 +176,17 @@ impl ArrivalStream {
     /// first).
     pub fn draw(&mut self, t: u64, out: &mut Vec<Draw>) {
         out.clear();
-        let mut band_amount = None;
         if let Some(profile) = &mut self.profile {
             if let Some(factor) = profile.enter(t) {
                 self.count = poisson(self.rate * factor);
             }
-            band_amount = profile.amount();
         }
         let Some(count) = &self.count else { return };
         let n = count.sample(&mut self.rng) as u64;
+        if n == 0 {
+            return; // most senders on most ticks: the band's amounts are not looked up
+        }
+        let band_amount = self.profile.as_ref().and_then(Profile::amount);
         let amount = band_amount.unwrap_or(&self.amount);
         for _ in 0..n {
             let receiver = self.receivers.draw(&mut self.rng);

@@ -261,9 +261,9 @@ impl Network {
             Network::Flows { rows } => {
                 let (daily, row) = rows[i].take()?;
                 let weights: Vec<f64> = row.iter().map(|r| r.1).collect();
-                let table = AliasTable::new(&weights)?;
-                let ids = row.into_iter().map(|r| r.0).collect();
-                Some((daily, Receivers::Table { ids, table }))
+                let ids: Vec<AgentIdx> = row.into_iter().map(|r| r.0).collect();
+                let table = AliasTable::new(&weights)?.relabel(&ids);
+                Some((daily, Receivers::Table { table }))
             }
             Network::Sizes {
                 sizes,
@@ -288,8 +288,8 @@ impl Network {
                     let ids: Vec<AgentIdx> =
                         (0..sizes.len() as AgentIdx).filter(|&j| j != me).collect();
                     let w: Vec<f64> = ids.iter().map(|&j| sizes[j as usize]).collect();
-                    let table = AliasTable::new(&w)?;
-                    Receivers::Table { ids, table }
+                    let table = AliasTable::new(&w)?.relabel(&ids);
+                    Receivers::Table { table }
                 } else {
                     Receivers::Shared {
                         table: Arc::clone(shared),
@@ -317,14 +317,8 @@ impl Network {
                     .iter()
                     .map(|&j| std::mem::take(&mut counts[j as usize]) as f64)
                     .collect();
-                let table = AliasTable::new(&weights)?;
-                Some((
-                    daily,
-                    Receivers::Table {
-                        ids: touched,
-                        table,
-                    },
-                ))
+                let table = AliasTable::new(&weights)?.relabel(&touched);
+                Some((daily, Receivers::Table { table }))
             }
         }
     }

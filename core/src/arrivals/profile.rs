@@ -23,6 +23,12 @@ pub(super) struct Profile {
     ticks_per_day: u64,
     /// The band the stream's Poisson count was built for (`usize::MAX`: none yet).
     current: usize,
+    /// The ticks `[from, to)` of the day last entered that lie in `current`: a tick in it
+    /// needs neither the clock's division nor the band list (which lives apart from the
+    /// stream, one cache miss per stream and tick otherwise). Empty until a tick is entered.
+    span: (u64, u64),
+    /// Whether any band has its own amount distribution (if none, a draw does not look).
+    any_amount: bool,
 }
 
 impl Profile {
@@ -48,26 +54,44 @@ impl Profile {
             });
         }
         out.sort_by_key(|b| b.from);
+        let any_amount = out.iter().any(|b| b.amount.is_some());
         Ok(Some(Profile {
+            any_amount,
             bands: out,
             ticks_per_day,
             current: 0,
+            span: (0, 0),
         }))
     }
 
     /// Move to the band of tick `t`: its factor when the band changed (the caller rebuilds
     /// its count), `None` when it is the band already in force.
     pub fn enter(&mut self, t: u64) -> Option<f64> {
-        let tick = t % self.ticks_per_day;
-        let b = &self.bands[self.current];
-        if (b.from..b.to).contains(&tick) {
+        if (self.span.0..self.span.1).contains(&t) {
             return None;
         }
-        self.current = self
-            .bands
-            .partition_point(|b| b.to <= tick)
-            .min(self.bands.len() - 1);
-        Some(self.factor())
+        let tick = t % self.ticks_per_day;
+        let b = &self.bands[self.current];
+        let changed = if (b.from..b.to).contains(&tick) {
+            None
+        } else {
+            self.current = self
+                .bands
+                .partition_point(|b| b.to <= tick)
+                .min(self.bands.len() - 1);
+            Some(self.factor())
+        };
+        let b = &self.bands[self.current];
+        let day_start = t - tick;
+        self.span = if (b.from..b.to).contains(&tick) {
+            (
+                day_start.saturating_add(b.from),
+                day_start.saturating_add(b.to),
+            )
+        } else {
+            (0, 0)
+        };
+        changed
     }
 
     /// The factor of the band in force.
@@ -77,6 +101,9 @@ impl Profile {
 
     /// The amount distribution of the band in force, if it has its own.
     pub fn amount(&self) -> Option<&AmountSampler> {
+        if !self.any_amount {
+            return None;
+        }
         self.bands[self.current].amount.as_ref()
     }
 }

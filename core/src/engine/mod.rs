@@ -108,6 +108,8 @@ pub struct Simulation {
     pub(crate) fed: Option<Box<crate::import::FedState>>,
     /// What the trees remember: registers, today's payments, windows (`policy::state`).
     pub(crate) policy_state: crate::policy::state::PolicyState,
+    /// Per agent: which way step 2 decides (`release`), from its policy.
+    pub(crate) routes: Vec<release::Route>,
 }
 
 /// Buffers reused across ticks so that a tick allocates nothing in the steady state; they
@@ -121,12 +123,16 @@ pub(crate) struct Scratch {
     pub outcome: crate::policy::eval::Outcome,
     /// Released orders and their split-leaf parts (0: the policy's `split` rule).
     pub released: Vec<(Slot, u32)>,
+    /// Per order of one agent's Queue 1: whether its policy released it.
+    pub is_released: Vec<bool>,
     /// Per agent: already in the current Queue 2 retry pass (all false between passes).
     pub in_pass: Vec<bool>,
-    /// Per agent in a retry pass: the liquidity up to which its payments are in the pass's
-    /// heap, and a lower bound of the amounts left out (`crate::settlement`).
-    pub retry_limit: Vec<i64>,
+    /// Per agent in a retry pass: its candidate in the pass's heap, and a lower bound of the
+    /// amounts it passed over (`crate::settlement::retry`).
+    pub retry_cand: Vec<Option<crate::settlement::queue2::Q2Key>>,
     pub retry_floor: Vec<i64>,
+    /// The multilateral attempt's per-agent buffers (`crate::settlement::lsm`).
+    pub multilateral: crate::settlement::lsm::MultilateralScratch,
 }
 
 impl std::fmt::Debug for Simulation {
@@ -196,6 +202,7 @@ impl Simulation {
             ),
             timed: Default::default(),
             fed: None,
+            routes: release::routes(&config),
             ids,
             index,
             config,

@@ -4,12 +4,11 @@
 //! Every policy decides before any released order enters RTGS, so each policy sees the
 //! balances as they were at the start of the step, whatever the agent order.
 
-use std::collections::VecDeque;
-
+use crate::config::{PolicyConfig, SimulationConfig};
 use crate::engine::{Charge, Simulation};
 use crate::events::EventKind;
 use crate::policy::eval::{decide_tree, Outcome};
-use crate::policy::{self, AgentView, Order};
+use crate::policy::{self, AgentView, Order, Release};
 use crate::transaction::{AgentIdx, Slot, Transaction, TxId};
 
 impl Simulation {
@@ -20,6 +19,7 @@ impl Simulation {
         let mut orders = std::mem::take(&mut self.scratch.orders);
         let mut release = std::mem::take(&mut self.scratch.release);
         let mut outcome = std::mem::take(&mut self.scratch.outcome);
+        let mut is_released = std::mem::take(&mut self.scratch.is_released);
         released.clear();
         for a in 0..self.ids.len() {
             // An agent in an outage runs no policy: its orders wait in Queue 1.
@@ -27,9 +27,21 @@ impl Simulation {
                 continue;
             }
             let agent = a as AgentIdx;
+            let route = self.routes[a];
+            if route == Route::Fifo && self.rules.is_none() {
+                // `policy::decide` for a plain `Fifo`: every order, whole, in order (only
+                // the orders still in the store, as `policy_input` lists them).
+                let n = self.queue1[a]
+                    .iter()
+                    .filter(|&&s| self.txs.get(s).is_some());
+                release.clear();
+                release.extend((0..n.count()).map(|index| Release { index, parts: 0 }));
+                self.take_released(t, a, &release, &mut released, &mut is_released);
+                continue;
+            }
             let mut view = self.policy_input(agent, t, &mut orders);
             // A host's decisions were gathered before anything moved (`policy::host`).
-            if !self.host.take_decided(a, &mut release) {
+            if route != Route::Host || !self.host.take_decided(a, &mut release) {
                 match self.trees[a].as_ref() {
                     Some(tree) => {
                         let day = t / self.ticks_per_day.max(1);
@@ -57,33 +69,7 @@ impl Simulation {
             }
             self.apply_outcome(t, agent, &outcome);
             outcome.clear();
-            let queue = std::mem::take(&mut self.queue1[a]);
-            let mut is_released = vec![false; queue.len()];
-            for r in &release {
-                is_released[r.index] = true;
-                released.push((queue[r.index], r.parts));
-            }
-            let mut held = VecDeque::with_capacity(queue.len() - release.len());
-            for (i, slot) in queue.into_iter().enumerate() {
-                if is_released[i] {
-                    continue;
-                }
-                held.push_back(slot);
-                if let Some(tx) = self.txs.get_mut(slot) {
-                    if !tx.hold_recorded {
-                        tx.hold_recorded = true;
-                        let kind = EventKind::Held {
-                            tx: tx.id,
-                            sender: tx.sender,
-                        };
-                        self.events.record(t, kind);
-                    }
-                }
-            }
-            self.queue1[a] = held;
-            let n = release.len() as u64;
-            self.queue1_count[a] -= n;
-            self.queue1_total -= n;
+            self.take_released(t, a, &release, &mut released, &mut is_released);
         }
         for &(slot, parts) in &released {
             let Some(tx) = self.txs.get(slot) else {
@@ -96,6 +82,8 @@ impl Simulation {
             let split = if parts > 0 {
                 // A tree's split leaf chose the parts.
                 policy::split_even(tx.amount, parts)
+            } else if self.routes[sender as usize] == Route::Fifo {
+                None // a plain `Fifo` has no split rule
             } else {
                 let rule = self.config.agent_configs[sender as usize].policy.split();
                 rule.and_then(|s| policy::split_amounts(tx.amount, s.threshold, s.max_parts))
@@ -109,6 +97,46 @@ impl Simulation {
         self.scratch.orders = orders;
         self.scratch.release = release;
         self.scratch.outcome = outcome;
+        self.scratch.is_released = is_released;
+    }
+
+    /// Agent `a`'s orders at the `release` indices leave its Queue 1 for `released`; the
+    /// held ones stay, in order, and are recorded as held the first time.
+    fn take_released(
+        &mut self,
+        t: u64,
+        a: usize,
+        release: &[policy::Release],
+        released: &mut Vec<(Slot, u32)>,
+        is_released: &mut Vec<bool>,
+    ) {
+        // The held orders stay in the agent's queue (no buffer per agent and tick).
+        let mut queue = std::mem::take(&mut self.queue1[a]);
+        is_released.clear();
+        is_released.resize(queue.len(), false);
+        for r in release {
+            is_released[r.index] = true;
+            released.push((queue[r.index], r.parts));
+        }
+        let (txs, events) = (&mut self.txs, &mut self.events);
+        let mut i = 0;
+        queue.retain(|&slot| {
+            let held = !is_released[i];
+            i += 1;
+            if let Some(tx) = txs.get_mut(slot).filter(|tx| held && !tx.hold_recorded) {
+                tx.hold_recorded = true;
+                let kind = EventKind::Held {
+                    tx: tx.id,
+                    sender: tx.sender,
+                };
+                events.record(t, kind);
+            }
+            held
+        });
+        self.queue1[a] = queue;
+        let n = release.len() as u64;
+        self.queue1_count[a] -= n;
+        self.queue1_total -= n;
     }
 
     /// What a tree's `do` leaves changed besides releases: collateral posted or withdrawn
@@ -213,4 +241,28 @@ impl Simulation {
             self.enter_rtgs(part);
         }
     }
+}
+
+/// Per agent, which way step 2 decides, in one byte: the policy configurations, the compiled
+/// trees and the hosts' decisions are per-agent records of tens of bytes each, a cache miss
+/// apiece for every agent that releases in a tick. Policies do not change during a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Route {
+    /// A host program decides (`policy::host`).
+    Host,
+    /// `Fifo` without a split rule: every order, whole, in order.
+    Fifo,
+    /// A compiled tree or another built-in.
+    Other,
+}
+
+/// Each agent's route.
+pub(crate) fn routes(config: &SimulationConfig) -> Vec<Route> {
+    (config.agent_configs.iter())
+        .map(|a| match &a.policy {
+            PolicyConfig::Host { .. } => Route::Host,
+            PolicyConfig::Fifo { split: None } => Route::Fifo,
+            _ => Route::Other,
+        })
+        .collect()
 }

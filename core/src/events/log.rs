@@ -104,17 +104,21 @@ impl EventLog {
     }
 
     /// Forget the events with a sequence number up to `through` (those not recorded yet are
-    /// not affected); returns how many were forgotten. Memory follows: a log that shrank to
-    /// well under its capacity gives the rest back.
+    /// not affected); returns how many were forgotten. Memory follows what the log held: a
+    /// capacity well above it (more than twice what was held before this call) is given
+    /// back, one up to that is kept, so that a run which records and discards a step's events
+    /// at a time refills the same buffer instead of growing a new one, copy after copy and
+    /// page fault after page fault, every step.
     pub fn discard_through(&mut self, through: u64) -> u64 {
         let through = through.min(self.last_seq());
         let n = through.saturating_sub(self.discarded);
         if n == 0 {
             return 0;
         }
+        let held = self.events.len();
         self.events.drain(..n as usize);
         self.discarded = through;
-        if self.events.capacity() > 2 * self.events.len() + 1024 {
+        if self.events.capacity() > 2 * held + 1024 {
             self.events.shrink_to(self.events.len() * 3 / 2);
         }
         n

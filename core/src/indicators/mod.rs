@@ -149,8 +149,14 @@ impl IndicatorState {
     /// its peaks of the day.
     pub(crate) fn end_tick(&mut self, queue1: &[u64], queue2: impl Fn(usize) -> u64) {
         for (a, (day, run)) in self.today.agents.iter_mut().zip(&self.agents).enumerate() {
-            peak(&mut day.peak_queue1, queue1[a], run.queue1_value);
-            peak(&mut day.peak_queue2, queue2(a), run.queue2_value);
+            let (q1, q2) = (queue1[a], queue2(a));
+            // Peaks are never below zero: an agent with nothing queued cannot raise them, and
+            // its day record (a cache line per agent and tick otherwise) is not touched.
+            if q1 == 0 && q2 == 0 && run.queue1_value <= 0 && run.queue2_value <= 0 {
+                continue;
+            }
+            peak(&mut day.peak_queue1, q1, run.queue1_value);
+            peak(&mut day.peak_queue2, q2, run.queue2_value);
         }
     }
 

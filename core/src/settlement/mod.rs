@@ -8,9 +8,7 @@
 
 pub(crate) mod lsm;
 pub(crate) mod queue2;
-
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+mod retry;
 
 use crate::config::QueueDiscipline;
 use crate::engine::{Change, Simulation};
@@ -168,7 +166,7 @@ impl Simulation {
         }
     }
 
-    fn fundable(&self, sender: AgentIdx, key: Q2Key) -> bool {
+    pub(crate) fn fundable(&self, sender: AgentIdx, key: Q2Key) -> bool {
         match self.queue2.entry(sender, key) {
             Some(e) => {
                 self.eligible(sender, key)
@@ -178,151 +176,4 @@ impl Simulation {
             None => false,
         }
     }
-
-    /// Step 4: retry Queue 2 in order (priority high → low, then entry order), settling each
-    /// fundable payment, until a full pass settles nothing. Only senders whose liquidity rose
-    /// (or whose queue changed) since their last attempt are visited: any other sender's
-    /// payments would fail again, so the outcome equals the full rescan's.
-    pub(crate) fn retry_queue2(&mut self) -> u64 {
-        if !self.skip.enabled() {
-            return self.retry_queue2_reference();
-        }
-        let mut total = 0;
-        let mut in_pass = std::mem::take(&mut self.scratch.in_pass);
-        // Per sender in the pass: every key of it after the pass's position whose amount is at
-        // most `limit` is in the heap; the others (amount above the sender's liquidity at every
-        // moment of the pass so far) would fail their visit, so they wait until its liquidity
-        // reaches them. `floor` is at most the smallest amount left out. The same settlements,
-        // in the same order, as visiting every key (`incremental_engine_matches_the_reference`).
-        let n = in_pass.len();
-        let mut limit = std::mem::take(&mut self.scratch.retry_limit);
-        let mut floor = std::mem::take(&mut self.scratch.retry_floor);
-        limit.resize(n, 0);
-        floor.resize(n, 0);
-        let mut heap: BinaryHeap<Reverse<(Q2Key, AgentIdx)>> = BinaryHeap::new();
-        let mut included: Vec<AgentIdx> = Vec::new();
-        loop {
-            let (queue2, ledger) = (&self.queue2, &self.ledger);
-            self.skip.drain_retry(|agent| {
-                if queue2.sender_len(agent) > 0 {
-                    let a = agent as usize;
-                    in_pass[a] = true;
-                    included.push(agent);
-                    limit[a] = ledger.available(agent);
-                    floor[a] = push_fundable(
-                        &mut heap,
-                        agent,
-                        queue2.sender_queue(agent).iter(),
-                        i64::MIN,
-                        limit[a],
-                    );
-                }
-            });
-            if heap.is_empty() {
-                // Senders can be in the pass with nothing fundable in the heap.
-                for agent in included.drain(..) {
-                    in_pass[agent as usize] = false;
-                }
-                break;
-            }
-            let mut settled = 0;
-            while let Some(Reverse((key, sender))) = heap.pop() {
-                if !self.fundable(sender, key) {
-                    continue;
-                }
-                let receiver = match self.queue2.entry(sender, key) {
-                    Some(e) => e.receiver,
-                    None => continue,
-                };
-                self.settle_queued(sender, key, Mechanism::Queue);
-                settled += 1;
-                // The receiver's liquidity rose: its payments later in this pass's order get
-                // their turn in this pass, the earlier ones in the next (it stays dirty).
-                let r = receiver as usize;
-                let available = self.ledger.available(receiver);
-                if !in_pass[r] {
-                    if self.queue2.sender_len(receiver) > 0 {
-                        in_pass[r] = true;
-                        included.push(receiver);
-                        limit[r] = available;
-                        floor[r] = push_fundable(
-                            &mut heap,
-                            receiver,
-                            self.queue2.sender_after(receiver, key),
-                            i64::MIN,
-                            available,
-                        );
-                    }
-                } else if available > limit[r] {
-                    if available >= floor[r] {
-                        floor[r] = push_fundable(
-                            &mut heap,
-                            receiver,
-                            self.queue2.sender_after(receiver, key),
-                            limit[r],
-                            available,
-                        );
-                    }
-                    limit[r] = available;
-                }
-            }
-            for agent in included.drain(..) {
-                in_pass[agent as usize] = false;
-            }
-            total += settled;
-            if settled == 0 {
-                break;
-            }
-        }
-        self.scratch.in_pass = in_pass;
-        self.scratch.retry_limit = limit;
-        self.scratch.retry_floor = floor;
-        total
-    }
-
-    /// The plain rule of `model.md` step 4: full passes over all of Queue 2.
-    fn retry_queue2_reference(&mut self) -> u64 {
-        let mut total = 0;
-        loop {
-            let mut order: Vec<(Q2Key, AgentIdx)> = Vec::with_capacity(self.queue2.len());
-            for s in 0..self.ids.len() as AgentIdx {
-                order.extend(self.queue2.sender_queue(s).keys().map(|&k| (k, s)));
-            }
-            order.sort_unstable();
-            let mut settled = 0;
-            for (key, sender) in order {
-                if self.fundable(sender, key) {
-                    self.settle_queued(sender, key, Mechanism::Queue);
-                    settled += 1;
-                }
-            }
-            total += settled;
-            if settled == 0 {
-                break;
-            }
-        }
-        // Everything was visited: forget the senders flagged meanwhile.
-        self.skip.drain_retry(|_| {});
-        total
-    }
-}
-
-/// Push the keys of `agent` among `keys` whose amount is in `(above, up_to]`; the smallest
-/// amount above `up_to` (`i64::MAX` if none).
-fn push_fundable<'a>(
-    heap: &mut BinaryHeap<Reverse<(Q2Key, AgentIdx)>>,
-    agent: AgentIdx,
-    keys: impl Iterator<Item = (&'a Q2Key, &'a queue2::Entry)>,
-    above: i64,
-    up_to: i64,
-) -> i64 {
-    let mut floor = i64::MAX;
-    for (&k, e) in keys {
-        if e.amount > up_to {
-            floor = floor.min(e.amount);
-        } else if e.amount > above {
-            heap.push(Reverse((k, agent)));
-        }
-    }
-    floor
 }

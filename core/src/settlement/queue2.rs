@@ -3,7 +3,6 @@
 //! `fifo` discipline, by entry order.
 
 use std::collections::BTreeMap;
-use std::ops::Bound;
 
 use crate::config::MAX_PRIORITY;
 use crate::engine::PairMemo;
@@ -192,15 +191,6 @@ impl Queue2 {
         &self.by_sender[sender as usize]
     }
 
-    /// The sender's queued payments after `key` in retry order.
-    pub fn sender_after(
-        &self,
-        sender: AgentIdx,
-        key: Q2Key,
-    ) -> impl Iterator<Item = (&Q2Key, &Entry)> {
-        self.by_sender[sender as usize].range((Bound::Excluded(key), Bound::Unbounded))
-    }
-
     /// Earliest-entered payment of the sender still waiting (the strict-fifo head; only a
     /// queue made for `fifo` knows it).
     pub fn head_entry(&self, sender: AgentIdx) -> Option<u64> {
@@ -253,6 +243,6 @@ mod tests {
         q.remove(1, c);
         assert!(q.both_ways.is_empty());
         assert_eq!(q.len(), 1);
-        assert_eq!(q.sender_after(0, Q2Key::MIN).count(), 1);
+        assert_eq!(q.sender_queue(0).len(), 1);
     }
 }

@@ -10,6 +10,17 @@ use crate::transaction::AgentIdx;
 
 use crate::settlement::queue2::Q2Key;
 
+/// The multilateral attempt's per-agent buffers, kept between attempts (all `false` and
+/// `None` between them; the others are rebuilt by each attempt).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct MultilateralScratch {
+    slack: Vec<i128>,
+    failing: Vec<AgentIdx>,
+    is_failing: Vec<bool>,
+    bound: Vec<Option<Q2Key>>,
+    shed: Vec<AgentIdx>,
+}
+
 impl Simulation {
     /// For each pair `(i, j)`, `i < j`, with payments queued both ways: offset them, excluding
     /// the failing side's lowest-priority, latest-entered payment until both sides can fund
@@ -87,73 +98,105 @@ impl Simulation {
             return 0;
         }
         let n = self.ids.len();
+        // Per-agent buffers kept across attempts (an attempt runs on most ticks of a busy day;
+        // allocating and clearing them each time cost more than the walk of a small queue).
+        let mut m = std::mem::take(&mut self.scratch.multilateral);
+        m.is_failing.resize(n, false);
+        m.bound.resize(n, None);
         // Payments that an outage stops from settling are left out from the start.
         let active = &self.schedule.active;
         let unrestricted = active.unrestricted();
         // How many queued payments the net counts and no exclusion has taken out yet.
         let mut kept = self.queue2.len();
-        let mut net: Vec<i128> = if unrestricted {
+        // Each agent's slack: its net (queued in − out) plus its liquidity; it is short while
+        // its slack is negative (−net > available), so a step of the walk reads no balance.
+        let slack = &mut m.slack;
+        slack.clear();
+        if unrestricted {
             // Everything counts: Queue 2's running values per sender and receiver are the net
             // (the same sums, without a pass over every queued payment on every attempt).
-            (0..n as AgentIdx)
-                .map(|a| self.queue2.receiver_value(a) - self.queue2.sender_value(a))
-                .collect()
+            slack.extend((0..n as AgentIdx).map(|a| {
+                self.queue2.receiver_value(a) - self.queue2.sender_value(a)
+                    + self.ledger.available(a) as i128
+            }));
         } else {
-            let mut net = vec![0i128; n];
+            slack.resize(n, 0);
             for s in 0..n as AgentIdx {
                 for e in self.queue2.sender_queue(s).values() {
                     if active.may_settle(s, e.receiver) {
-                        net[s as usize] -= e.amount as i128;
-                        net[e.receiver as usize] += e.amount as i128;
+                        slack[s as usize] -= e.amount as i128;
+                        slack[e.receiver as usize] += e.amount as i128;
                     } else {
                         kept -= 1;
                     }
                 }
             }
-            net
-        };
-        let short = |sim: &Simulation, net: &[i128], a: usize| {
-            -net[a] > sim.ledger.available(a as AgentIdx) as i128
-        };
+            for (a, x) in slack.iter_mut().enumerate() {
+                *x += self.ledger.available(a as AgentIdx) as i128;
+            }
+        }
         // The short agents still to shed (a stack: the order does not matter, below).
-        let mut failing: Vec<AgentIdx> = (0..n)
-            .filter(|&a| short(self, &net, a))
-            .map(|a| a as AgentIdx)
-            .collect();
-        let mut is_failing = vec![false; n];
+        let failing = &mut m.failing;
+        failing.clear();
+        failing.extend((0..n as AgentIdx).filter(|&a| slack[a as usize] < 0));
+        let is_failing = &mut m.is_failing;
         failing.iter().for_each(|&a| is_failing[a as usize] = true);
-        // Exclusive upper bound of each sender's remaining payments (None: all remain).
-        let mut bound: Vec<Option<Q2Key>> = vec![None; n];
+        // Exclusive upper bound of each sender's remaining payments (None: all remain); the
+        // agents whose bound was set are in `shed`, to clear it for the next attempt.
+        let bound = &mut m.bound;
+        let shed = &mut m.shed;
         // The agent taken need not be the lowest-indexed short one, nor need it lose one
         // payment at a time: every order of exclusions ends at the same largest fundable set
         // (an exclusion never helps anyone but the excluding agent), so each short agent
         // sheds its payments from the tail in one pass until it can fund its net debit.
         while let Some(a) = failing.pop() {
-            is_failing[a as usize] = false;
+            let ai = a as usize;
+            is_failing[ai] = false;
             let queue = self.queue2.sender_queue(a);
-            let remaining = match bound[a as usize] {
+            let remaining = match bound[ai] {
                 None => queue.range(..),
                 Some(b) => queue.range(..b),
             };
             // An agent short of liquidity always has a payment left to exclude.
             for (&key, entry) in remaining.rev() {
-                if !short(self, &net, a as usize) {
+                if slack[ai] >= 0 {
                     break;
                 }
                 let r = entry.receiver as usize;
-                bound[a as usize] = Some(key);
+                if bound[ai].is_none() {
+                    shed.push(a);
+                }
+                bound[ai] = Some(key);
                 if !self.schedule.active.may_settle(a, entry.receiver) {
                     continue; // never counted
                 }
-                net[a as usize] += entry.amount as i128;
-                net[r] -= entry.amount as i128;
+                slack[ai] += entry.amount as i128;
+                slack[r] -= entry.amount as i128;
                 kept -= 1;
-                if !is_failing[r] && short(self, &net, r) {
+                if !is_failing[r] && slack[r] < 0 {
                     is_failing[r] = true;
                     failing.push(r as AgentIdx);
                 }
             }
         }
+        let result = self.collect_multilateral(kept, &m.bound, unrestricted);
+        for &a in &m.shed {
+            m.bound[a as usize] = None;
+        }
+        m.shed.clear();
+        self.scratch.multilateral = m;
+        result
+    }
+
+    /// The end of a multilateral attempt: settle what the exclusions kept (`bound`: each
+    /// sender's exclusive upper bound, `None` for all), or remember that it failed.
+    fn collect_multilateral(
+        &mut self,
+        kept: usize,
+        bound: &[Option<Q2Key>],
+        unrestricted: bool,
+    ) -> u64 {
+        let n = self.ids.len();
         if kept == 0 {
             // Everything was excluded (most failed attempts): nothing to collect.
             self.skip.multilateral_failed();

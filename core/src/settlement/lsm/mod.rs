@@ -33,6 +33,7 @@ pub use exact::{
     SolverLimits, EXACT_MAX_PART, EXACT_MAX_PART_MAX, EXACT_MAX_PART_RANGE, EXACT_NODE_BUDGET,
     EXACT_NODE_BUDGET_MAX, EXACT_NODE_BUDGET_RANGE,
 };
+pub(crate) use greedy::MultilateralScratch;
 use instance::{Instance, Mechanisms, Payment};
 
 /// The algorithm that runs where none is chosen, under the given semantics: under offsetting
