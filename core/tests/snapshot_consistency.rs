@@ -308,6 +308,7 @@ fn rules() -> Vec<(&'static str, Damage, &'static str, &'static str)> {
             q(d, "events").push(released);
         }, "events", "T1 was released but never queued, split or settled"),
         ("stream position", |d| d["arrival_stream_positions"][0] = json!("0"), "arrival_stream_positions[0]", "do not match the agents with arrivals"),
+        ("negative queue peak", |d| d["indicators"]["today"]["agents"][1]["peak_queue2"]["value"] = json!(-1), "indicators.today.agents[1]", "negative queue peak"),
     ]
 }
 

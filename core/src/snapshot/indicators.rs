@@ -88,6 +88,17 @@ impl Simulation {
                             format!("must list ticks of the day (below {tpd}) in ascending order"),
                         ));
                     }
+                    // Queue values are sums of positive amounts; the end-of-tick peaks skip
+                    // agents with nothing queued on that ground (`IndicatorState::end_tick`).
+                    let negative = |a: &crate::indicators::state::DayAgent| {
+                        a.peak_queue1.value < 0 || a.peak_queue2.value < 0
+                    };
+                    if let Some(i) = day.agents.iter().position(negative) {
+                        return Err(bad(
+                            format!("{path}.agents[{i}]"),
+                            "has a negative queue peak (queue values are never below zero)",
+                        ));
+                    }
                 }
                 let day = self.tick / tpd;
                 if s.today.day != day
