@@ -14,6 +14,7 @@ mod hostile_files;
 mod input_hardening;
 mod old_journals;
 mod payments;
+mod payments_outputs;
 mod replay;
 mod report;
 mod run;
