@@ -230,3 +230,49 @@ fn the_weighted_search_matches_a_brute_force() {
         }
     }
 }
+
+/// A failed `greedy_removal` round does not stand for `greedy_exact`'s search. Queue 2 holds
+/// four payments (above `exact_max_part` 2): the round settles a bilateral pair and its
+/// multilateral rule finds nothing; the two left (B→A 42,273 and 1, B holding 42,272) are
+/// within the cap, and the search must still run in the same step — it settles the 1. The
+/// engine skipped it, remembering the rule's failure, until a restore forgot the memo (a
+/// property test's case); now it equals the reference mode, which skips nothing.
+#[test]
+fn a_failed_rule_round_does_not_skip_the_search_within_the_cap() {
+    let run = |reference: bool| {
+        let agents = vec![agent("A", 81471, 0), agent("B", 0, 0)];
+        let extra = json!({"num_days": 3, "queue_discipline": "fifo", "deadline_mode": "overdue",
+            "lsm": {"algorithm": "greedy_exact", "exact_max_part": 2}});
+        let mut s = sim(&config(11, agents, extra));
+        s.set_reference_mode(reference);
+        // (tick, sender, receiver, amount, priority), each due the next tick (then overdue).
+        let due = [
+            (0, "A", "B", 73041, 0),
+            (0, "A", "B", 49371, 0),
+            (0, "B", "A", 111795, 0),
+            (1, "B", "A", 42273, 0),
+            (8, "B", "A", 80140, 1),
+            (9, "B", "A", 1, 0),
+            (15, "A", "B", 111795, 0),
+        ];
+        let mut multilateral_at = Vec::new();
+        while !s.is_finished() {
+            let t = s.current_tick();
+            for &(_, from, to, amount, priority) in due.iter().filter(|d| d.0 == t) {
+                pay_with(&mut s, from, to, amount, 1, priority);
+            }
+            let r = s.tick().unwrap();
+            if r.lsm_cycle_releases > 0 {
+                multilateral_at.push(r.tick);
+            }
+        }
+        (multilateral_at, s.snapshot_json())
+    };
+    let (incremental, reference) = (run(false), run(true));
+    assert_eq!(
+        incremental.0,
+        vec![15],
+        "the 1 settles in the step the pair settled"
+    );
+    assert_eq!(incremental, reference);
+}

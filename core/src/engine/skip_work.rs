@@ -76,6 +76,11 @@ pub(crate) struct SkipWork {
     /// attempt. Only the rule of semantics 1 is known to fail again then (its result shrinks
     /// with liquidity); the other algorithms' memos need this to be false too.
     multilateral_moved: bool,
+    /// The last failed multilateral attempt was a search (`exact`, `greedy_exact` within its
+    /// part cap), not `greedy_removal`'s rule. `greedy_exact` runs both, by queue size: a
+    /// failed search means no fundable set exists, so the rule fails too, but the rule's
+    /// failure says nothing of the search's (it may still find a set).
+    multilateral_searched: bool,
 }
 
 impl SkipWork {
@@ -90,6 +95,7 @@ impl SkipWork {
             lsm_ran_at: None,
             multilateral_dirty: true,
             multilateral_moved: true,
+            multilateral_searched: false,
         }
     }
 
@@ -159,16 +165,19 @@ impl SkipWork {
         )
     }
 
-    /// Nothing a multilateral attempt depends on changed since the last one failed (`strict`:
-    /// nor did any liquidity of an agent with queued payments fall).
-    pub fn multilateral_known(&self, strict: bool) -> bool {
-        !(self.multilateral_dirty || (strict && self.multilateral_moved))
+    /// Nothing a multilateral attempt depends on changed since the last one failed (`search`:
+    /// the attempt is a search, which skips only after a failed search and when no liquidity
+    /// of an agent with queued payments fell either).
+    pub fn multilateral_known(&self, search: bool) -> bool {
+        !(self.multilateral_dirty
+            || (search && (self.multilateral_moved || !self.multilateral_searched)))
     }
 
-    /// A multilateral attempt just settled nothing.
-    pub fn multilateral_failed(&mut self) {
+    /// A multilateral attempt just settled nothing (`search`: it was a search).
+    pub fn multilateral_failed(&mut self, search: bool) {
         self.multilateral_dirty = false;
         self.multilateral_moved = false;
+        self.multilateral_searched = search;
     }
 }
 

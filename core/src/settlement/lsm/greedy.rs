@@ -199,7 +199,7 @@ impl Simulation {
         let n = self.ids.len();
         if kept == 0 {
             // Everything was excluded (most failed attempts): nothing to collect.
-            self.skip.multilateral_failed();
+            self.skip.multilateral_failed(false);
             return 0;
         }
         let mut items: Vec<(Q2Key, AgentIdx)> = Vec::new();
@@ -220,7 +220,7 @@ impl Simulation {
             });
         }
         if items.is_empty() {
-            self.skip.multilateral_failed();
+            self.skip.multilateral_failed(false);
             return 0;
         }
         items.sort_unstable();

@@ -328,10 +328,11 @@ impl Simulation {
         }
     }
 
-    /// Whether to skip a multilateral attempt (`strict`: for the algorithms other than
-    /// `greedy_removal`, whose result may change when liquidity falls).
-    pub(super) fn skip_multilateral(&self, strict: bool) -> bool {
-        self.skip.enabled() && self.skip.multilateral_known(strict)
+    /// Whether to skip a multilateral attempt (`search`: a search of `exact` or
+    /// `greedy_exact`, whose result may change when liquidity falls, and which a failure of
+    /// `greedy_removal`'s rule does not foretell).
+    pub(super) fn skip_multilateral(&self, search: bool) -> bool {
+        self.skip.enabled() && self.skip.multilateral_known(search)
     }
 
     /// Count one settled offset (the statistics count only attempts that settle something:
@@ -430,7 +431,7 @@ impl Simulation {
         );
         let chosen: Vec<usize> = (0..places.len()).filter(|&k| solution.settled[k]).collect();
         if chosen.is_empty() {
-            self.skip.multilateral_failed();
+            self.skip.multilateral_failed(true);
             return (0, false);
         }
         self.count_offset(solution.budget_exhausted);
