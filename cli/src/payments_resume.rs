@@ -8,7 +8,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-use payment_sim_core::import::{FeedSource, Importer, OutputFile};
+use payment_sim_core::import::{Importer, OutputFile};
 use payment_sim_core::{RunSummary, Simulation};
 
 use crate::error::CliError;
@@ -111,15 +111,8 @@ fn run(
             ));
         }
     } else {
-        let source = FeedSource {
-            path: fed.path.clone(),
-            sha256: fed.sha256.clone(),
-            options: fed.options.clone(),
-            results: fed.results.as_ref().map(|f| f.path.clone()),
-            rejects: fed.rejects.as_ref().map(|f| f.path.clone()),
-        };
         importer
-            .suspend(sim, source)
+            .suspend(sim, fed.source())
             .map_err(|e| input_error("cannot suspend the payments file's run", e))?;
     }
     Ok((summary, notes))

@@ -60,22 +60,16 @@ impl Outputs {
         Ok(Some(RejectsWriter::new(Box::new(w), f)))
     }
 
-    /// The call's outcome, the files kept (it went ahead) or left as they were (refused).
+    /// The call's outcome, the files kept (it went ahead) or, dropped, left as they were
+    /// (refused).
     fn settle<T>(self, outcome: Result<T, Failure>) -> Result<T, Failure> {
-        match outcome {
-            Ok(v) => {
-                for (guard, field, path) in self.0 {
-                    guard
-                        .keep()
-                        .map_err(|e| io_failure(field, &path, "write", &e))?;
-                }
-                Ok(v)
-            }
-            Err(e) => {
-                self.0.into_iter().for_each(|(guard, ..)| guard.discard());
-                Err(e)
-            }
+        let v = outcome?;
+        for (guard, field, path) in self.0 {
+            guard
+                .keep()
+                .map_err(|e| io_failure(field, &path, "write", &e))?;
         }
+        Ok(v)
     }
 }
 

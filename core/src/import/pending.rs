@@ -17,8 +17,9 @@ pub struct PendingFile {
     touched: Arc<AtomicBool>,
 }
 
-/// The caller's end: [`PendingGuard::keep`] when the run went ahead; dropped without it (or
-/// [`PendingGuard::discard`]), the file is as before the call unless the run wrote to it.
+/// The caller's end: [`PendingGuard::keep`] when the run went ahead; dropped without it (the
+/// run was refused), a file the run never wrote is as before the call (removed if the call
+/// created it), and what a run wrote before stopping at a later bad day stays.
 #[derive(Debug)]
 pub struct PendingGuard {
     path: PathBuf,
@@ -75,11 +76,6 @@ impl PendingGuard {
         }
         Ok(())
     }
-
-    /// The run was refused: as dropping the guard — a file the run never wrote is as before
-    /// the call (removed if the call created it); what a run wrote before stopping at a later
-    /// bad day stays.
-    pub fn discard(self) {}
 }
 
 impl Drop for PendingGuard {
@@ -105,7 +101,7 @@ mod tests {
         let path = scratch("existing.csv");
         std::fs::write(&path, "an earlier run's results\n").unwrap();
         let (_file, guard) = PendingFile::open(&path).unwrap();
-        guard.discard();
+        drop(guard);
         assert_eq!(
             std::fs::read_to_string(&path).unwrap(),
             "an earlier run's results\n"
@@ -123,7 +119,7 @@ mod tests {
         let _ = std::fs::remove_file(&path);
         let (_file, guard) = PendingFile::open(&path).unwrap();
         assert!(path.exists(), "opened up front");
-        guard.discard();
+        drop(guard);
         assert!(!path.exists());
 
         std::fs::write(&path, "stale\n").unwrap();
@@ -138,7 +134,7 @@ mod tests {
         let _ = std::fs::remove_file(&path);
         let (mut file, guard) = PendingFile::open(&path).unwrap();
         file.write_all(b"day 1\n").unwrap();
-        guard.discard();
+        drop(guard);
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "day 1\n");
     }
 

@@ -118,14 +118,7 @@ pub fn continue_file<R: Read + Seek, W: Write>(
     rejects: Option<Box<dyn Write>>,
     ticks: Option<u64>,
 ) -> Result<FedSummary, FedError> {
-    let fed = suspended(sim)?;
-    let source = FeedSource {
-        path: fed.path.clone(),
-        sha256: fed.sha256.clone(),
-        options: fed.options.clone(),
-        results: fed.results.as_ref().map(|f| f.path.clone()),
-        rejects: fed.rejects.as_ref().map(|f| f.path.clone()),
-    };
+    let source = suspended(sim)?.source();
     let start = sim.current_tick();
     let mut imp = Importer::resume(sim, file, results, rejects)?;
     if let Err(e) = imp.run(sim, ticks.unwrap_or(u64::MAX)) {
@@ -150,22 +143,10 @@ fn end_slice<R: Read, W: Write>(
             false => (None, None),
         };
         let done = imp.finish(sim).inspect_err(|_| sim.events.tap = None)?;
-        let s = done.stats;
         return Ok(FedSummary {
-            rows: s.rows,
-            payments: s.payments,
-            skipped: s.skipped,
-            rejected: s.rejected,
-            chunks: s.chunks,
-            ticks_run: sim.current_tick() - start,
-            finished: true,
-            results_written: done.results_written,
-            rejects_written: done.rejects_written,
-            first_skip: done.first_skip,
-            first_reject: done.first_reject,
-            suspended: false,
             results_path,
             rejects_path,
+            ..FedSummary::of_finished(done, sim.current_tick() - start, true)
         });
     }
     let has_results = imp.results.is_some();

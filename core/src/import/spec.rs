@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 
 use serde::{Deserialize, Serialize};
 
-use super::drive::{FedError, Importer};
+use super::drive::{FedError, Finished, Importer};
 use super::feed::PaymentFeed;
 use super::options::{
     parse_delimiter, Columns, ImportOptions, OnInvalid, OnOutside, PaymentFormat,
@@ -241,21 +241,29 @@ pub fn run_file<R: Read, W: Write>(
     let start = sim.current_tick();
     let imp = start_and_run(sim, reader, name, opts, results, rejects, ticks)?;
     let done = imp.finish(sim).inspect_err(|_| sim.events.tap = None)?;
-    let s = done.stats;
-    Ok(FedSummary {
-        rows: s.rows,
-        payments: s.payments,
-        skipped: s.skipped,
-        rejected: s.rejected,
-        chunks: s.chunks,
-        ticks_run: sim.current_tick() - start,
-        finished: sim.is_finished(),
-        results_written: done.results_written,
-        rejects_written: done.rejects_written,
-        first_skip: done.first_skip,
-        first_reject: done.first_reject,
-        ..FedSummary::default()
-    })
+    let ticks_run = sim.current_tick() - start;
+    Ok(FedSummary::of_finished(done, ticks_run, sim.is_finished()))
+}
+
+impl FedSummary {
+    /// The summary of a run that ended ([`Importer::finish`]): its counts and what it wrote.
+    pub(super) fn of_finished<W>(done: Finished<W>, ticks_run: u64, finished: bool) -> Self {
+        let s = done.stats;
+        FedSummary {
+            rows: s.rows,
+            payments: s.payments,
+            skipped: s.skipped,
+            rejected: s.rejected,
+            chunks: s.chunks,
+            ticks_run,
+            finished,
+            results_written: done.results_written,
+            rejects_written: done.rejects_written,
+            first_skip: done.first_skip,
+            first_reject: done.first_reject,
+            ..FedSummary::default()
+        }
+    }
 }
 
 /// A fed run asked for as JSON (C ABI, Python, REST): where the files are and how to read

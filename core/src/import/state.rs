@@ -234,6 +234,18 @@ fn bad(path: String, message: String) -> SimError {
 }
 
 impl FedState {
+    /// Where the run reads and writes, as a suspension records it: the same file, digest,
+    /// options and output files (a run suspended again after a continue).
+    pub fn source(&self) -> FeedSource {
+        FeedSource {
+            path: self.path.clone(),
+            sha256: self.sha256.clone(),
+            options: self.options.clone(),
+            results: self.results.as_ref().map(|f| f.path.clone()),
+            rejects: self.rejects.as_ref().map(|f| f.path.clone()),
+        }
+    }
+
     /// Check what a snapshot holds against the simulation it restores into (agents, the
     /// schedule entries of the waiting payments) and give those entries their result tags.
     /// Nothing else of the simulation is touched.
